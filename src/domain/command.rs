@@ -1,0 +1,108 @@
+//! What an officer asks for. Built by the command language parser (`crate::lang`)
+//! from the `:` prompt or `gavel do`, or by a key in the TUI; judged by `decide`.
+
+use jiff::civil::Time;
+
+use super::meeting::SeatId;
+use crate::text::Clean;
+
+/// The kind of intervention a speaker is inscribed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeechKind {
+    #[default]
+    Statement,
+    Reply,
+    Order,
+}
+
+impl SpeechKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SpeechKind::Statement => "statement",
+            SpeechKind::Reply => "right of reply",
+            SpeechKind::Order => "point of order",
+        }
+    }
+}
+
+/// When a timing command took effect, if not at the moment it was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// `at -20s`: this many seconds before now.
+    Ago(u32),
+    /// `at 15:42:10`: that time of day, in the meeting's time zone, today.
+    TimeOfDay(Time),
+}
+
+/// Where `move` puts a speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    /// 1-based position in the list.
+    Position(usize),
+}
+
+/// A seat or a delegation, as `release` accepts either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeatOrDelegation {
+    Seat(SeatId),
+    Delegation(Clean),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentTarget {
+    Next,
+    Id(Clean),
+}
+
+/// `who` is kept as typed (sanitised); `decide` resolves it against the roster and
+/// the Member States, so that the answer depends on the state it is judged on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Open { at: Option<At> },
+    Adjourn { at: Option<At> },
+    Segment(SegmentTarget),
+    Add { who: Clean, kind: SpeechKind, limit: Option<u32> },
+    Next { at: Option<At> },
+    Floor { who: Clean, at: Option<At> },
+    Pause { at: Option<At> },
+    Resume { at: Option<At> },
+    End { at: Option<At> },
+    /// Seconds added to the limit of the speaker holding the floor.
+    Extend { by: u32 },
+    Move { who: Clean, to: Place },
+    Remove { who: Clean },
+    Pass { who: Clean },
+    CloseList,
+    ReopenList,
+    Seat { delegation: Clean, seat: Option<SeatId> },
+    Release(SeatOrDelegation),
+    Wait { delegation: Clean },
+    Unwait { delegation: Clean },
+    Block(SeatId),
+    Unblock(SeatId),
+    Note { text: Clean },
+    Amend { note: u32, text: Clean },
+    Retract { note: u32 },
+    Undo,
+}
+
+impl Command {
+    /// Commands that only move time forward for a speaker or the meeting.
+    pub fn at(&self) -> Option<At> {
+        match self {
+            Command::Open { at }
+            | Command::Adjourn { at }
+            | Command::Next { at }
+            | Command::Floor { at, .. }
+            | Command::Pause { at }
+            | Command::Resume { at }
+            | Command::End { at } => *at,
+            _ => None,
+        }
+    }
+}

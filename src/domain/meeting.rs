@@ -1,0 +1,180 @@
+//! The meeting as planned: what the meeting file says, already validated.
+//! The domain never reads files; `config` builds these values.
+
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::text::Clean;
+
+/// Level of representation, highest first: protocol order sorts by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    HeadOfState,
+    VicePresident,
+    Minister,
+    ViceMinister,
+    HeadOfDelegation,
+    Observer,
+}
+
+impl Level {
+    pub const ALL: [Level; 6] = [
+        Level::HeadOfState,
+        Level::VicePresident,
+        Level::Minister,
+        Level::ViceMinister,
+        Level::HeadOfDelegation,
+        Level::Observer,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::HeadOfState => "Head of State or Government",
+            Level::VicePresident => "Vice-President",
+            Level::Minister => "Minister",
+            Level::ViceMinister => "Vice-Minister",
+            Level::HeadOfDelegation => "head of delegation",
+            Level::Observer => "observer",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    CoChair,
+    Participant,
+    Observer,
+}
+
+/// How a segment orders its list of speakers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ordering {
+    #[default]
+    Inscription,
+    Protocol,
+}
+
+/// Someone on the meeting's roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// Short stable id used in commands and the journal, e.g. `mali-president`.
+    pub id: Clean,
+    /// Member State or organization, e.g. `Mali`, `African Union Commission`.
+    pub delegation: Clean,
+    /// Name with honorific as it is read out, e.g. `H.E. Mr. Ibrahim Boubacar Keïta`.
+    pub representative: Clean,
+    /// Function, e.g. `President of the Republic of Mali`.
+    pub title: Clean,
+    pub level: Level,
+    pub role: Role,
+    /// Other names an officer may type for this participant.
+    pub aliases: Vec<Clean>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentDef {
+    pub id: Clean,
+    pub title: Clean,
+    /// Seconds each speaker may speak unless inscribed with another limit.
+    pub speaking_limit: u32,
+    /// Roster ids of those who chair this segment.
+    pub chairs: Vec<Clean>,
+    /// Roster ids inscribed before the meeting opens, in order.
+    pub speakers: Vec<Clean>,
+    pub ordering: Ordering,
+}
+
+/// A seat in the observer area: row letter(s) and number, e.g. `B7`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SeatId {
+    /// 0-based row.
+    pub row: u16,
+    /// 0-based seat within the row.
+    pub seat: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seating {
+    pub rows: u16,
+    pub seats_per_row: u16,
+    pub blocked: Vec<SeatId>,
+    /// How many observer seats one delegation may hold.
+    pub per_delegation: u16,
+}
+
+impl Seating {
+    pub fn capacity(&self) -> usize {
+        self.rows as usize * self.seats_per_row as usize
+    }
+
+    pub fn contains(&self, seat: SeatId) -> bool {
+        seat.row < self.rows && seat.seat < self.seats_per_row
+    }
+
+    /// Seats in reading order: row A first, left to right.
+    pub fn all(&self) -> impl Iterator<Item = SeatId> + '_ {
+        (0..self.rows).flat_map(move |row| (0..self.seats_per_row).map(move |seat| SeatId { row, seat }))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub id: Clean,
+    pub title: Clean,
+    pub venue: Clean,
+    pub room: Clean,
+    pub date: Date,
+    pub start: Time,
+    pub end: Time,
+    /// IANA name, kept for display; `tz` is the resolved zone.
+    pub timezone: String,
+    pub tz: TimeZone,
+    /// Seconds before the limit at which the timer turns amber.
+    pub warn_before: u32,
+    /// Ring the terminal bell once when a speaker passes the limit.
+    pub bell: bool,
+    pub segments: Vec<SegmentDef>,
+    pub roster: Vec<Participant>,
+    pub seating: Seating,
+}
+
+impl Meeting {
+    pub fn participant(&self, id: &str) -> Option<&Participant> {
+        self.roster.iter().find(|p| p.id.as_str() == id)
+    }
+
+    pub fn segment_index(&self, id: &str) -> Option<usize> {
+        self.segments.iter().position(|s| s.id.as_str() == id)
+    }
+}
+
+impl SeatId {
+    /// Rows are lettered A–Z, so a seat map has at most 26 rows.
+    pub const MAX_ROWS: u16 = 26;
+
+    /// Parses `B7` (row B, seat 7), case-insensitively.
+    pub fn parse(text: &str) -> Option<SeatId> {
+        let text = text.trim();
+        let mut chars = text.chars();
+        let letter = chars.next()?.to_ascii_uppercase();
+        if !letter.is_ascii_uppercase() {
+            return None;
+        }
+        let number: u16 = chars.as_str().parse().ok()?;
+        if number == 0 {
+            return None;
+        }
+        Some(SeatId { row: letter as u16 - 'A' as u16, seat: number - 1 })
+    }
+}
+
+impl std::fmt::Display for SeatId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let letter = char::from(b'A' + (self.row.min(25) as u8));
+        write!(f, "{}{}", letter, self.seat + 1)
+    }
+}

@@ -1,0 +1,7 @@
+//! gavel: live meeting operations in the terminal.
+//!
+//! The domain core (`domain`) is pure; `config`, `journal` and `cli` do the I/O
+//! around it. Every front end goes command → decide → append (fsync) → apply.
+
+pub mod domain;
+pub mod text;

@@ -1,0 +1,244 @@
+//! Untrusted text enters here and only here. A [`Clean`] string holds no control
+//! characters, no escape sequences, no bidi overrides and no invisible characters,
+//! so whatever is built from it can be written to a terminal or a log as it is.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// At most this many combining marks are kept on one base character: enough for
+/// any real script, not enough to smear a line over its neighbours.
+const MAX_MARKS_PER_CHAR: usize = 3;
+
+/// Sanitised text: single line, NFC, trimmed, inner runs of white space folded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Clean(String);
+
+impl Clean {
+    pub fn new(raw: &str) -> Clean {
+        Clean(sanitise(raw))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Clean {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Clean {
+    fn from(raw: &str) -> Clean {
+        Clean::new(raw)
+    }
+}
+
+impl AsRef<str> for Clean {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Clean {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Reading from a journal sanitises again: a hand-edited journal is untrusted too.
+impl<'de> Deserialize<'de> for Clean {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Clean, D::Error> {
+        let raw = std::borrow::Cow::<str>::deserialize(d)?;
+        Ok(Clean::new(&raw))
+    }
+}
+
+/// Characters that must never reach a terminal or a log, beyond the C0/C1 controls:
+/// bidi embeddings, overrides and isolates, zero-width characters, BOM, and other
+/// format characters that change how neighbouring text is shown.
+fn is_hidden_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{061C}'
+        | '\u{115F}' | '\u{1160}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Removes escape sequences whole (ESC and what belongs to it, so no `]0;title`
+/// residue is left), drops other controls and hidden format characters, turns
+/// line breaks and tabs into spaces, limits stacked combining marks and folds
+/// white space.
+pub fn sanitise(raw: &str) -> String {
+    let without_escapes = strip_escape_sequences(raw);
+    let mut out = String::with_capacity(without_escapes.len());
+    let mut marks = 0usize;
+    let mut pending_space = false;
+    for c in without_escapes.nfc() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if c.is_control() || is_hidden_format(c) {
+            continue;
+        }
+        if is_combining_mark(c) {
+            if out.is_empty() || pending_space || marks >= MAX_MARKS_PER_CHAR {
+                continue;
+            }
+            marks += 1;
+            out.push(c);
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        marks = 0;
+        out.push(c);
+    }
+    out
+}
+
+/// ESC [ … final (CSI), ESC ] … BEL/ST (OSC), ESC P/X/^/_ … ST (DCS, SOS, PM, APC),
+/// ESC + one char; and the 8-bit C1 forms of CSI (U+009B) and OSC/DCS (U+009D, U+0090…).
+fn strip_escape_sequences(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        let introducer = match c {
+            '\u{1b}' => match chars.next() {
+                Some('[') => '[',
+                Some(']') => ']',
+                Some('P' | 'X' | '^' | '_') => 'P',
+                _ => continue,
+            },
+            '\u{9b}' => '[',
+            '\u{9d}' => ']',
+            '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => 'P',
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        match introducer {
+            '[' => {
+                // Parameters and intermediates, then one final byte in @..~.
+                for c in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        break;
+                    }
+                    if !('\u{20}'..='\u{3f}').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            _ => {
+                // String sequences end at BEL, ST (ESC \) or U+009C.
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || c == '\u{9c}' {
+                        break;
+                    }
+                    if c == '\u{1b}' {
+                        if chars.peek() == Some(&'\\') {
+                            chars.next();
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The form names are compared in: no accents, lower case, punctuation as spaces,
+/// and `&` read as `and`; so `cote d'ivoire` finds `Côte d’Ivoire`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else if c == '&' {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str("and");
+            space = true;
+        } else if c == '\'' || c == '’' || c == '.' {
+            // D'Ivoire and U.S. read as one word.
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_go_whole() {
+        assert_eq!(sanitise("a\u{1b}]0;pwned\u{7}b"), "ab");
+        assert_eq!(sanitise("red\u{1b}[31mtext\u{1b}[0m"), "redtext");
+        assert_eq!(sanitise("x\u{9b}2Jy"), "xy");
+        assert_eq!(sanitise("dcs\u{1b}Pq#0\u{1b}\\end"), "dcsend");
+    }
+
+    #[test]
+    fn controls_and_invisibles_go() {
+        assert_eq!(sanitise("a\u{0}b\u{7f}c\u{85}d\u{80}e"), "abc de");
+        assert_eq!(sanitise("evil\u{202e}txt.exe"), "eviltxt.exe");
+        assert_eq!(sanitise("zero\u{200b}width\u{feff}"), "zerowidth");
+    }
+
+    #[test]
+    fn lines_fold_to_one() {
+        assert_eq!(sanitise("  two\nlines\t and\r\n tabs  "), "two lines and tabs");
+    }
+
+    #[test]
+    fn accents_survive_and_marks_are_capped() {
+        assert_eq!(sanitise("Keïta"), "Keïta");
+        let zalgo = format!("a{}", "\u{301}".repeat(50));
+        assert_eq!(sanitise(&zalgo).chars().count(), 1 + MAX_MARKS_PER_CHAR);
+    }
+
+    #[test]
+    fn fold_ignores_case_accents_and_apostrophes() {
+        assert_eq!(fold("Côte d’Ivoire"), "cote divoire");
+        assert_eq!(fold("cote d'ivoire"), "cote divoire");
+        assert_eq!(fold("Trinidad & Tobago"), "trinidad and tobago");
+        assert_eq!(fold("U.S."), "us");
+    }
+}
