@@ -5,3 +5,4 @@ pub mod meeting;
 
 pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind};
 pub use meeting::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
+pub mod states;

@@ -1,0 +1,1 @@
+//! The meeting file: TOML in, a validated `domain::Meeting` out.

@@ -1,0 +1,1 @@
+//! The append-only journal on disk and the session log beside it.
