@@ -46,6 +46,13 @@ impl From<&str> for Clean {
     }
 }
 
+/// Lets maps keyed by `Clean` be looked up with a `&str`: same hash, same order.
+impl std::borrow::Borrow<str> for Clean {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl AsRef<str> for Clean {
     fn as_ref(&self) -> &str {
         &self.0

@@ -1,8 +1,25 @@
 //! The meeting's rules, pure: no I/O, no clock reads. Time comes in as an argument.
+//!
+//! `decide(&State, Command, now, by)` judges a command and yields events;
+//! `apply(&mut State, &Entry)` folds a journal entry in. Replay is a fold of `apply`.
 
+mod apply;
+pub mod clock;
 pub mod command;
+mod decide;
+mod describe;
+pub mod event;
+pub mod format;
 pub mod meeting;
-
-pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind};
-pub use meeting::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
+pub mod resolve;
+mod seats;
+pub mod state;
 pub mod states;
+
+pub use apply::{Inconsistent, apply};
+pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind};
+pub use decide::{MAX_NOTE_CHARS, Refusal, decide, tags};
+pub use describe::describe;
+pub use event::{Delegate, Entry, Event, Speech, VERSION};
+pub use meeting::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
+pub use state::{Phase, State};

@@ -1,0 +1,441 @@
+//! `apply`: one journal entry folded into the state. Replay is this, line after line.
+
+use jiff::Timestamp;
+
+use super::event::{Entry, Event, Speech};
+use super::state::{
+    Area, Floor, LastAction, Listed, Note, NoteVersion, Phase, Saved, SavedSegment, SegmentState,
+    Spoken, State, UNDO_DEPTH, UndoRecord, secs_between,
+};
+
+/// An entry that does not fit the state it is applied to: a journal edited by
+/// hand, or a meeting file changed under a running meeting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event #{seq} ({verb}) does not fit the meeting: {reason}")]
+pub struct Inconsistent {
+    pub seq: u64,
+    pub verb: &'static str,
+    pub reason: String,
+}
+
+type Fit = Result<(), String>;
+
+pub fn apply(state: &mut State, entry: &Entry) -> Result<(), Inconsistent> {
+    let fail = |reason: String| Inconsistent { seq: entry.seq, verb: entry.event.verb(), reason };
+    if entry.seq != state.seq + 1 {
+        return Err(fail(format!("expected event #{}", state.seq + 1)));
+    }
+    let areas = areas(state, entry).map_err(fail)?;
+    let undoing = matches!(entry.event, Event::Undone { .. });
+    let saved = if undoing { Vec::new() } else { areas.iter().map(|a| save(state, *a)).collect() };
+    let touched_before = areas.iter().map(|a| state.touched.get(a).cloned()).collect();
+    change(state, entry).map_err(fail)?;
+    if !undoing {
+        for area in &areas {
+            state.touched.insert(*area, (entry.seq, entry.by.clone()));
+        }
+        let stack = state.undo.entry(entry.by.clone()).or_default();
+        stack.push_back(UndoRecord { seq: entry.seq, verb: entry.event.verb(), areas, saved, touched_before });
+        if stack.len() > UNDO_DEPTH {
+            stack.pop_front();
+        }
+    }
+    state.seq = entry.seq;
+    state.last_action = Some(LastAction { seq: entry.seq, at: entry.at, by: entry.by.clone(), verb: entry.event.verb() });
+    Ok(())
+}
+
+/// The parts of the state an event touches.
+pub(super) fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
+    let current = Area::Segment(state.current);
+    Ok(match &entry.event {
+        Event::Opened { .. } | Event::Adjourned { .. } => vec![Area::Meeting, current],
+        Event::SegmentEntered { .. } => vec![Area::Meeting],
+        Event::Inscribed { segment, .. } | Event::ListClosed { segment } | Event::ListReopened { segment } => {
+            vec![Area::Segment(segment_index(state, segment.as_str())?)]
+        }
+        Event::FloorGiven { .. }
+        | Event::Paused { .. }
+        | Event::Resumed { .. }
+        | Event::Ended { .. }
+        | Event::Extended { .. } => vec![current],
+        Event::Moved { speech, .. } | Event::Removed { speech } | Event::Passed { speech, .. } => {
+            vec![Area::Segment(listed_in(state, *speech)?)]
+        }
+        Event::Seated { .. }
+        | Event::Released { .. }
+        | Event::Waitlisted { .. }
+        | Event::Unwaitlisted { .. }
+        | Event::Blocked { .. }
+        | Event::Unblocked { .. } => vec![Area::Seats],
+        Event::Noted { note, .. } | Event::Amended { note, .. } | Event::Retracted { note } => vec![Area::Note(*note)],
+        Event::Undone { seq } => undo_record(state, entry.by.as_str(), *seq)?.areas.clone(),
+    })
+}
+
+fn segment_index(state: &State, id: &str) -> Result<usize, String> {
+    state.meeting.segment_index(id).ok_or_else(|| format!("the meeting file has no segment {id:?}"))
+}
+
+fn listed_in(state: &State, speech: u32) -> Result<usize, String> {
+    state
+        .segments
+        .iter()
+        .position(|s| s.position(speech).is_some())
+        .ok_or_else(|| format!("speech {speech} is not on any list"))
+}
+
+/// Every part of the state is left as it was when an entry does not fit, so each
+/// change below checks before it writes.
+pub(super) fn undo_record<'a>(state: &'a State, by: &str, seq: u64) -> Result<&'a UndoRecord, String> {
+    state
+        .undo
+        .get(by)
+        .and_then(|stack| stack.back())
+        .filter(|r| r.seq == seq)
+        .ok_or_else(|| format!("#{seq} is not the last action of {by} that can be undone"))
+}
+
+fn save(state: &State, area: Area) -> Saved {
+    match area {
+        Area::Meeting => Saved::Meeting {
+            phase: state.phase,
+            opened_at: state.opened_at,
+            adjourned_at: state.adjourned_at,
+            current: state.current,
+            segment: Box::new(save_segment(&state.segments[state.current])),
+        },
+        Area::Segment(i) => Saved::Segment(i, Box::new(save_segment(&state.segments[i]))),
+        Area::Seats => Saved::Seats(state.seats.clone()),
+        Area::Note(id) => Saved::Note(id, state.notes.get(&id).cloned()),
+    }
+}
+
+fn save_segment(s: &SegmentState) -> SavedSegment {
+    SavedSegment {
+        queue: s.queue.clone(),
+        floor: s.floor.clone(),
+        interrupted: s.interrupted.clone(),
+        spoken_len: s.spoken.len(),
+        closed: s.closed,
+    }
+}
+
+fn restore_segment(s: &mut SegmentState, saved: &SavedSegment) {
+    s.queue = saved.queue.clone();
+    s.floor = saved.floor.clone();
+    s.interrupted = saved.interrupted.clone();
+    s.spoken.truncate(saved.spoken_len);
+    s.closed = saved.closed;
+}
+
+fn restore(state: &mut State, saved: &Saved) {
+    match saved {
+        Saved::Meeting { phase, opened_at, adjourned_at, current, segment } => {
+            state.phase = *phase;
+            state.opened_at = *opened_at;
+            state.adjourned_at = *adjourned_at;
+            state.current = *current;
+            restore_segment(&mut state.segments[*current], segment);
+        }
+        Saved::Segment(i, segment) => restore_segment(&mut state.segments[*i], segment),
+        Saved::Seats(seats) => state.seats = seats.clone(),
+        Saved::Note(id, note) => match note {
+            Some(note) => {
+                state.notes.insert(*id, note.clone());
+            }
+            None => {
+                state.notes.remove(id);
+            }
+        },
+    }
+}
+
+fn change(state: &mut State, entry: &Entry) -> Fit {
+    match &entry.event {
+        Event::Opened { effective } => open(state, *effective),
+        Event::Adjourned { effective } => adjourn(state, *effective),
+        Event::SegmentEntered { segment } => {
+            state.current = segment_index(state, segment.as_str())?;
+            Ok(())
+        }
+        Event::Inscribed { segment, speech, position } => {
+            let i = segment_index(state, segment.as_str())?;
+            inscribe(state, i, speech, *position, entry.at)
+        }
+        Event::FloorGiven { speech, effective, ends, interrupts, inscribed } => {
+            give_floor(state, *speech, *effective, *ends, *interrupts, inscribed.as_ref())
+        }
+        Event::Paused { speech, effective } => pause(holder(state, *speech)?, *effective),
+        Event::Resumed { speech, effective } => resume(holder(state, *speech)?, *effective),
+        Event::Ended { speech, effective } => end(state, *speech, *effective),
+        Event::Extended { speech, by } => {
+            holder(state, *speech)?.extended += by;
+            Ok(())
+        }
+        Event::Moved { speech, to } => relist(state, *speech, *to, false),
+        Event::Passed { speech, to } => relist(state, *speech, *to, true),
+        Event::Removed { speech } => {
+            let i = listed_in(state, *speech)?;
+            let segment = &mut state.segments[i];
+            let at = segment.position(*speech).expect("listed_in found it");
+            segment.queue.remove(at);
+            Ok(())
+        }
+        Event::ListClosed { segment } => set_closed(state, segment.as_str(), true),
+        Event::ListReopened { segment } => set_closed(state, segment.as_str(), false),
+        Event::Seated { seat, delegation } => {
+            if !state.meeting.seating.contains(*seat) || state.seats.blocked.contains(seat) {
+                return Err(format!("seat {seat} cannot be given"));
+            }
+            if state.seats.occupied.contains_key(seat) {
+                return Err(format!("seat {seat} is already taken"));
+            }
+            state.seats.occupied.insert(*seat, delegation.clone());
+            if let Some(at) = state.seats.waiting_position(delegation.as_str()) {
+                state.seats.waitlist.remove(at);
+            }
+            Ok(())
+        }
+        Event::Released { seat } => {
+            state.seats.occupied.remove(seat).map(drop).ok_or_else(|| format!("seat {seat} is not taken"))
+        }
+        Event::Waitlisted { delegation } => {
+            state.seats.waitlist.push(delegation.clone());
+            Ok(())
+        }
+        Event::Unwaitlisted { delegation } => {
+            let at = state
+                .seats
+                .waiting_position(delegation.as_str())
+                .ok_or_else(|| format!("{delegation} is not waiting"))?;
+            state.seats.waitlist.remove(at);
+            Ok(())
+        }
+        Event::Blocked { seat } => {
+            state.seats.blocked.insert(*seat);
+            Ok(())
+        }
+        Event::Unblocked { seat } => {
+            state.seats.blocked.remove(seat);
+            Ok(())
+        }
+        Event::Noted { note, text, tags, segment, speech } => add_note(state, entry, *note, text, tags, segment, *speech),
+        Event::Amended { note, text, tags } => {
+            let version = NoteVersion { text: text.clone(), tags: tags.clone(), at: entry.at, by: entry.by.clone() };
+            live_note(state, *note)?.versions.push(version);
+            Ok(())
+        }
+        Event::Retracted { note } => {
+            live_note(state, *note)?.retracted = Some((entry.at, entry.by.clone()));
+            Ok(())
+        }
+        Event::Undone { seq } => undo(state, entry, *seq),
+    }
+}
+
+fn open(state: &mut State, effective: Timestamp) -> Fit {
+    if state.phase != Phase::Scheduled {
+        return Err("the meeting was opened already".into());
+    }
+    state.phase = Phase::Open;
+    state.opened_at = Some(effective);
+    Ok(())
+}
+
+fn adjourn(state: &mut State, effective: Timestamp) -> Fit {
+    if state.phase != Phase::Open {
+        return Err("the meeting is not open".into());
+    }
+    let segment = &mut state.segments[state.current];
+    while let Some(floor) = segment.floor.take() {
+        segment.spoken.push(spoken(floor, effective));
+        segment.floor = segment.interrupted.pop();
+    }
+    state.phase = Phase::Adjourned;
+    state.adjourned_at = Some(effective);
+    Ok(())
+}
+
+fn inscribe(state: &mut State, segment: usize, speech: &Speech, position: usize, at: Timestamp) -> Fit {
+    if position > state.segments[segment].queue.len() {
+        return Err(format!("position {} is past the end of the list", position + 1));
+    }
+    take_speech_id(state, speech.id)?;
+    state.segments[segment].queue.insert(position, Listed { speech: speech.clone(), inscribed_at: Some(at), passed: false });
+    Ok(())
+}
+
+fn take_speech_id(state: &mut State, id: u32) -> Fit {
+    if id != state.next_speech {
+        return Err(format!("speech {id} should have been numbered {}", state.next_speech));
+    }
+    state.next_speech += 1;
+    Ok(())
+}
+
+fn give_floor(
+    state: &mut State,
+    speech: u32,
+    effective: Timestamp,
+    ends: Option<u32>,
+    interrupts: Option<u32>,
+    inscribed: Option<&Speech>,
+) -> Fit {
+    let holder_id = state.segments[state.current].floor.as_ref().map(|f| f.speech.id);
+    let fits = match (holder_id, ends, interrupts) {
+        (None, None, None) => true,
+        (Some(h), Some(e), None) | (Some(h), None, Some(e)) => h == e,
+        _ => false,
+    };
+    if !fits {
+        return Err("who held the floor does not match".into());
+    }
+    let taken = match inscribed {
+        Some(new) if new.id == speech => {
+            take_speech_id(state, new.id)?;
+            new.clone()
+        }
+        Some(_) => return Err("the speech given the floor is not the one inscribed".into()),
+        None => {
+            let segment = &mut state.segments[state.current];
+            let at = segment.position(speech).ok_or_else(|| format!("speech {speech} is not on the list"))?;
+            segment.queue.remove(at).speech
+        }
+    };
+    let segment = &mut state.segments[state.current];
+    if let Some(mut holder) = segment.floor.take() {
+        if interrupts.is_some() {
+            if holder.paused_since.is_none() {
+                holder.paused_since = Some(effective);
+            }
+            holder.last_change = effective;
+            segment.interrupted.push(holder);
+        } else {
+            segment.spoken.push(spoken(holder, effective));
+        }
+    }
+    segment.floor = Some(Floor {
+        speech: taken,
+        started: effective,
+        paused_since: None,
+        paused_secs: 0,
+        extended: 0,
+        last_change: effective,
+    });
+    Ok(())
+}
+
+fn holder(state: &mut State, speech: u32) -> Result<&mut Floor, String> {
+    state.segments[state.current]
+        .floor
+        .as_mut()
+        .filter(|f| f.speech.id == speech)
+        .ok_or_else(|| format!("speech {speech} does not hold the floor"))
+}
+
+fn pause(floor: &mut Floor, effective: Timestamp) -> Fit {
+    if floor.paused_since.is_some() {
+        return Err("the speech is paused already".into());
+    }
+    floor.paused_since = Some(effective);
+    floor.last_change = effective;
+    Ok(())
+}
+
+fn resume(floor: &mut Floor, effective: Timestamp) -> Fit {
+    let since = floor.paused_since.take().ok_or("the speech is not paused")?;
+    floor.paused_secs += secs_between(since, effective).max(0);
+    floor.last_change = effective;
+    Ok(())
+}
+
+fn end(state: &mut State, speech: u32, effective: Timestamp) -> Fit {
+    holder(state, speech)?;
+    let segment = &mut state.segments[state.current];
+    let floor = segment.floor.take().expect("holder checked");
+    segment.spoken.push(spoken(floor, effective));
+    segment.floor = segment.interrupted.pop();
+    Ok(())
+}
+
+fn spoken(floor: Floor, ended: Timestamp) -> Spoken {
+    Spoken {
+        spoken_secs: floor.elapsed(ended),
+        paused_secs: floor.paused_total(ended),
+        limit: floor.limit(),
+        started: floor.started,
+        ended,
+        speech: floor.speech,
+    }
+}
+
+fn relist(state: &mut State, speech: u32, to: usize, passed: bool) -> Fit {
+    let i = listed_in(state, speech)?;
+    let queue = &mut state.segments[i].queue;
+    let from = queue.iter().position(|l| l.speech.id == speech).expect("listed_in found it");
+    if to >= queue.len() {
+        return Err(format!("position {} is past the end of the list", to + 1));
+    }
+    let mut listed = queue.remove(from);
+    listed.passed |= passed;
+    queue.insert(to, listed);
+    Ok(())
+}
+
+fn set_closed(state: &mut State, segment: &str, closed: bool) -> Fit {
+    let i = segment_index(state, segment)?;
+    state.segments[i].closed = closed;
+    Ok(())
+}
+
+fn add_note(
+    state: &mut State,
+    entry: &Entry,
+    id: u32,
+    text: &crate::text::Clean,
+    tags: &[crate::text::Clean],
+    segment: &crate::text::Clean,
+    speech: Option<u32>,
+) -> Fit {
+    if id != state.next_note {
+        return Err(format!("note {id} should have been numbered {}", state.next_note));
+    }
+    let speaker = speech.and_then(|id| {
+        state.segments.iter().find_map(|s| {
+            s.floor.iter().chain(&s.interrupted).find(|f| f.speech.id == id).map(|f| f.speech.delegate.clone())
+        })
+    });
+    let version = NoteVersion { text: text.clone(), tags: tags.to_vec(), at: entry.at, by: entry.by.clone() };
+    let note = Note { id, segment: segment.clone(), speaker, speech, versions: vec![version], retracted: None };
+    state.notes.insert(id, note);
+    state.next_note += 1;
+    Ok(())
+}
+
+fn live_note(state: &mut State, id: u32) -> Result<&mut Note, String> {
+    match state.notes.get_mut(&id) {
+        Some(note) if note.retracted.is_none() => Ok(note),
+        Some(_) => Err(format!("note {id} was retracted")),
+        None => Err(format!("there is no note {id}")),
+    }
+}
+
+fn undo(state: &mut State, entry: &Entry, seq: u64) -> Fit {
+    let stack = state.undo.get_mut(&entry.by).ok_or("this operator has nothing to undo")?;
+    match stack.back() {
+        Some(record) if record.seq == seq => {}
+        _ => return Err(format!("#{seq} is not this operator's last action")),
+    }
+    let record = stack.pop_back().expect("checked above");
+    for saved in record.saved.iter().rev() {
+        restore(state, saved);
+    }
+    for (area, before) in record.areas.iter().zip(record.touched_before) {
+        match before {
+            Some(touched) => state.touched.insert(*area, touched),
+            None => state.touched.remove(area),
+        };
+    }
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! `decide`: a command judged against the state it would change. It either
+//! yields the events that record it or refuses, in words an officer understands.
+
+use jiff::{Timestamp, ToSpan};
+
+use super::command::{At, Command, Place, SegmentTarget, SpeechKind};
+use super::event::{Event, Speech};
+use super::format::{duration, ordinal};
+use super::meeting::SeatId;
+use super::resolve;
+use super::state::{Floor, Phase, State};
+use crate::text::Clean;
+
+/// Why a command was not carried out. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Refusal(pub String);
+
+type Decided = Result<Vec<Event>, Refusal>;
+
+/// Notes longer than this are refused rather than cut: nothing typed is lost silently.
+pub const MAX_NOTE_CHARS: usize = 4000;
+
+fn refuse<T>(why: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal(why.into()))
+}
+
+/// `by` is the operator: `undo` reverts only their own last action.
+pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Decided {
+    // Timing is kept to the whole second, so every instance shows the same figures.
+    let now = Timestamp::from_second(now.as_second()).expect("a whole second of a valid instant");
+    match command {
+        Command::Open { at } => open(state, at, now),
+        Command::Adjourn { at } => adjourn(state, at, now),
+        Command::Segment(target) => segment(state, target),
+        Command::Add { who, kind, limit } => add(state, who.as_str(), kind, limit, now),
+        Command::Next { at } => next(state, at, now),
+        Command::Floor { who, at } => floor(state, who.as_str(), at, now),
+        Command::Pause { at } => pause(state, at, now),
+        Command::Resume { at } => resume(state, at, now),
+        Command::End { at } => end(state, at, now),
+        Command::Extend { by } => extend(state, by),
+        Command::Move { who, to } => move_to(state, who.as_str(), to),
+        Command::Remove { who } => remove(state, who.as_str()),
+        Command::Pass { who } => pass(state, who.as_str()),
+        Command::CloseList => close_list(state, true),
+        Command::ReopenList => close_list(state, false),
+        Command::Seat { delegation, seat } => super::seats::seat(state, &delegation, seat),
+        Command::Release(what) => super::seats::release(state, what),
+        Command::Wait { delegation } => super::seats::wait(state, &delegation),
+        Command::Unwait { delegation } => super::seats::unwait(state, &delegation),
+        Command::Block(seat) => super::seats::block(state, seat, true),
+        Command::Unblock(seat) => super::seats::block(state, seat, false),
+        Command::Note { text } => note(state, text),
+        Command::Amend { note, text } => amend(state, note, text),
+        Command::Retract { note } => retract(state, note),
+        Command::Undo => undo(state, by),
+    }
+}
+
+/// When a timing command took effect: now, or a correction that is neither in
+/// the future nor before `not_before` (the previous event of that speech).
+fn effective(state: &State, at: Option<At>, now: Timestamp, not_before: Option<Timestamp>) -> Result<Timestamp, Refusal> {
+    let when = match at {
+        None => return Ok(now),
+        Some(At::Ago(secs)) => now - i64::from(secs).seconds(),
+        Some(At::TimeOfDay(time)) => {
+            let today = now.to_zoned_datetime(state.meeting.tz.clone()).date();
+            let zoned = today.to_datetime(time).to_zoned_datetime(state.meeting.tz.clone());
+            match zoned {
+                Ok(z) => z.timestamp(),
+                Err(_) => return refuse(format!("{time} does not exist today in {}", state.meeting.timezone)),
+            }
+        }
+    };
+    if when > now {
+        return refuse(format!("{} is in the future: at takes a time in the past", local_time(state, when)));
+    }
+    if let Some(limit) = not_before.filter(|limit| when < *limit) {
+        return refuse(format!("{} is before the previous event of that speech, at {}", local_time(state, when), local_time(state, limit)));
+    }
+    Ok(when)
+}
+
+pub(super) fn local_time(state: &State, at: Timestamp) -> String {
+    at.to_zoned_datetime(state.meeting.tz.clone()).strftime("%H:%M:%S").to_string()
+}
+
+fn must_be_open(state: &State) -> Result<(), Refusal> {
+    match state.phase {
+        Phase::Open => Ok(()),
+        Phase::Scheduled => refuse("the meeting is not open yet: open it first"),
+        Phase::Adjourned => refuse("the meeting is adjourned"),
+    }
+}
+
+fn holder(state: &State) -> Result<&Floor, Refusal> {
+    state.floor().ok_or_else(|| Refusal("nobody has the floor".into()))
+}
+
+fn open(state: &State, at: Option<At>, now: Timestamp) -> Decided {
+    match state.phase {
+        Phase::Scheduled => Ok(vec![Event::Opened { effective: effective(state, at, now, None)? }]),
+        Phase::Open => refuse("the meeting is open already"),
+        Phase::Adjourned => refuse("the meeting was adjourned; it cannot be opened again"),
+    }
+}
+
+fn adjourn(state: &State, at: Option<At>, now: Timestamp) -> Decided {
+    must_be_open(state)?;
+    let not_before = state.floor().map(|f| f.last_change).or(state.opened_at);
+    Ok(vec![Event::Adjourned { effective: effective(state, at, now, not_before)? }])
+}
+
+fn segment(state: &State, target: SegmentTarget) -> Decided {
+    if state.phase == Phase::Adjourned {
+        return refuse("the meeting is adjourned");
+    }
+    let segments = &state.meeting.segments;
+    let index = match &target {
+        SegmentTarget::Next if state.current + 1 < segments.len() => state.current + 1,
+        SegmentTarget::Next => return refuse(format!("{} is the last segment", state.segment_def().title)),
+        SegmentTarget::Id(id) => match segments.iter().position(|s| s.id.as_str().eq_ignore_ascii_case(id.as_str())) {
+            Some(i) => i,
+            None => {
+                let ids: Vec<&str> = segments.iter().map(|s| s.id.as_str()).collect();
+                return refuse(format!("there is no segment \"{id}\"; the segments are {}", ids.join(", ")));
+            }
+        },
+    };
+    if index == state.current {
+        return refuse(format!("{} is the current segment already", segments[index].title));
+    }
+    if let Some(f) = state.floor() {
+        return refuse(format!("{} still has the floor: end the speech first", f.speech.delegate.delegation));
+    }
+    Ok(vec![Event::SegmentEntered { segment: segments[index].id.clone() }])
+}
+
+fn new_speech(state: &State, who: &str, kind: SpeechKind, limit: Option<u32>) -> Result<Speech, Refusal> {
+    let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
+    let limit = limit.unwrap_or(state.segment_def().speaking_limit);
+    Ok(Speech { id: state.next_speech, delegate, kind, limit })
+}
+
+fn add(state: &State, who: &str, kind: SpeechKind, limit: Option<u32>, now: Timestamp) -> Decided {
+    if state.phase == Phase::Adjourned {
+        return refuse("the meeting is adjourned");
+    }
+    let speech = new_speech(state, who, kind, limit)?;
+    let name = speech.delegate.delegation.clone();
+    let segment = state.segment();
+    if kind == SpeechKind::Order {
+        must_be_open(state)?;
+        let interrupts = segment.floor.as_ref().map(|f| f.speech.id);
+        let not_before = segment.floor.as_ref().map(|f| f.last_change);
+        let effective = effective(state, None, now, not_before)?;
+        return Ok(vec![Event::FloorGiven { speech: speech.id, effective, ends: None, interrupts, inscribed: Some(speech) }]);
+    }
+    if segment.closed && kind == SpeechKind::Statement {
+        return refuse("the list of speakers is closed: reopen it first");
+    }
+    if let Some(at) = segment.queue.iter().position(|l| l.speech.delegate.key == speech.delegate.key && l.speech.kind == kind) {
+        let what = if kind == SpeechKind::Reply { " for a right of reply" } else { "" };
+        return refuse(format!("{name} is already listed{what}, {}", ordinal(at + 1)));
+    }
+    let position = match kind {
+        SpeechKind::Reply => segment.queue.len(),
+        _ => segment.statement_slot(state.segment_def().ordering, speech.delegate.level),
+    };
+    Ok(vec![Event::Inscribed { segment: state.segment_def().id.clone(), speech, position }])
+}
+
+fn next(state: &State, at: Option<At>, now: Timestamp) -> Decided {
+    must_be_open(state)?;
+    let segment = state.segment();
+    if let Some(f) = segment.floor.as_ref().filter(|_| !segment.interrupted.is_empty()) {
+        let back = &segment.interrupted.last().expect("checked").speech.delegate.delegation;
+        return refuse(format!(
+            "{}'s point of order has the floor: end it to give the floor back to {back}",
+            f.speech.delegate.delegation
+        ));
+    }
+    let Some(first) = segment.queue.first() else {
+        return match &segment.floor {
+            Some(f) => refuse(format!("nobody else is listed: end closes {}'s speech", f.speech.delegate.delegation)),
+            None => refuse("nobody is listed"),
+        };
+    };
+    give(state, first.speech.id, None, at, now)
+}
+
+/// The floor to `speech` (listed, or `inscribed` now); the holder's speech ends.
+fn give(state: &State, speech: u32, inscribed: Option<Speech>, at: Option<At>, now: Timestamp) -> Decided {
+    let floor = state.floor();
+    let not_before = floor.map(|f| f.last_change).or(state.opened_at);
+    let effective = effective(state, at, now, not_before)?;
+    let ends = floor.map(|f| f.speech.id);
+    Ok(vec![Event::FloorGiven { speech, effective, ends, interrupts: None, inscribed }])
+}
+
+fn floor(state: &State, who: &str, at: Option<At>, now: Timestamp) -> Decided {
+    must_be_open(state)?;
+    let segment = state.segment();
+    if !segment.interrupted.is_empty() {
+        return refuse("a point of order has the floor: end it first");
+    }
+    let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
+    if let Some(f) = segment.floor.as_ref().filter(|f| f.speech.delegate.key == delegate.key) {
+        return refuse(format!("{} has the floor already", f.speech.delegate.delegation));
+    }
+    match segment.queue.iter().find(|l| l.speech.delegate.key == delegate.key) {
+        Some(listed) => give(state, listed.speech.id, None, at, now),
+        None if segment.closed => {
+            refuse(format!("{} is not listed and the list is closed: reopen it first", delegate.delegation))
+        }
+        None => give(state, state.next_speech, Some(new_speech(state, who, SpeechKind::Statement, None)?), at, now),
+    }
+}
+
+fn pause(state: &State, at: Option<At>, now: Timestamp) -> Decided {
+    must_be_open(state)?;
+    let f = holder(state)?;
+    if f.paused_since.is_some() {
+        return refuse(format!("{}'s speech is paused already", f.speech.delegate.delegation));
+    }
+    Ok(vec![Event::Paused { speech: f.speech.id, effective: effective(state, at, now, Some(f.last_change))? }])
+}
+
+fn resume(state: &State, at: Option<At>, now: Timestamp) -> Decided {
+    must_be_open(state)?;
+    let f = holder(state)?;
+    let Some(since) = f.paused_since else {
+        return refuse(format!("{}'s speech is not paused", f.speech.delegate.delegation));
+    };
+    Ok(vec![Event::Resumed { speech: f.speech.id, effective: effective(state, at, now, Some(since.max(f.last_change)))? }])
+}
+
+fn end(state: &State, at: Option<At>, now: Timestamp) -> Decided {
+    must_be_open(state)?;
+    let f = holder(state)?;
+    Ok(vec![Event::Ended { speech: f.speech.id, effective: effective(state, at, now, Some(f.last_change))? }])
+}
+
+fn extend(state: &State, by: u32) -> Decided {
+    must_be_open(state)?;
+    let f = holder(state)?;
+    if by == 0 {
+        return refuse("extend by how long? e.g. extend 30s");
+    }
+    Ok(vec![Event::Extended { speech: f.speech.id, by }])
+}
+
+/// A listed speech of the current segment, by the name typed.
+fn listed(state: &State, who: &str) -> Result<(usize, u32), Refusal> {
+    let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
+    let segment = state.segment();
+    if let Some(at) = segment.queue.iter().position(|l| l.speech.delegate.key == delegate.key) {
+        return Ok((at, segment.queue[at].speech.id));
+    }
+    if segment.floor.as_ref().is_some_and(|f| f.speech.delegate.key == delegate.key) {
+        return refuse(format!("{} has the floor and is no longer on the list", delegate.delegation));
+    }
+    refuse(format!("{} is not on the list of speakers", delegate.delegation))
+}
+
+fn move_to(state: &State, who: &str, place: Place) -> Decided {
+    let (from, speech) = listed(state, who)?;
+    let len = state.segment().queue.len();
+    let name = &state.segment().queue[from].speech.delegate.delegation;
+    let to = match place {
+        Place::Up if from == 0 => return refuse(format!("{name} is first already")),
+        Place::Up => from - 1,
+        Place::Down if from + 1 == len => return refuse(format!("{name} is last already")),
+        Place::Down => from + 1,
+        Place::Top => 0,
+        Place::Bottom => len - 1,
+        Place::Position(n) if n == 0 || n > len => {
+            return refuse(format!("there are {len} on the list: choose a position from 1 to {len}"));
+        }
+        Place::Position(n) => n - 1,
+    };
+    if to == from {
+        return refuse(format!("{name} is {} already", ordinal(from + 1)));
+    }
+    Ok(vec![Event::Moved { speech, to }])
+}
+
+fn remove(state: &State, who: &str) -> Decided {
+    let (_, speech) = listed(state, who)?;
+    Ok(vec![Event::Removed { speech }])
+}
+
+fn pass(state: &State, who: &str) -> Decided {
+    let (from, speech) = listed(state, who)?;
+    let queue = &state.segment().queue;
+    let listed = &queue[from];
+    if listed.passed {
+        return refuse(format!(
+            "{} was passed once already: remove them if they are still absent",
+            listed.speech.delegate.delegation
+        ));
+    }
+    // The end of their own part of the list: statements stay before rights of reply.
+    let group_end = match listed.speech.kind {
+        SpeechKind::Reply => queue.len() - 1,
+        _ => queue.iter().rposition(|l| l.speech.kind != SpeechKind::Reply).unwrap_or(from),
+    };
+    Ok(vec![Event::Passed { speech, to: group_end }])
+}
+
+fn close_list(state: &State, close: bool) -> Decided {
+    if state.phase == Phase::Adjourned {
+        return refuse("the meeting is adjourned");
+    }
+    let segment = state.segment_def().id.clone();
+    match (close, state.segment().closed) {
+        (true, true) => refuse("the list of speakers is closed already"),
+        (false, false) => refuse("the list of speakers is open already"),
+        (true, false) => Ok(vec![Event::ListClosed { segment }]),
+        (false, true) => Ok(vec![Event::ListReopened { segment }]),
+    }
+}
+
+/// `#summary`, `#action`, `#decision` and any other `#word` in the text, lower case, once each.
+pub fn tags(text: &str) -> Vec<Clean> {
+    let mut tags: Vec<Clean> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        let Some(tag) = word.strip_prefix('#') else { continue };
+        let tag: String = tag.chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
+        let tag = Clean::new(&tag.to_lowercase());
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+fn note_text(text: &Clean) -> Result<(), Refusal> {
+    let chars = text.as_str().chars().count();
+    if chars == 0 {
+        return refuse("the note is empty");
+    }
+    if chars > MAX_NOTE_CHARS {
+        return refuse(format!("the note is too long ({chars} characters; at most {MAX_NOTE_CHARS}): split it in two"));
+    }
+    Ok(())
+}
+
+fn note(state: &State, text: Clean) -> Decided {
+    note_text(&text)?;
+    let tags = tags(text.as_str());
+    let speech = state.floor().map(|f| f.speech.id);
+    Ok(vec![Event::Noted { note: state.next_note, text, tags, segment: state.segment_def().id.clone(), speech }])
+}
+
+fn live_note(state: &State, id: u32) -> Result<&super::state::Note, Refusal> {
+    match state.notes.get(&id) {
+        Some(n) if n.retracted.is_some() => refuse(format!("note {id} was retracted")),
+        Some(n) => Ok(n),
+        None => refuse(format!("there is no note {id}")),
+    }
+}
+
+fn amend(state: &State, id: u32, text: Clean) -> Decided {
+    note_text(&text)?;
+    if live_note(state, id)?.current().text == text {
+        return refuse(format!("note {id} says that already"));
+    }
+    let tags = tags(text.as_str());
+    Ok(vec![Event::Amended { note: id, text, tags }])
+}
+
+fn retract(state: &State, id: u32) -> Decided {
+    live_note(state, id)?;
+    Ok(vec![Event::Retracted { note: id }])
+}
+
+fn undo(state: &State, by: &str) -> Decided {
+    let Some((seq, verb)) = state.undoable(by) else {
+        return refuse(format!("{by} has nothing left to undo"));
+    };
+    let record = super::apply::undo_record(state, by, seq).map_err(Refusal)?;
+    for area in &record.areas {
+        if let Some((last, who)) = state.touched.get(area).filter(|(last, _)| *last != seq) {
+            return refuse(format!("cannot undo #{seq:04} ({verb}): {who} changed {} since, in #{last:04}", area.label()));
+        }
+    }
+    Ok(vec![Event::Undone { seq }])
+}
+
+/// Seat helpers shared with `seats`.
+pub(super) fn seat_list(seats: impl Iterator<Item = SeatId>) -> String {
+    seats.map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+}

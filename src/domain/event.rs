@@ -1,0 +1,201 @@
+//! What happened: the facts `decide` produces and the journal keeps, one a line.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::command::SpeechKind;
+use super::meeting::{Level, SeatId};
+use crate::text::Clean;
+
+/// Journal format version, the `v` of every line.
+pub const VERSION: u8 = 1;
+
+/// One line of the journal: the envelope (`seq`, when it was recorded, by whom)
+/// around the event. Timing events also carry when they took effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub v: u8,
+    pub seq: u64,
+    /// When it was recorded (UTC).
+    pub at: Timestamp,
+    pub by: Clean,
+    pub event: Event,
+}
+
+/// Who speaks: resolved when inscribed, so the journal alone tells who it was
+/// even if the meeting file changes later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegate {
+    /// Roster id, or `state:<name>` for a Member State that is not on the roster.
+    pub key: Clean,
+    pub delegation: Clean,
+    #[serde(default, skip_serializing_if = "Clean::is_empty")]
+    pub representative: Clean,
+    #[serde(default, skip_serializing_if = "Clean::is_empty")]
+    pub title: Clean,
+    pub level: Level,
+}
+
+impl Delegate {
+    /// `France — H.E. Mr. Jean-Yves Le Drian`, or just the delegation.
+    pub fn display_name(&self) -> String {
+        if self.representative.is_empty() {
+            self.delegation.to_string()
+        } else {
+            format!("{} — {}", self.delegation, self.representative)
+        }
+    }
+}
+
+/// A place on a list of speakers, from inscription to the end of the speech.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speech {
+    pub id: u32,
+    pub delegate: Delegate,
+    pub kind: SpeechKind,
+    /// Seconds.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Opened {
+        effective: Timestamp,
+    },
+    /// Ends whoever holds the floor, and whoever they interrupted.
+    Adjourned {
+        effective: Timestamp,
+    },
+    SegmentEntered {
+        segment: Clean,
+    },
+    /// `position` is 0-based in the segment's queue, decided by its ordering.
+    Inscribed {
+        segment: Clean,
+        speech: Speech,
+        position: usize,
+    },
+    /// `speech` leaves the queue (or is new, for a point of order, with `inscribed`)
+    /// and takes the floor. The holder, if any, either ends (`next`, `floor`) or is
+    /// paused and set aside until this speech ends (a point of order).
+    FloorGiven {
+        speech: u32,
+        effective: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ends: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interrupts: Option<u32>,
+        /// A speaker given the floor without being listed first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inscribed: Option<Speech>,
+    },
+    Paused {
+        speech: u32,
+        effective: Timestamp,
+    },
+    Resumed {
+        speech: u32,
+        effective: Timestamp,
+    },
+    /// The interrupted speaker, if any, gets the floor back, still paused.
+    Ended {
+        speech: u32,
+        effective: Timestamp,
+    },
+    Extended {
+        speech: u32,
+        /// Seconds added to the limit.
+        by: u32,
+    },
+    Moved {
+        speech: u32,
+        to: usize,
+    },
+    Removed {
+        speech: u32,
+    },
+    /// Absent when called: to the end of their part of the list, once.
+    Passed {
+        speech: u32,
+        to: usize,
+    },
+    ListClosed {
+        segment: Clean,
+    },
+    ListReopened {
+        segment: Clean,
+    },
+    Seated {
+        seat: SeatId,
+        delegation: Clean,
+    },
+    Released {
+        seat: SeatId,
+    },
+    Waitlisted {
+        delegation: Clean,
+    },
+    Unwaitlisted {
+        delegation: Clean,
+    },
+    Blocked {
+        seat: SeatId,
+    },
+    Unblocked {
+        seat: SeatId,
+    },
+    Noted {
+        note: u32,
+        text: Clean,
+        tags: Vec<Clean>,
+        segment: Clean,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speech: Option<u32>,
+    },
+    Amended {
+        note: u32,
+        text: Clean,
+        tags: Vec<Clean>,
+    },
+    Retracted {
+        note: u32,
+    },
+    /// Reverts the action recorded at `seq` by the same operator.
+    Undone {
+        seq: u64,
+    },
+}
+
+impl Event {
+    /// The short verb of the session log, at most six characters.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Event::Opened { .. } => "open",
+            Event::Adjourned { .. } => "adjourn",
+            Event::SegmentEntered { .. } => "segmnt",
+            Event::Inscribed { .. } => "add",
+            Event::FloorGiven { interrupts: Some(_), .. } => "order",
+            Event::FloorGiven { .. } => "floor",
+            Event::Paused { .. } => "pause",
+            Event::Resumed { .. } => "resume",
+            Event::Ended { .. } => "end",
+            Event::Extended { .. } => "extend",
+            Event::Moved { .. } => "move",
+            Event::Removed { .. } => "remove",
+            Event::Passed { .. } => "pass",
+            Event::ListClosed { .. } => "close",
+            Event::ListReopened { .. } => "reopen",
+            Event::Seated { .. } => "seat",
+            Event::Released { .. } => "free",
+            Event::Waitlisted { .. } => "wait",
+            Event::Unwaitlisted { .. } => "unwait",
+            Event::Blocked { .. } => "block",
+            Event::Unblocked { .. } => "unblck",
+            Event::Noted { .. } => "note",
+            Event::Amended { .. } => "amend",
+            Event::Retracted { .. } => "retrct",
+            Event::Undone { .. } => "undo",
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Who an officer means: a name as typed, matched against the roster and the
+//! Member States without regard to case, accents or punctuation.
+
+use super::event::Delegate;
+use super::meeting::{Level, Meeting, Participant};
+use super::states::{MemberState, member_states};
+use crate::text::{Clean, fold};
+
+/// Someone a typed name can mean.
+#[derive(Clone, Copy)]
+pub enum Candidate<'a> {
+    Roster(&'a Participant),
+    State(&'a MemberState),
+}
+
+impl Candidate<'_> {
+    pub fn delegation(&self) -> &str {
+        match self {
+            Candidate::Roster(p) => p.delegation.as_str(),
+            Candidate::State(s) => s.name,
+        }
+    }
+
+    /// How the candidate is named when a name is ambiguous.
+    pub fn describe(&self) -> String {
+        match self {
+            Candidate::Roster(p) if p.representative.is_empty() => format!("{} ({})", p.delegation, p.id),
+            Candidate::Roster(p) => format!("{} — {} ({})", p.delegation, p.representative, p.id),
+            Candidate::State(s) => s.name.to_string(),
+        }
+    }
+
+    pub fn delegate(&self) -> Delegate {
+        match self {
+            Candidate::Roster(p) => Delegate::from(*p),
+            Candidate::State(s) => Delegate {
+                key: Clean::new(&format!("state:{}", s.name)),
+                delegation: Clean::new(s.name),
+                representative: Clean::default(),
+                title: Clean::default(),
+                level: if s.observer { Level::Observer } else { Level::HeadOfDelegation },
+            },
+        }
+    }
+
+    fn names(&self) -> Vec<&str> {
+        match self {
+            Candidate::Roster(p) => {
+                let mut names = vec![p.id.as_str(), p.delegation.as_str()];
+                if !p.representative.is_empty() {
+                    names.push(p.representative.as_str());
+                }
+                names.extend(p.aliases.iter().map(Clean::as_str));
+                names
+            }
+            Candidate::State(s) => {
+                let mut names = vec![s.name];
+                names.extend(s.aliases.iter().copied());
+                names
+            }
+        }
+    }
+}
+
+/// Everyone who can be named: the roster first, then Member States not on it.
+pub fn candidates(meeting: &Meeting) -> Vec<Candidate<'_>> {
+    let on_roster: Vec<String> = meeting.roster.iter().map(|p| fold(p.delegation.as_str())).collect();
+    let roster = meeting.roster.iter().map(Candidate::Roster);
+    let states = member_states().iter().filter(move |s| !on_roster.contains(&fold(s.name))).map(Candidate::State);
+    roster.chain(states).collect()
+}
+
+/// Why a name did not resolve, in words an officer understands.
+pub fn unresolved(typed: &str, found: &[Candidate<'_>]) -> String {
+    if found.is_empty() {
+        return format!("no one called \"{typed}\" on the roster or among the Member States");
+    }
+    let mut names: Vec<String> = found.iter().take(6).map(Candidate::describe).collect();
+    if found.len() > names.len() {
+        names.push(format!("{} more", found.len() - names.len()));
+    }
+    format!("\"{typed}\" could be {}: say which", names.join(", "))
+}
+
+/// The candidates a typed name means, best matches only: an exact name or alias
+/// beats a match on the beginnings of words, which beats a match inside a name.
+pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
+    let query = fold(typed);
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let all = candidates(meeting);
+    for tier in [Tier::Exact, Tier::WordPrefix, Tier::Inside] {
+        let found: Vec<Candidate<'a>> =
+            all.iter().copied().filter(|c| c.names().iter().any(|n| tier.matches(&query, &fold(n)))).collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// Resolves a speaker: exactly one candidate, or a refusal naming them all.
+pub fn speaker(meeting: &Meeting, typed: &str) -> Result<Delegate, String> {
+    match matches(meeting, typed).as_slice() {
+        [one] => Ok(one.delegate()),
+        found => Err(unresolved(typed, found)),
+    }
+}
+
+/// Resolves a delegation, for seats: several roster entries of one delegation
+/// are still one delegation.
+pub fn delegation(meeting: &Meeting, typed: &str) -> Result<Clean, String> {
+    let found = matches(meeting, typed);
+    let mut names: Vec<&str> = found.iter().map(Candidate::delegation).collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [one] => Ok(Clean::new(one)),
+        _ => Err(unresolved(typed, &found)),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Tier {
+    Exact,
+    WordPrefix,
+    Inside,
+}
+
+impl Tier {
+    fn matches(self, query: &str, name: &str) -> bool {
+        match self {
+            Tier::Exact => query == name,
+            Tier::WordPrefix => {
+                let words: Vec<&str> = name.split(' ').collect();
+                query.split(' ').all(|q| words.iter().any(|w| w.starts_with(q)))
+            }
+            Tier::Inside => query.len() >= 3 && name.contains(query),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The observer seats: a seat map, a per-delegation limit and a FIFO waitlist.
+//! Free seats are offered to the waitlist in order before anyone else.
+
+use super::command::SeatOrDelegation;
+use super::decide::{Refusal, seat_list};
+use super::event::Event;
+use super::format::ordinal;
+use super::meeting::SeatId;
+use super::resolve;
+use super::state::State;
+use crate::text::Clean;
+
+type Decided = Result<Vec<Event>, Refusal>;
+
+fn refuse<T>(why: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal(why.into()))
+}
+
+fn delegation(state: &State, typed: &Clean) -> Result<Clean, Refusal> {
+    resolve::delegation(&state.meeting, typed.as_str()).map_err(Refusal)
+}
+
+fn check_seat(state: &State, seat: SeatId) -> Result<(), Refusal> {
+    let map = &state.meeting.seating;
+    if !map.contains(seat) {
+        let last_row = SeatId { row: map.rows.saturating_sub(1), seat: 0 }.to_string();
+        return refuse(format!(
+            "there is no seat {seat}: rows A to {}, seats 1 to {}",
+            &last_row[..1],
+            map.seats_per_row
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decided {
+    let name = delegation(state, typed)?;
+    let held: Vec<SeatId> = state.seats.held_by(name.as_str()).collect();
+    let limit = usize::from(state.meeting.seating.per_delegation);
+    if held.len() >= limit {
+        let seats = if limit == 1 { "seat" } else { "seats" };
+        return refuse(format!("{name} holds {} already, the {limit} {seats} one delegation may have", seat_list(held.into_iter())));
+    }
+    let free: Vec<SeatId> = state.free_seats().collect();
+    let waiting = state.seats.waiting_position(name.as_str());
+    if free.is_empty() {
+        return match waiting {
+            Some(at) => refuse(format!("no observer seats free: {name} is {} on the waitlist", ordinal(at + 1))),
+            None => refuse(format!(
+                "no observer seats free: put {name} on the waitlist with: wait {name} ({} waiting)",
+                state.seats.waitlist.len()
+            )),
+        };
+    }
+    // The first n waiting delegations hold the offers of the n free seats.
+    let offered_to_others = state.seats.waitlist.len().min(free.len());
+    if waiting.is_none_or(|at| at >= free.len()) && offered_to_others == free.len() {
+        let head = &state.seats.waitlist[0];
+        return refuse(format!("the free seats are offered first to the waitlist: {head} is 1st"));
+    }
+    let seat = match seat {
+        Some(seat) => {
+            check_seat(state, seat)?;
+            if state.seats.blocked.contains(&seat) {
+                return refuse(format!("seat {seat} is blocked"));
+            }
+            if let Some(by) = state.seats.occupied.get(&seat) {
+                return refuse(format!("seat {seat} is taken by {by}"));
+            }
+            seat
+        }
+        None => free[0],
+    };
+    Ok(vec![Event::Seated { seat, delegation: name }])
+}
+
+pub(super) fn release(state: &State, what: SeatOrDelegation) -> Decided {
+    let seat = match what {
+        SeatOrDelegation::Seat(seat) => {
+            check_seat(state, seat)?;
+            if !state.seats.occupied.contains_key(&seat) {
+                return refuse(format!("seat {seat} is free already"));
+            }
+            seat
+        }
+        SeatOrDelegation::Delegation(typed) => {
+            let name = delegation(state, &typed)?;
+            let held: Vec<SeatId> = state.seats.held_by(name.as_str()).collect();
+            match held.as_slice() {
+                [] => return refuse(format!("{name} holds no observer seat")),
+                [one] => *one,
+                many => {
+                    return refuse(format!(
+                        "{name} holds {} seats ({}): say which, e.g. release {}",
+                        many.len(),
+                        seat_list(many.iter().copied()),
+                        many[0]
+                    ));
+                }
+            }
+        }
+    };
+    Ok(vec![Event::Released { seat }])
+}
+
+pub(super) fn wait(state: &State, typed: &Clean) -> Decided {
+    let name = delegation(state, typed)?;
+    if let Some(at) = state.seats.waiting_position(name.as_str()) {
+        return refuse(format!("{name} is {} on the waitlist already", ordinal(at + 1)));
+    }
+    let held = state.seats.held_by(name.as_str()).count();
+    if held >= usize::from(state.meeting.seating.per_delegation) {
+        return refuse(format!("{name} holds all the seats one delegation may have"));
+    }
+    let free = state.free_seats().count();
+    if free > state.seats.waitlist.len() {
+        return refuse(format!("there are free seats: seat {name}"));
+    }
+    Ok(vec![Event::Waitlisted { delegation: name }])
+}
+
+pub(super) fn unwait(state: &State, typed: &Clean) -> Decided {
+    let name = delegation(state, typed)?;
+    if state.seats.waiting_position(name.as_str()).is_none() {
+        return refuse(format!("{name} is not on the waitlist"));
+    }
+    Ok(vec![Event::Unwaitlisted { delegation: name }])
+}
+
+pub(super) fn block(state: &State, seat: SeatId, block: bool) -> Decided {
+    check_seat(state, seat)?;
+    let blocked = state.seats.blocked.contains(&seat);
+    match (block, blocked) {
+        (true, true) => refuse(format!("seat {seat} is blocked already")),
+        (false, false) => refuse(format!("seat {seat} is not blocked")),
+        (true, false) => match state.seats.occupied.get(&seat) {
+            Some(by) => refuse(format!("seat {seat} is taken by {by}: release it first")),
+            None => Ok(vec![Event::Blocked { seat }]),
+        },
+        (false, true) => Ok(vec![Event::Unblocked { seat }]),
+    }
+}

@@ -1,0 +1,338 @@
+//! The meeting as it stands: a fold of the journal over the planned meeting.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use super::command::SpeechKind;
+use super::event::{Delegate, Speech};
+use super::meeting::{Level, Meeting, Ordering, SeatId};
+use crate::text::Clean;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Scheduled,
+    Open,
+    Adjourned,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Scheduled => "scheduled",
+            Phase::Open => "open",
+            Phase::Adjourned => "adjourned",
+        }
+    }
+}
+
+/// A speech waiting on the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub speech: Speech,
+    /// `None` for those inscribed in the meeting file, before the journal began.
+    pub inscribed_at: Option<Timestamp>,
+    pub passed: bool,
+}
+
+/// The speech being timed. Every figure comes from event timestamps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Floor {
+    pub speech: Speech,
+    pub started: Timestamp,
+    pub paused_since: Option<Timestamp>,
+    /// Seconds spent paused before `paused_since`.
+    pub paused_secs: i64,
+    pub extended: u32,
+    /// The latest timing event of this speech: corrections may not go before it.
+    pub last_change: Timestamp,
+}
+
+impl Floor {
+    pub fn limit(&self) -> u32 {
+        self.speech.limit + self.extended
+    }
+
+    /// Seconds spoken by `now`, pauses excluded.
+    pub fn elapsed(&self, now: Timestamp) -> i64 {
+        let until = self.paused_since.unwrap_or(now);
+        (secs_between(self.started, until) - self.paused_secs).max(0)
+    }
+
+    pub fn paused_total(&self, now: Timestamp) -> i64 {
+        self.paused_secs + self.paused_since.map_or(0, |since| secs_between(since, now).max(0))
+    }
+
+    /// Seconds left before the limit; negative once past it.
+    pub fn remaining(&self, now: Timestamp) -> i64 {
+        i64::from(self.limit()) - self.elapsed(now)
+    }
+}
+
+/// A speech that has ended, with its actual times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spoken {
+    pub speech: Speech,
+    pub started: Timestamp,
+    pub ended: Timestamp,
+    pub spoken_secs: i64,
+    pub paused_secs: i64,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SegmentState {
+    pub queue: Vec<Listed>,
+    pub floor: Option<Floor>,
+    /// Speakers set aside by points of order, innermost last.
+    pub interrupted: Vec<Floor>,
+    pub spoken: Vec<Spoken>,
+    pub closed: bool,
+}
+
+impl SegmentState {
+    pub fn position(&self, speech: u32) -> Option<usize> {
+        self.queue.iter().position(|l| l.speech.id == speech)
+    }
+
+    /// Where a statement goes: after the statements before it by the segment's order,
+    /// always before the rights of reply.
+    pub fn statement_slot(&self, ordering: Ordering, level: Level) -> usize {
+        let statements = self.queue.iter().take_while(|l| l.speech.kind != SpeechKind::Reply).count();
+        match ordering {
+            Ordering::Inscription => statements,
+            Ordering::Protocol => self.queue[..statements]
+                .iter()
+                .position(|l| l.speech.delegate.level > level)
+                .unwrap_or(statements),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Seats {
+    pub occupied: BTreeMap<SeatId, Clean>,
+    pub blocked: BTreeSet<SeatId>,
+    pub waitlist: Vec<Clean>,
+}
+
+impl Seats {
+    pub fn held_by<'a>(&'a self, delegation: &'a str) -> impl Iterator<Item = SeatId> + 'a {
+        self.occupied.iter().filter(move |(_, d)| d.as_str() == delegation).map(|(s, _)| *s)
+    }
+
+    pub fn waiting_position(&self, delegation: &str) -> Option<usize> {
+        self.waitlist.iter().position(|d| d.as_str() == delegation)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteVersion {
+    pub text: Clean,
+    pub tags: Vec<Clean>,
+    pub at: Timestamp,
+    pub by: Clean,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: u32,
+    pub segment: Clean,
+    /// Who held the floor when it was taken.
+    pub speaker: Option<Delegate>,
+    pub speech: Option<u32>,
+    /// Oldest first; the last is the current text.
+    pub versions: Vec<NoteVersion>,
+    pub retracted: Option<(Timestamp, Clean)>,
+}
+
+impl Note {
+    pub fn current(&self) -> &NoteVersion {
+        self.versions.last().expect("a note has at least one version")
+    }
+
+    pub fn created_at(&self) -> Timestamp {
+        self.versions[0].at
+    }
+}
+
+/// The parts of the state one action can touch; undo is refused once someone
+/// else has touched the same part since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Area {
+    Meeting,
+    Segment(usize),
+    Seats,
+    Note(u32),
+}
+
+impl Area {
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::Meeting => "the meeting's phase",
+            Area::Segment(_) => "the list of speakers",
+            Area::Seats => "the observer seats",
+            Area::Note(_) => "that note",
+        }
+    }
+}
+
+/// What an area looked like before an action, to put back on undo. The spoken
+/// list only grows, so its length is enough to restore it.
+#[derive(Debug, Clone)]
+pub(super) enum Saved {
+    Meeting {
+        phase: Phase,
+        opened_at: Option<Timestamp>,
+        adjourned_at: Option<Timestamp>,
+        current: usize,
+        segment: Box<SavedSegment>,
+    },
+    Segment(usize, Box<SavedSegment>),
+    Seats(Seats),
+    Note(u32, Option<Note>),
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct SavedSegment {
+    pub queue: Vec<Listed>,
+    pub floor: Option<Floor>,
+    pub interrupted: Vec<Floor>,
+    pub spoken_len: usize,
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct UndoRecord {
+    pub seq: u64,
+    pub verb: &'static str,
+    pub areas: Vec<Area>,
+    pub saved: Vec<Saved>,
+    /// Who had last changed each area before this action: put back on undo, so
+    /// that the action before it can be undone next.
+    pub touched_before: Vec<Option<(u64, Clean)>>,
+}
+
+/// How many of an operator's own actions can be undone, newest first.
+pub(super) const UNDO_DEPTH: usize = 50;
+
+#[derive(Debug, Clone)]
+pub struct LastAction {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub by: Clean,
+    pub verb: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub meeting: Arc<Meeting>,
+    /// Seq of the last event applied; 0 before any.
+    pub seq: u64,
+    pub phase: Phase,
+    pub opened_at: Option<Timestamp>,
+    pub adjourned_at: Option<Timestamp>,
+    /// Index into `meeting.segments` and `segments`.
+    pub current: usize,
+    pub segments: Vec<SegmentState>,
+    pub seats: Seats,
+    pub notes: BTreeMap<u32, Note>,
+    pub next_speech: u32,
+    pub next_note: u32,
+    pub last_action: Option<LastAction>,
+    pub(super) undo: HashMap<Clean, VecDeque<UndoRecord>>,
+    /// Who last changed each area, and in which event.
+    pub(super) touched: HashMap<Area, (u64, Clean)>,
+}
+
+impl State {
+    /// The meeting before anything happened: pre-inscribed speakers listed,
+    /// blocked seats blocked.
+    pub fn new(meeting: Arc<Meeting>) -> State {
+        let mut next_speech = 1;
+        let segments = meeting
+            .segments
+            .iter()
+            .map(|def| {
+                let mut segment = SegmentState::default();
+                for id in &def.speakers {
+                    let Some(p) = meeting.participant(id.as_str()) else { continue };
+                    let speech = Speech {
+                        id: next_speech,
+                        delegate: Delegate::from(p),
+                        kind: SpeechKind::Statement,
+                        limit: def.speaking_limit,
+                    };
+                    next_speech += 1;
+                    let at = segment.statement_slot(def.ordering, p.level);
+                    segment.queue.insert(at, Listed { speech, inscribed_at: None, passed: false });
+                }
+                segment
+            })
+            .collect();
+        let seats = Seats { blocked: meeting.seating.blocked.iter().copied().collect(), ..Seats::default() };
+        State {
+            meeting,
+            seq: 0,
+            phase: Phase::Scheduled,
+            opened_at: None,
+            adjourned_at: None,
+            current: 0,
+            segments,
+            seats,
+            notes: BTreeMap::new(),
+            next_speech,
+            next_note: 1,
+            last_action: None,
+            undo: HashMap::new(),
+            touched: HashMap::new(),
+        }
+    }
+
+    pub fn segment(&self) -> &SegmentState {
+        &self.segments[self.current]
+    }
+
+    pub fn segment_def(&self) -> &super::meeting::SegmentDef {
+        &self.meeting.segments[self.current]
+    }
+
+    pub fn floor(&self) -> Option<&Floor> {
+        self.segment().floor.as_ref()
+    }
+
+    /// Seats that can be given now, in reading order.
+    pub fn free_seats(&self) -> impl Iterator<Item = SeatId> + '_ {
+        self.meeting
+            .seating
+            .all()
+            .filter(|s| !self.seats.blocked.contains(s) && !self.seats.occupied.contains_key(s))
+    }
+
+    /// The waitlisted delegations a free seat is offered to now, one per free seat.
+    pub fn offers(&self) -> Vec<(SeatId, &Clean)> {
+        self.free_seats().zip(self.seats.waitlist.iter()).collect()
+    }
+
+    /// Seq of the action of `by` that `undo` would revert, if any.
+    pub fn undoable(&self, by: &str) -> Option<(u64, &'static str)> {
+        self.undo.get(by).and_then(|stack| stack.back()).map(|r| (r.seq, r.verb))
+    }
+}
+
+impl From<&super::meeting::Participant> for Delegate {
+    fn from(p: &super::meeting::Participant) -> Delegate {
+        Delegate {
+            key: p.id.clone(),
+            delegation: p.delegation.clone(),
+            representative: p.representative.clone(),
+            title: p.title.clone(),
+            level: p.level,
+        }
+    }
+}
+
+pub fn secs_between(from: Timestamp, to: Timestamp) -> i64 {
+    to.as_second() - from.as_second()
+}
