@@ -1,0 +1,268 @@
+//! The form of each command, after its first word.
+
+use super::words::{self, Word, join, pop_keyword, split_off_last};
+use super::{ParseError, help, shown, when};
+use crate::domain::{At, Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind};
+use crate::text::Clean;
+
+const KINDS: [&str; 3] = ["statement", "reply", "order"];
+
+/// `command` is the command's own spelling, `rest` the sanitised line after it.
+pub(super) fn parse(command: &'static str, rest: &str) -> Result<Command, ParseError> {
+    match command {
+        "note" => note(rest),
+        "amend" => amend(rest),
+        _ => with_words(command, words::split(rest)?),
+    }
+}
+
+fn with_words(command: &'static str, words: Vec<Word>) -> Result<Command, ParseError> {
+    match command {
+        "open" => timed(command, words, |at| Command::Open { at }),
+        "adjourn" => timed(command, words, |at| Command::Adjourn { at }),
+        "next" => timed(command, words, |at| Command::Next { at }),
+        "pause" => timed(command, words, |at| Command::Pause { at }),
+        "resume" => timed(command, words, |at| Command::Resume { at }),
+        "end" => timed(command, words, |at| Command::End { at }),
+        "segment" => segment(words),
+        "add" => add(words),
+        "floor" => floor(words),
+        "extend" => extend(words),
+        "move" => move_to(words),
+        "remove" => Ok(Command::Remove { who: who(command, words)? }),
+        "pass" => Ok(Command::Pass { who: who(command, words)? }),
+        "close" => list_word(command, words, Command::CloseList),
+        "reopen" => list_word(command, words, Command::ReopenList),
+        "seat" => seat(words),
+        "release" => release(words),
+        "wait" => Ok(Command::Wait { delegation: delegation(command, words)? }),
+        "unwait" => Ok(Command::Unwait { delegation: delegation(command, words)? }),
+        "block" => Ok(Command::Block(one_seat(command, words)?)),
+        "unblock" => Ok(Command::Unblock(one_seat(command, words)?)),
+        "retract" => retract(words),
+        // undo, the one command left.
+        _ => nothing_more(command, &words).map(|()| Command::Undo),
+    }
+}
+
+fn needs(command: &str, what: &str) -> ParseError {
+    ParseError::new(format!("{command} needs {what}: {}", help::usage(command)))
+}
+
+fn nothing_more(command: &str, words: &[Word]) -> Result<(), ParseError> {
+    nothing_after(command, command, words)
+}
+
+/// `after` is what was understood so far, to show where the extra words begin.
+fn nothing_after(command: &str, after: &str, words: &[Word]) -> Result<(), ParseError> {
+    if words.is_empty() {
+        return Ok(());
+    }
+    Err(ParseError::new(format!(
+        "unexpected {} after {after}: {}",
+        shown(&join(words)),
+        help::usage(command)
+    )))
+}
+
+/// The name several words make, refused when there is none.
+fn name(command: &str, words: &[Word], what: &str) -> Result<Clean, ParseError> {
+    let name = Clean::new(&join(words));
+    if name.is_empty() { Err(needs(command, what)) } else { Ok(name) }
+}
+
+fn who(command: &str, words: Vec<Word>) -> Result<Clean, ParseError> {
+    name(command, &words, "a name")
+}
+
+fn delegation(command: &str, words: Vec<Word>) -> Result<Clean, ParseError> {
+    name(command, &words, "a delegation")
+}
+
+/// Cuts a trailing `at T` off the words.
+fn take_at(words: &mut Vec<Word>) -> Result<Option<At>, ParseError> {
+    match split_off_last(words, "at") {
+        Some(time) => when::at(&join(&time)).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn timed(command: &str, mut words: Vec<Word>, make: fn(Option<At>) -> Command) -> Result<Command, ParseError> {
+    let at = take_at(&mut words)?;
+    nothing_more(command, &words)?;
+    Ok(make(at))
+}
+
+fn floor(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    let at = take_at(&mut words)?;
+    Ok(Command::Floor { who: who("floor", words)?, at })
+}
+
+fn segment(words: Vec<Word>) -> Result<Command, ParseError> {
+    let Some((id, extra)) = words.split_first() else {
+        return Err(needs("segment", "next or a segment id"));
+    };
+    if !extra.is_empty() {
+        return Err(ParseError::new(format!(
+            "unexpected {} after segment {}: a segment id is one word",
+            shown(&join(extra)),
+            shown(&id.text)
+        )));
+    }
+    if id.is("next") {
+        return Ok(Command::Segment(SegmentTarget::Next));
+    }
+    name("segment", std::slice::from_ref(id), "next or a segment id").map(|id| Command::Segment(SegmentTarget::Id(id)))
+}
+
+/// Kind and limit may come in either order, so the kind is looked for on both sides of the limit.
+fn add(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    let mut kind = pop_keyword(&mut words, &KINDS);
+    let limit = match split_off_last(&mut words, "limit") {
+        Some(dur) if dur.is_empty() => return Err(needs("add", "a duration after limit")),
+        Some(dur) => Some(when::limit("limit", &join(&dur))?),
+        None => None,
+    };
+    if kind.is_none() {
+        kind = pop_keyword(&mut words, &KINDS);
+    }
+    let who = who("add", words)?;
+    Ok(Command::Add { who, kind: kind.map_or(SpeechKind::Statement, |k| speech_kind(&k)), limit })
+}
+
+fn speech_kind(word: &Word) -> SpeechKind {
+    if word.is("reply") {
+        SpeechKind::Reply
+    } else if word.is("order") {
+        SpeechKind::Order
+    } else {
+        SpeechKind::Statement
+    }
+}
+
+/// A duration given apart is reported whole, `"30 s"`, rather than as a stray `s`.
+fn extend(words: Vec<Word>) -> Result<Command, ParseError> {
+    let Some((first, extra)) = words.split_first() else {
+        return Err(needs("extend", "a duration"));
+    };
+    match when::limit("extend", &first.text) {
+        Ok(by) => nothing_after("extend", &format!("extend {}", first.text), extra).map(|()| Command::Extend { by }),
+        Err(_) if !extra.is_empty() => when::limit("extend", &join(&words)).map(|by| Command::Extend { by }),
+        Err(e) => Err(e),
+    }
+}
+
+fn move_to(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    if words.is_empty() {
+        return Err(needs("move", "a name"));
+    }
+    let to = take_place(&mut words)?;
+    Ok(Command::Move { who: who("move", words)?, to })
+}
+
+fn take_place(words: &mut Vec<Word>) -> Result<Place, ParseError> {
+    let last = words.last().filter(|w| !w.quoted).map(|w| w.text.to_ascii_lowercase());
+    let place = match last.as_deref() {
+        Some("up") => Place::Up,
+        Some("down") => Place::Down,
+        Some("top") => Place::Top,
+        Some("bottom") => Place::Bottom,
+        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => position(n)?,
+        _ => return Err(no_place(words.last())),
+    };
+    words.pop();
+    pop_keyword(words, &["to"]);
+    Ok(place)
+}
+
+fn position(digits: &str) -> Result<Place, ParseError> {
+    match digits.parse::<usize>() {
+        Ok(0) => Err(ParseError::new("positions count from 1: move <who> 1 puts them first")),
+        Ok(n) => Ok(Place::Position(n)),
+        Err(_) => Err(ParseError::new(format!("{} is not a position in the list", shown(digits)))),
+    }
+}
+
+fn no_place(last: Option<&Word>) -> ParseError {
+    let seen = last.map(|w| format!(" ({} is none of these)", shown(&w.text))).unwrap_or_default();
+    ParseError::new(format!(
+        "move needs where to, at the end: up, down, top, bottom or a position like 3{seen}"
+    ))
+}
+
+fn list_word(command: &str, mut words: Vec<Word>, made: Command) -> Result<Command, ParseError> {
+    if words.first().is_some_and(|w| w.is("list")) {
+        words.remove(0);
+    }
+    nothing_more(command, &words).map(|()| made)
+}
+
+/// An unquoted seat-like last word is the seat; a delegation named like a seat must be quoted.
+fn seat(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    let seat = words.last().filter(|w| !w.quoted).and_then(|w| SeatId::parse(&w.text));
+    if seat.is_some() {
+        words.pop();
+    }
+    Ok(Command::Seat { delegation: delegation("seat", words)?, seat })
+}
+
+fn release(words: Vec<Word>) -> Result<Command, ParseError> {
+    if let [word] = words.as_slice()
+        && !word.quoted
+        && let Some(seat) = SeatId::parse(&word.text)
+    {
+        return Ok(Command::Release(SeatOrDelegation::Seat(seat)));
+    }
+    let name = name("release", &words, "a seat or a delegation")?;
+    Ok(Command::Release(SeatOrDelegation::Delegation(name)))
+}
+
+fn one_seat(command: &str, words: Vec<Word>) -> Result<SeatId, ParseError> {
+    let Some((first, extra)) = words.split_first() else {
+        return Err(needs(command, "a seat"));
+    };
+    let seat = SeatId::parse(&first.text)
+        .ok_or_else(|| ParseError::new(format!("{} is not a seat: write it like B7", shown(&first.text))))?;
+    nothing_after(command, &format!("{command} {seat}"), extra)?;
+    Ok(seat)
+}
+
+fn note(rest: &str) -> Result<Command, ParseError> {
+    let text = Clean::new(rest);
+    if text.is_empty() {
+        return Err(needs("note", "some text"));
+    }
+    Ok(Command::Note { text })
+}
+
+fn amend(rest: &str) -> Result<Command, ParseError> {
+    let (number, text) = words::first_word(rest);
+    if number.is_empty() {
+        return Err(needs("amend", "a note number and the new text"));
+    }
+    let note = note_number(number)?;
+    let text = Clean::new(text);
+    if text.is_empty() {
+        return Err(needs("amend", "the new text"));
+    }
+    Ok(Command::Amend { note, text })
+}
+
+fn retract(words: Vec<Word>) -> Result<Command, ParseError> {
+    let Some((first, extra)) = words.split_first() else {
+        return Err(needs("retract", "a note number"));
+    };
+    let note = note_number(&first.text)?;
+    nothing_after("retract", &format!("retract #{note}"), extra)?;
+    Ok(Command::Retract { note })
+}
+
+/// `12` or `#12`, as notes are shown.
+fn note_number(text: &str) -> Result<u32, ParseError> {
+    let digits = text.strip_prefix('#').unwrap_or(text);
+    let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    is_number
+        .then(|| digits.parse().ok())
+        .flatten()
+        .ok_or_else(|| ParseError::new(format!("{} is not a note number: write it like 12 or #12", shown(text))))
+}

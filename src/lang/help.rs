@@ -1,0 +1,139 @@
+//! The list of commands, shared by the parser's messages, the prompt's
+//! completion and the help overlay, so that all three say the same thing.
+
+/// One command of the language, as the prompt completes it and the help shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandHelp {
+    pub word: &'static str,
+    pub usage: &'static str,
+    pub summary: &'static str,
+}
+
+const fn help(word: &'static str, usage: &'static str, summary: &'static str) -> CommandHelp {
+    CommandHelp { word, usage, summary }
+}
+
+static COMMANDS: [CommandHelp; 25] = [
+    help("open", "open [at T]", "open the meeting"),
+    help("adjourn", "adjourn [at T]", "adjourn the meeting"),
+    help("segment", "segment next | segment <id>", "move to the next segment, or to a named one"),
+    help("add", "add <who> [reply|order] [limit <dur>]", "inscribe a speaker: statement, right of reply or point of order"),
+    help("next", "next [at T]", "give the floor to the next speaker listed"),
+    help("floor", "floor <who> [at T]", "give the floor to someone, listed or not"),
+    help("pause", "pause [at T]", "pause the timer of the speaker holding the floor"),
+    help("resume", "resume [at T]", "resume the timer of the speaker holding the floor"),
+    help("end", "end [at T]", "end the speech of the speaker holding the floor"),
+    help("extend", "extend <dur>", "give the speaker holding the floor more time"),
+    help("move", "move <who> up|down|top|bottom|<position>", "move a listed speaker"),
+    help("remove", "remove <who>", "take a speaker off the list"),
+    help("pass", "pass <who>", "an absent speaker goes to the end of the list, once"),
+    help("close", "close list", "close the list of speakers"),
+    help("reopen", "reopen list", "reopen the list of speakers"),
+    help("seat", "seat <delegation> [<seat>]", "seat an observer delegation, in a given seat or the first free one"),
+    help("release", "release <seat|delegation>", "free a seat, or every seat of a delegation"),
+    help("wait", "wait <delegation>", "put a delegation on the waitlist for a seat"),
+    help("unwait", "unwait <delegation>", "take a delegation off the waitlist"),
+    help("block", "block <seat>", "take a seat out of use"),
+    help("unblock", "unblock <seat>", "put a blocked seat back in use"),
+    help("note", "note <text with #tags>", "write a note; #summary, #action and #decision tag it"),
+    help("amend", "amend <note#> <text>", "rewrite a note, keeping its history"),
+    help("retract", "retract <note#>", "withdraw a note, keeping its history"),
+    help("undo", "undo", "revert your last action"),
+];
+
+/// Every command, in the order the help shows them.
+pub fn commands() -> &'static [CommandHelp] {
+    &COMMANDS
+}
+
+pub(super) fn find(word: &str) -> Option<&'static CommandHelp> {
+    COMMANDS.iter().find(|c| c.word.eq_ignore_ascii_case(word))
+}
+
+/// The usage as an officer reads it in a message: `<who>` spelled out.
+pub(super) fn usage(word: &str) -> String {
+    let usage = find(word).map_or(word, |c| c.usage);
+    usage.replace("<who>", "<delegation or roster id>")
+}
+
+/// Longer words than this are not typos of a command, and comparing them costs time.
+const MAX_TYPO_LEN: usize = 12;
+
+/// The command the officer most likely meant: the closest by edit distance,
+/// or the only one the word begins.
+pub(super) fn suggest(word: &str) -> Option<&'static str> {
+    let word = word.to_lowercase();
+    let len = word.chars().count();
+    if len == 0 || len > MAX_TYPO_LEN {
+        return None;
+    }
+    let allowed = if len < 4 { 1 } else { 2 };
+    let closest = COMMANDS
+        .iter()
+        .map(|c| (distance(&word, c.word), c.word))
+        .min_by_key(|&(d, _)| d)
+        .filter(|&(d, _)| d <= allowed)
+        .map(|(_, w)| w);
+    closest.or_else(|| only_prefix(&word))
+}
+
+fn only_prefix(word: &str) -> Option<&'static str> {
+    let mut matching = COMMANDS.iter().filter(|c| word.len() >= 2 && c.word.starts_with(word));
+    match (matching.next(), matching.next()) {
+        (Some(only), None) => Some(only.word),
+        _ => None,
+    }
+}
+
+/// Edit distance counting a swap of two neighbours as one edit, the commonest slip.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    rows[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_edits_and_swaps() {
+        assert_eq!(distance("nxt", "next"), 1);
+        assert_eq!(distance("udno", "undo"), 1);
+        assert_eq!(distance("seat", "seat"), 0);
+        assert_eq!(distance("", "add"), 3);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("nxt"), Some("next"));
+        assert_eq!(suggest("ADJURN"), Some("adjourn"));
+        assert_eq!(suggest("retr"), Some("retract"));
+        assert_eq!(suggest("xyzzy"), None);
+        assert_eq!(suggest(&"a".repeat(1000)), None);
+    }
+
+    #[test]
+    fn every_command_is_listed_once() {
+        let mut words: Vec<_> = commands().iter().map(|c| c.word).collect();
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), commands().len());
+        assert!(commands().iter().all(|c| c.usage.starts_with(c.word)));
+    }
+}
