@@ -3,8 +3,12 @@
 //! The domain core (`domain`) is pure; `config`, `journal` and `cli` do the I/O
 //! around it. Every front end goes command → decide → append (fsync) → apply.
 
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod journal;
 pub mod lang;
+pub mod live;
+pub mod now;
+pub mod report;
 pub mod text;

@@ -1,3 +1,3 @@
-fn main() {
-    println!("gavel");
+fn main() -> std::process::ExitCode {
+    gavel::cli::main()
 }

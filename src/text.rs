@@ -180,6 +180,17 @@ fn strip_escape_sequences(raw: &str) -> String {
     out
 }
 
+/// A file's bytes made safe to print: each line sanitised, line breaks kept.
+pub fn printable(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        out.push_str(&sanitise(line));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 /// The form names are compared in: no accents, lower case, punctuation as spaces,
 /// and `&` read as `and`; so `cote d'ivoire` finds `Côte d’Ivoire`.
 pub fn fold(text: &str) -> String {
@@ -231,7 +242,10 @@ mod tests {
 
     #[test]
     fn lines_fold_to_one() {
-        assert_eq!(sanitise("  two\nlines\t and\r\n tabs  "), "two lines and tabs");
+        assert_eq!(
+            sanitise("  two\nlines\t and\r\n tabs  "),
+            "two lines and tabs"
+        );
     }
 
     #[test]

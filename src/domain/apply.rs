@@ -21,27 +21,49 @@ pub struct Inconsistent {
 type Fit = Result<(), String>;
 
 pub fn apply(state: &mut State, entry: &Entry) -> Result<(), Inconsistent> {
-    let fail = |reason: String| Inconsistent { seq: entry.seq, verb: entry.event.verb(), reason };
+    let fail = |reason: String| Inconsistent {
+        seq: entry.seq,
+        verb: entry.event.verb(),
+        reason,
+    };
     if entry.seq != state.seq + 1 {
         return Err(fail(format!("expected event #{}", state.seq + 1)));
     }
     let areas = areas(state, entry).map_err(fail)?;
     let undoing = matches!(entry.event, Event::Undone { .. });
-    let saved = if undoing { Vec::new() } else { areas.iter().map(|a| save(state, *a)).collect() };
-    let touched_before = areas.iter().map(|a| state.touched.get(a).cloned()).collect();
+    let saved = if undoing {
+        Vec::new()
+    } else {
+        areas.iter().map(|a| save(state, *a)).collect()
+    };
+    let touched_before = areas
+        .iter()
+        .map(|a| state.touched.get(a).cloned())
+        .collect();
     change(state, entry).map_err(fail)?;
     if !undoing {
         for area in &areas {
             state.touched.insert(*area, (entry.seq, entry.by.clone()));
         }
         let stack = state.undo.entry(entry.by.clone()).or_default();
-        stack.push_back(UndoRecord { seq: entry.seq, verb: entry.event.verb(), areas, saved, touched_before });
+        stack.push_back(UndoRecord {
+            seq: entry.seq,
+            verb: entry.event.verb(),
+            areas,
+            saved,
+            touched_before,
+        });
         if stack.len() > UNDO_DEPTH {
             stack.pop_front();
         }
     }
     state.seq = entry.seq;
-    state.last_action = Some(LastAction { seq: entry.seq, at: entry.at, by: entry.by.clone(), verb: entry.event.verb() });
+    state.last_action = Some(LastAction {
+        seq: entry.seq,
+        at: entry.at,
+        by: entry.by.clone(),
+        verb: entry.event.verb(),
+    });
     Ok(())
 }
 
@@ -51,7 +73,9 @@ pub(super) fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
     Ok(match &entry.event {
         Event::Opened { .. } | Event::Adjourned { .. } => vec![Area::Meeting, current],
         Event::SegmentEntered { .. } => vec![Area::Meeting],
-        Event::Inscribed { segment, .. } | Event::ListClosed { segment } | Event::ListReopened { segment } => {
+        Event::Inscribed { segment, .. }
+        | Event::ListClosed { segment }
+        | Event::ListReopened { segment } => {
             vec![Area::Segment(segment_index(state, segment.as_str())?)]
         }
         Event::FloorGiven { .. }
@@ -68,13 +92,18 @@ pub(super) fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
         | Event::Unwaitlisted { .. }
         | Event::Blocked { .. }
         | Event::Unblocked { .. } => vec![Area::Seats],
-        Event::Noted { note, .. } | Event::Amended { note, .. } | Event::Retracted { note } => vec![Area::Note(*note)],
+        Event::Noted { note, .. } | Event::Amended { note, .. } | Event::Retracted { note } => {
+            vec![Area::Note(*note)]
+        }
         Event::Undone { seq } => undo_record(state, entry.by.as_str(), *seq)?.areas.clone(),
     })
 }
 
 fn segment_index(state: &State, id: &str) -> Result<usize, String> {
-    state.meeting.segment_index(id).ok_or_else(|| format!("the meeting file has no segment {id:?}"))
+    state
+        .meeting
+        .segment_index(id)
+        .ok_or_else(|| format!("the meeting file has no segment {id:?}"))
 }
 
 fn listed_in(state: &State, speech: u32) -> Result<usize, String> {
@@ -87,7 +116,11 @@ fn listed_in(state: &State, speech: u32) -> Result<usize, String> {
 
 /// Every part of the state is left as it was when an entry does not fit, so each
 /// change below checks before it writes.
-pub(super) fn undo_record<'a>(state: &'a State, by: &str, seq: u64) -> Result<&'a UndoRecord, String> {
+pub(super) fn undo_record<'a>(
+    state: &'a State,
+    by: &str,
+    seq: u64,
+) -> Result<&'a UndoRecord, String> {
     state
         .undo
         .get(by)
@@ -131,7 +164,13 @@ fn restore_segment(s: &mut SegmentState, saved: &SavedSegment) {
 
 fn restore(state: &mut State, saved: &Saved) {
     match saved {
-        Saved::Meeting { phase, opened_at, adjourned_at, current, segment } => {
+        Saved::Meeting {
+            phase,
+            opened_at,
+            adjourned_at,
+            current,
+            segment,
+        } => {
             state.phase = *phase;
             state.opened_at = *opened_at;
             state.adjourned_at = *adjourned_at;
@@ -159,13 +198,28 @@ fn change(state: &mut State, entry: &Entry) -> Fit {
             state.current = segment_index(state, segment.as_str())?;
             Ok(())
         }
-        Event::Inscribed { segment, speech, position } => {
+        Event::Inscribed {
+            segment,
+            speech,
+            position,
+        } => {
             let i = segment_index(state, segment.as_str())?;
             inscribe(state, i, speech, *position, entry.at)
         }
-        Event::FloorGiven { speech, effective, ends, interrupts, inscribed } => {
-            give_floor(state, *speech, *effective, *ends, *interrupts, inscribed.as_ref())
-        }
+        Event::FloorGiven {
+            speech,
+            effective,
+            ends,
+            interrupts,
+            inscribed,
+        } => give_floor(
+            state,
+            *speech,
+            *effective,
+            *ends,
+            *interrupts,
+            inscribed.as_ref(),
+        ),
         Event::Paused { speech, effective } => pause(holder(state, *speech)?, *effective),
         Event::Resumed { speech, effective } => resume(holder(state, *speech)?, *effective),
         Event::Ended { speech, effective } => end(state, *speech, *effective),
@@ -197,9 +251,12 @@ fn change(state: &mut State, entry: &Entry) -> Fit {
             }
             Ok(())
         }
-        Event::Released { seat } => {
-            state.seats.occupied.remove(seat).map(drop).ok_or_else(|| format!("seat {seat} is not taken"))
-        }
+        Event::Released { seat } => state
+            .seats
+            .occupied
+            .remove(seat)
+            .map(drop)
+            .ok_or_else(|| format!("seat {seat} is not taken")),
         Event::Waitlisted { delegation } => {
             state.seats.waitlist.push(delegation.clone());
             Ok(())
@@ -220,9 +277,20 @@ fn change(state: &mut State, entry: &Entry) -> Fit {
             state.seats.blocked.remove(seat);
             Ok(())
         }
-        Event::Noted { note, text, tags, segment, speech } => add_note(state, entry, *note, text, tags, segment, *speech),
+        Event::Noted {
+            note,
+            text,
+            tags,
+            segment,
+            speech,
+        } => add_note(state, entry, *note, text, tags, segment, *speech),
         Event::Amended { note, text, tags } => {
-            let version = NoteVersion { text: text.clone(), tags: tags.clone(), at: entry.at, by: entry.by.clone() };
+            let version = NoteVersion {
+                text: text.clone(),
+                tags: tags.clone(),
+                at: entry.at,
+                by: entry.by.clone(),
+            };
             live_note(state, *note)?.versions.push(version);
             Ok(())
         }
@@ -257,18 +325,37 @@ fn adjourn(state: &mut State, effective: Timestamp) -> Fit {
     Ok(())
 }
 
-fn inscribe(state: &mut State, segment: usize, speech: &Speech, position: usize, at: Timestamp) -> Fit {
+fn inscribe(
+    state: &mut State,
+    segment: usize,
+    speech: &Speech,
+    position: usize,
+    at: Timestamp,
+) -> Fit {
     if position > state.segments[segment].queue.len() {
-        return Err(format!("position {} is past the end of the list", position + 1));
+        return Err(format!(
+            "position {} is past the end of the list",
+            position + 1
+        ));
     }
     take_speech_id(state, speech.id)?;
-    state.segments[segment].queue.insert(position, Listed { speech: speech.clone(), inscribed_at: Some(at), passed: false });
+    state.segments[segment].queue.insert(
+        position,
+        Listed {
+            speech: speech.clone(),
+            inscribed_at: Some(at),
+            passed: false,
+        },
+    );
     Ok(())
 }
 
 fn take_speech_id(state: &mut State, id: u32) -> Fit {
     if id != state.next_speech {
-        return Err(format!("speech {id} should have been numbered {}", state.next_speech));
+        return Err(format!(
+            "speech {id} should have been numbered {}",
+            state.next_speech
+        ));
     }
     state.next_speech += 1;
     Ok(())
@@ -282,7 +369,10 @@ fn give_floor(
     interrupts: Option<u32>,
     inscribed: Option<&Speech>,
 ) -> Fit {
-    let holder_id = state.segments[state.current].floor.as_ref().map(|f| f.speech.id);
+    let holder_id = state.segments[state.current]
+        .floor
+        .as_ref()
+        .map(|f| f.speech.id);
     let fits = match (holder_id, ends, interrupts) {
         (None, None, None) => true,
         (Some(h), Some(e), None) | (Some(h), None, Some(e)) => h == e,
@@ -299,7 +389,9 @@ fn give_floor(
         Some(_) => return Err("the speech given the floor is not the one inscribed".into()),
         None => {
             let segment = &mut state.segments[state.current];
-            let at = segment.position(speech).ok_or_else(|| format!("speech {speech} is not on the list"))?;
+            let at = segment
+                .position(speech)
+                .ok_or_else(|| format!("speech {speech} is not on the list"))?;
             segment.queue.remove(at).speech
         }
     };
@@ -344,7 +436,10 @@ fn pause(floor: &mut Floor, effective: Timestamp) -> Fit {
 }
 
 fn resume(floor: &mut Floor, effective: Timestamp) -> Fit {
-    let since = floor.paused_since.take().ok_or("the speech is not paused")?;
+    let since = floor
+        .paused_since
+        .take()
+        .ok_or("the speech is not paused")?;
     floor.paused_secs += secs_between(since, effective).max(0);
     floor.last_change = effective;
     Ok(())
@@ -373,7 +468,10 @@ fn spoken(floor: Floor, ended: Timestamp) -> Spoken {
 fn relist(state: &mut State, speech: u32, to: usize, passed: bool) -> Fit {
     let i = listed_in(state, speech)?;
     let queue = &mut state.segments[i].queue;
-    let from = queue.iter().position(|l| l.speech.id == speech).expect("listed_in found it");
+    let from = queue
+        .iter()
+        .position(|l| l.speech.id == speech)
+        .expect("listed_in found it");
     if to >= queue.len() {
         return Err(format!("position {} is past the end of the list", to + 1));
     }
@@ -399,15 +497,34 @@ fn add_note(
     speech: Option<u32>,
 ) -> Fit {
     if id != state.next_note {
-        return Err(format!("note {id} should have been numbered {}", state.next_note));
+        return Err(format!(
+            "note {id} should have been numbered {}",
+            state.next_note
+        ));
     }
     let speaker = speech.and_then(|id| {
         state.segments.iter().find_map(|s| {
-            s.floor.iter().chain(&s.interrupted).find(|f| f.speech.id == id).map(|f| f.speech.delegate.clone())
+            s.floor
+                .iter()
+                .chain(&s.interrupted)
+                .find(|f| f.speech.id == id)
+                .map(|f| f.speech.delegate.clone())
         })
     });
-    let version = NoteVersion { text: text.clone(), tags: tags.to_vec(), at: entry.at, by: entry.by.clone() };
-    let note = Note { id, segment: segment.clone(), speaker, speech, versions: vec![version], retracted: None };
+    let version = NoteVersion {
+        text: text.clone(),
+        tags: tags.to_vec(),
+        at: entry.at,
+        by: entry.by.clone(),
+    };
+    let note = Note {
+        id,
+        segment: segment.clone(),
+        speaker,
+        speech,
+        versions: vec![version],
+        retracted: None,
+    };
     state.notes.insert(id, note);
     state.next_note += 1;
     Ok(())
@@ -422,7 +539,10 @@ fn live_note(state: &mut State, id: u32) -> Result<&mut Note, String> {
 }
 
 fn undo(state: &mut State, entry: &Entry, seq: u64) -> Fit {
-    let stack = state.undo.get_mut(&entry.by).ok_or("this operator has nothing to undo")?;
+    let stack = state
+        .undo
+        .get_mut(&entry.by)
+        .ok_or("this operator has nothing to undo")?;
     match stack.back() {
         Some(record) if record.seq == seq => {}
         _ => return Err(format!("#{seq} is not this operator's last action")),

@@ -27,7 +27,12 @@ pub fn schedule(meeting: &Meeting, now: Timestamp) -> Schedule {
             .map(|z| z.timestamp())
             .unwrap_or(now)
     };
-    Schedule { start: at(meeting.start), end: at(meeting.end), day, rehearsal }
+    Schedule {
+        start: at(meeting.start),
+        end: at(meeting.end),
+        day,
+        rehearsal,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +57,9 @@ pub struct Projection {
 
 pub fn project(state: &State, now: Timestamp) -> Projection {
     let schedule = schedule(&state.meeting, now);
-    let since_open = state.opened_at.map(|open| secs_between(open, state.adjourned_at.unwrap_or(now)).max(0));
+    let since_open = state
+        .opened_at
+        .map(|open| secs_between(open, state.adjourned_at.unwrap_or(now)).max(0));
     let segment = state.segment();
     let floor_left: i64 = segment
         .floor
@@ -62,13 +69,18 @@ pub fn project(state: &State, now: Timestamp) -> Projection {
         .sum();
     let still_listed = || {
         let open = state.phase != Phase::Adjourned;
-        state.segments[state.current..].iter().filter(move |_| open).flat_map(|s| &s.queue)
+        state.segments[state.current..]
+            .iter()
+            .filter(move |_| open)
+            .flat_map(|s| &s.queue)
     };
     let listed = still_listed().count();
     let listed_secs: i64 = still_listed().map(|l| i64::from(l.speech.limit)).sum();
     let projected_end = match state.adjourned_at {
         Some(at) => at,
-        None => now.saturating_add(jiff::SignedDuration::from_secs(floor_left + listed_secs)).unwrap_or(now),
+        None => now
+            .saturating_add(jiff::SignedDuration::from_secs(floor_left + listed_secs))
+            .unwrap_or(now),
     };
     let over_by = secs_between(schedule.end, projected_end);
     let limit_to_finish = (over_by > 0 && listed > 0).then(|| {

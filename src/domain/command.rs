@@ -7,7 +7,9 @@ use super::meeting::SeatId;
 use crate::text::Clean;
 
 /// The kind of intervention a speaker is inscribed for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeechKind {
     #[default]
@@ -63,31 +65,73 @@ pub enum SegmentTarget {
 /// the Member States, so that the answer depends on the state it is judged on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Open { at: Option<At> },
-    Adjourn { at: Option<At> },
+    Open {
+        at: Option<At>,
+    },
+    Adjourn {
+        at: Option<At>,
+    },
     Segment(SegmentTarget),
-    Add { who: Clean, kind: SpeechKind, limit: Option<u32> },
-    Next { at: Option<At> },
-    Floor { who: Clean, at: Option<At> },
-    Pause { at: Option<At> },
-    Resume { at: Option<At> },
-    End { at: Option<At> },
+    Add {
+        who: Clean,
+        kind: SpeechKind,
+        limit: Option<u32>,
+    },
+    Next {
+        at: Option<At>,
+    },
+    Floor {
+        who: Clean,
+        at: Option<At>,
+    },
+    Pause {
+        at: Option<At>,
+    },
+    Resume {
+        at: Option<At>,
+    },
+    End {
+        at: Option<At>,
+    },
     /// Seconds added to the limit of the speaker holding the floor.
-    Extend { by: u32 },
-    Move { who: Clean, to: Place },
-    Remove { who: Clean },
-    Pass { who: Clean },
+    Extend {
+        by: u32,
+    },
+    Move {
+        who: Clean,
+        to: Place,
+    },
+    Remove {
+        who: Clean,
+    },
+    Pass {
+        who: Clean,
+    },
     CloseList,
     ReopenList,
-    Seat { delegation: Clean, seat: Option<SeatId> },
+    Seat {
+        delegation: Clean,
+        seat: Option<SeatId>,
+    },
     Release(SeatOrDelegation),
-    Wait { delegation: Clean },
-    Unwait { delegation: Clean },
+    Wait {
+        delegation: Clean,
+    },
+    Unwait {
+        delegation: Clean,
+    },
     Block(SeatId),
     Unblock(SeatId),
-    Note { text: Clean },
-    Amend { note: u32, text: Clean },
-    Retract { note: u32 },
+    Note {
+        text: Clean,
+    },
+    Amend {
+        note: u32,
+        text: Clean,
+    },
+    Retract {
+        note: u32,
+    },
     Undo,
 }
 

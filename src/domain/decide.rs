@@ -5,7 +5,7 @@ use jiff::{Timestamp, ToSpan};
 
 use super::command::{At, Command, Place, SegmentTarget, SpeechKind};
 use super::event::{Event, Speech};
-use super::format::{duration, ordinal};
+use super::format::ordinal;
 use super::meeting::SeatId;
 use super::resolve;
 use super::state::{Floor, Phase, State};
@@ -60,30 +60,51 @@ pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Deci
 
 /// When a timing command took effect: now, or a correction that is neither in
 /// the future nor before `not_before` (the previous event of that speech).
-fn effective(state: &State, at: Option<At>, now: Timestamp, not_before: Option<Timestamp>) -> Result<Timestamp, Refusal> {
+fn effective(
+    state: &State,
+    at: Option<At>,
+    now: Timestamp,
+    not_before: Option<Timestamp>,
+) -> Result<Timestamp, Refusal> {
     let when = match at {
         None => return Ok(now),
         Some(At::Ago(secs)) => now - i64::from(secs).seconds(),
         Some(At::TimeOfDay(time)) => {
             let today = now.to_zoned_datetime(state.meeting.tz.clone()).date();
-            let zoned = today.to_datetime(time).to_zoned_datetime(state.meeting.tz.clone());
+            let zoned = today
+                .to_datetime(time)
+                .to_zoned_datetime(state.meeting.tz.clone());
             match zoned {
                 Ok(z) => z.timestamp(),
-                Err(_) => return refuse(format!("{time} does not exist today in {}", state.meeting.timezone)),
+                Err(_) => {
+                    return refuse(format!(
+                        "{time} does not exist today in {}",
+                        state.meeting.timezone
+                    ));
+                }
             }
         }
     };
     if when > now {
-        return refuse(format!("{} is in the future: at takes a time in the past", local_time(state, when)));
+        return refuse(format!(
+            "{} is in the future: at takes a time in the past",
+            local_time(state, when)
+        ));
     }
     if let Some(limit) = not_before.filter(|limit| when < *limit) {
-        return refuse(format!("{} is before the previous event of that speech, at {}", local_time(state, when), local_time(state, limit)));
+        return refuse(format!(
+            "{} is before the previous event of that speech, at {}",
+            local_time(state, when),
+            local_time(state, limit)
+        ));
     }
     Ok(when)
 }
 
 pub(super) fn local_time(state: &State, at: Timestamp) -> String {
-    at.to_zoned_datetime(state.meeting.tz.clone()).strftime("%H:%M:%S").to_string()
+    at.to_zoned_datetime(state.meeting.tz.clone())
+        .strftime("%H:%M:%S")
+        .to_string()
 }
 
 fn must_be_open(state: &State) -> Result<(), Refusal> {
@@ -95,12 +116,16 @@ fn must_be_open(state: &State) -> Result<(), Refusal> {
 }
 
 fn holder(state: &State) -> Result<&Floor, Refusal> {
-    state.floor().ok_or_else(|| Refusal("nobody has the floor".into()))
+    state
+        .floor()
+        .ok_or_else(|| Refusal("nobody has the floor".into()))
 }
 
 fn open(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     match state.phase {
-        Phase::Scheduled => Ok(vec![Event::Opened { effective: effective(state, at, now, None)? }]),
+        Phase::Scheduled => Ok(vec![Event::Opened {
+            effective: effective(state, at, now, None)?,
+        }]),
         Phase::Open => refuse("the meeting is open already"),
         Phase::Adjourned => refuse("the meeting was adjourned; it cannot be opened again"),
     }
@@ -109,7 +134,9 @@ fn open(state: &State, at: Option<At>, now: Timestamp) -> Decided {
 fn adjourn(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
     let not_before = state.floor().map(|f| f.last_change).or(state.opened_at);
-    Ok(vec![Event::Adjourned { effective: effective(state, at, now, not_before)? }])
+    Ok(vec![Event::Adjourned {
+        effective: effective(state, at, now, not_before)?,
+    }])
 }
 
 fn segment(state: &State, target: SegmentTarget) -> Decided {
@@ -119,28 +146,54 @@ fn segment(state: &State, target: SegmentTarget) -> Decided {
     let segments = &state.meeting.segments;
     let index = match &target {
         SegmentTarget::Next if state.current + 1 < segments.len() => state.current + 1,
-        SegmentTarget::Next => return refuse(format!("{} is the last segment", state.segment_def().title)),
-        SegmentTarget::Id(id) => match segments.iter().position(|s| s.id.as_str().eq_ignore_ascii_case(id.as_str())) {
+        SegmentTarget::Next => {
+            return refuse(format!("{} is the last segment", state.segment_def().title));
+        }
+        SegmentTarget::Id(id) => match segments
+            .iter()
+            .position(|s| s.id.as_str().eq_ignore_ascii_case(id.as_str()))
+        {
             Some(i) => i,
             None => {
                 let ids: Vec<&str> = segments.iter().map(|s| s.id.as_str()).collect();
-                return refuse(format!("there is no segment \"{id}\"; the segments are {}", ids.join(", ")));
+                return refuse(format!(
+                    "there is no segment \"{id}\"; the segments are {}",
+                    ids.join(", ")
+                ));
             }
         },
     };
     if index == state.current {
-        return refuse(format!("{} is the current segment already", segments[index].title));
+        return refuse(format!(
+            "{} is the current segment already",
+            segments[index].title
+        ));
     }
     if let Some(f) = state.floor() {
-        return refuse(format!("{} still has the floor: end the speech first", f.speech.delegate.delegation));
+        return refuse(format!(
+            "{} still has the floor: end the speech first",
+            f.speech.delegate.delegation
+        ));
     }
-    Ok(vec![Event::SegmentEntered { segment: segments[index].id.clone() }])
+    Ok(vec![Event::SegmentEntered {
+        segment: segments[index].id.clone(),
+    }])
 }
 
-fn new_speech(state: &State, who: &str, kind: SpeechKind, limit: Option<u32>) -> Result<Speech, Refusal> {
+fn new_speech(
+    state: &State,
+    who: &str,
+    kind: SpeechKind,
+    limit: Option<u32>,
+) -> Result<Speech, Refusal> {
     let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
     let limit = limit.unwrap_or(state.segment_def().speaking_limit);
-    Ok(Speech { id: state.next_speech, delegate, kind, limit })
+    Ok(Speech {
+        id: state.next_speech,
+        delegate,
+        kind,
+        limit,
+    })
 }
 
 fn add(state: &State, who: &str, kind: SpeechKind, limit: Option<u32>, now: Timestamp) -> Decided {
@@ -155,27 +208,58 @@ fn add(state: &State, who: &str, kind: SpeechKind, limit: Option<u32>, now: Time
         let interrupts = segment.floor.as_ref().map(|f| f.speech.id);
         let not_before = segment.floor.as_ref().map(|f| f.last_change);
         let effective = effective(state, None, now, not_before)?;
-        return Ok(vec![Event::FloorGiven { speech: speech.id, effective, ends: None, interrupts, inscribed: Some(speech) }]);
+        return Ok(vec![Event::FloorGiven {
+            speech: speech.id,
+            effective,
+            ends: None,
+            interrupts,
+            inscribed: Some(speech),
+        }]);
     }
     if segment.closed && kind == SpeechKind::Statement {
         return refuse("the list of speakers is closed: reopen it first");
     }
-    if let Some(at) = segment.queue.iter().position(|l| l.speech.delegate.key == speech.delegate.key && l.speech.kind == kind) {
-        let what = if kind == SpeechKind::Reply { " for a right of reply" } else { "" };
-        return refuse(format!("{name} is already listed{what}, {}", ordinal(at + 1)));
+    if let Some(at) = segment
+        .queue
+        .iter()
+        .position(|l| l.speech.delegate.key == speech.delegate.key && l.speech.kind == kind)
+    {
+        let what = if kind == SpeechKind::Reply {
+            " for a right of reply"
+        } else {
+            ""
+        };
+        return refuse(format!(
+            "{name} is already listed{what}, {}",
+            ordinal(at + 1)
+        ));
     }
     let position = match kind {
         SpeechKind::Reply => segment.queue.len(),
         _ => segment.statement_slot(state.segment_def().ordering, speech.delegate.level),
     };
-    Ok(vec![Event::Inscribed { segment: state.segment_def().id.clone(), speech, position }])
+    Ok(vec![Event::Inscribed {
+        segment: state.segment_def().id.clone(),
+        speech,
+        position,
+    }])
 }
 
 fn next(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
     let segment = state.segment();
-    if let Some(f) = segment.floor.as_ref().filter(|_| !segment.interrupted.is_empty()) {
-        let back = &segment.interrupted.last().expect("checked").speech.delegate.delegation;
+    if let Some(f) = segment
+        .floor
+        .as_ref()
+        .filter(|_| !segment.interrupted.is_empty())
+    {
+        let back = &segment
+            .interrupted
+            .last()
+            .expect("checked")
+            .speech
+            .delegate
+            .delegation;
         return refuse(format!(
             "{}'s point of order has the floor: end it to give the floor back to {back}",
             f.speech.delegate.delegation
@@ -183,7 +267,10 @@ fn next(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     }
     let Some(first) = segment.queue.first() else {
         return match &segment.floor {
-            Some(f) => refuse(format!("nobody else is listed: end closes {}'s speech", f.speech.delegate.delegation)),
+            Some(f) => refuse(format!(
+                "nobody else is listed: end closes {}'s speech",
+                f.speech.delegate.delegation
+            )),
             None => refuse("nobody is listed"),
         };
     };
@@ -191,12 +278,24 @@ fn next(state: &State, at: Option<At>, now: Timestamp) -> Decided {
 }
 
 /// The floor to `speech` (listed, or `inscribed` now); the holder's speech ends.
-fn give(state: &State, speech: u32, inscribed: Option<Speech>, at: Option<At>, now: Timestamp) -> Decided {
+fn give(
+    state: &State,
+    speech: u32,
+    inscribed: Option<Speech>,
+    at: Option<At>,
+    now: Timestamp,
+) -> Decided {
     let floor = state.floor();
     let not_before = floor.map(|f| f.last_change).or(state.opened_at);
     let effective = effective(state, at, now, not_before)?;
     let ends = floor.map(|f| f.speech.id);
-    Ok(vec![Event::FloorGiven { speech, effective, ends, interrupts: None, inscribed }])
+    Ok(vec![Event::FloorGiven {
+        speech,
+        effective,
+        ends,
+        interrupts: None,
+        inscribed,
+    }])
 }
 
 fn floor(state: &State, who: &str, at: Option<At>, now: Timestamp) -> Decided {
@@ -205,16 +304,34 @@ fn floor(state: &State, who: &str, at: Option<At>, now: Timestamp) -> Decided {
     if !segment.interrupted.is_empty() {
         return refuse("a point of order has the floor: end it first");
     }
-    let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
-    if let Some(f) = segment.floor.as_ref().filter(|f| f.speech.delegate.key == delegate.key) {
-        return refuse(format!("{} has the floor already", f.speech.delegate.delegation));
+    let delegate = listed_speaker(state, who)?;
+    if let Some(f) = segment
+        .floor
+        .as_ref()
+        .filter(|f| f.speech.delegate.key == delegate.key)
+    {
+        return refuse(format!(
+            "{} has the floor already",
+            f.speech.delegate.delegation
+        ));
     }
-    match segment.queue.iter().find(|l| l.speech.delegate.key == delegate.key) {
+    match segment
+        .queue
+        .iter()
+        .find(|l| l.speech.delegate.key == delegate.key)
+    {
         Some(listed) => give(state, listed.speech.id, None, at, now),
-        None if segment.closed => {
-            refuse(format!("{} is not listed and the list is closed: reopen it first", delegate.delegation))
-        }
-        None => give(state, state.next_speech, Some(new_speech(state, who, SpeechKind::Statement, None)?), at, now),
+        None if segment.closed => refuse(format!(
+            "{} is not listed and the list is closed: reopen it first",
+            delegate.delegation
+        )),
+        None => give(
+            state,
+            state.next_speech,
+            Some(new_speech(state, who, SpeechKind::Statement, None)?),
+            at,
+            now,
+        ),
     }
 }
 
@@ -222,24 +339,39 @@ fn pause(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
     let f = holder(state)?;
     if f.paused_since.is_some() {
-        return refuse(format!("{}'s speech is paused already", f.speech.delegate.delegation));
+        return refuse(format!(
+            "{}'s speech is paused already",
+            f.speech.delegate.delegation
+        ));
     }
-    Ok(vec![Event::Paused { speech: f.speech.id, effective: effective(state, at, now, Some(f.last_change))? }])
+    Ok(vec![Event::Paused {
+        speech: f.speech.id,
+        effective: effective(state, at, now, Some(f.last_change))?,
+    }])
 }
 
 fn resume(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
     let f = holder(state)?;
     let Some(since) = f.paused_since else {
-        return refuse(format!("{}'s speech is not paused", f.speech.delegate.delegation));
+        return refuse(format!(
+            "{}'s speech is not paused",
+            f.speech.delegate.delegation
+        ));
     };
-    Ok(vec![Event::Resumed { speech: f.speech.id, effective: effective(state, at, now, Some(since.max(f.last_change)))? }])
+    Ok(vec![Event::Resumed {
+        speech: f.speech.id,
+        effective: effective(state, at, now, Some(since.max(f.last_change)))?,
+    }])
 }
 
 fn end(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
     let f = holder(state)?;
-    Ok(vec![Event::Ended { speech: f.speech.id, effective: effective(state, at, now, Some(f.last_change))? }])
+    Ok(vec![Event::Ended {
+        speech: f.speech.id,
+        effective: effective(state, at, now, Some(f.last_change))?,
+    }])
 }
 
 fn extend(state: &State, by: u32) -> Decided {
@@ -248,20 +380,49 @@ fn extend(state: &State, by: u32) -> Decided {
     if by == 0 {
         return refuse("extend by how long? e.g. extend 30s");
     }
-    Ok(vec![Event::Extended { speech: f.speech.id, by }])
+    Ok(vec![Event::Extended {
+        speech: f.speech.id,
+        by,
+    }])
+}
+
+/// Whom a name means, preferring those on the current list or holding the floor.
+fn listed_speaker(state: &State, who: &str) -> Result<super::event::Delegate, Refusal> {
+    let segment = state.segment();
+    let on_list = segment
+        .queue
+        .iter()
+        .map(|l| &l.speech)
+        .chain(segment.floor.iter().map(|f| &f.speech));
+    let keys: Vec<&str> = on_list.map(|s| s.delegate.key.as_str()).collect();
+    resolve::speaker_preferring(&state.meeting, who, &keys).map_err(Refusal)
 }
 
 /// A listed speech of the current segment, by the name typed.
 fn listed(state: &State, who: &str) -> Result<(usize, u32), Refusal> {
-    let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
+    let delegate = listed_speaker(state, who)?;
     let segment = state.segment();
-    if let Some(at) = segment.queue.iter().position(|l| l.speech.delegate.key == delegate.key) {
+    if let Some(at) = segment
+        .queue
+        .iter()
+        .position(|l| l.speech.delegate.key == delegate.key)
+    {
         return Ok((at, segment.queue[at].speech.id));
     }
-    if segment.floor.as_ref().is_some_and(|f| f.speech.delegate.key == delegate.key) {
-        return refuse(format!("{} has the floor and is no longer on the list", delegate.delegation));
+    if segment
+        .floor
+        .as_ref()
+        .is_some_and(|f| f.speech.delegate.key == delegate.key)
+    {
+        return refuse(format!(
+            "{} has the floor and is no longer on the list",
+            delegate.delegation
+        ));
     }
-    refuse(format!("{} is not on the list of speakers", delegate.delegation))
+    refuse(format!(
+        "{} is not on the list of speakers",
+        delegate.delegation
+    ))
 }
 
 fn move_to(state: &State, who: &str, place: Place) -> Decided {
@@ -276,7 +437,9 @@ fn move_to(state: &State, who: &str, place: Place) -> Decided {
         Place::Top => 0,
         Place::Bottom => len - 1,
         Place::Position(n) if n == 0 || n > len => {
-            return refuse(format!("there are {len} on the list: choose a position from 1 to {len}"));
+            return refuse(format!(
+                "there are {len} on the list: choose a position from 1 to {len}"
+            ));
         }
         Place::Position(n) => n - 1,
     };
@@ -304,9 +467,15 @@ fn pass(state: &State, who: &str) -> Decided {
     // The end of their own part of the list: statements stay before rights of reply.
     let group_end = match listed.speech.kind {
         SpeechKind::Reply => queue.len() - 1,
-        _ => queue.iter().rposition(|l| l.speech.kind != SpeechKind::Reply).unwrap_or(from),
+        _ => queue
+            .iter()
+            .rposition(|l| l.speech.kind != SpeechKind::Reply)
+            .unwrap_or(from),
     };
-    Ok(vec![Event::Passed { speech, to: group_end }])
+    Ok(vec![Event::Passed {
+        speech,
+        to: group_end,
+    }])
 }
 
 fn close_list(state: &State, close: bool) -> Decided {
@@ -326,8 +495,13 @@ fn close_list(state: &State, close: bool) -> Decided {
 pub fn tags(text: &str) -> Vec<Clean> {
     let mut tags: Vec<Clean> = Vec::new();
     for word in text.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
-        let Some(tag) = word.strip_prefix('#') else { continue };
-        let tag: String = tag.chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
+        let Some(tag) = word.strip_prefix('#') else {
+            continue;
+        };
+        let tag: String = tag
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
         let tag = Clean::new(&tag.to_lowercase());
         if !tag.is_empty() && !tags.contains(&tag) {
             tags.push(tag);
@@ -342,7 +516,9 @@ fn note_text(text: &Clean) -> Result<(), Refusal> {
         return refuse("the note is empty");
     }
     if chars > MAX_NOTE_CHARS {
-        return refuse(format!("the note is too long ({chars} characters; at most {MAX_NOTE_CHARS}): split it in two"));
+        return refuse(format!(
+            "the note is too long ({chars} characters; at most {MAX_NOTE_CHARS}): split it in two"
+        ));
     }
     Ok(())
 }
@@ -351,7 +527,13 @@ fn note(state: &State, text: Clean) -> Decided {
     note_text(&text)?;
     let tags = tags(text.as_str());
     let speech = state.floor().map(|f| f.speech.id);
-    Ok(vec![Event::Noted { note: state.next_note, text, tags, segment: state.segment_def().id.clone(), speech }])
+    Ok(vec![Event::Noted {
+        note: state.next_note,
+        text,
+        tags,
+        segment: state.segment_def().id.clone(),
+        speech,
+    }])
 }
 
 fn live_note(state: &State, id: u32) -> Result<&super::state::Note, Refusal> {
@@ -368,7 +550,11 @@ fn amend(state: &State, id: u32, text: Clean) -> Decided {
         return refuse(format!("note {id} says that already"));
     }
     let tags = tags(text.as_str());
-    Ok(vec![Event::Amended { note: id, text, tags }])
+    Ok(vec![Event::Amended {
+        note: id,
+        text,
+        tags,
+    }])
 }
 
 fn retract(state: &State, id: u32) -> Decided {
@@ -383,7 +569,10 @@ fn undo(state: &State, by: &str) -> Decided {
     let record = super::apply::undo_record(state, by, seq).map_err(Refusal)?;
     for area in &record.areas {
         if let Some((last, who)) = state.touched.get(area).filter(|(last, _)| *last != seq) {
-            return refuse(format!("cannot undo #{seq:04} ({verb}): {who} changed {} since, in #{last:04}", area.label()));
+            return refuse(format!(
+                "cannot undo #{seq:04} ({verb}): {who} changed {} since, in #{last:04}",
+                area.label()
+            ));
         }
     }
     Ok(vec![Event::Undone { seq }])

@@ -9,24 +9,49 @@ use super::state::{Floor, State};
 /// `15:42:10 #0042 floor  France — H.E. Mr. Jean-Yves Le Drian takes the floor (limit 3m) · ana`
 pub fn describe(state: &State, entry: &Entry) -> String {
     let text = what(state, entry);
-    format!("{} #{:04} {:<6} {text} · {}", local_time(state, entry.at), entry.seq, entry.event.verb(), entry.by)
+    format!(
+        "{} #{:04} {:<6} {text} · {}",
+        local_time(state, entry.at),
+        entry.seq,
+        entry.event.verb(),
+        entry.by
+    )
 }
 
 fn holder(state: &State, id: u32) -> Option<&Floor> {
     let segment = state.segment();
-    segment.floor.iter().chain(&segment.interrupted).find(|f| f.speech.id == id)
+    segment
+        .floor
+        .iter()
+        .chain(&segment.interrupted)
+        .find(|f| f.speech.id == id)
 }
 
 fn speech_name(state: &State, id: u32) -> String {
-    let listed = state.segments.iter().flat_map(|s| &s.queue).find(|l| l.speech.id == id).map(|l| &l.speech);
+    let listed = state
+        .segments
+        .iter()
+        .flat_map(|s| &s.queue)
+        .find(|l| l.speech.id == id)
+        .map(|l| &l.speech);
     let holding = holder(state, id).map(|f| &f.speech);
-    listed.or(holding).map_or_else(|| format!("speech {id}"), |s| s.delegate.display_name())
+    listed
+        .or(holding)
+        .map_or_else(|| format!("speech {id}"), |s| s.delegate.display_name())
 }
 
 fn delegation_of(state: &State, id: u32) -> String {
-    let listed = state.segments.iter().flat_map(|s| &s.queue).find(|l| l.speech.id == id).map(|l| &l.speech);
+    let listed = state
+        .segments
+        .iter()
+        .flat_map(|s| &s.queue)
+        .find(|l| l.speech.id == id)
+        .map(|l| &l.speech);
     let holding = holder(state, id).map(|f| &f.speech);
-    listed.or(holding).map_or_else(|| format!("speech {id}"), |s| s.delegate.delegation.to_string())
+    listed.or(holding).map_or_else(
+        || format!("speech {id}"),
+        |s| s.delegate.delegation.to_string(),
+    )
 }
 
 /// ` (at 15:41:50)` when a late key press was corrected.
@@ -43,8 +68,16 @@ fn spoke(state: &State, id: u32, at: jiff::Timestamp) -> String {
         Some(f) => {
             let spoken = f.elapsed(at);
             let over = spoken - i64::from(f.limit());
-            let over = if over > 0 { format!(", {} over", duration(over)) } else { String::new() };
-            format!("{} spoke {}{over}", f.speech.delegate.delegation, duration(spoken))
+            let over = if over > 0 {
+                format!(", {} over", duration(over))
+            } else {
+                String::new()
+            };
+            format!(
+                "{} spoke {}{over}",
+                f.speech.delegate.delegation,
+                duration(spoken)
+            )
         }
         None => format!("speech {id} ended"),
     }
@@ -53,93 +86,183 @@ fn spoke(state: &State, id: u32, at: jiff::Timestamp) -> String {
 fn what(state: &State, entry: &Entry) -> String {
     match &entry.event {
         Event::Opened { effective } => {
-            format!("The meeting is open: {}{}", state.meeting.title, corrected(state, entry, *effective))
+            format!(
+                "The meeting is open: {}{}",
+                state.meeting.title,
+                corrected(state, entry, *effective)
+            )
         }
         Event::Adjourned { effective } => {
-            let ends = state.floor().map(|f| format!("; {}", spoke(state, f.speech.id, *effective))).unwrap_or_default();
-            format!("The meeting is adjourned{}{ends}", corrected(state, entry, *effective))
+            let ends = state
+                .floor()
+                .map(|f| format!("; {}", spoke(state, f.speech.id, *effective)))
+                .unwrap_or_default();
+            format!(
+                "The meeting is adjourned{}{ends}",
+                corrected(state, entry, *effective)
+            )
         }
         Event::SegmentEntered { segment } => {
-            let title = state.meeting.segment_index(segment.as_str()).map(|i| &state.meeting.segments[i].title);
-            format!("Segment: {}", title.map_or(segment.to_string(), ToString::to_string))
+            let title = state
+                .meeting
+                .segment_index(segment.as_str())
+                .map(|i| &state.meeting.segments[i].title);
+            format!(
+                "Segment: {}",
+                title.map_or(segment.to_string(), ToString::to_string)
+            )
         }
-        Event::Inscribed { speech, position, .. } => format!(
+        Event::Inscribed {
+            speech, position, ..
+        } => format!(
             "{} inscribed {} ({}, limit {})",
             speech.delegate.display_name(),
             ordinal(position + 1),
             speech.kind.label(),
             duration(i64::from(speech.limit))
         ),
-        Event::FloorGiven { speech, effective, ends, interrupts, inscribed } => {
+        Event::FloorGiven {
+            speech,
+            effective,
+            ends,
+            interrupts,
+            inscribed,
+        } => {
             let (name, limit) = match inscribed {
                 Some(s) => (s.delegate.display_name(), s.limit),
                 None => {
-                    let limit = state.segment().queue.iter().find(|l| l.speech.id == *speech).map_or(0, |l| l.speech.limit);
+                    let limit = state
+                        .segment()
+                        .queue
+                        .iter()
+                        .find(|l| l.speech.id == *speech)
+                        .map_or(0, |l| l.speech.limit);
                     (speech_name(state, *speech), limit)
                 }
             };
             let at = corrected(state, entry, *effective);
             let limit = duration(i64::from(limit));
             match (ends, interrupts) {
-                (_, Some(h)) => format!("{name} raises a point of order{at}; {} pauses", delegation_of(state, *h)),
-                (Some(h), None) => format!("{name} takes the floor{at} (limit {limit}); {}", spoke(state, *h, *effective)),
+                (_, Some(h)) => format!(
+                    "{name} raises a point of order{at}; {} pauses",
+                    delegation_of(state, *h)
+                ),
+                (Some(h), None) => format!(
+                    "{name} takes the floor{at} (limit {limit}); {}",
+                    spoke(state, *h, *effective)
+                ),
                 (None, None) => format!("{name} takes the floor{at} (limit {limit})"),
             }
         }
         Event::Paused { speech, effective } => {
             let at = holder(state, *speech).map_or(0, |f| f.elapsed(*effective));
-            format!("{} paused at {}{}", delegation_of(state, *speech), duration(at), corrected(state, entry, *effective))
+            format!(
+                "{} paused at {}{}",
+                delegation_of(state, *speech),
+                duration(at),
+                corrected(state, entry, *effective)
+            )
         }
         Event::Resumed { speech, effective } => {
             let at = holder(state, *speech).map_or(0, |f| f.elapsed(*effective));
-            format!("{} resumes at {}{}", delegation_of(state, *speech), duration(at), corrected(state, entry, *effective))
+            format!(
+                "{} resumes at {}{}",
+                delegation_of(state, *speech),
+                duration(at),
+                corrected(state, entry, *effective)
+            )
         }
         Event::Ended { speech, effective } => {
             let segment = state.segment();
-            let back = segment.interrupted.last().map(|f| format!("; {} has the floor again, paused", f.speech.delegate.delegation));
-            format!("{}{}{}", spoke(state, *speech, *effective), corrected(state, entry, *effective), back.unwrap_or_default())
+            let back = segment.interrupted.last().map(|f| {
+                format!(
+                    "; {} has the floor again, paused",
+                    f.speech.delegate.delegation
+                )
+            });
+            format!(
+                "{}{}{}",
+                spoke(state, *speech, *effective),
+                corrected(state, entry, *effective),
+                back.unwrap_or_default()
+            )
         }
         Event::Extended { speech, by } => {
             let limit = holder(state, *speech).map_or(0, |f| f.limit() + by);
-            format!("{}'s limit extended by {} to {}", delegation_of(state, *speech), duration(i64::from(*by)), duration(i64::from(limit)))
+            format!(
+                "{}'s limit extended by {} to {}",
+                delegation_of(state, *speech),
+                duration(i64::from(*by)),
+                duration(i64::from(limit))
+            )
         }
-        Event::Moved { speech, to } => format!("{} moved to {}", speech_name(state, *speech), ordinal(to + 1)),
-        Event::Removed { speech } => format!("{} removed from the list", speech_name(state, *speech)),
-        Event::Passed { speech, to } => format!("{} absent: passed to {}", speech_name(state, *speech), ordinal(to + 1)),
-        Event::ListClosed { .. } => format!("The list of speakers is closed ({})", state.segment_def().title),
-        Event::ListReopened { .. } => format!("The list of speakers is reopened ({})", state.segment_def().title),
+        Event::Moved { speech, to } => format!(
+            "{} moved to {}",
+            speech_name(state, *speech),
+            ordinal(to + 1)
+        ),
+        Event::Removed { speech } => {
+            format!("{} removed from the list", speech_name(state, *speech))
+        }
+        Event::Passed { speech, to } => format!(
+            "{} absent: passed to {}",
+            speech_name(state, *speech),
+            ordinal(to + 1)
+        ),
+        Event::ListClosed { .. } => format!(
+            "The list of speakers is closed ({})",
+            state.segment_def().title
+        ),
+        Event::ListReopened { .. } => format!(
+            "The list of speakers is reopened ({})",
+            state.segment_def().title
+        ),
         Event::Seated { seat, delegation } => {
             let waiting = state.seats.waiting_position(delegation.as_str());
             let from = waiting.map(|_| ", from the waitlist").unwrap_or("");
             let capacity = state.meeting.seating.capacity() - state.seats.blocked.len();
             let seated = state.seats.occupied.len() + 1;
             let still_waiting = state.seats.waitlist.len() - usize::from(waiting.is_some());
-            format!("{delegation} seated at {seat}{from} ({seated}/{capacity} seated · {still_waiting} waiting)")
+            format!(
+                "{delegation} seated at {seat}{from} ({seated}/{capacity} seated · {still_waiting} waiting)"
+            )
         }
         Event::Released { seat } => {
-            let by = state.seats.occupied.get(seat).map_or(String::new(), |d| format!(" ({d})"));
-            let next = state.offers().len();
-            let offer = state
+            let by = state
                 .seats
-                .waitlist
-                .get(next)
-                .map_or(String::new(), |d| format!("; offered to {d}, {} on the waitlist", ordinal(next + 1)));
+                .occupied
+                .get(seat)
+                .map_or(String::new(), |d| format!(" ({d})"));
+            let next = state.offers().len();
+            let offer = state.seats.waitlist.get(next).map_or(String::new(), |d| {
+                format!("; offered to {d}, {} on the waitlist", ordinal(next + 1))
+            });
             format!("Seat {seat} freed{by}{offer}")
         }
         Event::Waitlisted { delegation } => {
-            format!("{delegation} waits, {} on the waitlist", ordinal(state.seats.waitlist.len() + 1))
+            format!(
+                "{delegation} waits, {} on the waitlist",
+                ordinal(state.seats.waitlist.len() + 1)
+            )
         }
         Event::Unwaitlisted { delegation } => format!("{delegation} leaves the waitlist"),
         Event::Blocked { seat } => format!("Seat {seat} blocked"),
         Event::Unblocked { seat } => format!("Seat {seat} unblocked"),
-        Event::Noted { note, text, speech, .. } => {
-            let during = speech.map(|s| format!(" (during {})", delegation_of(state, s))).unwrap_or_default();
+        Event::Noted {
+            note, text, speech, ..
+        } => {
+            let during = speech
+                .map(|s| format!(" (during {})", delegation_of(state, s)))
+                .unwrap_or_default();
             format!("Note {note}{during}: {text}")
         }
         Event::Amended { note, text, .. } => format!("Note {note} amended: {text}"),
         Event::Retracted { note } => format!("Note {note} retracted"),
         Event::Undone { seq } => {
-            let verb = state.undoable(entry.by.as_str()).filter(|(s, _)| s == seq).map_or("action", |(_, v)| v);
+            let verb = state
+                .undoable(entry.by.as_str())
+                .filter(|(s, _)| s == seq)
+                .map_or("action", |(_, v)| v);
             format!("Undoes #{seq:04} ({verb})")
         }
     }

@@ -175,7 +175,10 @@ impl Event {
             Event::Adjourned { .. } => "adjourn",
             Event::SegmentEntered { .. } => "segmnt",
             Event::Inscribed { .. } => "add",
-            Event::FloorGiven { interrupts: Some(_), .. } => "order",
+            Event::FloorGiven {
+                interrupts: Some(_),
+                ..
+            } => "order",
             Event::FloorGiven { .. } => "floor",
             Event::Paused { .. } => "pause",
             Event::Resumed { .. } => "resume",

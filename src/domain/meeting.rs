@@ -117,7 +117,8 @@ impl Seating {
 
     /// Seats in reading order: row A first, left to right.
     pub fn all(&self) -> impl Iterator<Item = SeatId> + '_ {
-        (0..self.rows).flat_map(move |row| (0..self.seats_per_row).map(move |seat| SeatId { row, seat }))
+        (0..self.rows)
+            .flat_map(move |row| (0..self.seats_per_row).map(move |seat| SeatId { row, seat }))
     }
 }
 
@@ -164,11 +165,18 @@ impl SeatId {
         if !letter.is_ascii_uppercase() {
             return None;
         }
-        let number: u16 = chars.as_str().parse().ok()?;
+        let digits = chars.as_str();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let number: u16 = digits.parse().ok()?;
         if number == 0 {
             return None;
         }
-        Some(SeatId { row: letter as u16 - 'A' as u16, seat: number - 1 })
+        Some(SeatId {
+            row: letter as u16 - 'A' as u16,
+            seat: number - 1,
+        })
     }
 }
 

@@ -3,6 +3,8 @@
 //! `decide(&State, Command, now, by)` judges a command and yields events;
 //! `apply(&mut State, &Entry)` folds a journal entry in. Replay is a fold of `apply`.
 
+use crate::text;
+
 mod apply;
 pub mod clock;
 pub mod command;
@@ -23,3 +25,25 @@ pub use describe::describe;
 pub use event::{Delegate, Entry, Event, Speech, VERSION};
 pub use meeting::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
 pub use state::{Phase, State};
+
+/// Wraps decided events in journal entries numbered after `state`'s last one.
+pub fn entries(
+    state: &State,
+    events: Vec<Event>,
+    at: jiff::Timestamp,
+    by: &text::Clean,
+) -> Vec<Entry> {
+    (1..)
+        .zip(events)
+        .map(|(n, event)| Entry {
+            v: VERSION,
+            seq: state.seq + n,
+            at,
+            by: by.clone(),
+            event,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -24,7 +24,9 @@ impl Candidate<'_> {
     /// How the candidate is named when a name is ambiguous.
     pub fn describe(&self) -> String {
         match self {
-            Candidate::Roster(p) if p.representative.is_empty() => format!("{} ({})", p.delegation, p.id),
+            Candidate::Roster(p) if p.representative.is_empty() => {
+                format!("{} ({})", p.delegation, p.id)
+            }
             Candidate::Roster(p) => format!("{} — {} ({})", p.delegation, p.representative, p.id),
             Candidate::State(s) => s.name.to_string(),
         }
@@ -38,7 +40,11 @@ impl Candidate<'_> {
                 delegation: Clean::new(s.name),
                 representative: Clean::default(),
                 title: Clean::default(),
-                level: if s.observer { Level::Observer } else { Level::HeadOfDelegation },
+                level: if s.observer {
+                    Level::Observer
+                } else {
+                    Level::HeadOfDelegation
+                },
             },
         }
     }
@@ -64,9 +70,16 @@ impl Candidate<'_> {
 
 /// Everyone who can be named: the roster first, then Member States not on it.
 pub fn candidates(meeting: &Meeting) -> Vec<Candidate<'_>> {
-    let on_roster: Vec<String> = meeting.roster.iter().map(|p| fold(p.delegation.as_str())).collect();
+    let on_roster: Vec<String> = meeting
+        .roster
+        .iter()
+        .map(|p| fold(p.delegation.as_str()))
+        .collect();
     let roster = meeting.roster.iter().map(Candidate::Roster);
-    let states = member_states().iter().filter(move |s| !on_roster.contains(&fold(s.name))).map(Candidate::State);
+    let states = member_states()
+        .iter()
+        .filter(move |s| !on_roster.contains(&fold(s.name)))
+        .map(Candidate::State);
     roster.chain(states).collect()
 }
 
@@ -91,8 +104,11 @@ pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
     }
     let all = candidates(meeting);
     for tier in [Tier::Exact, Tier::WordPrefix, Tier::Inside] {
-        let found: Vec<Candidate<'a>> =
-            all.iter().copied().filter(|c| c.names().iter().any(|n| tier.matches(&query, &fold(n)))).collect();
+        let found: Vec<Candidate<'a>> = all
+            .iter()
+            .copied()
+            .filter(|c| c.names().iter().any(|n| tier.matches(&query, &fold(n))))
+            .collect();
         if !found.is_empty() {
             return found;
         }
@@ -105,6 +121,27 @@ pub fn speaker(meeting: &Meeting, typed: &str) -> Result<Delegate, String> {
     match matches(meeting, typed).as_slice() {
         [one] => Ok(one.delegate()),
         found => Err(unresolved(typed, found)),
+    }
+}
+
+/// Resolves a speaker, preferring those `listed` (by key): `pass Mali` means the
+/// Mali that is on the list, even when Mali has two people on the roster.
+pub fn speaker_preferring(
+    meeting: &Meeting,
+    typed: &str,
+    listed: &[&str],
+) -> Result<Delegate, String> {
+    let found = matches(meeting, typed);
+    let mut among: Vec<Delegate> = found
+        .iter()
+        .map(Candidate::delegate)
+        .filter(|d| listed.contains(&d.key.as_str()))
+        .collect();
+    among.dedup_by(|a, b| a.key == b.key);
+    match (among.len(), found.as_slice()) {
+        (1, _) => Ok(among.remove(0)),
+        (_, [one]) => Ok(one.delegate()),
+        _ => Err(unresolved(typed, &found)),
     }
 }
 
@@ -134,7 +171,9 @@ impl Tier {
             Tier::Exact => query == name,
             Tier::WordPrefix => {
                 let words: Vec<&str> = name.split(' ').collect();
-                query.split(' ').all(|q| words.iter().any(|w| w.starts_with(q)))
+                query
+                    .split(' ')
+                    .all(|q| words.iter().any(|w| w.starts_with(q)))
             }
             Tier::Inside => query.len() >= 3 && name.contains(query),
         }

@@ -23,7 +23,11 @@ fn delegation(state: &State, typed: &Clean) -> Result<Clean, Refusal> {
 fn check_seat(state: &State, seat: SeatId) -> Result<(), Refusal> {
     let map = &state.meeting.seating;
     if !map.contains(seat) {
-        let last_row = SeatId { row: map.rows.saturating_sub(1), seat: 0 }.to_string();
+        let last_row = SeatId {
+            row: map.rows.saturating_sub(1),
+            seat: 0,
+        }
+        .to_string();
         return refuse(format!(
             "there is no seat {seat}: rows A to {}, seats 1 to {}",
             &last_row[..1],
@@ -39,13 +43,19 @@ pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decide
     let limit = usize::from(state.meeting.seating.per_delegation);
     if held.len() >= limit {
         let seats = if limit == 1 { "seat" } else { "seats" };
-        return refuse(format!("{name} holds {} already, the {limit} {seats} one delegation may have", seat_list(held.into_iter())));
+        return refuse(format!(
+            "{name} holds {} already, the {limit} {seats} one delegation may have",
+            seat_list(held.into_iter())
+        ));
     }
     let free: Vec<SeatId> = state.free_seats().collect();
     let waiting = state.seats.waiting_position(name.as_str());
     if free.is_empty() {
         return match waiting {
-            Some(at) => refuse(format!("no observer seats free: {name} is {} on the waitlist", ordinal(at + 1))),
+            Some(at) => refuse(format!(
+                "no observer seats free: {name} is {} on the waitlist",
+                ordinal(at + 1)
+            )),
             None => refuse(format!(
                 "no observer seats free: put {name} on the waitlist with: wait {name} ({} waiting)",
                 state.seats.waitlist.len()
@@ -56,7 +66,9 @@ pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decide
     let offered_to_others = state.seats.waitlist.len().min(free.len());
     if waiting.is_none_or(|at| at >= free.len()) && offered_to_others == free.len() {
         let head = &state.seats.waitlist[0];
-        return refuse(format!("the free seats are offered first to the waitlist: {head} is 1st"));
+        return refuse(format!(
+            "the free seats are offered first to the waitlist: {head} is 1st"
+        ));
     }
     let seat = match seat {
         Some(seat) => {
@@ -71,7 +83,10 @@ pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decide
         }
         None => free[0],
     };
-    Ok(vec![Event::Seated { seat, delegation: name }])
+    Ok(vec![Event::Seated {
+        seat,
+        delegation: name,
+    }])
 }
 
 pub(super) fn release(state: &State, what: SeatOrDelegation) -> Decided {
@@ -106,11 +121,16 @@ pub(super) fn release(state: &State, what: SeatOrDelegation) -> Decided {
 pub(super) fn wait(state: &State, typed: &Clean) -> Decided {
     let name = delegation(state, typed)?;
     if let Some(at) = state.seats.waiting_position(name.as_str()) {
-        return refuse(format!("{name} is {} on the waitlist already", ordinal(at + 1)));
+        return refuse(format!(
+            "{name} is {} on the waitlist already",
+            ordinal(at + 1)
+        ));
     }
     let held = state.seats.held_by(name.as_str()).count();
     if held >= usize::from(state.meeting.seating.per_delegation) {
-        return refuse(format!("{name} holds all the seats one delegation may have"));
+        return refuse(format!(
+            "{name} holds all the seats one delegation may have"
+        ));
     }
     let free = state.free_seats().count();
     if free > state.seats.waitlist.len() {

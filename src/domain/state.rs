@@ -61,7 +61,10 @@ impl Floor {
     }
 
     pub fn paused_total(&self, now: Timestamp) -> i64 {
-        self.paused_secs + self.paused_since.map_or(0, |since| secs_between(since, now).max(0))
+        self.paused_secs
+            + self
+                .paused_since
+                .map_or(0, |since| secs_between(since, now).max(0))
     }
 
     /// Seconds left before the limit; negative once past it.
@@ -99,7 +102,11 @@ impl SegmentState {
     /// Where a statement goes: after the statements before it by the segment's order,
     /// always before the rights of reply.
     pub fn statement_slot(&self, ordering: Ordering, level: Level) -> usize {
-        let statements = self.queue.iter().take_while(|l| l.speech.kind != SpeechKind::Reply).count();
+        let statements = self
+            .queue
+            .iter()
+            .take_while(|l| l.speech.kind != SpeechKind::Reply)
+            .count();
         match ordering {
             Ordering::Inscription => statements,
             Ordering::Protocol => self.queue[..statements]
@@ -119,7 +126,10 @@ pub struct Seats {
 
 impl Seats {
     pub fn held_by<'a>(&'a self, delegation: &'a str) -> impl Iterator<Item = SeatId> + 'a {
-        self.occupied.iter().filter(move |(_, d)| d.as_str() == delegation).map(|(s, _)| *s)
+        self.occupied
+            .iter()
+            .filter(move |(_, d)| d.as_str() == delegation)
+            .map(|(s, _)| *s)
     }
 
     pub fn waiting_position(&self, delegation: &str) -> Option<usize> {
@@ -149,7 +159,9 @@ pub struct Note {
 
 impl Note {
     pub fn current(&self) -> &NoteVersion {
-        self.versions.last().expect("a note has at least one version")
+        self.versions
+            .last()
+            .expect("a note has at least one version")
     }
 
     pub fn created_at(&self) -> Timestamp {
@@ -180,7 +192,7 @@ impl Area {
 
 /// What an area looked like before an action, to put back on undo. The spoken
 /// list only grows, so its length is enough to restore it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Saved {
     Meeting {
         phase: Phase,
@@ -194,7 +206,7 @@ pub(super) enum Saved {
     Note(u32, Option<Note>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct SavedSegment {
     pub queue: Vec<Listed>,
     pub floor: Option<Floor>,
@@ -203,7 +215,7 @@ pub(super) struct SavedSegment {
     pub closed: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct UndoRecord {
     pub seq: u64,
     pub verb: &'static str,
@@ -217,7 +229,7 @@ pub(super) struct UndoRecord {
 /// How many of an operator's own actions can be undone, newest first.
 pub(super) const UNDO_DEPTH: usize = 50;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastAction {
     pub seq: u64,
     pub at: Timestamp,
@@ -225,7 +237,7 @@ pub struct LastAction {
     pub verb: &'static str,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub meeting: Arc<Meeting>,
     /// Seq of the last event applied; 0 before any.
@@ -257,7 +269,9 @@ impl State {
             .map(|def| {
                 let mut segment = SegmentState::default();
                 for id in &def.speakers {
-                    let Some(p) = meeting.participant(id.as_str()) else { continue };
+                    let Some(p) = meeting.participant(id.as_str()) else {
+                        continue;
+                    };
                     let speech = Speech {
                         id: next_speech,
                         delegate: Delegate::from(p),
@@ -266,12 +280,22 @@ impl State {
                     };
                     next_speech += 1;
                     let at = segment.statement_slot(def.ordering, p.level);
-                    segment.queue.insert(at, Listed { speech, inscribed_at: None, passed: false });
+                    segment.queue.insert(
+                        at,
+                        Listed {
+                            speech,
+                            inscribed_at: None,
+                            passed: false,
+                        },
+                    );
                 }
                 segment
             })
             .collect();
-        let seats = Seats { blocked: meeting.seating.blocked.iter().copied().collect(), ..Seats::default() };
+        let seats = Seats {
+            blocked: meeting.seating.blocked.iter().copied().collect(),
+            ..Seats::default()
+        };
         State {
             meeting,
             seq: 0,
@@ -317,7 +341,10 @@ impl State {
 
     /// Seq of the action of `by` that `undo` would revert, if any.
     pub fn undoable(&self, by: &str) -> Option<(u64, &'static str)> {
-        self.undo.get(by).and_then(|stack| stack.back()).map(|r| (r.seq, r.verb))
+        self.undo
+            .get(by)
+            .and_then(|stack| stack.back())
+            .map(|r| (r.seq, r.verb))
     }
 }
 

@@ -1,0 +1,361 @@
+//! The command line: `gavel check | init | do | state | tail | verify`.
+//! Exit codes: 0 done · 1 runtime failure · 2 bad usage or bad meeting file ·
+//! 3 command refused.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{self, Loaded};
+use crate::domain::Entry;
+use crate::journal::{self, Mode};
+use crate::live::{Live, LiveError};
+use crate::now::WallClock;
+use crate::text::Clean;
+
+#[derive(Parser)]
+#[command(
+    name = "gavel",
+    version,
+    about = "Live meeting operations in the terminal: speakers, observer seats, clock and notes."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Subcommand)]
+enum Sub {
+    /// Validate a meeting file; every error as file:line:col: message (exit 2).
+    Check { meeting: PathBuf },
+    /// Write a commented template meeting file.
+    Init {
+        #[arg(default_value = "meeting.toml")]
+        path: PathBuf,
+    },
+    /// Apply one command headlessly, e.g. `gavel do m.toml add France`.
+    Do {
+        meeting: PathBuf,
+        #[command(flatten)]
+        place: Place,
+        /// Who is doing it (default: $USER).
+        #[arg(long)]
+        operator: Option<String>,
+        /// The command, in the language of the `:` prompt.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
+    /// The state replayed from the journal.
+    State {
+        meeting: PathBuf,
+        #[command(flatten)]
+        place: Place,
+        /// The stable JSON contract (schema 1; see the README).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print, or follow with -f, the session log.
+    Tail {
+        meeting: PathBuf,
+        #[command(flatten)]
+        place: Place,
+        #[arg(short, long)]
+        follow: bool,
+        /// The journal's lines instead of the session log.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the journal's integrity without changing it.
+    Verify {
+        meeting: PathBuf,
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Args, Clone)]
+struct Place {
+    /// Where meeting journals live (default: the meeting file's log_dir, else the user's data dir).
+    #[arg(long, env = "GAVEL_LOG_DIR")]
+    log_dir: Option<PathBuf>,
+}
+
+/// A failure, with the exit code it maps to.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<LiveError> for Failure {
+    fn from(e: LiveError) -> Failure {
+        let code = match e {
+            LiveError::Refused(_) => 3,
+            _ => 1,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let _ = writeln!(std::io::stderr(), "gavel: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Sub::Check { meeting } => check(&meeting),
+        Sub::Init { path } => init(&path),
+        Sub::Do {
+            meeting,
+            place,
+            operator,
+            words,
+        } => do_command(&meeting, &place, operator, &words),
+        Sub::State {
+            meeting,
+            place,
+            json,
+        } => state(&meeting, &place, json),
+        Sub::Tail {
+            meeting,
+            place,
+            follow,
+            json,
+        } => tail(&meeting, &place, follow, json),
+        Sub::Verify { meeting, place } => verify(&meeting, &place),
+    }
+}
+
+fn load(path: &Path) -> Result<Loaded, Failure> {
+    config::load(path).map_err(|diagnostics| {
+        let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        Failure::new(
+            2,
+            format!("{} has errors:\n{}", path.display(), lines.join("\n")),
+        )
+    })
+}
+
+fn check(path: &Path) -> Result<(), Failure> {
+    match config::load(path) {
+        Ok(loaded) => {
+            let m = &loaded.meeting;
+            println!(
+                "{}: ok — {}; {} segments, {} on the roster, {} observer seats",
+                path.display(),
+                m.title,
+                m.segments.len(),
+                m.roster.len(),
+                m.seating.capacity() - m.seating.blocked.len()
+            );
+            Ok(())
+        }
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            let n = diagnostics.len();
+            Err(Failure::new(
+                2,
+                format!(
+                    "{n} error{} in {}",
+                    if n == 1 { "" } else { "s" },
+                    path.display()
+                ),
+            ))
+        }
+    }
+}
+
+fn init(path: &Path) -> Result<(), Failure> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
+    let mut file = match file {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Failure::new(
+                2,
+                format!("{} exists already; it was left as it is", path.display()),
+            ));
+        }
+        Err(e) => {
+            return Err(Failure::new(
+                1,
+                format!("cannot create {}: {e}", path.display()),
+            ));
+        }
+    };
+    file.write_all(config::template().as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Failure::new(1, format!("cannot write {}: {e}", path.display())))?;
+    println!(
+        "wrote {}; check it with: gavel check {}",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// `<log dir>/<meeting id>`: the flag or GAVEL_LOG_DIR, else the meeting file's
+/// log_dir, else the user's data folder.
+fn meeting_dir(loaded: &Loaded, place: &Place) -> Result<PathBuf, Failure> {
+    let base = match (&place.log_dir, &loaded.log_dir) {
+        (Some(dir), _) | (None, Some(dir)) => dir.clone(),
+        (None, None) => directories::ProjectDirs::from("org", "gavel", "gavel")
+            .map(|d| d.data_dir().to_path_buf())
+            .ok_or_else(|| {
+                Failure::new(
+                    1,
+                    "no home folder to keep logs in: pass --log-dir or set GAVEL_LOG_DIR",
+                )
+            })?,
+    };
+    Ok(base.join(loaded.meeting.id.as_str()))
+}
+
+fn open(path: &Path, place: &Place, mode: Mode) -> Result<Live, Failure> {
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, place)?;
+    let live = Live::open(Arc::new(loaded.meeting), &dir, mode)?;
+    if let Some(torn) = &live.recovery.torn {
+        eprintln!("gavel: {torn}");
+    }
+    Ok(live)
+}
+
+fn clock() -> Result<WallClock, Failure> {
+    WallClock::from_env().map_err(|e| Failure::new(2, e))
+}
+
+fn operator(flag: Option<String>) -> Clean {
+    let name = flag
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_default();
+    let name = Clean::new(&name);
+    if name.is_empty() {
+        Clean::new("officer")
+    } else {
+        name
+    }
+}
+
+fn do_command(
+    path: &Path,
+    place: &Place,
+    op: Option<String>,
+    words: &[String],
+) -> Result<(), Failure> {
+    let command =
+        crate::lang::parse(&words.join(" ")).map_err(|e| Failure::new(2, e.to_string()))?;
+    let now = clock()?.now();
+    let mut live = open(path, place, Mode::ReadWrite)?;
+    let executed = live.execute(command, &operator(op), now)?;
+    for (_, line) in &executed.ours {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn state(path: &Path, place: &Place, json: bool) -> Result<(), Failure> {
+    let now = clock()?.now();
+    let live = open(path, place, Mode::ReadOnly)?;
+    let report = crate::report::report(&live.state, now);
+    if json {
+        let text =
+            serde_json::to_string_pretty(&report).map_err(|e| Failure::new(1, e.to_string()))?;
+        println!("{text}");
+    } else {
+        print!("{}", crate::report::text(&live.state, now));
+    }
+    Ok(())
+}
+
+fn tail(path: &Path, place: &Place, follow: bool, json: bool) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, place)?;
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    let io = |e: std::io::Error| Failure::new(1, format!("cannot read {}: {e}", dir.display()));
+    if json {
+        return tail_journal(&dir, follow, &mut out).map_err(|e| Failure::new(1, e));
+    }
+    let path = dir.join("session.log");
+    if !follow {
+        return match std::fs::read(&path) {
+            Ok(bytes) => out.write_all(&crate::text::printable(&bytes)).map_err(io),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io(e)),
+        };
+    }
+    journal::session_log::follow(&path, true, &mut out, &|| false).map_err(io)
+}
+
+/// The journal's lines as they are, each checked and re-encoded, so nothing but
+/// well-formed JSON reaches the terminal.
+fn tail_journal(dir: &Path, follow: bool, out: &mut impl Write) -> Result<(), String> {
+    let opened = journal::Journal::<Entry>::open(dir, Mode::ReadOnly).map_err(|e| e.to_string())?;
+    let mut journal = opened.journal;
+    let mut print = |lines: &[Entry]| -> Result<(), String> {
+        for line in lines {
+            let text = serde_json::to_string(line).map_err(|e| e.to_string())?;
+            writeln!(out, "{text}").map_err(|e| e.to_string())?;
+        }
+        out.flush().map_err(|e| e.to_string())
+    };
+    print(&opened.lines)?;
+    if !follow {
+        return Ok(());
+    }
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        print(&journal.poll().map_err(|e| e.to_string())?)?;
+    }
+}
+
+fn verify(path: &Path, place: &Place) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, place)?;
+    let file = dir.join(journal::JOURNAL_FILE);
+    let report = journal::verify::<Entry>(&file).map_err(|e| Failure::new(1, e.to_string()))?;
+    println!(
+        "{}: {} lines, last seq {}, {} bytes",
+        file.display(),
+        report.lines,
+        report.last_seq.unwrap_or(0),
+        report.bytes
+    );
+    if let Some(torn) = &report.torn {
+        println!("torn tail: {torn}");
+    }
+    if let Some(bad) = &report.bad {
+        println!("bad line: {bad}");
+    }
+    // Lines that read well must also fit the meeting, event after event.
+    if report.is_sound() {
+        let live =
+            Live::open(Arc::new(loaded.meeting), &dir, Mode::ReadOnly).map_err(Failure::from)?;
+        println!("replay: ok, {} events fit the meeting file", live.state.seq);
+        return Ok(());
+    }
+    Err(Failure::new(1, "the journal is damaged (see above)"))
+}

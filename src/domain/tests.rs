@@ -1,0 +1,751 @@
+//! decide/apply for every command and each refusal, on a small meeting built here
+//! so that these tests depend on nothing but the domain.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::{date, time};
+
+use super::*;
+use crate::text::Clean;
+
+fn participant(id: &str, delegation: &str, representative: &str, level: Level) -> Participant {
+    Participant {
+        id: id.into(),
+        delegation: delegation.into(),
+        representative: representative.into(),
+        title: Clean::default(),
+        level,
+        role: Role::Participant,
+        aliases: vec![],
+    }
+}
+
+fn meeting(ordering: Ordering) -> Meeting {
+    Meeting {
+        id: "test".into(),
+        title: "Test meeting".into(),
+        venue: "UNHQ".into(),
+        room: "CR4".into(),
+        date: date(2017, 9, 20),
+        start: time(15, 30, 0, 0),
+        end: time(18, 0, 0, 0),
+        timezone: "America/New_York".into(),
+        tz: jiff::tz::TimeZone::get("America/New_York").unwrap(),
+        warn_before: 30,
+        bell: false,
+        segments: vec![
+            SegmentDef {
+                id: "opening".into(),
+                title: "Opening session".into(),
+                speaking_limit: 180,
+                chairs: vec![],
+                speakers: vec!["mali-president".into(), "sg".into()],
+                ordering,
+            },
+            SegmentDef {
+                id: "debate".into(),
+                title: "Debate".into(),
+                speaking_limit: 120,
+                chairs: vec![],
+                speakers: vec![],
+                ordering,
+            },
+        ],
+        roster: vec![
+            participant(
+                "mali-president",
+                "Mali",
+                "H.E. Mr. Ibrahim Boubacar Keïta",
+                Level::HeadOfState,
+            ),
+            participant(
+                "mali-fm",
+                "Mali",
+                "H.E. Mr. Abdoulaye Diop",
+                Level::Minister,
+            ),
+            participant(
+                "sg",
+                "United Nations",
+                "H.E. Mr. António Guterres",
+                Level::HeadOfDelegation,
+            ),
+            participant(
+                "france",
+                "France",
+                "H.E. Mr. Jean-Yves Le Drian",
+                Level::Minister,
+            ),
+            participant("egypt", "Egypt", "", Level::HeadOfDelegation),
+            participant("civ", "Côte d'Ivoire", "", Level::ViceMinister),
+            participant("holy-see", "Holy See", "", Level::Observer),
+        ],
+        seating: Seating {
+            rows: 1,
+            seats_per_row: 3,
+            blocked: vec![SeatId { row: 0, seat: 2 }],
+            per_delegation: 1,
+        },
+    }
+}
+
+/// 15:30 New York time on the meeting's day.
+fn t0() -> Timestamp {
+    "2017-09-20T19:30:00Z".parse().unwrap()
+}
+
+struct Sim {
+    state: State,
+    now: Timestamp,
+    log: Vec<String>,
+}
+
+impl Sim {
+    fn new() -> Sim {
+        Sim::with(Ordering::Inscription)
+    }
+
+    fn with(ordering: Ordering) -> Sim {
+        Sim {
+            state: State::new(Arc::new(meeting(ordering))),
+            now: t0(),
+            log: vec![],
+        }
+    }
+
+    fn at(&mut self, secs: i64) -> &mut Sim {
+        self.now = t0() + jiff::SignedDuration::from_secs(secs);
+        self
+    }
+
+    fn run_as(&mut self, by: &str, command: Command) -> Result<(), String> {
+        let events = decide(&self.state, command, self.now, by).map_err(|r| r.0)?;
+        for entry in entries(&self.state, events, self.now, &Clean::new(by)) {
+            self.log.push(describe(&self.state, &entry));
+            apply(&mut self.state, &entry).expect("decided events fit");
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, command: Command) -> Result<(), String> {
+        self.run_as("ana", command)
+    }
+
+    fn ok(&mut self, command: Command) -> &mut Sim {
+        if let Err(why) = self.run(command.clone()) {
+            panic!("{command:?} refused: {why}");
+        }
+        self
+    }
+
+    fn refused(&mut self, command: Command) -> String {
+        let before = self.state.clone();
+        let why = self
+            .run(command.clone())
+            .expect_err(&format!("{command:?} should be refused"));
+        assert_eq!(self.state, before, "a refusal changes nothing");
+        why
+    }
+
+    fn queue(&self) -> Vec<String> {
+        self.state
+            .segment()
+            .queue
+            .iter()
+            .map(|l| l.speech.delegate.delegation.to_string())
+            .collect()
+    }
+
+    fn holder(&self) -> Option<String> {
+        self.state
+            .floor()
+            .map(|f| f.speech.delegate.delegation.to_string())
+    }
+}
+
+fn add(who: &str) -> Command {
+    Command::Add {
+        who: who.into(),
+        kind: SpeechKind::Statement,
+        limit: None,
+    }
+}
+
+fn add_kind(who: &str, kind: SpeechKind) -> Command {
+    Command::Add {
+        who: who.into(),
+        kind,
+        limit: None,
+    }
+}
+
+const OPEN: Command = Command::Open { at: None };
+const NEXT: Command = Command::Next { at: None };
+const END: Command = Command::End { at: None };
+const PAUSE: Command = Command::Pause { at: None };
+const RESUME: Command = Command::Resume { at: None };
+
+#[test]
+fn pre_inscribed_speakers_are_listed_before_opening() {
+    let sim = Sim::new();
+    assert_eq!(sim.queue(), ["Mali", "United Nations"]);
+    assert_eq!(sim.state.phase, Phase::Scheduled);
+}
+
+#[test]
+fn opening_twice_or_timing_before_opening_is_refused() {
+    let mut sim = Sim::new();
+    assert!(sim.refused(NEXT).contains("not open yet"));
+    sim.ok(OPEN);
+    assert_eq!(sim.state.opened_at, Some(t0()));
+    assert!(sim.refused(OPEN).contains("open already"));
+    sim.ok(Command::Adjourn { at: None });
+    assert!(sim.refused(OPEN).contains("adjourned"));
+    assert!(sim.refused(add("France")).contains("adjourned"));
+}
+
+#[test]
+fn next_gives_the_floor_in_order_and_times_from_events() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    assert_eq!(sim.holder().as_deref(), Some("Mali"));
+    sim.at(100);
+    assert_eq!(sim.state.floor().unwrap().elapsed(sim.now), 100);
+    sim.ok(NEXT);
+    assert_eq!(sim.holder().as_deref(), Some("United Nations"));
+    let spoken = &sim.state.segment().spoken[0];
+    assert_eq!((spoken.spoken_secs, spoken.limit), (100, 180));
+    assert!(sim.log[2].contains("Mali spoke 1m40s"), "{}", sim.log[2]);
+    sim.at(150);
+    assert!(sim.refused(NEXT).contains("nobody else is listed"));
+    sim.ok(END);
+    assert!(sim.refused(NEXT).contains("nobody is listed"));
+    assert!(sim.refused(END).contains("nobody has the floor"));
+}
+
+#[test]
+fn pause_and_resume_stop_the_timer() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    sim.at(30).ok(PAUSE);
+    assert!(sim.refused(PAUSE).contains("paused already"));
+    sim.at(90);
+    assert_eq!(sim.state.floor().unwrap().elapsed(sim.now), 30);
+    sim.ok(RESUME);
+    assert!(sim.refused(RESUME).contains("not paused"));
+    sim.at(100);
+    let floor = sim.state.floor().unwrap();
+    assert_eq!(
+        (floor.elapsed(sim.now), floor.paused_total(sim.now)),
+        (40, 60)
+    );
+    sim.ok(END);
+    let spoken = &sim.state.segment().spoken[0];
+    assert_eq!((spoken.spoken_secs, spoken.paused_secs), (40, 60));
+}
+
+#[test]
+fn point_of_order_interrupts_and_gives_the_floor_back_paused() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    sim.at(50).ok(add_kind("Egypt", SpeechKind::Order));
+    assert_eq!(sim.holder().as_deref(), Some("Egypt"));
+    assert!(sim.log.last().unwrap().contains("point of order"));
+    assert!(sim.refused(NEXT).contains("give the floor back to Mali"));
+    sim.at(80).ok(END);
+    assert_eq!(sim.holder().as_deref(), Some("Mali"));
+    let floor = sim.state.floor().unwrap();
+    assert!(
+        floor.paused_since.is_some(),
+        "the interrupted speaker comes back paused"
+    );
+    sim.at(90).ok(RESUME);
+    sim.at(100);
+    assert_eq!(sim.state.floor().unwrap().elapsed(sim.now), 60);
+}
+
+#[test]
+fn point_of_order_needs_an_open_meeting() {
+    let mut sim = Sim::new();
+    assert!(
+        sim.refused(add_kind("Egypt", SpeechKind::Order))
+            .contains("not open")
+    );
+}
+
+#[test]
+fn rights_of_reply_go_after_statements() {
+    let mut sim = Sim::new();
+    sim.ok(add_kind("Egypt", SpeechKind::Reply))
+        .ok(add("France"));
+    assert_eq!(sim.queue(), ["Mali", "United Nations", "France", "Egypt"]);
+    assert!(
+        sim.refused(add("France"))
+            .contains("France is already listed, 3rd")
+    );
+    assert!(
+        sim.refused(add_kind("Egypt", SpeechKind::Reply))
+            .contains("already listed for a right of reply, 4th")
+    );
+}
+
+#[test]
+fn protocol_order_puts_higher_levels_first_then_inscription() {
+    let mut sim = Sim::with(Ordering::Protocol);
+    assert_eq!(sim.queue(), ["Mali", "United Nations"]);
+    sim.ok(add("Egypt"))
+        .ok(add("cote d'ivoire"))
+        .ok(add("France"));
+    // Head of State, Minister (France), Vice-Minister (Côte d'Ivoire), heads of delegation by inscription.
+    assert_eq!(
+        sim.queue(),
+        ["Mali", "France", "Côte d'Ivoire", "United Nations", "Egypt"]
+    );
+}
+
+#[test]
+fn names_resolve_by_representative_and_ambiguity_is_refused() {
+    let mut sim = Sim::new();
+    sim.ok(add("le drian"));
+    assert_eq!(sim.queue().last().map(String::as_str), Some("France"));
+    let why = sim.refused(add("mali"));
+    assert!(
+        why.contains("could be") && why.contains("Diop") && why.contains("Keïta"),
+        "{why}"
+    );
+    assert!(
+        sim.refused(add("Atlantis"))
+            .contains("no one called \"Atlantis\"")
+    );
+}
+
+#[test]
+fn move_remove_and_pass() {
+    let mut sim = Sim::new();
+    sim.ok(add("France"))
+        .ok(add("Egypt"))
+        .ok(add_kind("Côte d'Ivoire", SpeechKind::Reply));
+    sim.ok(Command::Move {
+        who: "Egypt".into(),
+        to: Place::Top,
+    });
+    assert_eq!(
+        sim.queue(),
+        ["Egypt", "Mali", "United Nations", "France", "Côte d'Ivoire"]
+    );
+    assert!(
+        sim.refused(Command::Move {
+            who: "Egypt".into(),
+            to: Place::Up
+        })
+        .contains("first already")
+    );
+    assert!(
+        sim.refused(Command::Move {
+            who: "Egypt".into(),
+            to: Place::Position(9)
+        })
+        .contains("from 1 to 5")
+    );
+    sim.ok(Command::Move {
+        who: "Egypt".into(),
+        to: Place::Position(3),
+    });
+    assert_eq!(sim.queue()[2], "Egypt");
+    sim.ok(Command::Pass { who: "Mali".into() });
+    assert_eq!(
+        sim.queue(),
+        ["United Nations", "Egypt", "France", "Mali", "Côte d'Ivoire"],
+        "passed to the end of the statements"
+    );
+    assert!(
+        sim.refused(Command::Pass { who: "Mali".into() })
+            .contains("passed once already")
+    );
+    sim.ok(Command::Remove {
+        who: "France".into(),
+    });
+    assert!(
+        sim.refused(Command::Remove {
+            who: "France".into()
+        })
+        .contains("not on the list")
+    );
+}
+
+#[test]
+fn floor_to_someone_listed_or_not() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(Command::Floor {
+        who: "sg".into(),
+        at: None,
+    });
+    assert_eq!(sim.holder().as_deref(), Some("United Nations"));
+    assert_eq!(sim.queue(), ["Mali"]);
+    assert!(
+        sim.refused(Command::Floor {
+            who: "guterres".into(),
+            at: None
+        })
+        .contains("has the floor already")
+    );
+    sim.ok(Command::Floor {
+        who: "Brazil".into(),
+        at: None,
+    });
+    assert_eq!(sim.holder().as_deref(), Some("Brazil"));
+}
+
+#[test]
+fn closed_list_refuses_statements_but_not_replies() {
+    let mut sim = Sim::new();
+    sim.ok(Command::CloseList);
+    assert!(sim.refused(Command::CloseList).contains("closed already"));
+    assert!(sim.refused(add("France")).contains("closed"));
+    sim.ok(add_kind("France", SpeechKind::Reply));
+    sim.ok(Command::ReopenList).ok(add("Egypt"));
+    assert!(sim.refused(Command::ReopenList).contains("open already"));
+}
+
+#[test]
+fn extend_raises_the_limit() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT).ok(Command::Extend { by: 60 });
+    assert_eq!(sim.state.floor().unwrap().limit(), 240);
+    assert!(sim.log.last().unwrap().contains("extended by 1m to 4m"));
+}
+
+#[test]
+fn at_corrections_are_never_in_the_future_nor_before_the_speech() {
+    let mut sim = Sim::new();
+    sim.at(10).ok(Command::Open {
+        at: Some(At::Ago(10)),
+    });
+    assert_eq!(sim.state.opened_at, Some(t0()));
+    sim.at(60).ok(NEXT);
+    sim.at(100);
+    assert!(
+        sim.refused(Command::End {
+            at: Some(At::Ago(50))
+        })
+        .contains("before the previous event")
+    );
+    assert!(
+        sim.refused(Command::End {
+            at: Some(At::TimeOfDay(time(15, 45, 0, 0)))
+        })
+        .contains("in the future")
+    );
+    sim.ok(Command::Next {
+        at: Some(At::TimeOfDay(time(15, 31, 30, 0))),
+    });
+    assert_eq!(sim.state.segment().spoken[0].spoken_secs, 30);
+    assert!(
+        sim.log.last().unwrap().contains("(at 15:31:30)"),
+        "{}",
+        sim.log.last().unwrap()
+    );
+}
+
+#[test]
+fn segments_move_on_only_when_the_floor_is_free() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    assert!(
+        sim.refused(Command::Segment(SegmentTarget::Next))
+            .contains("still has the floor")
+    );
+    sim.ok(END).ok(Command::Segment(SegmentTarget::Next));
+    assert_eq!(sim.state.segment_def().id.as_str(), "debate");
+    assert!(
+        sim.refused(Command::Segment(SegmentTarget::Next))
+            .contains("last segment")
+    );
+    assert!(
+        sim.refused(Command::Segment(SegmentTarget::Id("nope".into())))
+            .contains("opening, debate")
+    );
+    assert!(
+        sim.refused(Command::Segment(SegmentTarget::Id("debate".into())))
+            .contains("current segment already")
+    );
+    sim.ok(add("France"));
+    assert_eq!(
+        sim.state.segment().queue[0].speech.limit,
+        120,
+        "the segment's own limit"
+    );
+}
+
+#[test]
+fn adjourn_ends_the_speech_holding_the_floor() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    sim.at(42).ok(Command::Adjourn { at: None });
+    assert_eq!(sim.state.phase, Phase::Adjourned);
+    assert_eq!(sim.state.segment().spoken[0].spoken_secs, 42);
+    assert!(sim.state.floor().is_none());
+}
+
+#[test]
+fn seats_fill_then_the_waitlist_is_served_in_order() {
+    let mut sim = Sim::new();
+    let seat = |d: &str| Command::Seat {
+        delegation: d.into(),
+        seat: None,
+    };
+    let wait = |d: &str| Command::Wait {
+        delegation: d.into(),
+    };
+    sim.ok(seat("Brazil"));
+    assert!(
+        sim.refused(seat("Brazil"))
+            .contains("Brazil holds A1 already")
+    );
+    assert!(sim.refused(wait("Chile")).contains("there are free seats"));
+    assert!(
+        sim.refused(Command::Seat {
+            delegation: "Chile".into(),
+            seat: SeatId::parse("A3")
+        })
+        .contains("blocked")
+    );
+    assert!(
+        sim.refused(Command::Seat {
+            delegation: "Chile".into(),
+            seat: SeatId::parse("A1")
+        })
+        .contains("taken by Brazil")
+    );
+    assert!(
+        sim.refused(Command::Seat {
+            delegation: "Chile".into(),
+            seat: SeatId::parse("B1")
+        })
+        .contains("no seat B1")
+    );
+    sim.ok(seat("Chile"));
+    assert!(
+        sim.refused(seat("Peru"))
+            .contains("no observer seats free: put Peru on the waitlist")
+    );
+    sim.ok(wait("Peru")).ok(wait("Holy See"));
+    assert!(
+        sim.refused(seat("Holy See"))
+            .contains("Holy See is 2nd on the waitlist")
+    );
+    assert!(
+        sim.refused(wait("Peru"))
+            .contains("1st on the waitlist already")
+    );
+    sim.ok(Command::Release(SeatOrDelegation::Delegation(
+        "Brazil".into(),
+    )));
+    assert!(
+        sim.log.last().unwrap().contains("offered to Peru"),
+        "{}",
+        sim.log.last().unwrap()
+    );
+    assert!(
+        sim.refused(seat("Holy See"))
+            .contains("offered first to the waitlist: Peru")
+    );
+    sim.ok(seat("Peru"));
+    assert_eq!(sim.state.seats.waitlist, vec![Clean::new("Holy See")]);
+    sim.ok(Command::Unwait {
+        delegation: "holy see".into(),
+    });
+    assert!(sim.state.seats.waitlist.is_empty());
+    assert!(
+        sim.refused(Command::Unwait {
+            delegation: "holy see".into()
+        })
+        .contains("not on the waitlist")
+    );
+    let a1 = SeatId::parse("A1").unwrap();
+    sim.ok(Command::Release(SeatOrDelegation::Seat(a1)));
+    assert!(
+        sim.refused(Command::Release(SeatOrDelegation::Seat(a1)))
+            .contains("free already")
+    );
+}
+
+#[test]
+fn blocking_seats() {
+    let mut sim = Sim::new();
+    let a1 = SeatId::parse("A1").unwrap();
+    sim.ok(Command::Block(a1));
+    assert!(sim.refused(Command::Block(a1)).contains("blocked already"));
+    assert!(
+        sim.refused(Command::Seat {
+            delegation: "Peru".into(),
+            seat: Some(a1)
+        })
+        .contains("blocked")
+    );
+    sim.ok(Command::Unblock(a1)).ok(Command::Seat {
+        delegation: "Peru".into(),
+        seat: Some(a1),
+    });
+    assert!(sim.refused(Command::Block(a1)).contains("release it first"));
+    assert!(
+        sim.refused(Command::Unblock(SeatId::parse("A2").unwrap()))
+            .contains("not blocked")
+    );
+}
+
+#[test]
+fn notes_link_to_the_floor_and_keep_their_history() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    sim.ok(Command::Note {
+        text: "Calls for #Summary of timelines #action".into(),
+    });
+    let note = &sim.state.notes[&1];
+    assert_eq!(note.speaker.as_ref().unwrap().delegation.as_str(), "Mali");
+    assert_eq!(
+        note.current().tags,
+        vec![Clean::new("summary"), Clean::new("action")]
+    );
+    sim.ok(Command::Amend {
+        note: 1,
+        text: "Calls for timelines #decision".into(),
+    });
+    assert_eq!(sim.state.notes[&1].versions.len(), 2);
+    assert!(
+        sim.refused(Command::Amend {
+            note: 1,
+            text: "Calls for timelines #decision".into()
+        })
+        .contains("already")
+    );
+    sim.ok(Command::Retract { note: 1 });
+    assert!(
+        sim.refused(Command::Retract { note: 1 })
+            .contains("retracted")
+    );
+    assert!(
+        sim.refused(Command::Amend {
+            note: 7,
+            text: "x".into()
+        })
+        .contains("no note 7")
+    );
+    assert!(
+        sim.refused(Command::Note { text: "".into() })
+            .contains("empty")
+    );
+    let long = "x".repeat(MAX_NOTE_CHARS + 1);
+    assert!(
+        sim.refused(Command::Note {
+            text: long.as_str().into()
+        })
+        .contains("too long")
+    );
+}
+
+#[test]
+fn undo_reverts_the_operators_own_last_action_only() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    sim.at(20).ok(NEXT);
+    assert_eq!(sim.holder().as_deref(), Some("United Nations"));
+    sim.at(25).ok(Command::Undo);
+    assert_eq!(
+        sim.holder().as_deref(),
+        Some("Mali"),
+        "an accidental next is undone"
+    );
+    assert_eq!(sim.queue(), ["Mali", "United Nations"][1..]);
+    assert_eq!(
+        sim.state.floor().unwrap().elapsed(sim.now),
+        25,
+        "Mali's time ran on"
+    );
+    assert!(sim.state.segment().spoken.is_empty());
+    // Someone else changes the list: ana's earlier action can no longer be undone.
+    sim.run_as("ben", add("France")).unwrap();
+    let why = sim.refused(Command::Undo);
+    assert!(why.contains("ben changed the list of speakers"), "{why}");
+    sim.run_as("ben", Command::Undo).unwrap();
+    assert_eq!(sim.queue(), ["United Nations"]);
+    assert!(
+        sim.run_as("ben", Command::Undo)
+            .unwrap_err()
+            .contains("nothing left to undo")
+    );
+    sim.ok(Command::Undo);
+    assert!(sim.holder().is_none(), "then the first next is undone too");
+    sim.ok(Command::Undo);
+    assert_eq!(sim.state.phase, Phase::Scheduled);
+}
+
+#[test]
+fn undo_of_seats_and_notes() {
+    let mut sim = Sim::new();
+    sim.ok(Command::Seat {
+        delegation: "Peru".into(),
+        seat: None,
+    })
+    .ok(Command::Note {
+        text: "hello".into(),
+    });
+    sim.ok(Command::Undo);
+    assert!(sim.state.notes.is_empty());
+    sim.ok(Command::Undo);
+    assert!(sim.state.seats.occupied.is_empty());
+    sim.ok(Command::Note {
+        text: "again".into(),
+    });
+    assert_eq!(
+        sim.state.notes.keys().copied().collect::<Vec<_>>(),
+        [2],
+        "note numbers are never reused"
+    );
+}
+
+#[test]
+fn session_log_lines_read_well() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    assert_eq!(
+        sim.log[1],
+        "15:30:00 #0002 floor  Mali — H.E. Mr. Ibrahim Boubacar Keïta takes the floor (limit 3m) · ana"
+    );
+}
+
+#[test]
+fn projection_counts_the_floor_and_everyone_listed() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    sim.at(60);
+    let p = clock::project(&sim.state, sim.now);
+    assert!(!p.schedule.rehearsal);
+    assert_eq!((p.floor_left, p.listed, p.listed_secs), (120, 1, 180));
+    assert_eq!(p.since_open, Some(60));
+    assert_eq!(p.left_to_end, 150 * 60 - 60);
+    assert_eq!(
+        p.projected_end,
+        sim.now + jiff::SignedDuration::from_secs(300)
+    );
+    assert!(p.over_by < 0 && p.limit_to_finish.is_none());
+    // Late in the day the same list overruns, and the clock says what limit would end on time.
+    sim.at(150 * 60 - 100);
+    let p = clock::project(&sim.state, sim.now);
+    assert_eq!(p.floor_left, 0);
+    assert_eq!(p.over_by, 80);
+    assert_eq!(p.limit_to_finish, Some(100));
+}
+
+#[test]
+fn rehearsal_applies_the_schedule_to_today() {
+    let sim = Sim::new();
+    let later: Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+    let s = clock::schedule(&sim.state.meeting, later);
+    assert!(s.rehearsal);
+    assert_eq!(
+        s.start,
+        "2026-12-01T20:30:00Z".parse::<Timestamp>().unwrap()
+    );
+}

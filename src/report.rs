@@ -1,0 +1,480 @@
+//! `gavel state --json`, schema 1: the stable contract for other tools. Fields
+//! are only ever added; a change of meaning gets a new schema number.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::domain::clock::project;
+use crate::domain::event::{Delegate, Speech};
+use crate::domain::state::{Floor, State};
+use crate::domain::{Level, SpeechKind};
+
+pub const SCHEMA: u32 = 1;
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub schema: u32,
+    pub now: Timestamp,
+    pub meeting: MeetingInfo<'a>,
+    pub phase: &'static str,
+    pub rehearsal: bool,
+    pub opened_at: Option<Timestamp>,
+    pub adjourned_at: Option<Timestamp>,
+    pub segment: SegmentInfo<'a>,
+    pub floor: Option<FloorInfo<'a>>,
+    /// Speakers set aside by points of order, innermost last.
+    pub interrupted: Vec<FloorInfo<'a>>,
+    pub queue: Vec<Queued<'a>>,
+    pub spoken: Vec<SpokenInfo<'a>>,
+    pub seats: SeatsInfo,
+    pub notes: Vec<NoteInfo<'a>>,
+    pub clock: ClockInfo,
+    pub last_seq: u64,
+    pub last_action: Option<LastActionInfo<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct MeetingInfo<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub venue: &'a str,
+    pub room: &'a str,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub timezone: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct SegmentInfo<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub speaking_limit: u32,
+    pub ordering: crate::domain::Ordering,
+    pub list_closed: bool,
+}
+
+#[derive(Serialize)]
+pub struct Who<'a> {
+    pub speech: u32,
+    pub key: &'a str,
+    pub delegation: &'a str,
+    pub representative: &'a str,
+    pub title: &'a str,
+    pub level: Level,
+    pub kind: SpeechKind,
+}
+
+impl<'a> Who<'a> {
+    fn of(speech: &'a Speech) -> Who<'a> {
+        let Delegate {
+            key,
+            delegation,
+            representative,
+            title,
+            level,
+        } = &speech.delegate;
+        Who {
+            speech: speech.id,
+            key: key.as_str(),
+            delegation: delegation.as_str(),
+            representative: representative.as_str(),
+            title: title.as_str(),
+            level: *level,
+            kind: speech.kind,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct FloorInfo<'a> {
+    #[serde(flatten)]
+    pub who: Who<'a>,
+    pub started_at: Timestamp,
+    /// Seconds spoken, pauses excluded.
+    pub elapsed: i64,
+    /// Seconds allowed, extensions included.
+    pub limit: u32,
+    /// Seconds left; negative past the limit.
+    pub remaining: i64,
+    pub paused: bool,
+    pub paused_secs: i64,
+}
+
+impl<'a> FloorInfo<'a> {
+    fn of(f: &'a Floor, now: Timestamp) -> FloorInfo<'a> {
+        FloorInfo {
+            who: Who::of(&f.speech),
+            started_at: f.started,
+            elapsed: f.elapsed(now),
+            limit: f.limit(),
+            remaining: f.remaining(now),
+            paused: f.paused_since.is_some(),
+            paused_secs: f.paused_total(now),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Queued<'a> {
+    /// 1-based.
+    pub position: usize,
+    #[serde(flatten)]
+    pub who: Who<'a>,
+    pub limit: u32,
+    pub passed: bool,
+    pub inscribed_at: Option<Timestamp>,
+}
+
+#[derive(Serialize)]
+pub struct SpokenInfo<'a> {
+    pub segment: &'a str,
+    #[serde(flatten)]
+    pub who: Who<'a>,
+    pub started_at: Timestamp,
+    pub ended_at: Timestamp,
+    pub spoken: i64,
+    pub paused: i64,
+    pub limit: u32,
+}
+
+#[derive(Serialize)]
+pub struct SeatsInfo {
+    /// Seats in the map, blocked ones included.
+    pub capacity: usize,
+    pub available: usize,
+    pub per_delegation: u16,
+    pub blocked: Vec<String>,
+    pub occupied: Vec<Occupied>,
+    pub free: usize,
+    pub waitlist: Vec<String>,
+    /// Free seats held for the head of the waitlist.
+    pub offers: Vec<Occupied>,
+}
+
+#[derive(Serialize)]
+pub struct Occupied {
+    pub seat: String,
+    pub delegation: String,
+}
+
+#[derive(Serialize)]
+pub struct NoteInfo<'a> {
+    pub id: u32,
+    pub text: &'a str,
+    pub tags: Vec<&'a str>,
+    pub segment: &'a str,
+    pub speaker: Option<&'a str>,
+    pub at: Timestamp,
+    pub by: &'a str,
+    pub amended: bool,
+    pub retracted: bool,
+    /// Earlier texts, oldest first.
+    pub history: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ClockInfo {
+    pub scheduled_start: Timestamp,
+    pub scheduled_end: Timestamp,
+    pub since_open: Option<i64>,
+    pub left_to_end: i64,
+    pub projected_end: Timestamp,
+    pub over_by: i64,
+    pub listed: usize,
+    pub limit_to_finish: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct LastActionInfo<'a> {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub by: &'a str,
+    pub verb: &'static str,
+}
+
+pub fn report(state: &State, now: Timestamp) -> Report<'_> {
+    let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
+    let m = &state.meeting;
+    let def = state.segment_def();
+    let segment = state.segment();
+    let projection = project(state, now);
+    Report {
+        schema: SCHEMA,
+        now,
+        meeting: MeetingInfo {
+            id: m.id.as_str(),
+            title: m.title.as_str(),
+            venue: m.venue.as_str(),
+            room: m.room.as_str(),
+            date: m.date.to_string(),
+            start: m.start.strftime("%H:%M").to_string(),
+            end: m.end.strftime("%H:%M").to_string(),
+            timezone: &m.timezone,
+        },
+        phase: state.phase.label(),
+        rehearsal: projection.schedule.rehearsal,
+        opened_at: state.opened_at,
+        adjourned_at: state.adjourned_at,
+        segment: SegmentInfo {
+            id: def.id.as_str(),
+            title: def.title.as_str(),
+            speaking_limit: def.speaking_limit,
+            ordering: def.ordering,
+            list_closed: segment.closed,
+        },
+        floor: segment.floor.as_ref().map(|f| FloorInfo::of(f, now)),
+        interrupted: segment
+            .interrupted
+            .iter()
+            .map(|f| FloorInfo::of(f, now))
+            .collect(),
+        queue: segment
+            .queue
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Queued {
+                position: i + 1,
+                who: Who::of(&l.speech),
+                limit: l.speech.limit,
+                passed: l.passed,
+                inscribed_at: l.inscribed_at,
+            })
+            .collect(),
+        spoken: spoken(state),
+        seats: seats(state),
+        notes: state.notes.values().map(note).collect(),
+        clock: ClockInfo {
+            scheduled_start: projection.schedule.start,
+            scheduled_end: projection.schedule.end,
+            since_open: projection.since_open,
+            left_to_end: projection.left_to_end,
+            projected_end: projection.projected_end,
+            over_by: projection.over_by,
+            listed: projection.listed,
+            limit_to_finish: projection.limit_to_finish,
+        },
+        last_seq: state.seq,
+        last_action: state.last_action.as_ref().map(|a| LastActionInfo {
+            seq: a.seq,
+            at: a.at,
+            by: a.by.as_str(),
+            verb: a.verb,
+        }),
+    }
+}
+
+fn spoken(state: &State) -> Vec<SpokenInfo<'_>> {
+    state
+        .meeting
+        .segments
+        .iter()
+        .zip(&state.segments)
+        .flat_map(|(def, s)| {
+            s.spoken.iter().map(move |sp| SpokenInfo {
+                segment: def.id.as_str(),
+                who: Who::of(&sp.speech),
+                started_at: sp.started,
+                ended_at: sp.ended,
+                spoken: sp.spoken_secs,
+                paused: sp.paused_secs,
+                limit: sp.limit,
+            })
+        })
+        .collect()
+}
+
+fn seats(state: &State) -> SeatsInfo {
+    let map = &state.meeting.seating;
+    let pair = |seat: &crate::domain::SeatId, d: &crate::text::Clean| Occupied {
+        seat: seat.to_string(),
+        delegation: d.to_string(),
+    };
+    SeatsInfo {
+        capacity: map.capacity(),
+        available: map.capacity() - state.seats.blocked.len(),
+        per_delegation: map.per_delegation,
+        blocked: state
+            .seats
+            .blocked
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        occupied: state
+            .seats
+            .occupied
+            .iter()
+            .map(|(s, d)| pair(s, d))
+            .collect(),
+        free: state.free_seats().count(),
+        waitlist: state
+            .seats
+            .waitlist
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        offers: state
+            .offers()
+            .into_iter()
+            .map(|(s, d)| pair(&s, d))
+            .collect(),
+    }
+}
+
+fn note(n: &crate::domain::state::Note) -> NoteInfo<'_> {
+    let current = n.current();
+    NoteInfo {
+        id: n.id,
+        text: current.text.as_str(),
+        tags: current.tags.iter().map(|t| t.as_str()).collect(),
+        segment: n.segment.as_str(),
+        speaker: n.speaker.as_ref().map(|d| d.delegation.as_str()),
+        at: n.created_at(),
+        by: n.versions[0].by.as_str(),
+        amended: n.versions.len() > 1,
+        retracted: n.retracted.is_some(),
+        history: n.versions[..n.versions.len() - 1]
+            .iter()
+            .map(|v| v.text.as_str())
+            .collect(),
+    }
+}
+
+/// `gavel state` without `--json`: the same facts, for a person.
+pub fn text(state: &State, now: Timestamp) -> String {
+    use crate::domain::format::{clock, duration, ordinal};
+    use std::fmt::Write;
+    let r = report(state, now);
+    let local = |t: Timestamp| {
+        t.to_zoned_datetime(state.meeting.tz.clone())
+            .strftime("%H:%M:%S")
+            .to_string()
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {}, {}",
+        r.meeting.title, r.meeting.venue, r.meeting.room
+    );
+    let rehearsal = if r.rehearsal { " · REHEARSAL" } else { "" };
+    let _ = writeln!(
+        out,
+        "{} {}–{} {}{rehearsal} · {} · segment: {}",
+        r.meeting.date,
+        r.meeting.start,
+        r.meeting.end,
+        r.meeting.timezone,
+        r.phase,
+        r.segment.title
+    );
+    match &r.floor {
+        Some(f) => {
+            let paused = if f.paused { " (paused)" } else { "" };
+            let name = joined(f.who.delegation, f.who.representative);
+            let _ = writeln!(
+                out,
+                "floor: {name} {} / {}{paused}",
+                clock(f.elapsed),
+                clock(i64::from(f.limit))
+            );
+        }
+        None => out.push_str("floor: nobody\n"),
+    }
+    for f in &r.interrupted {
+        let _ = writeln!(
+            out,
+            "  interrupted: {} at {}",
+            f.who.delegation,
+            clock(f.elapsed)
+        );
+    }
+    let closed = if r.segment.list_closed {
+        " (closed)"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "list{closed}: {} waiting", r.queue.len());
+    for q in &r.queue {
+        let passed = if q.passed { " · passed" } else { "" };
+        let name = joined(q.who.delegation, q.who.representative);
+        let _ = writeln!(
+            out,
+            "  {:>4} {name} ({}, {}){passed}",
+            ordinal(q.position),
+            q.who.kind_label(),
+            duration(i64::from(q.limit))
+        );
+    }
+    let _ = writeln!(out, "spoken: {}", r.spoken.len());
+    for s in &r.spoken {
+        let _ = writeln!(
+            out,
+            "  {} {} {} / {} ({})",
+            local(s.started_at),
+            s.who.delegation,
+            clock(s.spoken),
+            clock(i64::from(s.limit)),
+            s.segment
+        );
+    }
+    let seats = &r.seats;
+    let _ = writeln!(
+        out,
+        "seats: {}/{} seated · {} waiting",
+        seats.occupied.len(),
+        seats.available,
+        seats.waitlist.len()
+    );
+    for o in &seats.occupied {
+        let _ = writeln!(out, "  {} {}", o.seat, o.delegation);
+    }
+    if !seats.waitlist.is_empty() {
+        let _ = writeln!(out, "  waitlist: {}", seats.waitlist.join(", "));
+    }
+    let _ = writeln!(out, "notes: {}", r.notes.len());
+    for n in &r.notes {
+        let mark = if n.retracted {
+            " (retracted)"
+        } else if n.amended {
+            " (amended)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  {} {} {}{mark}", n.id, local(n.at), n.text);
+    }
+    let c = &r.clock;
+    let over = if c.over_by > 0 {
+        format!("{} over", duration(c.over_by))
+    } else {
+        format!("{} under", duration(-c.over_by))
+    };
+    let _ = writeln!(
+        out,
+        "clock: now {} · projected end {} ({over}) · {} left to the scheduled end",
+        local(now),
+        local(c.projected_end),
+        duration(c.left_to_end)
+    );
+    if let Some(limit) = c.limit_to_finish {
+        let _ = writeln!(
+            out,
+            "  to end on time: {} per remaining speaker",
+            duration(limit)
+        );
+    }
+    out
+}
+
+impl Who<'_> {
+    fn kind_label(&self) -> &'static str {
+        self.kind.label()
+    }
+}
+
+fn joined(delegation: &str, representative: &str) -> String {
+    if representative.is_empty() {
+        delegation.to_string()
+    } else {
+        format!("{delegation} — {representative}")
+    }
+}
