@@ -1,1 +1,481 @@
 //! The append-only journal on disk and the session log beside it.
+//!
+//! `<dir>/journal.jsonl` holds one JSON object a line, `seq` 1, 2, 3… with no
+//! gaps. It is the single source of truth, so this module is strict: a line
+//! that a crash cannot explain stops everything and nothing is rewritten. The
+//! line type belongs to the domain; here it is any [`JournalLine`].
+//!
+//! Several processes share one journal. Writers append under an exclusive
+//! `flock` and sync before unlocking; readers take a shared lock when they can
+//! get it at once, so they never see a line whose sync has not succeeded (a
+//! failed sync is cut off again before the writer unlocks).
+
+mod error;
+mod file;
+mod scan;
+pub mod session_log;
+
+use std::fmt;
+use std::io;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use error::{AppendError, BadLine, JournalError, Problem};
+pub use file::{DiskFile, JournalFile};
+pub use session_log::SessionLog;
+
+use scan::{End, scan};
+
+/// The `v` every line must carry.
+pub const VERSION: u64 = 1;
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+
+/// A journal line knows its place in the sequence.
+pub trait Sequenced {
+    fn seq(&self) -> u64;
+}
+
+/// What the journal can store: any serde type with a `seq`.
+pub trait JournalLine: Serialize + DeserializeOwned + Sequenced {}
+impl<T: Serialize + DeserializeOwned + Sequenced> JournalLine for T {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    ReadWrite,
+    /// Writes nothing, not even a folder, and never holds the lock for long.
+    ReadOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TornKind {
+    /// The last line has no newline: the write was cut short.
+    Unfinished,
+    /// Complete last line(s), but not JSON.
+    Unreadable,
+    /// NUL bytes, as a power loss leaves when the size was saved before the data.
+    ZeroFilled,
+}
+
+impl fmt::Display for TornKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TornKind::Unfinished => "an unfinished line, as a crash while writing leaves",
+            TornKind::Unreadable => "an unreadable last line",
+            TornKind::ZeroFilled => "zero bytes, as a power loss leaves",
+        })
+    }
+}
+
+/// The end of the file that a crash left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornTail {
+    /// 1-based number of the first line cut.
+    pub line: u64,
+    /// Byte offset where it starts, which is the journal's length after the cut.
+    pub offset: u64,
+    pub bytes: u64,
+    pub kind: TornKind,
+    /// Where the cut bytes were saved; `None` when nothing was cut (read-only).
+    pub kept_in: Option<PathBuf>,
+}
+
+impl fmt::Display for TornTail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, bytes, kind) = (self.line, self.bytes, self.kind);
+        write!(
+            f,
+            "the journal ended in {kind} (line {line}, {bytes} bytes); "
+        )?;
+        match &self.kept_in {
+            Some(p) => write!(f, "it was cut off and kept in {}", p.display()),
+            None => f.write_str("it was left as it is (read-only)"),
+        }
+    }
+}
+
+/// What start-up had to repair.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recovery {
+    pub torn: Option<TornTail>,
+}
+
+#[derive(Debug)]
+pub struct Opened<T, F = DiskFile> {
+    pub journal: Journal<T, F>,
+    /// Every line in the file, in order.
+    pub lines: Vec<T>,
+    pub recovery: Recovery,
+}
+
+#[derive(Debug)]
+pub struct Appended<T> {
+    /// Others' lines, handed to `decide` and to be applied before `written`.
+    pub caught_up: Vec<T>,
+    /// Our lines, now synced to disk.
+    pub written: Vec<T>,
+    /// A torn tail a crashed writer left, cut off before writing after it.
+    pub recovered: Option<TornTail>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Good lines from the start up to the first bad one or the torn tail.
+    pub lines: u64,
+    /// Every line in the file, counting an unfinished last one.
+    pub total_lines: u64,
+    pub bytes: u64,
+    pub last_seq: Option<u64>,
+    pub torn: Option<TornTail>,
+    pub bad: Option<BadLine>,
+}
+
+impl VerifyReport {
+    pub fn is_sound(&self) -> bool {
+        self.torn.is_none() && self.bad.is_none()
+    }
+}
+
+/// One handle on a journal. Each handle has its own file descriptor, so two
+/// handles in one process lock against each other like two processes.
+#[derive(Debug)]
+pub struct Journal<T, F = DiskFile> {
+    file: F,
+    state: State,
+    _lines: PhantomData<fn() -> T>,
+}
+
+#[derive(Debug)]
+struct State {
+    path: PathBuf,
+    mode: Mode,
+    /// Bytes and lines this handle has read (or written) so far.
+    offset: u64,
+    lines: u64,
+    /// Set when a failed write could not be undone.
+    broken: Option<String>,
+}
+
+impl<T: JournalLine> Journal<T> {
+    /// Opens `<dir>/journal.jsonl` and replays it: see the module notes.
+    pub fn open(dir: &Path, mode: Mode) -> Result<Opened<T>, JournalError> {
+        let path = dir.join(JOURNAL_FILE);
+        let file = DiskFile::open(&path, mode).map_err(JournalError::io("open", &path))?;
+        Journal::attach(file, path, mode)
+    }
+}
+
+impl<T: JournalLine, F: JournalFile> Journal<T, F> {
+    /// Replays `file` from the start. Read-write holds the exclusive lock while
+    /// it cuts a torn tail; read-only only reports it.
+    pub fn attach(file: F, path: PathBuf, mode: Mode) -> Result<Opened<T, F>, JournalError> {
+        let state = State {
+            path,
+            mode,
+            offset: 0,
+            lines: 0,
+            broken: None,
+        };
+        let mut journal = Journal {
+            file,
+            state,
+            _lines: PhantomData,
+        };
+        let (lines, torn) = match mode {
+            Mode::ReadWrite => journal.replay_exclusive()?,
+            Mode::ReadOnly => journal.replay_shared()?,
+        };
+        let recovery = Recovery { torn };
+        Ok(Opened {
+            journal,
+            lines,
+            recovery,
+        })
+    }
+
+    fn replay_exclusive(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+        let _held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
+        self.state.read_locked(&self.file, true)
+    }
+
+    fn replay_shared(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+        if !self.file.present().map_err(self.state.io("open"))? {
+            return Ok((Vec::new(), None));
+        }
+        // Without the lock within a second, read anyway: a line being written
+        // then only shows as a torn tail, which read-only leaves alone.
+        let _held = Held::patiently_shared(&self.file).map_err(self.state.io("lock"))?;
+        self.state.read_locked(&self.file, false)
+    }
+
+    /// Catches up with others under the exclusive lock, lets `decide` choose the
+    /// new lines on that state, and writes them in one write followed by a sync.
+    ///
+    /// If the write or the sync fails, the file is cut back to its length before
+    /// the write and that cut is synced before the lock is released. A failed
+    /// sync cannot be retried (the kernel may already have dropped the pages and
+    /// a later sync would succeed without them), so the bytes are never left in
+    /// place; a successful sync of the cut file is what shows the journal holds
+    /// exactly what earlier successful syncs made durable, and appends go on. If
+    /// the cut or its sync fails too, this handle refuses every later append
+    /// until gavel restarts and replays the file from the start.
+    pub fn append<R>(
+        &mut self,
+        decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
+    ) -> Result<Appended<T>, AppendError<T, R>> {
+        if self.state.mode == Mode::ReadOnly {
+            return Err(AppendError::ReadOnly);
+        }
+        if let Some(why) = &self.state.broken {
+            return Err(AppendError::Broken(why.clone()));
+        }
+        let held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
+        let (caught_up, recovered) = self.state.read_locked(&self.file, true)?;
+        let written = match decide(&caught_up) {
+            Ok(lines) => lines,
+            Err(reason) => return Err(AppendError::Refused { caught_up, reason }),
+        };
+        let buf = match encode(&written, self.state.lines + 1) {
+            Ok(buf) => buf,
+            Err((index, problem)) => {
+                return Err(AppendError::Invalid {
+                    caught_up,
+                    index,
+                    problem,
+                });
+            }
+        };
+        if let Err((source, rolled_back)) = self.state.write_locked(&self.file, &buf, written.len())
+        {
+            return Err(AppendError::Io {
+                caught_up,
+                source,
+                rolled_back,
+            });
+        }
+        drop(held);
+        Ok(Appended {
+            caught_up,
+            written,
+            recovered,
+        })
+    }
+
+    /// Lines others appended since this handle last read. A line still being
+    /// written, or a writer holding the lock, just means "nothing yet": ask
+    /// again later.
+    pub fn poll(&mut self) -> Result<Vec<T>, JournalError> {
+        if !self.file.present().map_err(self.state.io("open"))? {
+            return Ok(Vec::new());
+        }
+        let Some(_held) = Held::try_shared(&self.file).map_err(self.state.io("lock"))? else {
+            return Ok(Vec::new());
+        };
+        Ok(self.state.read_locked(&self.file, false)?.0)
+    }
+
+    /// The seq of the last line this handle has read or written; 0 when empty.
+    pub fn last_seq(&self) -> u64 {
+        self.state.lines
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.state.path
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.state.mode
+    }
+}
+
+impl State {
+    fn io(&self, action: &'static str) -> impl FnOnce(io::Error) -> JournalError {
+        JournalError::io(action, &self.path)
+    }
+
+    /// Reads what follows this handle's position. `repair` (only under the
+    /// exclusive lock) cuts a torn tail after keeping it aside.
+    fn read_locked<T: JournalLine, F: JournalFile>(
+        &mut self,
+        file: &F,
+        repair: bool,
+    ) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+        let size = file.size().map_err(self.io("read"))?;
+        if size < self.offset {
+            return Err(JournalError::Shrunk {
+                path: self.path.clone(),
+                read: self.offset,
+                found: size,
+            });
+        }
+        let bytes = file.read_from(self.offset).map_err(self.io("read"))?;
+        let scanned = scan::<T>(&bytes, self.lines + 1);
+        let torn = match scanned.end {
+            End::Clean => None,
+            End::Bad(bad) => {
+                let path = self.path.clone();
+                return Err(JournalError::Damaged { path, bad });
+            }
+            End::Torn { line, offset, kind } => {
+                let tail = &bytes[offset..];
+                let at = self.offset + offset as u64;
+                Some(self.torn_tail(file, tail, at, line, kind, repair)?)
+            }
+        };
+        self.offset += scanned.good_end as u64;
+        self.lines += scanned.lines.len() as u64;
+        Ok((scanned.lines, torn))
+    }
+
+    fn torn_tail<F: JournalFile>(
+        &self,
+        file: &F,
+        tail: &[u8],
+        offset: u64,
+        line: u64,
+        kind: TornKind,
+        repair: bool,
+    ) -> Result<TornTail, JournalError> {
+        let kept_in = if repair {
+            let kept = file
+                .keep_aside(tail)
+                .map_err(self.io("keep the torn end of"))?;
+            file.set_len(offset)
+                .and_then(|()| file.sync_all())
+                .map_err(self.io("cut the torn end of"))?;
+            Some(kept)
+        } else {
+            None
+        };
+        let bytes = tail.len() as u64;
+        Ok(TornTail {
+            line,
+            offset,
+            bytes,
+            kind,
+            kept_in,
+        })
+    }
+
+    fn write_locked<F: JournalFile>(
+        &mut self,
+        file: &F,
+        buf: &[u8],
+        lines: usize,
+    ) -> Result<(), (io::Error, bool)> {
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let before = self.offset;
+        if let Err(e) = file.append(buf).and_then(|()| file.sync_data()) {
+            let rolled_back = file.set_len(before).and_then(|()| file.sync_all());
+            if let Err(cut) = &rolled_back {
+                self.broken = Some(format!("{e}; then, cutting it back: {cut}"));
+            }
+            return Err((e, rolled_back.is_ok()));
+        }
+        self.offset += buf.len() as u64;
+        self.lines += lines as u64;
+        Ok(())
+    }
+}
+
+/// The new lines, each followed by a newline, checked to read back as the
+/// lines that come next.
+fn encode<T: JournalLine>(lines: &[T], first: u64) -> Result<Vec<u8>, (usize, Problem)> {
+    let mut buf = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let start = buf.len();
+        serde_json::to_writer(&mut buf, line)
+            .map_err(|e| (index, Problem::NotEvent(e.to_string())))?;
+        scan::check_new::<T>(&buf[start..], first + index as u64).map_err(|p| (index, p))?;
+        buf.push(b'\n');
+    }
+    Ok(buf)
+}
+
+/// A lock that is released however the holder leaves, a panic in `decide`
+/// included. An unlock error is ignored: closing the file releases it anyway.
+struct Held<'a, F: JournalFile>(&'a F);
+
+impl<'a, F: JournalFile> Held<'a, F> {
+    fn exclusive(file: &'a F) -> io::Result<Self> {
+        file.lock()?;
+        Ok(Held(file))
+    }
+
+    fn try_shared(file: &'a F) -> io::Result<Option<Self>> {
+        Ok(file.try_lock_shared()?.then_some(Held(file)))
+    }
+
+    fn patiently_shared(file: &'a F) -> io::Result<Option<Self>> {
+        for _ in 0..20 {
+            if let Some(held) = Held::try_shared(file)? {
+                return Ok(Some(held));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Ok(None)
+    }
+}
+
+impl<F: JournalFile> Drop for Held<'_, F> {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Checks the journal at `path` (the `journal.jsonl` file) without changing
+/// anything, and says how far it is sound.
+pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError> {
+    let io = |action| JournalError::io(action, path);
+    let mut file = DiskFile::open(path, Mode::ReadOnly).map_err(io("open"))?;
+    if !file.present().map_err(io("open"))? {
+        return Err(io("find")(io::ErrorKind::NotFound.into()));
+    }
+    let held = Held::patiently_shared(&file).map_err(io("lock"))?;
+    let bytes = file.read_from(0).map_err(io("read"))?;
+    drop(held);
+    Ok(report::<T>(&bytes))
+}
+
+fn report<T: JournalLine>(bytes: &[u8]) -> VerifyReport {
+    let scanned = scan::<T>(bytes, 1);
+    let lines = scanned.lines.len() as u64;
+    let (torn, bad) = match scanned.end {
+        End::Clean => (None, None),
+        End::Bad(bad) => (None, Some(bad)),
+        End::Torn { line, offset, kind } => {
+            let bytes = (bytes.len() - offset) as u64;
+            let offset = offset as u64;
+            let kept_in = None;
+            (
+                Some(TornTail {
+                    line,
+                    offset,
+                    bytes,
+                    kind,
+                    kept_in,
+                }),
+                None,
+            )
+        }
+    };
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    let unfinished = u64::from(bytes.last().is_some_and(|&b| b != b'\n'));
+    VerifyReport {
+        lines,
+        total_lines: newlines + unfinished,
+        bytes: bytes.len() as u64,
+        last_seq: scanned.lines.last().map(Sequenced::seq),
+        torn,
+        bad,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,145 @@
+//! What can go wrong with the journal, in words an officer can act on.
+
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// What is wrong with one journal line.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Problem {
+    #[error("not valid UTF-8 text")]
+    NotUtf8,
+    #[error("expected JSON: {0}")]
+    NotJson(String),
+    #[error("expected a JSON object")]
+    NotObject,
+    #[error("format version {0}, but this gavel reads version {v}", v = super::VERSION)]
+    Version(String),
+    #[error("not a gavel event: {0}")]
+    NotEvent(String),
+    #[error("sequence number {found} where {expected} was expected")]
+    Seq { expected: u64, found: u64 },
+}
+
+/// A damaged line and its 1-based number in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("line {line}: {problem}")]
+pub struct BadLine {
+    pub line: u64,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Error)]
+pub enum JournalError {
+    #[error("cannot {action} the journal {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "journal line {} is damaged ({}); gavel stops so that nothing is overwritten. \
+         Move {} aside or repair that line.",
+        bad.line, bad.problem, path.display()
+    )]
+    Damaged { path: PathBuf, bad: BadLine },
+    #[error(
+        "the journal {} became shorter ({found} bytes where {read} were already read): \
+         something other than gavel changed it. Restart gavel to read it again.",
+        path.display()
+    )]
+    Shrunk {
+        path: PathBuf,
+        read: u64,
+        found: u64,
+    },
+}
+
+impl JournalError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: &std::path::Path,
+    ) -> impl FnOnce(io::Error) -> Self {
+        let path = path.to_owned();
+        move |source| JournalError::Io {
+            action,
+            path,
+            source,
+        }
+    }
+
+    /// The damaged line, when that is what stopped the journal.
+    pub fn bad_line(&self) -> Option<&BadLine> {
+        match self {
+            JournalError::Damaged { bad, .. } => Some(bad),
+            _ => None,
+        }
+    }
+}
+
+/// Why an append did not happen. Every variant raised after `decide` ran
+/// carries the lines others had appended: the caller must apply them anyway.
+#[derive(Debug, Error)]
+pub enum AppendError<T, R> {
+    /// `decide` refused the command on the caught-up state.
+    #[error("{reason}")]
+    Refused { caught_up: Vec<T>, reason: R },
+    /// Writing or syncing failed: the event is not recorded.
+    #[error("the event could not be saved to the journal ({source}), so it was not recorded{}",
+        if *rolled_back { "" } else {
+            "; the journal could not be put back as it was, so gavel records nothing more \
+             until it is restarted"
+        })]
+    Io {
+        caught_up: Vec<T>,
+        #[source]
+        source: io::Error,
+        /// Whether the file was cut back to its length before the write and
+        /// that cut was synced.
+        rolled_back: bool,
+    },
+    /// `decide` returned lines the journal would not read back; a bug.
+    #[error(
+        "gavel produced an event it could not record (new line {index}: {problem}); nothing was written"
+    )]
+    Invalid {
+        caught_up: Vec<T>,
+        index: usize,
+        problem: Problem,
+    },
+    /// Reading or locking the journal failed before `decide` ran; nothing was
+    /// caught up or written.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("this gavel was started read-only; nothing was recorded")]
+    ReadOnly,
+    /// An earlier failure left the file in a state this handle cannot vouch for.
+    #[error(
+        "an earlier save to the journal failed and could not be undone ({0}); restart gavel so it re-checks the journal"
+    )]
+    Broken(String),
+}
+
+impl<T, R> AppendError<T, R> {
+    /// Lines others appended, which the caller must apply even though its own
+    /// command did not go through.
+    pub fn caught_up(&self) -> &[T] {
+        match self {
+            AppendError::Refused { caught_up, .. }
+            | AppendError::Io { caught_up, .. }
+            | AppendError::Invalid { caught_up, .. } => caught_up,
+            _ => &[],
+        }
+    }
+
+    pub fn into_caught_up(self) -> Vec<T> {
+        match self {
+            AppendError::Refused { caught_up, .. }
+            | AppendError::Io { caught_up, .. }
+            | AppendError::Invalid { caught_up, .. } => caught_up,
+            _ => Vec::new(),
+        }
+    }
+}

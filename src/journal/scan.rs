@@ -1,0 +1,233 @@
+//! Reading journal bytes into lines, and telling a crash's torn tail from a
+//! damaged line. Pure: no I/O here.
+
+use serde::de::DeserializeOwned;
+
+use super::error::{BadLine, Problem};
+use super::{Sequenced, TornKind, VERSION};
+
+/// What a run of bytes holds, starting at a line boundary.
+#[derive(Debug)]
+pub struct Scanned<T> {
+    pub lines: Vec<T>,
+    /// Bytes up to and including the newline of the last good line.
+    pub good_end: usize,
+    pub end: End,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum End {
+    /// Every byte belongs to a good line.
+    Clean,
+    /// From `offset` to the end there is nothing but what a crash leaves:
+    /// an unfinished line, unreadable bytes, zeros.
+    Torn {
+        line: u64,
+        offset: usize,
+        kind: TornKind,
+    },
+    /// A line that is wrong in a way no crash explains, or unreadable but
+    /// followed by readable lines: stop, change nothing.
+    Bad(BadLine),
+}
+
+/// One line judged on its own.
+enum Verdict<T> {
+    Good(T),
+    /// Well-formed JSON, but not the line that belongs here.
+    Wrong(Problem),
+    /// Not JSON at all: what a torn write or zero fill looks like.
+    Unreadable(Problem),
+}
+
+/// The lines of `bytes`, the first being line (and seq) `first`. Since seq
+/// starts at 1 and each line carries the next one, a line's number is its seq.
+pub fn scan<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scanned<T> {
+    let mut lines = Vec::new();
+    let mut good_end = 0;
+    let mut suspect: Option<(u64, usize, Problem)> = None;
+    let mut line = first;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(len) = bytes[pos..].iter().position(|&b| b == b'\n') else {
+            let (line, offset) = suspect.map_or((line, pos), |(l, o, _)| (l, o));
+            return torn(lines, good_end, line, offset, bytes);
+        };
+        let text = &bytes[pos..pos + len];
+        match (judge::<T>(text, line), &suspect) {
+            (Verdict::Unreadable(problem), None) => suspect = Some((line, pos, problem)),
+            (Verdict::Unreadable(_), Some(_)) => {}
+            (_, Some((l, _, p))) => return bad(lines, good_end, *l, p.clone()),
+            (Verdict::Wrong(problem), None) => return bad(lines, good_end, line, problem),
+            (Verdict::Good(t), None) => {
+                lines.push(t);
+                good_end = pos + len + 1;
+            }
+        }
+        pos += len + 1;
+        line += 1;
+    }
+    match suspect {
+        Some((line, offset, _)) => torn(lines, good_end, line, offset, bytes),
+        None => Scanned {
+            lines,
+            good_end,
+            end: End::Clean,
+        },
+    }
+}
+
+fn torn<T>(lines: Vec<T>, good_end: usize, line: u64, offset: usize, bytes: &[u8]) -> Scanned<T> {
+    let tail = &bytes[offset..];
+    let kind = if tail.contains(&0) {
+        TornKind::ZeroFilled
+    } else if tail.last() != Some(&b'\n') {
+        TornKind::Unfinished
+    } else {
+        TornKind::Unreadable
+    };
+    Scanned {
+        lines,
+        good_end,
+        end: End::Torn { line, offset, kind },
+    }
+}
+
+fn bad<T>(lines: Vec<T>, good_end: usize, line: u64, problem: Problem) -> Scanned<T> {
+    Scanned {
+        lines,
+        good_end,
+        end: End::Bad(BadLine { line, problem }),
+    }
+}
+
+fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
+    let Ok(text) = std::str::from_utf8(text) else {
+        return Verdict::Unreadable(Problem::NotUtf8);
+    };
+    let object: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(text) {
+        Ok(object) => object,
+        Err(e) if e.is_data() => return Verdict::Wrong(Problem::NotObject),
+        Err(e) => return Verdict::Unreadable(Problem::NotJson(describe(&e))),
+    };
+    match object.get("v") {
+        Some(v) if v.as_u64() == Some(VERSION) => {}
+        other => return Verdict::Wrong(Problem::Version(version_text(other))),
+    }
+    let line: T = match serde_json::from_str(text) {
+        Ok(line) => line,
+        Err(e) => return Verdict::Wrong(Problem::NotEvent(describe(&e))),
+    };
+    if line.seq() != seq {
+        return Verdict::Wrong(Problem::Seq {
+            expected: seq,
+            found: line.seq(),
+        });
+    }
+    Verdict::Good(line)
+}
+
+/// Checks a line about to be written exactly as it will be read back, so the
+/// journal never holds a line that would stop the next start-up.
+pub fn check_new<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Result<(), Problem> {
+    if text.contains(&b'\n') {
+        return Err(Problem::NotJson("a line break inside the line".into()));
+    }
+    match judge::<T>(text, seq) {
+        Verdict::Good(_) => Ok(()),
+        Verdict::Wrong(p) | Verdict::Unreadable(p) => Err(p),
+    }
+}
+
+fn version_text(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None => "none".into(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// serde_json's own "at line 1 column 9" would be confused with the journal's
+/// line number; only the column means something inside one line.
+fn describe(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let message = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    if e.column() == 0 {
+        message.to_owned()
+    } else {
+        format!("{message} at column {}", e.column())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    struct L {
+        seq: u64,
+    }
+
+    impl Sequenced for L {
+        fn seq(&self) -> u64 {
+            self.seq
+        }
+    }
+
+    fn end(bytes: &[u8]) -> End {
+        scan::<L>(bytes, 1).end
+    }
+
+    #[test]
+    fn clean_lines_are_read_in_order() {
+        let s = scan::<L>(b"{\"v\":1,\"seq\":1}\n{\"v\":1,\"seq\":2}\n", 1);
+        assert_eq!(s.lines.len(), 2);
+        assert_eq!(s.end, End::Clean);
+    }
+
+    #[test]
+    fn unreadable_lines_at_the_end_are_one_torn_tail() {
+        let e = end(b"{\"v\":1,\"seq\":1}\nxx\n{\"v\":1,\"se");
+        assert_eq!(
+            e,
+            End::Torn {
+                line: 2,
+                offset: 16,
+                kind: TornKind::Unfinished
+            }
+        );
+    }
+
+    #[test]
+    fn unreadable_line_before_a_readable_one_is_bad() {
+        let e = end(b"{\"v\":1,\"seq\":1}\nxx\n[1]\n");
+        assert!(matches!(e, End::Bad(BadLine { line: 2, .. })), "{e:?}");
+    }
+
+    #[test]
+    fn wrong_version_is_bad_even_at_the_end() {
+        let e = end(b"{\"v\":2,\"seq\":1}\n");
+        assert!(matches!(
+            e,
+            End::Bad(BadLine {
+                line: 1,
+                problem: Problem::Version(_)
+            })
+        ));
+    }
+
+    #[test]
+    fn json_positions_say_column_not_line() {
+        let e = end(b"{\"v\":1,\"seq\":1}\n{\"v\":1,,}\n{\"v\":1,\"seq\":3}\n");
+        let End::Bad(BadLine {
+            problem: Problem::NotJson(m),
+            ..
+        }) = e
+        else {
+            panic!("{e:?}")
+        };
+        assert!(m.contains("column") && !m.contains("line"), "{m}");
+    }
+}

@@ -1,0 +1,278 @@
+//! `<dir>/session.log`: one plain line per event for people who `tail -f` it,
+//! e.g. `15:42:10 #0042 floor  France — … takes the floor (limit 3m)`.
+//!
+//! It is derived from the journal and written after it, so a crash can leave
+//! it behind the journal but never ahead: [`SessionLog::last_seq`] tells the
+//! caller from which seq to write it again. It is not synced for the same
+//! reason.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::Duration;
+
+use super::file::{create_new, ensure_dir, sync_dir};
+
+pub const SESSION_LOG_FILE: &str = "session.log";
+
+/// How often a follower looks for new lines.
+const FOLLOW_EVERY: Duration = Duration::from_millis(150);
+
+#[derive(Debug)]
+pub struct SessionLog {
+    file: File,
+    path: PathBuf,
+    last_seq: Option<u64>,
+}
+
+impl SessionLog {
+    /// Opens or creates (0640) `<dir>/session.log`. An unfinished last line, as
+    /// a crash leaves, is cut off so the next line does not run into it; it is
+    /// written again from the journal.
+    pub fn open(dir: &Path) -> io::Result<SessionLog> {
+        let path = dir.join(SESSION_LOG_FILE);
+        let file = open_or_create(dir, &path)?;
+        file.lock()?;
+        let last = cut_unfinished(&file).and_then(|()| last_line(&file));
+        let _ = file.unlock();
+        let last_seq = last?.as_deref().and_then(seq_of);
+        Ok(SessionLog {
+            file,
+            path,
+            last_seq,
+        })
+    }
+
+    /// The `#0042` of the last line, if there is one.
+    pub fn last_seq(&self) -> Option<u64> {
+        self.last_seq
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends `lines` in one write, each ending with a newline. Lines reach
+    /// here sanitised; control characters are stripped again, so a slip
+    /// elsewhere cannot put an escape sequence on a colleague's terminal.
+    pub fn append(&mut self, lines: &[String]) -> io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut buf = String::new();
+        for line in lines {
+            debug_assert!(
+                !line.chars().any(char::is_control),
+                "unsanitised session log line: {line:?}"
+            );
+            push_clean(&mut buf, line);
+        }
+        // Other instances append too; the lock keeps our line whole between theirs.
+        self.file.lock()?;
+        let written = (&self.file).write_all(buf.as_bytes());
+        let _ = self.file.unlock();
+        written?;
+        if let Some(seq) = lines.iter().rev().find_map(|l| seq_of(l)) {
+            self.last_seq = Some(seq);
+        }
+        Ok(())
+    }
+}
+
+fn push_clean(buf: &mut String, line: &str) {
+    buf.extend(line.chars().filter(|c| !c.is_control()));
+    buf.push('\n');
+}
+
+fn open_or_create(dir: &Path, path: &Path) -> io::Result<File> {
+    ensure_dir(dir)?;
+    let mut options = OpenOptions::new();
+    options.read(true).append(true);
+    match create_new(path, &mut options) {
+        Ok(file) => {
+            sync_dir(dir)?;
+            Ok(file)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options.open(path),
+        Err(e) => Err(e),
+    }
+}
+
+fn cut_unfinished(file: &File) -> io::Result<()> {
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut last = [0u8; 1];
+    file.read_exact_at(&mut last, len - 1)?;
+    if last[0] == b'\n' {
+        return Ok(());
+    }
+    let keep = match find_back(file, len, b'\n')? {
+        Some(newline) => newline + 1,
+        None => 0,
+    };
+    file.set_len(keep)
+}
+
+/// The last complete line, read backwards from the end a block at a time.
+fn last_line(file: &File) -> io::Result<Option<String>> {
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    let start = find_back(file, len - 1, b'\n')?.map_or(0, |n| n + 1);
+    let mut buf = vec![0u8; (len - 1 - start) as usize];
+    file.read_exact_at(&mut buf, start)?;
+    Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
+}
+
+/// The offset of the last `byte` before `end`.
+fn find_back(file: &File, end: u64, byte: u8) -> io::Result<Option<u64>> {
+    let mut block = vec![0u8; 8192];
+    let mut to = end;
+    while to > 0 {
+        let from = to.saturating_sub(block.len() as u64);
+        let chunk = &mut block[..(to - from) as usize];
+        file.read_exact_at(chunk, from)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == byte) {
+            return Ok(Some(from + i as u64));
+        }
+        to = from;
+    }
+    Ok(None)
+}
+
+/// `42` from `15:42:10 #0042 floor  …`.
+fn seq_of(line: &str) -> Option<u64> {
+    let (_, rest) = line.split_once(" #")?;
+    let digits = rest.split(' ').next()?;
+    digits.parse().ok()
+}
+
+/// Prints the log at `path` (all of it if `from_start`, otherwise from its
+/// current end), then each new complete line as it appears, until `stop` says
+/// so. The file may not exist yet, and may be cut or replaced: then it is read
+/// again from its start. What is printed is stripped of control characters, in
+/// case someone edited the file by hand.
+pub fn follow(
+    path: &Path,
+    from_start: bool,
+    out: &mut impl Write,
+    stop: &dyn Fn() -> bool,
+) -> io::Result<()> {
+    let mut follower = Follower::new(path, from_start);
+    while !stop() {
+        follower.step(out)?;
+        out.flush()?;
+        thread::sleep(FOLLOW_EVERY);
+    }
+    Ok(())
+}
+
+struct Follower<'a> {
+    path: &'a Path,
+    file: Option<(File, u64)>,
+    offset: u64,
+    /// Start at the end of the first file found, unless printing from the start.
+    skip: bool,
+    pending: Vec<u8>,
+}
+
+impl<'a> Follower<'a> {
+    fn new(path: &'a Path, from_start: bool) -> Self {
+        Follower {
+            path,
+            file: None,
+            offset: 0,
+            skip: !from_start,
+            pending: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if !self.same_file()? {
+            return Ok(());
+        }
+        let Some((file, _)) = &self.file else {
+            return Ok(());
+        };
+        let len = file.metadata()?.len();
+        if len < self.offset {
+            self.offset = 0;
+            self.pending.clear();
+        }
+        let mut buf = vec![0u8; (len - self.offset) as usize];
+        file.read_exact_at(&mut buf, self.offset)?;
+        self.offset = len;
+        self.pending.extend_from_slice(&buf);
+        self.print_complete(out)
+    }
+
+    /// Keeps the open file while the path still names it; (re)opens otherwise.
+    fn same_file(&mut self) -> io::Result<bool> {
+        use std::os::unix::fs::MetadataExt;
+        let on_disk = match std::fs::metadata(self.path) {
+            Ok(m) => m.ino(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(self.file.is_some()),
+            Err(e) => return Err(e),
+        };
+        if self.file.as_ref().is_some_and(|(_, ino)| *ino == on_disk) {
+            return Ok(true);
+        }
+        let file = File::open(self.path)?;
+        let ino = file.metadata()?.ino();
+        self.offset = if self.skip { file.metadata()?.len() } else { 0 };
+        self.skip = false;
+        self.pending.clear();
+        self.file = Some((file, ino));
+        Ok(true)
+    }
+
+    fn print_complete(&mut self, out: &mut impl Write) -> io::Result<()> {
+        let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') else {
+            return Ok(());
+        };
+        let text = String::from_utf8_lossy(&self.pending[..end]);
+        for line in text.split('\n') {
+            let clean: String = line.chars().filter(|c| !c.is_control()).collect();
+            writeln!(out, "{clean}")?;
+        }
+        self.pending.drain(..=end);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seq_is_the_number_after_the_hash() {
+        assert_eq!(
+            seq_of("15:42:10 #0042 floor  France takes the floor"),
+            Some(42)
+        );
+        assert_eq!(seq_of("15:42:10 #12345 note   x"), Some(12345));
+        assert_eq!(seq_of("no number here"), None);
+    }
+
+    #[test]
+    fn appended_lines_lose_control_characters() {
+        let mut buf = String::new();
+        push_clean(&mut buf, "a\x1b]0;t\x07b\u{9b}c\td\r");
+        assert_eq!(buf, "a]0;tbcd\n");
+    }
+
+    #[test]
+    fn follower_strips_control_characters() {
+        let mut f = Follower::new(Path::new("/nonexistent"), true);
+        f.pending = b"a\x1b[31mb\r\nunfinished".to_vec();
+        let mut out = Vec::new();
+        f.print_complete(&mut out).unwrap();
+        assert_eq!(out, b"a[31mb\n");
+        assert_eq!(f.pending, b"unfinished");
+    }
+}
