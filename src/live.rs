@@ -2,6 +2,7 @@
 //! log kept beside it, and every command taken through decide → append (fsync)
 //! → apply. Every front end (`gavel do`, the TUI) goes through here.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,6 +14,14 @@ use crate::domain::{
 };
 use crate::journal::{AppendError, Journal, JournalError, Mode, Recovery, Sequenced, SessionLog};
 use crate::text::Clean;
+
+trait CloneIf: Clone {
+    fn clone_if(&self, wanted: bool) -> Option<Self> {
+        wanted.then(|| self.clone())
+    }
+}
+
+impl CloneIf for State {}
 
 impl Sequenced for Entry {
     fn seq(&self) -> u64 {
@@ -115,14 +124,8 @@ impl Live {
         let Some(log) = self.log.as_mut() else {
             return Ok(());
         };
-        let have = log.last_seq().unwrap_or(0);
-        let missing: Vec<String> = self
-            .recent
-            .iter()
-            .filter(|(seq, _)| *seq > have)
-            .map(|(_, l)| l.clone())
-            .collect();
-        log.append(&missing)
+        let lines: Vec<(u64, String)> = self.recent.iter().cloned().collect();
+        log.write_missing(&lines)
             .map_err(|source| LiveError::SessionLog {
                 dir: self.dir.clone(),
                 source,
@@ -130,7 +133,8 @@ impl Live {
     }
 
     /// Judges `command` on the state caught up under the journal's lock, appends
-    /// what it decided and syncs, and only then applies it.
+    /// what it decided and syncs, writes the session log while the lock still
+    /// keeps every instance's lines in order, and only then applies it.
     pub fn execute(
         &mut self,
         command: Command,
@@ -140,33 +144,76 @@ impl Live {
         if self.journal.mode() == Mode::ReadOnly {
             return Err(LiveError::ReadOnly);
         }
-        let mut executed = Executed::default();
         let seq_before = self.state.seq;
-        let result = {
-            let (state, others) = (&mut self.state, &mut executed.others);
-            self.journal.append(|caught_up| {
+        let Live {
+            state,
+            journal,
+            log,
+            recent,
+            dir,
+            ..
+        } = self;
+        // Lines for the session log: others' caught up, then ours, in seq order.
+        let others = RefCell::new(Vec::<(Entry, String)>::new());
+        let ours = RefCell::new(Vec::<(Entry, String)>::new());
+        let log_error = RefCell::new(None);
+        let result = journal.append_then(
+            |caught_up| {
+                let mut others = others.borrow_mut();
                 for entry in caught_up {
                     let line = describe(state, entry);
                     apply(state, entry).map_err(Stop::Inconsistent)?;
                     others.push((entry.clone(), line));
                 }
                 let events = decide(state, command, now, by.as_str()).map_err(Stop::Refused)?;
-                Ok(entries(state, events, now, by))
-            })
-        };
-        for (entry, line) in &executed.others {
-            self.remember(entry.seq, line);
+                let new = entries(state, events, now, by);
+                let mut scratch = state.clone_if(new.len() > 1);
+                let mut ours = ours.borrow_mut();
+                for entry in &new {
+                    let before = scratch.as_ref().unwrap_or(state);
+                    ours.push((entry.clone(), describe(before, entry)));
+                    if let Some(s) = scratch.as_mut() {
+                        apply(s, entry).map_err(Stop::Inconsistent)?;
+                    }
+                }
+                Ok(new)
+            },
+            |_| {
+                let Some(log) = log.as_mut() else { return };
+                let (others, ours) = (others.borrow(), ours.borrow());
+                let fresh = others
+                    .iter()
+                    .chain(ours.iter())
+                    .map(|(e, l)| (e.seq, l.clone()));
+                let lines: Vec<(u64, String)> = recent.iter().cloned().chain(fresh).collect();
+                if let Err(source) = log.write_missing(&lines) {
+                    *log_error.borrow_mut() = Some(LiveError::SessionLog {
+                        dir: dir.clone(),
+                        source,
+                    });
+                }
+            },
+        );
+        let mut executed = Executed::default();
+        for (entry, line) in others.into_inner() {
+            self.remember(entry.seq, &line);
+            executed.others.push((entry, line));
         }
-        let appended = match result {
-            Ok(appended) => appended,
-            Err(error) => return Err(self.failed(error, seq_before)),
-        };
-        for entry in appended.written {
-            let line = self.fold(&entry)?;
-            executed.ours.push((entry, line));
+        if result.is_ok() {
+            for (entry, line) in ours.into_inner() {
+                apply(&mut self.state, &entry)?;
+                self.remember(entry.seq, &line);
+                executed.ours.push((entry, line));
+            }
         }
-        self.write_log()?;
-        Ok(executed)
+        if let Err(error) = result {
+            return Err(self.failed(error, seq_before));
+        }
+        match log_error.into_inner() {
+            // The journal has it, and the log is rebuilt from the journal at the next start.
+            Some(error) => Err(error),
+            None => Ok(executed),
+        }
     }
 
     fn remember(&mut self, seq: u64, line: &str) {

@@ -227,6 +227,17 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         &mut self,
         decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
     ) -> Result<Appended<T>, AppendError<T, R>> {
+        self.append_then(decide, |_| {})
+    }
+
+    /// As [`Journal::append`], and `synced` runs once the new lines are durable,
+    /// still under the lock: what it writes elsewhere (the session log) is then
+    /// in the journal's order whatever other instances do.
+    pub fn append_then<R>(
+        &mut self,
+        decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
+        synced: impl FnOnce(&[T]),
+    ) -> Result<Appended<T>, AppendError<T, R>> {
         if self.state.mode == Mode::ReadOnly {
             return Err(AppendError::ReadOnly);
         }
@@ -257,6 +268,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
                 rolled_back,
             });
         }
+        synced(&written);
         drop(held);
         Ok(Appended {
             caught_up,

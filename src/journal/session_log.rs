@@ -81,6 +81,34 @@ impl SessionLog {
     }
 }
 
+impl SessionLog {
+    /// Appends those of `lines` (seq, text) that the file does not have yet,
+    /// judged by the file's own last line under its lock, so a line another
+    /// instance wrote meanwhile is neither lost nor written twice.
+    pub fn write_missing(&mut self, lines: &[(u64, String)]) -> io::Result<()> {
+        self.file.lock()?;
+        let written = self.write_missing_locked(lines);
+        let _ = self.file.unlock();
+        written
+    }
+
+    fn write_missing_locked(&mut self, lines: &[(u64, String)]) -> io::Result<()> {
+        let have = last_line(&self.file)?
+            .as_deref()
+            .and_then(seq_of)
+            .unwrap_or(0);
+        let mut buf = String::new();
+        for (_, line) in lines.iter().filter(|(seq, _)| *seq > have) {
+            push_clean(&mut buf, line);
+        }
+        (&self.file).write_all(buf.as_bytes())?;
+        if let Some((seq, _)) = lines.last().filter(|(seq, _)| *seq > have) {
+            self.last_seq = Some(*seq);
+        }
+        Ok(())
+    }
+}
+
 fn push_clean(buf: &mut String, line: &str) {
     buf.extend(line.chars().filter(|c| !c.is_control()));
     buf.push('\n');

@@ -29,14 +29,22 @@ fn with_words(command: &'static str, words: Vec<Word>) -> Result<Command, ParseE
         "floor" => floor(words),
         "extend" => extend(words),
         "move" => move_to(words),
-        "remove" => Ok(Command::Remove { who: who(command, words)? }),
-        "pass" => Ok(Command::Pass { who: who(command, words)? }),
+        "remove" => Ok(Command::Remove {
+            who: who(command, words)?,
+        }),
+        "pass" => Ok(Command::Pass {
+            who: who(command, words)?,
+        }),
         "close" => list_word(command, words, Command::CloseList),
         "reopen" => list_word(command, words, Command::ReopenList),
         "seat" => seat(words),
         "release" => release(words),
-        "wait" => Ok(Command::Wait { delegation: delegation(command, words)? }),
-        "unwait" => Ok(Command::Unwait { delegation: delegation(command, words)? }),
+        "wait" => Ok(Command::Wait {
+            delegation: delegation(command, words)?,
+        }),
+        "unwait" => Ok(Command::Unwait {
+            delegation: delegation(command, words)?,
+        }),
         "block" => Ok(Command::Block(one_seat(command, words)?)),
         "unblock" => Ok(Command::Unblock(one_seat(command, words)?)),
         "retract" => retract(words),
@@ -68,7 +76,11 @@ fn nothing_after(command: &str, after: &str, words: &[Word]) -> Result<(), Parse
 /// The name several words make, refused when there is none.
 fn name(command: &str, words: &[Word], what: &str) -> Result<Clean, ParseError> {
     let name = Clean::new(&join(words));
-    if name.is_empty() { Err(needs(command, what)) } else { Ok(name) }
+    if name.is_empty() {
+        Err(needs(command, what))
+    } else {
+        Ok(name)
+    }
 }
 
 fn who(command: &str, words: Vec<Word>) -> Result<Clean, ParseError> {
@@ -87,7 +99,11 @@ fn take_at(words: &mut Vec<Word>) -> Result<Option<At>, ParseError> {
     }
 }
 
-fn timed(command: &str, mut words: Vec<Word>, make: fn(Option<At>) -> Command) -> Result<Command, ParseError> {
+fn timed(
+    command: &str,
+    mut words: Vec<Word>,
+    make: fn(Option<At>) -> Command,
+) -> Result<Command, ParseError> {
     let at = take_at(&mut words)?;
     nothing_more(command, &words)?;
     Ok(make(at))
@@ -95,7 +111,10 @@ fn timed(command: &str, mut words: Vec<Word>, make: fn(Option<At>) -> Command) -
 
 fn floor(mut words: Vec<Word>) -> Result<Command, ParseError> {
     let at = take_at(&mut words)?;
-    Ok(Command::Floor { who: who("floor", words)?, at })
+    Ok(Command::Floor {
+        who: who("floor", words)?,
+        at,
+    })
 }
 
 fn segment(words: Vec<Word>) -> Result<Command, ParseError> {
@@ -112,7 +131,8 @@ fn segment(words: Vec<Word>) -> Result<Command, ParseError> {
     if id.is("next") {
         return Ok(Command::Segment(SegmentTarget::Next));
     }
-    name("segment", std::slice::from_ref(id), "next or a segment id").map(|id| Command::Segment(SegmentTarget::Id(id)))
+    name("segment", std::slice::from_ref(id), "next or a segment id")
+        .map(|id| Command::Segment(SegmentTarget::Id(id)))
 }
 
 /// Kind and limit may come in either order, so the kind is looked for on both sides of the limit.
@@ -127,7 +147,11 @@ fn add(mut words: Vec<Word>) -> Result<Command, ParseError> {
         kind = pop_keyword(&mut words, &KINDS);
     }
     let who = who("add", words)?;
-    Ok(Command::Add { who, kind: kind.map_or(SpeechKind::Statement, |k| speech_kind(&k)), limit })
+    Ok(Command::Add {
+        who,
+        kind: kind.map_or(SpeechKind::Statement, |k| speech_kind(&k)),
+        limit,
+    })
 }
 
 fn speech_kind(word: &Word) -> SpeechKind {
@@ -146,8 +170,11 @@ fn extend(words: Vec<Word>) -> Result<Command, ParseError> {
         return Err(needs("extend", "a duration"));
     };
     match when::limit("extend", &first.text) {
-        Ok(by) => nothing_after("extend", &format!("extend {}", first.text), extra).map(|()| Command::Extend { by }),
-        Err(_) if !extra.is_empty() => when::limit("extend", &join(&words)).map(|by| Command::Extend { by }),
+        Ok(by) => nothing_after("extend", &format!("extend {}", first.text), extra)
+            .map(|()| Command::Extend { by }),
+        Err(_) if !extra.is_empty() => {
+            when::limit("extend", &join(&words)).map(|by| Command::Extend { by })
+        }
         Err(e) => Err(e),
     }
 }
@@ -157,11 +184,17 @@ fn move_to(mut words: Vec<Word>) -> Result<Command, ParseError> {
         return Err(needs("move", "a name"));
     }
     let to = take_place(&mut words)?;
-    Ok(Command::Move { who: who("move", words)?, to })
+    Ok(Command::Move {
+        who: who("move", words)?,
+        to,
+    })
 }
 
 fn take_place(words: &mut Vec<Word>) -> Result<Place, ParseError> {
-    let last = words.last().filter(|w| !w.quoted).map(|w| w.text.to_ascii_lowercase());
+    let last = words
+        .last()
+        .filter(|w| !w.quoted)
+        .map(|w| w.text.to_ascii_lowercase());
     let place = match last.as_deref() {
         Some("up") => Place::Up,
         Some("down") => Place::Down,
@@ -177,14 +210,21 @@ fn take_place(words: &mut Vec<Word>) -> Result<Place, ParseError> {
 
 fn position(digits: &str) -> Result<Place, ParseError> {
     match digits.parse::<usize>() {
-        Ok(0) => Err(ParseError::new("positions count from 1: move <who> 1 puts them first")),
+        Ok(0) => Err(ParseError::new(
+            "positions count from 1: move <who> 1 puts them first",
+        )),
         Ok(n) => Ok(Place::Position(n)),
-        Err(_) => Err(ParseError::new(format!("{} is not a position in the list", shown(digits)))),
+        Err(_) => Err(ParseError::new(format!(
+            "{} is not a position in the list",
+            shown(digits)
+        ))),
     }
 }
 
 fn no_place(last: Option<&Word>) -> ParseError {
-    let seen = last.map(|w| format!(" ({} is none of these)", shown(&w.text))).unwrap_or_default();
+    let seen = last
+        .map(|w| format!(" ({} is none of these)", shown(&w.text)))
+        .unwrap_or_default();
     ParseError::new(format!(
         "move needs where to, at the end: up, down, top, bottom or a position like 3{seen}"
     ))
@@ -199,11 +239,17 @@ fn list_word(command: &str, mut words: Vec<Word>, made: Command) -> Result<Comma
 
 /// An unquoted seat-like last word is the seat; a delegation named like a seat must be quoted.
 fn seat(mut words: Vec<Word>) -> Result<Command, ParseError> {
-    let seat = words.last().filter(|w| !w.quoted).and_then(|w| SeatId::parse(&w.text));
+    let seat = words
+        .last()
+        .filter(|w| !w.quoted)
+        .and_then(|w| SeatId::parse(&w.text));
     if seat.is_some() {
         words.pop();
     }
-    Ok(Command::Seat { delegation: delegation("seat", words)?, seat })
+    Ok(Command::Seat {
+        delegation: delegation("seat", words)?,
+        seat,
+    })
 }
 
 fn release(words: Vec<Word>) -> Result<Command, ParseError> {
@@ -221,8 +267,12 @@ fn one_seat(command: &str, words: Vec<Word>) -> Result<SeatId, ParseError> {
     let Some((first, extra)) = words.split_first() else {
         return Err(needs(command, "a seat"));
     };
-    let seat = SeatId::parse(&first.text)
-        .ok_or_else(|| ParseError::new(format!("{} is not a seat: write it like B7", shown(&first.text))))?;
+    let seat = SeatId::parse(&first.text).ok_or_else(|| {
+        ParseError::new(format!(
+            "{} is not a seat: write it like B7",
+            shown(&first.text)
+        ))
+    })?;
     nothing_after(command, &format!("{command} {seat}"), extra)?;
     Ok(seat)
 }
@@ -264,5 +314,10 @@ fn note_number(text: &str) -> Result<u32, ParseError> {
     is_number
         .then(|| digits.parse().ok())
         .flatten()
-        .ok_or_else(|| ParseError::new(format!("{} is not a note number: write it like 12 or #12", shown(text))))
+        .ok_or_else(|| {
+            ParseError::new(format!(
+                "{} is not a note number: write it like 12 or #12",
+                shown(text)
+            ))
+        })
 }

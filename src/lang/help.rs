@@ -10,34 +10,110 @@ pub struct CommandHelp {
 }
 
 const fn help(word: &'static str, usage: &'static str, summary: &'static str) -> CommandHelp {
-    CommandHelp { word, usage, summary }
+    CommandHelp {
+        word,
+        usage,
+        summary,
+    }
 }
 
 static COMMANDS: [CommandHelp; 25] = [
     help("open", "open [at T]", "open the meeting"),
     help("adjourn", "adjourn [at T]", "adjourn the meeting"),
-    help("segment", "segment next | segment <id>", "move to the next segment, or to a named one"),
-    help("add", "add <who> [reply|order] [limit <dur>]", "inscribe a speaker: statement, right of reply or point of order"),
-    help("next", "next [at T]", "give the floor to the next speaker listed"),
-    help("floor", "floor <who> [at T]", "give the floor to someone, listed or not"),
-    help("pause", "pause [at T]", "pause the timer of the speaker holding the floor"),
-    help("resume", "resume [at T]", "resume the timer of the speaker holding the floor"),
-    help("end", "end [at T]", "end the speech of the speaker holding the floor"),
-    help("extend", "extend <dur>", "give the speaker holding the floor more time"),
-    help("move", "move <who> up|down|top|bottom|<position>", "move a listed speaker"),
+    help(
+        "segment",
+        "segment next | segment <id>",
+        "move to the next segment, or to a named one",
+    ),
+    help(
+        "add",
+        "add <who> [reply|order] [limit <dur>]",
+        "inscribe a speaker: statement, right of reply or point of order",
+    ),
+    help(
+        "next",
+        "next [at T]",
+        "give the floor to the next speaker listed",
+    ),
+    help(
+        "floor",
+        "floor <who> [at T]",
+        "give the floor to someone, listed or not",
+    ),
+    help(
+        "pause",
+        "pause [at T]",
+        "pause the timer of the speaker holding the floor",
+    ),
+    help(
+        "resume",
+        "resume [at T]",
+        "resume the timer of the speaker holding the floor",
+    ),
+    help(
+        "end",
+        "end [at T]",
+        "end the speech of the speaker holding the floor",
+    ),
+    help(
+        "extend",
+        "extend <dur>",
+        "give the speaker holding the floor more time",
+    ),
+    help(
+        "move",
+        "move <who> up|down|top|bottom|<position>",
+        "move a listed speaker",
+    ),
     help("remove", "remove <who>", "take a speaker off the list"),
-    help("pass", "pass <who>", "an absent speaker goes to the end of the list, once"),
+    help(
+        "pass",
+        "pass <who>",
+        "an absent speaker goes to the end of the list, once",
+    ),
     help("close", "close list", "close the list of speakers"),
     help("reopen", "reopen list", "reopen the list of speakers"),
-    help("seat", "seat <delegation> [<seat>]", "seat an observer delegation, in a given seat or the first free one"),
-    help("release", "release <seat|delegation>", "free a seat, or every seat of a delegation"),
-    help("wait", "wait <delegation>", "put a delegation on the waitlist for a seat"),
-    help("unwait", "unwait <delegation>", "take a delegation off the waitlist"),
+    help(
+        "seat",
+        "seat <delegation> [<seat>]",
+        "seat an observer delegation, in a given seat or the first free one",
+    ),
+    help(
+        "release",
+        "release <seat|delegation>",
+        "free a seat, or every seat of a delegation",
+    ),
+    help(
+        "wait",
+        "wait <delegation>",
+        "put a delegation on the waitlist for a seat",
+    ),
+    help(
+        "unwait",
+        "unwait <delegation>",
+        "take a delegation off the waitlist",
+    ),
     help("block", "block <seat>", "take a seat out of use"),
-    help("unblock", "unblock <seat>", "put a blocked seat back in use"),
-    help("note", "note <text with #tags>", "write a note; #summary, #action and #decision tag it"),
-    help("amend", "amend <note#> <text>", "rewrite a note, keeping its history"),
-    help("retract", "retract <note#>", "withdraw a note, keeping its history"),
+    help(
+        "unblock",
+        "unblock <seat>",
+        "put a blocked seat back in use",
+    ),
+    help(
+        "note",
+        "note <text with #tags>",
+        "write a note; #summary, #action and #decision tag it",
+    ),
+    help(
+        "amend",
+        "amend <note#> <text>",
+        "rewrite a note, keeping its history",
+    ),
+    help(
+        "retract",
+        "retract <note#>",
+        "withdraw a note, keeping its history",
+    ),
     help("undo", "undo", "revert your last action"),
 ];
 
@@ -78,7 +154,9 @@ pub(super) fn suggest(word: &str) -> Option<&'static str> {
 }
 
 fn only_prefix(word: &str) -> Option<&'static str> {
-    let mut matching = COMMANDS.iter().filter(|c| word.len() >= 2 && c.word.starts_with(word));
+    let mut matching = COMMANDS
+        .iter()
+        .filter(|c| word.len() >= 2 && c.word.starts_with(word));
     match (matching.next(), matching.next()) {
         (Some(only), None) => Some(only.word),
         _ => None,
@@ -97,7 +175,9 @@ fn distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }

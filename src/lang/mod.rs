@@ -28,7 +28,9 @@ pub struct ParseError {
 
 impl ParseError {
     fn new(message: impl Into<String>) -> ParseError {
-        ParseError { message: message.into() }
+        ParseError {
+            message: message.into(),
+        }
     }
 
     pub fn message(&self) -> &str {
@@ -51,10 +53,17 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
 
 fn unknown(word: &str) -> ParseError {
     match help::suggest(word) {
-        Some(guess) => ParseError::new(format!("unknown command {}: did you mean \"{guess}\"?", shown(word))),
+        Some(guess) => ParseError::new(format!(
+            "unknown command {}: did you mean \"{guess}\"?",
+            shown(word)
+        )),
         None => {
             let all: Vec<&str> = commands().iter().map(|c| c.word).collect();
-            ParseError::new(format!("unknown command {}: the commands are {}", shown(word), all.join(", ")))
+            ParseError::new(format!(
+                "unknown command {}: the commands are {}",
+                shown(word),
+                all.join(", ")
+            ))
         }
     }
 }

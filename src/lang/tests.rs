@@ -16,7 +16,10 @@ fn refused(input: &str, fragments: &[&str]) -> String {
         Err(e) => e.to_string(),
     };
     for fragment in fragments {
-        assert!(message.contains(fragment), "{input:?}: {message:?} lacks {fragment:?}");
+        assert!(
+            message.contains(fragment),
+            "{input:?}: {message:?} lacks {fragment:?}"
+        );
     }
     message
 }
@@ -36,46 +39,147 @@ fn time(h: i8, m: i8, s: i8) -> At {
 #[test]
 fn timing_commands_with_and_without_at() {
     assert_eq!(ok("open"), Command::Open { at: None });
-    assert_eq!(ok("adjourn at 18:02"), Command::Adjourn { at: Some(time(18, 2, 0)) });
+    assert_eq!(
+        ok("adjourn at 18:02"),
+        Command::Adjourn {
+            at: Some(time(18, 2, 0))
+        }
+    );
     assert_eq!(ok("next"), Command::Next { at: None });
-    assert_eq!(ok("next at -20s"), Command::Next { at: Some(At::Ago(20)) });
-    assert_eq!(ok("pause at -1m30s"), Command::Pause { at: Some(At::Ago(90)) });
-    assert_eq!(ok("resume at 15:42:10"), Command::Resume { at: Some(time(15, 42, 10)) });
-    assert_eq!(ok("end at 9:05"), Command::End { at: Some(time(9, 5, 0)) });
-    assert_eq!(ok("open at -1h"), Command::Open { at: Some(At::Ago(3600)) });
+    assert_eq!(
+        ok("next at -20s"),
+        Command::Next {
+            at: Some(At::Ago(20))
+        }
+    );
+    assert_eq!(
+        ok("pause at -1m30s"),
+        Command::Pause {
+            at: Some(At::Ago(90))
+        }
+    );
+    assert_eq!(
+        ok("resume at 15:42:10"),
+        Command::Resume {
+            at: Some(time(15, 42, 10))
+        }
+    );
+    assert_eq!(
+        ok("end at 9:05"),
+        Command::End {
+            at: Some(time(9, 5, 0))
+        }
+    );
+    assert_eq!(
+        ok("open at -1h"),
+        Command::Open {
+            at: Some(At::Ago(3600))
+        }
+    );
 }
 
 #[test]
 fn segments() {
     assert_eq!(ok("segment next"), Command::Segment(SegmentTarget::Next));
-    assert_eq!(ok("segment high-level"), Command::Segment(SegmentTarget::Id(c("high-level"))));
-    assert_eq!(ok("segment \"next\""), Command::Segment(SegmentTarget::Id(c("next"))));
-    refused("segment", &["segment needs next or a segment id", "segment next | segment <id>"]);
-    refused("segment opening remarks", &["unexpected \"remarks\"", "one word"]);
+    assert_eq!(
+        ok("segment high-level"),
+        Command::Segment(SegmentTarget::Id(c("high-level")))
+    );
+    assert_eq!(
+        ok("segment \"next\""),
+        Command::Segment(SegmentTarget::Id(c("next")))
+    );
+    refused(
+        "segment",
+        &[
+            "segment needs next or a segment id",
+            "segment next | segment <id>",
+        ],
+    );
+    refused(
+        "segment opening remarks",
+        &["unexpected \"remarks\"", "one word"],
+    );
 }
 
 #[test]
 fn add_with_kinds_and_limits_in_either_order() {
-    let add = |who: &str, kind, limit| Command::Add { who: c(who), kind, limit };
+    let add = |who: &str, kind, limit| Command::Add {
+        who: c(who),
+        kind,
+        limit,
+    };
     assert_eq!(ok("add France"), add("France", SpeechKind::Statement, None));
-    assert_eq!(ok("add Mali statement"), add("Mali", SpeechKind::Statement, None));
-    assert_eq!(ok("add Russian Federation reply limit 5m"), add("Russian Federation", SpeechKind::Reply, Some(300)));
-    assert_eq!(ok("add Russian Federation limit 5m reply"), add("Russian Federation", SpeechKind::Reply, Some(300)));
-    assert_eq!(ok("add Holy See order"), add("Holy See", SpeechKind::Order, None));
-    assert_eq!(ok("add fr limit 2m30s"), add("fr", SpeechKind::Statement, Some(150)));
-    assert_eq!(ok("ADD Niger REPLY LIMIT 90S"), add("Niger", SpeechKind::Reply, Some(90)));
+    assert_eq!(
+        ok("add Mali statement"),
+        add("Mali", SpeechKind::Statement, None)
+    );
+    assert_eq!(
+        ok("add Russian Federation reply limit 5m"),
+        add("Russian Federation", SpeechKind::Reply, Some(300))
+    );
+    assert_eq!(
+        ok("add Russian Federation limit 5m reply"),
+        add("Russian Federation", SpeechKind::Reply, Some(300))
+    );
+    assert_eq!(
+        ok("add Holy See order"),
+        add("Holy See", SpeechKind::Order, None)
+    );
+    assert_eq!(
+        ok("add fr limit 2m30s"),
+        add("fr", SpeechKind::Statement, Some(150))
+    );
+    assert_eq!(
+        ok("ADD Niger REPLY LIMIT 90S"),
+        add("Niger", SpeechKind::Reply, Some(90))
+    );
 }
 
 #[test]
 fn names_that_end_in_a_keyword_are_quoted() {
-    let order = |who: &str, kind| Command::Add { who: c(who), kind, limit: None };
-    assert_eq!(ok("add Sovereign Military Order"), order("Sovereign Military", SpeechKind::Order));
-    assert_eq!(ok("add \"Sovereign Military Order\""), order("Sovereign Military Order", SpeechKind::Statement));
-    assert_eq!(ok("add \"Sovereign Military Order\" order"), order("Sovereign Military Order", SpeechKind::Order));
-    assert_eq!(ok("floor \"Meet at Noon\""), Command::Floor { who: c("Meet at Noon"), at: None });
-    assert_eq!(ok("seat \"B7\" C8"), Command::Seat { delegation: c("B7"), seat: Some(seat("C8")) });
-    assert_eq!(ok("release \"A1\""), Command::Release(SeatOrDelegation::Delegation(c("A1"))));
-    assert_eq!(ok("move \"Up\" top"), Command::Move { who: c("Up"), to: Place::Top });
+    let order = |who: &str, kind| Command::Add {
+        who: c(who),
+        kind,
+        limit: None,
+    };
+    assert_eq!(
+        ok("add Sovereign Military Order"),
+        order("Sovereign Military", SpeechKind::Order)
+    );
+    assert_eq!(
+        ok("add \"Sovereign Military Order\""),
+        order("Sovereign Military Order", SpeechKind::Statement)
+    );
+    assert_eq!(
+        ok("add \"Sovereign Military Order\" order"),
+        order("Sovereign Military Order", SpeechKind::Order)
+    );
+    assert_eq!(
+        ok("floor \"Meet at Noon\""),
+        Command::Floor {
+            who: c("Meet at Noon"),
+            at: None
+        }
+    );
+    assert_eq!(
+        ok("seat \"B7\" C8"),
+        Command::Seat {
+            delegation: c("B7"),
+            seat: Some(seat("C8"))
+        }
+    );
+    assert_eq!(
+        ok("release \"A1\""),
+        Command::Release(SeatOrDelegation::Delegation(c("A1")))
+    );
+    assert_eq!(
+        ok("move \"Up\" top"),
+        Command::Move {
+            who: c("Up"),
+            to: Place::Top
+        }
+    );
 }
 
 #[test]
@@ -86,32 +190,65 @@ fn add_refusals() {
     refused("add limit 3m", &[usage]);
     refused("add \"\"", &[usage]);
     refused("add France limit", &["needs a duration after limit"]);
-    refused("add France limit 3 minutes", &["\"3 minutes\" is not a duration: write it like 3m, 90s or 2m30s"]);
-    refused("add France limit 3minutes", &["\"3minutes\" is not a duration"]);
-    refused("add France limit 180", &["\"180\" is not a duration: add a unit, like 180s"]);
+    refused(
+        "add France limit 3 minutes",
+        &["\"3 minutes\" is not a duration: write it like 3m, 90s or 2m30s"],
+    );
+    refused(
+        "add France limit 3minutes",
+        &["\"3minutes\" is not a duration"],
+    );
+    refused(
+        "add France limit 180",
+        &["\"180\" is not a duration: add a unit, like 180s"],
+    );
     refused("add France limit 0s", &["limit must be longer than 0s"]);
-    refused("add France limit 2h", &["limit \"2h\" is too long: at most 1h"]);
+    refused(
+        "add France limit 2h",
+        &["limit \"2h\" is too long: at most 1h"],
+    );
     refused("add France limit 61m", &["too long"]);
-    assert_eq!(ok("add France limit 1h"), Command::Add { who: c("France"), kind: SpeechKind::Statement, limit: Some(3600) });
+    assert_eq!(
+        ok("add France limit 1h"),
+        Command::Add {
+            who: c("France"),
+            kind: SpeechKind::Statement,
+            limit: Some(3600)
+        }
+    );
 }
 
 #[test]
 fn durations_are_compact() {
-    for bad in ["3 m", "m", "3", "3mm", "30s2m", "1.5m", "3min", "-3m", "", "3x", "1h1h"] {
+    for bad in [
+        "3 m", "m", "3", "3mm", "30s2m", "1.5m", "3min", "-3m", "", "3x", "1h1h",
+    ] {
         assert!(when::duration(bad).is_err(), "{bad:?}");
     }
     assert_eq!(when::duration("1h2m3s").unwrap(), 3723);
     assert_eq!(when::duration("90s").unwrap(), 90);
-    assert_eq!(when::duration("99999999999999999999999h").unwrap(), u64::MAX);
+    assert_eq!(
+        when::duration("99999999999999999999999h").unwrap(),
+        u64::MAX
+    );
 }
 
 #[test]
 fn floor_with_accents_and_at() {
     let floor = |who: &str, at| Command::Floor { who: c(who), at };
-    assert_eq!(ok("floor Côte d'Ivoire at -20s"), floor("Côte d'Ivoire", Some(At::Ago(20))));
+    assert_eq!(
+        ok("floor Côte d'Ivoire at -20s"),
+        floor("Côte d'Ivoire", Some(At::Ago(20)))
+    );
     assert_eq!(ok("floor Burkina Faso"), floor("Burkina Faso", None));
-    assert_eq!(ok("Floor \"São Tomé and Príncipe\" AT 15:42"), floor("São Tomé and Príncipe", Some(time(15, 42, 0))));
-    refused("floor", &["floor needs a name: floor <delegation or roster id> [at T]"]);
+    assert_eq!(
+        ok("Floor \"São Tomé and Príncipe\" AT 15:42"),
+        floor("São Tomé and Príncipe", Some(time(15, 42, 0)))
+    );
+    refused(
+        "floor",
+        &["floor needs a name: floor <delegation or roster id> [at T]"],
+    );
     refused("floor at -5s", &["floor needs a name"]);
 }
 
@@ -120,11 +257,17 @@ fn at_refusals() {
     let past = "at takes a time in the past: at -20s or at 15:42:10";
     refused("next at +5s", &[past, "\"+5s\""]);
     refused("next at 5s", &[past]);
-    refused("end at", &["at needs a time in the past: at -20s or at 15:42:10"]);
+    refused(
+        "end at",
+        &["at needs a time in the past: at -20s or at 15:42:10"],
+    );
     refused("next at -5 s", &["\"-5 s\" is not a time"]);
     refused("next at -soon", &["\"-soon\" is not a time"]);
     refused("next at noon", &["\"noon\" is not a time"]);
-    refused("next at 25:00", &["\"25:00\" is not a time of day: write it like 15:42 or 15:42:10"]);
+    refused(
+        "next at 25:00",
+        &["\"25:00\" is not a time of day: write it like 15:42 or 15:42:10"],
+    );
     refused("next at 15:4", &["not a time of day"]);
     refused("next at 15:42:60", &["not a time of day"]);
     refused("next at 1:2:3:4", &["not a time of day"]);
@@ -133,12 +276,24 @@ fn at_refusals() {
 
 #[test]
 fn extra_words_are_named() {
-    refused("next France", &["unexpected \"France\" after next: next [at T]"]);
+    refused(
+        "next France",
+        &["unexpected \"France\" after next: next [at T]"],
+    );
     refused("undo it all", &["unexpected \"it all\" after undo"]);
     refused("pause now at -3s", &["unexpected \"now\" after pause"]);
-    refused("close speakers", &["unexpected \"speakers\" after close: close list"]);
-    refused("extend 30s please", &["unexpected \"please\" after extend 30s: extend <dur>"]);
-    refused("block B7 C8", &["unexpected \"C8\" after block B7: block <seat>"]);
+    refused(
+        "close speakers",
+        &["unexpected \"speakers\" after close: close list"],
+    );
+    refused(
+        "extend 30s please",
+        &["unexpected \"please\" after extend 30s: extend <dur>"],
+    );
+    refused(
+        "block B7 C8",
+        &["unexpected \"C8\" after block B7: block <seat>"],
+    );
     refused("retract 12 now", &["unexpected \"now\" after retract #12"]);
 }
 
@@ -156,7 +311,10 @@ fn extend() {
 fn moves() {
     let mv = |who: &str, to| Command::Move { who: c(who), to };
     assert_eq!(ok("move France up"), mv("France", Place::Up));
-    assert_eq!(ok("move United Kingdom down"), mv("United Kingdom", Place::Down));
+    assert_eq!(
+        ok("move United Kingdom down"),
+        mv("United Kingdom", Place::Down)
+    );
     assert_eq!(ok("move Mali TOP"), mv("Mali", Place::Top));
     assert_eq!(ok("move Chad bottom"), mv("Chad", Place::Bottom));
     assert_eq!(ok("move Chad 3"), mv("Chad", Place::Position(3)));
@@ -164,8 +322,14 @@ fn moves() {
     assert_eq!(ok("move Chad to top"), mv("Chad", Place::Top));
     refused("move", &["move needs a name"]);
     refused("move up", &["move needs a name"]);
-    refused("move Chad", &["move needs where to", "\"Chad\" is none of these"]);
-    refused("move Chad 2nd", &["up, down, top, bottom or a position like 3", "\"2nd\""]);
+    refused(
+        "move Chad",
+        &["move needs where to", "\"Chad\" is none of these"],
+    );
+    refused(
+        "move Chad 2nd",
+        &["up, down, top, bottom or a position like 3", "\"2nd\""],
+    );
     refused("move Chad 0", &["positions count from 1"]);
     refused("move Chad \"3\"", &["move needs where to"]);
     refused("move Chad 99999999999999999999999", &["is not a position"]);
@@ -173,10 +337,21 @@ fn moves() {
 
 #[test]
 fn remove_pass_and_lists() {
-    assert_eq!(ok("remove Trinidad and Tobago"), Command::Remove { who: c("Trinidad and Tobago") });
+    assert_eq!(
+        ok("remove Trinidad and Tobago"),
+        Command::Remove {
+            who: c("Trinidad and Tobago")
+        }
+    );
     assert_eq!(ok("pass \"Niger\""), Command::Pass { who: c("Niger") });
-    refused("remove", &["remove needs a name: remove <delegation or roster id>"]);
-    refused("pass", &["pass needs a name: pass <delegation or roster id>"]);
+    refused(
+        "remove",
+        &["remove needs a name: remove <delegation or roster id>"],
+    );
+    refused(
+        "pass",
+        &["pass needs a name: pass <delegation or roster id>"],
+    );
     assert_eq!(ok("close list"), Command::CloseList);
     assert_eq!(ok("close"), Command::CloseList);
     assert_eq!(ok("Reopen LIST"), Command::ReopenList);
@@ -186,23 +361,69 @@ fn remove_pass_and_lists() {
 
 #[test]
 fn seating() {
-    assert_eq!(ok("seat Trinidad and Tobago B7"), Command::Seat { delegation: c("Trinidad and Tobago"), seat: Some(seat("B7")) });
-    assert_eq!(ok("seat Holy See"), Command::Seat { delegation: c("Holy See"), seat: None });
-    assert_eq!(ok("seat Holy See c12"), Command::Seat { delegation: c("Holy See"), seat: Some(seat("C12")) });
-    refused("seat", &["seat needs a delegation: seat <delegation> [<seat>]"]);
+    assert_eq!(
+        ok("seat Trinidad and Tobago B7"),
+        Command::Seat {
+            delegation: c("Trinidad and Tobago"),
+            seat: Some(seat("B7"))
+        }
+    );
+    assert_eq!(
+        ok("seat Holy See"),
+        Command::Seat {
+            delegation: c("Holy See"),
+            seat: None
+        }
+    );
+    assert_eq!(
+        ok("seat Holy See c12"),
+        Command::Seat {
+            delegation: c("Holy See"),
+            seat: Some(seat("C12"))
+        }
+    );
+    refused(
+        "seat",
+        &["seat needs a delegation: seat <delegation> [<seat>]"],
+    );
     refused("seat B7", &["seat needs a delegation"]);
-    assert_eq!(ok("release B7"), Command::Release(SeatOrDelegation::Seat(seat("B7"))));
-    assert_eq!(ok("release Holy See"), Command::Release(SeatOrDelegation::Delegation(c("Holy See"))));
-    assert_eq!(ok("release Chad"), Command::Release(SeatOrDelegation::Delegation(c("Chad"))));
-    refused("release", &["release needs a seat or a delegation: release <seat|delegation>"]);
-    assert_eq!(ok("wait European Union"), Command::Wait { delegation: c("European Union") });
-    assert_eq!(ok("unwait European Union"), Command::Unwait { delegation: c("European Union") });
+    assert_eq!(
+        ok("release B7"),
+        Command::Release(SeatOrDelegation::Seat(seat("B7")))
+    );
+    assert_eq!(
+        ok("release Holy See"),
+        Command::Release(SeatOrDelegation::Delegation(c("Holy See")))
+    );
+    assert_eq!(
+        ok("release Chad"),
+        Command::Release(SeatOrDelegation::Delegation(c("Chad")))
+    );
+    refused(
+        "release",
+        &["release needs a seat or a delegation: release <seat|delegation>"],
+    );
+    assert_eq!(
+        ok("wait European Union"),
+        Command::Wait {
+            delegation: c("European Union")
+        }
+    );
+    assert_eq!(
+        ok("unwait European Union"),
+        Command::Unwait {
+            delegation: c("European Union")
+        }
+    );
     refused("wait", &["wait needs a delegation: wait <delegation>"]);
     refused("unwait", &["unwait needs a delegation"]);
     assert_eq!(ok("block a1"), Command::Block(seat("A1")));
     assert_eq!(ok("unblock D10"), Command::Unblock(seat("D10")));
     refused("block", &["block needs a seat: block <seat>"]);
-    refused("unblock Mali", &["\"Mali\" is not a seat: write it like B7"]);
+    refused(
+        "unblock Mali",
+        &["\"Mali\" is not a seat: write it like B7"],
+    );
     refused("block B0", &["\"B0\" is not a seat"]);
 }
 
@@ -210,16 +431,39 @@ fn seating() {
 fn notes_keep_their_text() {
     let text = "Mali asks for #action on \"MINUSMA\" at 15:40 -- limit 3m";
     assert_eq!(ok(&format!("note {text}")), Command::Note { text: c(text) });
-    assert_eq!(ok("NOTE  two   spaces"), Command::Note { text: c("two spaces") });
-    assert_eq!(ok("amend 12 corrected #summary"), Command::Amend { note: 12, text: c("corrected #summary") });
-    assert_eq!(ok("amend #12 \"unclosed quote"), Command::Amend { note: 12, text: c("\"unclosed quote") });
+    assert_eq!(
+        ok("NOTE  two   spaces"),
+        Command::Note {
+            text: c("two spaces")
+        }
+    );
+    assert_eq!(
+        ok("amend 12 corrected #summary"),
+        Command::Amend {
+            note: 12,
+            text: c("corrected #summary")
+        }
+    );
+    assert_eq!(
+        ok("amend #12 \"unclosed quote"),
+        Command::Amend {
+            note: 12,
+            text: c("\"unclosed quote")
+        }
+    );
     assert_eq!(ok("retract #7"), Command::Retract { note: 7 });
     assert_eq!(ok("retract 7"), Command::Retract { note: 7 });
     refused("note", &["note needs some text: note <text with #tags>"]);
     refused("note \u{1b}[2J \u{200b}", &["note needs some text"]);
-    refused("amend", &["amend needs a note number and the new text: amend <note#> <text>"]);
+    refused(
+        "amend",
+        &["amend needs a note number and the new text: amend <note#> <text>"],
+    );
     refused("amend 12", &["amend needs the new text"]);
-    refused("amend twelve fixed", &["\"twelve\" is not a note number: write it like 12 or #12"]);
+    refused(
+        "amend twelve fixed",
+        &["\"twelve\" is not a note number: write it like 12 or #12"],
+    );
     refused("retract", &["retract needs a note number: retract <note#>"]);
     refused("retract #", &["\"#\" is not a note number"]);
     refused("retract 99999999999", &["is not a note number"]);
@@ -228,10 +472,24 @@ fn notes_keep_their_text() {
 #[test]
 fn control_characters_in_notes_are_removed() {
     let command = ok("note ok\u{1b}]0;pwned\u{7} then\u{1b}[31m red\u{0}\nnew line\u{202e}");
-    assert_eq!(command, Command::Note { text: c("ok then red new line") });
-    let Command::Note { text } = command else { unreachable!() };
+    assert_eq!(
+        command,
+        Command::Note {
+            text: c("ok then red new line")
+        }
+    );
+    let Command::Note { text } = command else {
+        unreachable!()
+    };
     assert!(!text.as_str().chars().any(char::is_control));
-    assert_eq!(ok("add Fr\u{1b}[2Jance"), Command::Add { who: c("France"), kind: SpeechKind::Statement, limit: None });
+    assert_eq!(
+        ok("add Fr\u{1b}[2Jance"),
+        Command::Add {
+            who: c("France"),
+            kind: SpeechKind::Statement,
+            limit: None
+        }
+    );
 }
 
 #[test]
@@ -240,7 +498,10 @@ fn unknown_commands_suggest_the_closest() {
     refused("ad France", &["did you mean \"add\"?"]);
     refused("adjurn", &["did you mean \"adjourn\"?"]);
     refused("udno", &["did you mean \"undo\"?"]);
-    let all = refused("frobnicate", &["unknown command \"frobnicate\": the commands are"]);
+    let all = refused(
+        "frobnicate",
+        &["unknown command \"frobnicate\": the commands are"],
+    );
     assert!(commands().iter().all(|c| all.contains(c.word)));
     refused("", &["type a command"]);
     refused("   \t ", &["type a command"]);
@@ -258,13 +519,36 @@ fn echoed_text_is_cut_short_and_clean() {
 #[test]
 fn every_listed_command_parses_in_some_form() {
     let samples = [
-        "open", "adjourn", "segment next", "add Mali", "next", "floor Mali", "pause", "resume", "end",
-        "extend 30s", "move Mali up", "remove Mali", "pass Mali", "close list", "reopen list", "seat Mali",
-        "release B7", "wait Mali", "unwait Mali", "block B7", "unblock B7", "note hello", "amend 1 hello",
-        "retract 1", "undo",
+        "open",
+        "adjourn",
+        "segment next",
+        "add Mali",
+        "next",
+        "floor Mali",
+        "pause",
+        "resume",
+        "end",
+        "extend 30s",
+        "move Mali up",
+        "remove Mali",
+        "pass Mali",
+        "close list",
+        "reopen list",
+        "seat Mali",
+        "release B7",
+        "wait Mali",
+        "unwait Mali",
+        "block B7",
+        "unblock B7",
+        "note hello",
+        "amend 1 hello",
+        "retract 1",
+        "undo",
     ];
     for help in commands() {
-        let sample = samples.iter().find(|s| s.split(' ').next() == Some(help.word));
+        let sample = samples
+            .iter()
+            .find(|s| s.split(' ').next() == Some(help.word));
         ok(sample.unwrap_or_else(|| panic!("no sample for {}", help.word)));
     }
 }
@@ -272,8 +556,8 @@ fn every_listed_command_parses_in_some_form() {
 fn words_and_noise() -> impl Strategy<Value = String> {
     let word = prop_oneof![
         proptest::sample::select(vec![
-            "add", "at", "limit", "reply", "order", "to", "up", "3", "-20s", "15:42", "\"", "#12", "B7", "note",
-            "amend", "move", "seat", "release", "extend", "1h", "floor", "next",
+            "add", "at", "limit", "reply", "order", "to", "up", "3", "-20s", "15:42", "\"", "#12",
+            "B7", "note", "amend", "move", "seat", "release", "extend", "1h", "floor", "next",
         ])
         .prop_map(str::to_string),
         any::<String>(),

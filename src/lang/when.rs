@@ -24,7 +24,12 @@ pub(super) fn duration(text: &str) -> Result<u64, ParseError> {
     let mut smallest_so_far = u64::MAX;
     for c in text.chars() {
         if let Some(digit) = c.to_digit(10) {
-            number = Some(number.unwrap_or(0).saturating_mul(10).saturating_add(digit.into()));
+            number = Some(
+                number
+                    .unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(digit.into()),
+            );
             continue;
         }
         let unit = unit_secs(c).ok_or_else(bad)?;
@@ -36,7 +41,9 @@ pub(super) fn duration(text: &str) -> Result<u64, ParseError> {
         total = total.saturating_add(n.saturating_mul(unit));
     }
     match number {
-        Some(_) if text.len() <= 6 && text.bytes().all(|b| b.is_ascii_digit()) => Err(no_unit(text)),
+        Some(_) if text.len() <= 6 && text.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(no_unit(text))
+        }
         Some(_) => Err(bad()),
         None if smallest_so_far == u64::MAX => Err(bad()),
         None => Ok(total),
@@ -57,17 +64,25 @@ fn not_a_duration(text: &str) -> ParseError {
 }
 
 fn no_unit(text: &str) -> ParseError {
-    ParseError::new(format!("{} is not a duration: add a unit, like {text}s or {text}m", shown(text)))
+    ParseError::new(format!(
+        "{} is not a duration: add a unit, like {text}s or {text}m",
+        shown(text)
+    ))
 }
 
 /// A speaking limit or an extension, in seconds: more than nothing, at most an hour.
 pub(super) fn limit(what: &str, text: &str) -> Result<u32, ParseError> {
     let secs = duration(text)?;
     if secs == 0 {
-        return Err(ParseError::new(format!("{what} must be longer than 0s: {FORMS}")));
+        return Err(ParseError::new(format!(
+            "{what} must be longer than 0s: {FORMS}"
+        )));
     }
     if secs > MAX_LIMIT_SECS {
-        return Err(ParseError::new(format!("{what} {} is too long: at most 1h", shown(text))));
+        return Err(ParseError::new(format!(
+            "{what} {} is too long: at most 1h",
+            shown(text)
+        )));
     }
     Ok(secs as u32)
 }
@@ -76,7 +91,9 @@ pub(super) fn limit(what: &str, text: &str) -> Result<u32, ParseError> {
 /// state with a clock can fully check for a time of day.
 pub(super) fn at(text: &str) -> Result<At, ParseError> {
     if text.is_empty() {
-        return Err(ParseError::new(format!("at needs a time in the past: {AT_FORMS}")));
+        return Err(ParseError::new(format!(
+            "at needs a time in the past: {AT_FORMS}"
+        )));
     }
     if let Some(ago) = text.strip_prefix('-') {
         return ago_secs(text, ago);
@@ -90,28 +107,42 @@ pub(super) fn at(text: &str) -> Result<At, ParseError> {
             shown(text)
         )));
     }
-    Err(ParseError::new(format!("{} is not a time: {AT_FORMS}", shown(text))))
+    Err(ParseError::new(format!(
+        "{} is not a time: {AT_FORMS}",
+        shown(text)
+    )))
 }
 
 fn ago_secs(text: &str, ago: &str) -> Result<At, ParseError> {
     let secs = duration(ago)
         .map_err(|_| ParseError::new(format!("{} is not a time: {AT_FORMS}", shown(text))))?;
     if secs > MAX_AGO_SECS {
-        return Err(ParseError::new(format!("at {} is too far back: at most a day ago", shown(text))));
+        return Err(ParseError::new(format!(
+            "at {} is too far back: at most a day ago",
+            shown(text)
+        )));
     }
     Ok(At::Ago(secs as u32))
 }
 
 /// `15:42` or `15:42:10`, on a 24-hour clock.
 fn time_of_day(text: &str) -> Result<Time, ParseError> {
-    let bad = || ParseError::new(format!("{} is not a time of day: write it like 15:42 or 15:42:10", shown(text)));
+    let bad = || {
+        ParseError::new(format!(
+            "{} is not a time of day: write it like 15:42 or 15:42:10",
+            shown(text)
+        ))
+    };
     let parts: Vec<&str> = text.split(':').collect();
     if !(2..=3).contains(&parts.len()) {
         return Err(bad());
     }
     let hour = clock_number(parts[0], 1).ok_or_else(bad)?;
     let minute = clock_number(parts[1], 2).ok_or_else(bad)?;
-    let second = parts.get(2).map_or(Some(0), |s| clock_number(s, 2)).ok_or_else(bad)?;
+    let second = parts
+        .get(2)
+        .map_or(Some(0), |s| clock_number(s, 2))
+        .ok_or_else(bad)?;
     Time::new(hour, minute, second, 0).map_err(|_| bad())
 }
 

@@ -45,13 +45,22 @@ fn quoted(inner: &str) -> Result<(Word, &str), ParseError> {
     let end = inner.find('"').ok_or_else(|| {
         ParseError::new("a quote is not closed: put a \" at the end of the name as well")
     })?;
-    let word = Word { text: inner[..end].trim().to_string(), quoted: true };
+    let word = Word {
+        text: inner[..end].trim().to_string(),
+        quoted: true,
+    };
     Ok((word, &inner[end + 1..]))
 }
 
 fn plain(rest: &str) -> (Word, &str) {
     let (text, tail) = first_word(rest);
-    (Word { text: text.to_string(), quoted: false }, tail)
+    (
+        Word {
+            text: text.to_string(),
+            quoted: false,
+        },
+        tail,
+    )
 }
 
 /// The words as one name, the way they were typed apart from the quotes.
@@ -70,5 +79,9 @@ pub(super) fn split_off_last(words: &mut Vec<Word>, keyword: &str) -> Option<Vec
 
 /// Takes the last word if it is one of `keywords`.
 pub(super) fn pop_keyword(words: &mut Vec<Word>, keywords: &[&str]) -> Option<Word> {
-    if words.last()?.is_any(keywords) { words.pop() } else { None }
+    if words.last()?.is_any(keywords) {
+        words.pop()
+    } else {
+        None
+    }
 }
