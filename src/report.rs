@@ -190,7 +190,8 @@ pub struct LastActionInfo<'a> {
     pub seq: u64,
     pub at: Timestamp,
     pub by: &'a str,
-    pub verb: &'static str,
+    /// The event's type, as in the journal.
+    pub event: &'static str,
 }
 
 pub fn report(state: &State, now: Timestamp) -> Report<'_> {
@@ -259,7 +260,7 @@ pub fn report(state: &State, now: Timestamp) -> Report<'_> {
             seq: a.seq,
             at: a.at,
             by: a.by.as_str(),
-            verb: a.verb,
+            event: a.event,
         }),
     }
 }

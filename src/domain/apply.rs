@@ -63,6 +63,7 @@ pub fn apply(state: &mut State, entry: &Entry) -> Result<(), Inconsistent> {
         at: entry.at,
         by: entry.by.clone(),
         verb: entry.event.verb(),
+        event: entry.event.name(),
     });
     Ok(())
 }

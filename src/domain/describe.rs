@@ -1,6 +1,7 @@
 //! The session log's line for an entry: what a person watching `tail -f` reads.
 //! Described against the state before the entry, which knows the names.
 
+use super::command::SpeechKind;
 use super::decide::local_time;
 use super::event::{Entry, Event};
 use super::format::{duration, ordinal};
@@ -16,6 +17,10 @@ pub fn describe(state: &State, entry: &Entry) -> String {
         entry.event.verb(),
         entry.by
     )
+}
+
+fn limit_of(limit: u32) -> String {
+    format!("limit {}", duration(i64::from(limit)))
 }
 
 fn holder(state: &State, id: u32) -> Option<&Floor> {
@@ -128,30 +133,36 @@ fn what(state: &State, entry: &Entry) -> String {
             interrupts,
             inscribed,
         } => {
-            let (name, limit) = match inscribed {
-                Some(s) => (s.delegate.display_name(), s.limit),
-                None => {
-                    let limit = state
-                        .segment()
-                        .queue
-                        .iter()
-                        .find(|l| l.speech.id == *speech)
-                        .map_or(0, |l| l.speech.limit);
-                    (speech_name(state, *speech), limit)
-                }
+            let listed = state
+                .segment()
+                .queue
+                .iter()
+                .find(|l| l.speech.id == *speech);
+            let taken = inscribed.as_ref().or(listed.map(|l| &l.speech));
+            let name = taken.map_or_else(
+                || speech_name(state, *speech),
+                |s| s.delegate.display_name(),
+            );
+            let (kind, limit) = taken.map_or(("", 0), |s| match s.kind {
+                SpeechKind::Statement => ("", s.limit),
+                other => (other.label(), s.limit),
+            });
+            let limit = if kind.is_empty() {
+                limit_of(limit)
+            } else {
+                format!("{kind}, {}", limit_of(limit))
             };
             let at = corrected(state, entry, *effective);
-            let limit = duration(i64::from(limit));
             match (ends, interrupts) {
                 (_, Some(h)) => format!(
                     "{name} raises a point of order{at}; {} pauses",
                     delegation_of(state, *h)
                 ),
                 (Some(h), None) => format!(
-                    "{name} takes the floor{at} (limit {limit}); {}",
+                    "{name} takes the floor{at} ({limit}); {}",
                     spoke(state, *h, *effective)
                 ),
-                (None, None) => format!("{name} takes the floor{at} (limit {limit})"),
+                (None, None) => format!("{name} takes the floor{at} ({limit})"),
             }
         }
         Event::Paused { speech, effective } => {

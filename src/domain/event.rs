@@ -168,11 +168,41 @@ pub enum Event {
 }
 
 impl Event {
+    /// The event's `type` in the journal.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Opened { .. } => "opened",
+            Event::Adjourned { .. } => "adjourned",
+            Event::SegmentEntered { .. } => "segment_entered",
+            Event::Inscribed { .. } => "inscribed",
+            Event::FloorGiven { .. } => "floor_given",
+            Event::Paused { .. } => "paused",
+            Event::Resumed { .. } => "resumed",
+            Event::Ended { .. } => "ended",
+            Event::Extended { .. } => "extended",
+            Event::Moved { .. } => "moved",
+            Event::Removed { .. } => "removed",
+            Event::Passed { .. } => "passed",
+            Event::ListClosed { .. } => "list_closed",
+            Event::ListReopened { .. } => "list_reopened",
+            Event::Seated { .. } => "seated",
+            Event::Released { .. } => "released",
+            Event::Waitlisted { .. } => "waitlisted",
+            Event::Unwaitlisted { .. } => "unwaitlisted",
+            Event::Blocked { .. } => "blocked",
+            Event::Unblocked { .. } => "unblocked",
+            Event::Noted { .. } => "noted",
+            Event::Amended { .. } => "amended",
+            Event::Retracted { .. } => "retracted",
+            Event::Undone { .. } => "undone",
+        }
+    }
+
     /// The short verb of the session log, at most six characters.
     pub fn verb(&self) -> &'static str {
         match self {
             Event::Opened { .. } => "open",
-            Event::Adjourned { .. } => "adjourn",
+            Event::Adjourned { .. } => "adjrn",
             Event::SegmentEntered { .. } => "segmnt",
             Event::Inscribed { .. } => "add",
             Event::FloorGiven {

@@ -234,7 +234,9 @@ pub struct LastAction {
     pub seq: u64,
     pub at: Timestamp,
     pub by: Clean,
+    /// The session log's short verb, and the event's journal name.
     pub verb: &'static str,
+    pub event: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
