@@ -1,0 +1,98 @@
+//! For random command sequences on the seed meeting, by several operators, the
+//! state replayed from the journal equals the state built live, and replaying
+//! twice gives the same state.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use gavel::domain::{At, Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State};
+use gavel::journal::Mode;
+use gavel::live::{Live, LiveError};
+use gavel::text::Clean;
+use jiff::{SignedDuration, Timestamp};
+use proptest::prelude::*;
+
+const NAMES: &[&str] = &["France", "China", "mali", "Egypt", "Brazil", "le drian", "Holy See", "Sweden", "drc", "Japan"];
+
+fn name() -> impl Strategy<Value = Clean> {
+    prop::sample::select(NAMES).prop_map(Clean::new)
+}
+
+fn seat() -> impl Strategy<Value = SeatId> {
+    (0u16..5, 0u16..11).prop_map(|(row, seat)| SeatId { row, seat })
+}
+
+fn at() -> impl Strategy<Value = Option<At>> {
+    prop_oneof![4 => Just(None), 1 => (0u32..90).prop_map(|s| Some(At::Ago(s)))]
+}
+
+fn command() -> impl Strategy<Value = Command> {
+    let kind = prop::sample::select(vec![SpeechKind::Statement, SpeechKind::Reply, SpeechKind::Order]);
+    let place = prop_oneof![Just(Place::Up), Just(Place::Down), Just(Place::Top), Just(Place::Bottom), (0usize..12).prop_map(Place::Position)];
+    prop_oneof![
+        at().prop_map(|at| Command::Open { at }),
+        at().prop_map(|at| Command::Adjourn { at }),
+        Just(Command::Segment(SegmentTarget::Next)),
+        Just(Command::Segment(SegmentTarget::Id("opening".into()))),
+        (name(), kind, prop::option::of(30u32..300)).prop_map(|(who, kind, limit)| Command::Add { who, kind, limit }),
+        at().prop_map(|at| Command::Next { at }),
+        at().prop_map(|at| Command::Next { at }),
+        (name(), at()).prop_map(|(who, at)| Command::Floor { who, at }),
+        at().prop_map(|at| Command::Pause { at }),
+        at().prop_map(|at| Command::Resume { at }),
+        at().prop_map(|at| Command::End { at }),
+        (1u32..120).prop_map(|by| Command::Extend { by }),
+        (name(), place).prop_map(|(who, to)| Command::Move { who, to }),
+        name().prop_map(|who| Command::Remove { who }),
+        name().prop_map(|who| Command::Pass { who }),
+        Just(Command::CloseList),
+        Just(Command::ReopenList),
+        (name(), prop::option::of(seat())).prop_map(|(delegation, seat)| Command::Seat { delegation, seat }),
+        name().prop_map(|d| Command::Release(SeatOrDelegation::Delegation(d))),
+        seat().prop_map(|s| Command::Release(SeatOrDelegation::Seat(s))),
+        name().prop_map(|delegation| Command::Wait { delegation }),
+        name().prop_map(|delegation| Command::Unwait { delegation }),
+        seat().prop_map(Command::Block),
+        seat().prop_map(Command::Unblock),
+        "[a-z #]{1,30}".prop_map(|t| Command::Note { text: Clean::new(&t) }),
+        (1u32..6, "[a-z #]{1,30}").prop_map(|(note, t)| Command::Amend { note, text: Clean::new(&t) }),
+        (1u32..6).prop_map(|note| Command::Retract { note }),
+        Just(Command::Undo),
+        Just(Command::Undo),
+    ]
+}
+
+fn seed() -> Arc<gavel::domain::Meeting> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
+    Arc::new(gavel::config::load(&path).expect("the seed meeting loads").meeting)
+}
+
+fn replayed(meeting: &Arc<gavel::domain::Meeting>, dir: &Path) -> State {
+    Live::open(meeting.clone(), dir, Mode::ReadOnly).expect("replay").state
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn replay_equals_live(steps in prop::collection::vec((command(), 0u8..3, 0i64..200), 1..60)) {
+        let meeting = seed();
+        let dir = tempfile::tempdir().unwrap();
+        let mut live = Live::open(meeting.clone(), dir.path(), Mode::ReadWrite).unwrap();
+        let mut now: Timestamp = "2017-09-20T19:25:00Z".parse().unwrap();
+        let operators = [Clean::new("ana"), Clean::new("ben"), Clean::new("chloe")];
+        let mut done = 0;
+        for (command, who, wait) in steps {
+            now = now + SignedDuration::from_secs(wait);
+            match live.execute(command, &operators[usize::from(who)], now) {
+                Ok(executed) => done += executed.ours.len(),
+                Err(LiveError::Refused(_)) => {}
+                Err(other) => panic!("{other}"),
+            }
+        }
+        prop_assert_eq!(live.state.seq as usize, done);
+        let first = replayed(&meeting, dir.path());
+        prop_assert_eq!(&first, &live.state);
+        prop_assert_eq!(&replayed(&meeting, dir.path()), &first);
+    }
+}
