@@ -7,7 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 gavel=${1:-$top/target/release/gavel}
-export GAVEL_LOG_DIR=${2:-$top/logs/walkthrough}
+# Each run gets a fresh log folder, so the walk-through can be run again and again.
+export GAVEL_LOG_DIR=${2:-$top/logs/walkthrough-$(date -u +%Y%m%dT%H%M%SZ)}
 meeting=$top/config/mali-ministerial-2017.toml
 journal=$GAVEL_LOG_DIR/mali-ministerial-2017
 if [ -e "$journal" ]; then
@@ -29,3 +30,5 @@ while read -r time operator command; do
   fi
 done < "$here/mali.txt"
 GAVEL_NOW="2017-09-20T16:40:00-04:00" "$gavel" state "$meeting"
+echo
+echo "journal and session log: $journal"
