@@ -269,8 +269,8 @@ fn do_command(
         crate::lang::parse(&words.join(" ")).map_err(|e| Failure::new(2, e.to_string()))?;
     let now = clock()?.now();
     let mut live = open(path, place, Mode::ReadWrite)?;
-    let executed = live.execute(command, &operator(op), now)?;
-    for (_, line) in &executed.ours {
+    let ours = live.execute(command, &operator(op), now).into_ours()?;
+    for (_, line) in &ours {
         println!("{line}");
     }
     Ok(())

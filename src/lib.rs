@@ -12,3 +12,4 @@ pub mod live;
 pub mod now;
 pub mod report;
 pub mod text;
+pub mod tui;

@@ -62,11 +62,19 @@ pub struct Live {
     recent: VecDeque<(u64, String)>,
 }
 
-/// What one command did: the events others appended meanwhile, then ours.
-#[derive(Debug, Default)]
+/// What one command did: the events others appended meanwhile, applied
+/// whatever became of ours, then ours or why not.
+#[derive(Debug)]
 pub struct Executed {
     pub others: Vec<(Entry, String)>,
-    pub ours: Vec<(Entry, String)>,
+    pub ours: Result<Vec<(Entry, String)>, LiveError>,
+}
+
+impl Executed {
+    /// Ours, for callers that only care about their own command.
+    pub fn into_ours(self) -> Result<Vec<(Entry, String)>, LiveError> {
+        self.ours
+    }
 }
 
 enum Stop {
@@ -140,9 +148,9 @@ impl Live {
         command: Command,
         by: &Clean,
         now: Timestamp,
-    ) -> Result<Executed, LiveError> {
+    ) -> Executed {
         if self.journal.mode() == Mode::ReadOnly {
-            return Err(LiveError::ReadOnly);
+            return Executed { others: Vec::new(), ours: Err(LiveError::ReadOnly) };
         }
         let seq_before = self.state.seq;
         let Live {
@@ -194,26 +202,29 @@ impl Live {
                 }
             },
         );
-        let mut executed = Executed::default();
+        let mut seen = Vec::new();
         for (entry, line) in others.into_inner() {
             self.remember(entry.seq, &line);
-            executed.others.push((entry, line));
+            seen.push((entry, line));
         }
-        if result.is_ok() {
-            for (entry, line) in ours.into_inner() {
-                apply(&mut self.state, &entry)?;
-                self.remember(entry.seq, &line);
-                executed.ours.push((entry, line));
-            }
+        let ours = match result {
+            Ok(_) => self.fold_ours(ours.into_inner()),
+            Err(error) => Err(self.failed(error, seq_before)),
+        };
+        let ours = match (ours, log_error.into_inner()) {
+            // The journal has it; the session log is rebuilt from the journal at the next start.
+            (Ok(_), Some(error)) => Err(error),
+            (ours, _) => ours,
+        };
+        Executed { others: seen, ours }
+    }
+
+    fn fold_ours(&mut self, ours: Vec<(Entry, String)>) -> Result<Vec<(Entry, String)>, LiveError> {
+        for (entry, line) in &ours {
+            apply(&mut self.state, entry)?;
+            self.remember(entry.seq, line);
         }
-        if let Err(error) = result {
-            return Err(self.failed(error, seq_before));
-        }
-        match log_error.into_inner() {
-            // The journal has it, and the log is rebuilt from the journal at the next start.
-            Some(error) => Err(error),
-            None => Ok(executed),
-        }
+        Ok(ours)
     }
 
     fn remember(&mut self, seq: u64, line: &str) {

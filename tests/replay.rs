@@ -84,8 +84,8 @@ proptest! {
         let mut done = 0;
         for (command, who, wait) in steps {
             now = now + SignedDuration::from_secs(wait);
-            match live.execute(command, &operators[usize::from(who)], now) {
-                Ok(executed) => done += executed.ours.len(),
+            match live.execute(command, &operators[usize::from(who)], now).ours {
+                Ok(ours) => done += ours.len(),
                 Err(LiveError::Refused(_)) => {}
                 Err(other) => panic!("{other}"),
             }

@@ -1,0 +1,504 @@
+//! The screen's controller: a key becomes a change of focus, cursor or input
+//! line, or a command for the journal; the journal's answers are folded into
+//! the screen's copy of the state. No I/O here: the loop does that.
+
+use jiff::Timestamp;
+
+use crate::domain::event::Delegate;
+use crate::domain::{Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State, apply};
+use crate::text::Clean;
+
+use super::keys::{self, Action, Key};
+use super::search::search;
+use super::theme::Theme;
+use super::ui::{Health, Input, InputKind, Intent, Message, Pane, Purpose, Tone, Ui};
+use super::worker::Update;
+
+/// What the loop must do after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Execute(Command),
+    Quit,
+}
+
+pub struct App {
+    pub state: State,
+    pub ui: Ui,
+    pub theme: Theme,
+    /// Commands sent and not yet answered.
+    pending: usize,
+    /// The speech the bell rang for, so it rings once.
+    rung_for: Option<u32>,
+}
+
+impl App {
+    pub fn new(state: State, ui: Ui, theme: Theme) -> App {
+        App { state, ui, theme, pending: 0, rung_for: None }
+    }
+
+    pub fn key(&mut self, key: Key) -> Vec<Effect> {
+        if key == Key::Ctrl('c') {
+            return vec![Effect::Quit];
+        }
+        if self.ui.help {
+            self.ui.help = false;
+            return Vec::new();
+        }
+        if self.ui.input.is_some() {
+            return self.edit(key);
+        }
+        self.ui.message = None;
+        match keys::action(self.ui.focus, key) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    /// Folds the journal's answer in.
+    pub fn update(&mut self, update: Update) {
+        match update {
+            Update::Others(seen) => self.fold(seen),
+            Update::Done(ours) => {
+                self.answered();
+                self.ui.sent_prompt = None;
+                let line = ours.last().map(|(_, l)| l.clone());
+                self.fold(ours);
+                if let Some(line) = line {
+                    self.say(Tone::Done, line);
+                }
+            }
+            Update::Refused(why) => {
+                self.answered();
+                if let Some(mut prompt) = self.ui.sent_prompt.take() {
+                    prompt.error = Some(why.clone());
+                    self.ui.input = Some(prompt);
+                }
+                self.say(Tone::Refused, why);
+            }
+            Update::Failed(why) => {
+                self.answered();
+                self.ui.sent_prompt = None;
+                self.ui.health = Health::Failed(why.clone());
+                self.say(Tone::Error, why);
+            }
+            Update::FollowFailed(why) => self.say(Tone::Error, format!("cannot follow the journal: {why}")),
+        }
+        self.clamp_cursors();
+    }
+
+    /// Once a second: whether the bell should ring now.
+    pub fn bell_due(&mut self, now: Timestamp) -> bool {
+        if !self.state.meeting.bell {
+            return false;
+        }
+        let Some(floor) = self.state.floor() else { return false };
+        if floor.remaining(now) >= 0 || self.rung_for == Some(floor.speech.id) {
+            return false;
+        }
+        self.rung_for = Some(floor.speech.id);
+        true
+    }
+
+    fn fold(&mut self, entries: Vec<(crate::domain::Entry, String)>) {
+        for (entry, line) in entries {
+            if entry.seq <= self.state.seq {
+                continue;
+            }
+            if let Err(e) = apply(&mut self.state, &entry) {
+                self.say(Tone::Error, format!("{e}; restart gavel"));
+                return;
+            }
+            self.ui.last_line = Some(line);
+        }
+    }
+
+    fn answered(&mut self) {
+        self.pending = self.pending.saturating_sub(1);
+        if matches!(self.ui.health, Health::Saving(_) | Health::Saved) {
+            self.ui.health = if self.pending == 0 { Health::Saved } else { Health::Saving(self.pending) };
+        }
+    }
+
+    fn say(&mut self, tone: Tone, text: impl Into<String>) {
+        self.ui.message = Some(Message { tone, text: text.into() });
+    }
+
+    fn run(&mut self, command: Command) -> Vec<Effect> {
+        if self.ui.read_only {
+            self.say(Tone::Refused, "read-only: this screen never writes");
+            return Vec::new();
+        }
+        self.pending += 1;
+        if !matches!(self.ui.health, Health::Failed(_)) {
+            self.ui.health = Health::Saving(self.pending);
+        }
+        vec![Effect::Execute(command)]
+    }
+
+    fn ask(&mut self, question: impl Into<String>, intent: Intent) -> Vec<Effect> {
+        self.ui.input = Some(Input::new(InputKind::Confirm { question: question.into(), intent }, ""));
+        Vec::new()
+    }
+
+    fn open_input(&mut self, kind: InputKind, text: &str) -> Vec<Effect> {
+        let mut input = Input::new(kind, text);
+        if let InputKind::Search(_) = input.kind {
+            input.choices = self.found(text);
+        }
+        self.ui.input = Some(input);
+        Vec::new()
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::FocusNext => self.focus(self.ui.focus.next()),
+            Action::FocusPrevious => self.focus(self.ui.focus.previous()),
+            Action::Focus(pane) => self.focus(pane),
+            Action::Prompt => self.open_input(InputKind::Command, ""),
+            Action::Help => {
+                self.ui.help = true;
+                Vec::new()
+            }
+            Action::Quit => self.ask("Quit gavel? The meeting goes on in the journal", Intent::Quit),
+            Action::Undo => self.undo(),
+            Action::Open => self.ask("Open the meeting now?", Intent::Run(Command::Open { at: None })),
+            Action::Adjourn => self.ask("Adjourn the meeting?", Intent::Run(Command::Adjourn { at: None })),
+            Action::SegmentNext => self.segment_next(),
+            Action::Next => self.run(Command::Next { at: None }),
+            Action::Add => self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Statement)), ""),
+            Action::Reply => self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Reply)), ""),
+            Action::Order => self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Order)), ""),
+            Action::PauseResume => match self.state.floor() {
+                Some(f) if f.paused_since.is_some() => self.run(Command::Resume { at: None }),
+                _ => self.run(Command::Pause { at: None }),
+            },
+            Action::End => self.run(Command::End { at: None }),
+            Action::Extend => self.open_input(InputKind::Extend, "30s"),
+            Action::Up | Action::Down | Action::Left | Action::Right => {
+                self.cursor(action);
+                Vec::new()
+            }
+            Action::FloorSelected | Action::MoveUp | Action::MoveDown | Action::MoveTop | Action::Remove | Action::Pass => {
+                self.on_selected_speaker(action)
+            }
+            Action::ToggleList => self.toggle_list(),
+            Action::SeatHere => self.seat_here(),
+            Action::Release => self.release(),
+            Action::Wait => self.open_input(InputKind::Search(Purpose::Wait), ""),
+            Action::Block => self.block(),
+            Action::NewNote => self.open_input(InputKind::Note, ""),
+            Action::Amend => match self.selected_note() {
+                Some((id, text)) => self.open_input(InputKind::Amend(id), &text),
+                None => self.nothing("no note to amend"),
+            },
+            Action::Retract => match self.selected_note() {
+                Some((id, _)) => self.ask(format!("Retract note {id}?"), Intent::Run(Command::Retract { note: id })),
+                None => self.nothing("no note to retract"),
+            },
+        }
+    }
+
+    fn nothing(&mut self, why: &str) -> Vec<Effect> {
+        self.say(Tone::Info, why);
+        Vec::new()
+    }
+
+    fn focus(&mut self, pane: Pane) -> Vec<Effect> {
+        self.ui.focus = pane;
+        Vec::new()
+    }
+
+    fn undo(&mut self) -> Vec<Effect> {
+        match self.state.undoable(self.ui.operator.as_str()) {
+            Some((seq, verb)) => self.ask(format!("Undo your #{seq:04} ({verb})?"), Intent::Run(Command::Undo)),
+            None => self.nothing("nothing of yours to undo"),
+        }
+    }
+
+    fn segment_next(&mut self) -> Vec<Effect> {
+        match self.state.meeting.segments.get(self.state.current + 1) {
+            Some(next) => {
+                let question = format!("Move on to {}?", next.title);
+                self.ask(question, Intent::Run(Command::Segment(SegmentTarget::Next)))
+            }
+            None => self.nothing("this is the last segment"),
+        }
+    }
+
+    fn toggle_list(&mut self) -> Vec<Effect> {
+        if self.state.segment().closed {
+            self.ask("Reopen the list of speakers?", Intent::Run(Command::ReopenList))
+        } else {
+            self.ask("Close the list of speakers?", Intent::Run(Command::CloseList))
+        }
+    }
+
+    fn selected_speaker(&self) -> Option<&Delegate> {
+        self.state.segment().queue.get(self.ui.queue_cursor).map(|l| &l.speech.delegate)
+    }
+
+    fn on_selected_speaker(&mut self, action: Action) -> Vec<Effect> {
+        let Some(delegate) = self.selected_speaker() else {
+            return self.nothing("nobody is listed");
+        };
+        let who = name_of(delegate);
+        let name = delegate.delegation.to_string();
+        let last = self.state.segment().queue.len().saturating_sub(1);
+        let cursor = &mut self.ui.queue_cursor;
+        match action {
+            Action::FloorSelected => self.run(Command::Floor { who, at: None }),
+            Action::MoveUp => {
+                *cursor = cursor.saturating_sub(1);
+                self.run(Command::Move { who, to: Place::Up })
+            }
+            Action::MoveDown => {
+                *cursor = (*cursor + 1).min(last);
+                self.run(Command::Move { who, to: Place::Down })
+            }
+            Action::MoveTop => {
+                *cursor = 0;
+                self.run(Command::Move { who, to: Place::Top })
+            }
+            Action::Pass => self.run(Command::Pass { who }),
+            _ => self.ask(format!("Remove {name} from the list?"), Intent::Run(Command::Remove { who })),
+        }
+    }
+
+    fn seat_here(&mut self) -> Vec<Effect> {
+        let seat = self.ui.seat_cursor;
+        let here = !self.state.seats.occupied.contains_key(&seat) && !self.state.seats.blocked.contains(&seat);
+        self.open_input(InputKind::Search(Purpose::Seat(here.then_some(seat))), "")
+    }
+
+    fn release(&mut self) -> Vec<Effect> {
+        let seat = self.ui.seat_cursor;
+        match self.state.seats.occupied.get(&seat) {
+            Some(by) => {
+                let question = format!("Release {seat} ({by})?");
+                self.ask(question, Intent::Run(Command::Release(SeatOrDelegation::Seat(seat))))
+            }
+            None => self.nothing(&format!("{seat} is not taken")),
+        }
+    }
+
+    fn block(&mut self) -> Vec<Effect> {
+        let seat = self.ui.seat_cursor;
+        if self.state.seats.blocked.contains(&seat) {
+            self.ask(format!("Unblock {seat}?"), Intent::Run(Command::Unblock(seat)))
+        } else {
+            self.ask(format!("Block {seat}?"), Intent::Run(Command::Block(seat)))
+        }
+    }
+
+    fn selected_note(&self) -> Option<(u32, String)> {
+        let live = |n: &&crate::domain::state::Note| n.retracted.is_none();
+        let note = match self.ui.note_cursor {
+            Some(id) => self.state.notes.get(&id).filter(live),
+            None => self.state.notes.values().rev().find(live),
+        }?;
+        Some((note.id, note.current().text.to_string()))
+    }
+
+    fn cursor(&mut self, action: Action) {
+        match self.ui.focus {
+            Pane::Speakers => {
+                let last = self.state.segment().queue.len().saturating_sub(1);
+                let c = &mut self.ui.queue_cursor;
+                *c = match action {
+                    Action::Up => c.saturating_sub(1),
+                    Action::Down => (*c + 1).min(last),
+                    _ => *c,
+                };
+            }
+            Pane::Seats => self.move_seat(action),
+            Pane::Notes => self.move_note(action),
+            Pane::Clock => {}
+        }
+    }
+
+    fn move_seat(&mut self, action: Action) {
+        let map = &self.state.meeting.seating;
+        let SeatId { row, seat } = self.ui.seat_cursor;
+        self.ui.seat_cursor = match action {
+            Action::Up => SeatId { row: row.saturating_sub(1), seat },
+            Action::Down => SeatId { row: (row + 1).min(map.rows.saturating_sub(1)), seat },
+            Action::Left => SeatId { row, seat: seat.saturating_sub(1) },
+            Action::Right => SeatId { row, seat: (seat + 1).min(map.seats_per_row.saturating_sub(1)) },
+            _ => self.ui.seat_cursor,
+        };
+    }
+
+    fn move_note(&mut self, action: Action) {
+        let ids: Vec<u32> = self.state.notes.keys().copied().collect();
+        let Some(&newest) = ids.last() else { return };
+        let at = self.ui.note_cursor.and_then(|id| ids.iter().position(|n| *n == id)).unwrap_or(ids.len() - 1);
+        let at = match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => (at + 1).min(ids.len() - 1),
+            _ => at,
+        };
+        // Back on the newest, the cursor follows new notes again.
+        self.ui.note_cursor = (ids[at] != newest).then_some(ids[at]);
+    }
+
+    fn clamp_cursors(&mut self) {
+        let last = self.state.segment().queue.len().saturating_sub(1);
+        self.ui.queue_cursor = self.ui.queue_cursor.min(last);
+        if self.ui.note_cursor.is_some_and(|id| !self.state.notes.contains_key(&id)) {
+            self.ui.note_cursor = None;
+        }
+    }
+
+    fn found(&self, text: &str) -> Vec<String> {
+        search(&self.state.meeting, text).into_iter().map(|f| f.shown).collect()
+    }
+
+    /// Keys while the input line is open.
+    fn edit(&mut self, key: Key) -> Vec<Effect> {
+        let input = self.ui.input.as_mut().expect("checked by the caller");
+        if let InputKind::Confirm { intent, .. } = &input.kind {
+            let intent = intent.clone();
+            self.ui.input = None;
+            return match (key, intent) {
+                (Key::Char('y' | 'Y'), Intent::Quit) => vec![Effect::Quit],
+                (Key::Char('y' | 'Y'), Intent::Run(command)) => self.run(command),
+                _ => self.nothing("cancelled"),
+            };
+        }
+        match key {
+            Key::Esc => {
+                self.ui.input = None;
+                Vec::new()
+            }
+            Key::Enter => self.submit(),
+            Key::Tab => {
+                self.complete();
+                Vec::new()
+            }
+            Key::Up | Key::Down => {
+                let n = input.choices.len().max(1);
+                input.chosen = if key == Key::Up { (input.chosen + n - 1) % n } else { (input.chosen + 1) % n };
+                Vec::new()
+            }
+            _ => {
+                edit_text(input, key);
+                input.error = None;
+                if let InputKind::Search(_) = input.kind {
+                    let text = input.text.clone();
+                    let choices = self.found(&text);
+                    let input = self.ui.input.as_mut().expect("still open");
+                    input.choices = choices;
+                    input.chosen = 0;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn submit(&mut self) -> Vec<Effect> {
+        let input = self.ui.input.clone().expect("checked by the caller");
+        let text = input.text.trim().to_string();
+        let parsed = match &input.kind {
+            InputKind::Command => crate::lang::parse(&text).map_err(|e| e.to_string()),
+            InputKind::Extend => crate::lang::parse(&format!("extend {text}")).map_err(|e| e.to_string()),
+            InputKind::Note if text.is_empty() => Err("the note is empty: type it, or Esc".into()),
+            InputKind::Note => Ok(Command::Note { text: Clean::new(&text) }),
+            InputKind::Amend(note) => Ok(Command::Amend { note: *note, text: Clean::new(&text) }),
+            InputKind::Search(purpose) => self.searched(*purpose, &input),
+            InputKind::Confirm { .. } => unreachable!("handled in edit"),
+        };
+        match parsed {
+            Ok(command) => {
+                self.ui.input = None;
+                self.ui.sent_prompt = Some(input);
+                self.run(command)
+            }
+            Err(why) => {
+                if let Some(input) = self.ui.input.as_mut() {
+                    input.error = Some(why);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn searched(&self, purpose: Purpose, input: &Input) -> Result<Command, String> {
+        let found = search(&self.state.meeting, &input.text);
+        let who = match found.get(input.chosen) {
+            Some(f) => Clean::new(&f.name),
+            None if input.text.trim().is_empty() => return Err("type a name to search".into()),
+            None => return Err(format!("no one called \"{}\"", input.text.trim())),
+        };
+        Ok(match purpose {
+            Purpose::Add(kind) => Command::Add { who, kind, limit: None },
+            Purpose::Floor => Command::Floor { who, at: None },
+            Purpose::Seat(seat) => Command::Seat { delegation: who, seat },
+            Purpose::Wait => Command::Wait { delegation: who },
+        })
+    }
+
+    /// Tab in the `:` prompt: the command word, then a name.
+    fn complete(&mut self) {
+        let meeting = self.state.meeting.clone();
+        let input = self.ui.input.as_mut().expect("checked by the caller");
+        if let InputKind::Search(_) = input.kind {
+            let n = input.choices.len().max(1);
+            input.chosen = (input.chosen + 1) % n;
+            return;
+        }
+        if input.kind != InputKind::Command {
+            return;
+        }
+        let (word, rest) = input.text.split_once(' ').unwrap_or((input.text.as_str(), ""));
+        let options: Vec<String> = if input.text.contains(' ') {
+            search(&meeting, rest).into_iter().map(|f| format!("{word} {}", f.name)).collect()
+        } else {
+            crate::lang::commands().iter().map(|c| c.word).filter(|w| w.starts_with(word)).map(|w| format!("{w} ")).collect()
+        };
+        if options.is_empty() {
+            return;
+        }
+        let pick = if input.choices == options { (input.chosen + 1) % options.len() } else { 0 };
+        input.text = options[pick].clone();
+        input.cursor = input.text.chars().count();
+        input.choices = options;
+        input.chosen = pick;
+    }
+}
+
+/// The name that resolves to exactly this speaker: the roster id, or the
+/// Member State's name.
+fn name_of(delegate: &Delegate) -> Clean {
+    match delegate.key.as_str().strip_prefix("state:") {
+        Some(state) => Clean::new(state),
+        None => delegate.key.clone(),
+    }
+}
+
+fn edit_text(input: &mut Input, key: Key) {
+    let mut chars: Vec<char> = input.text.chars().collect();
+    let at = input.cursor.min(chars.len());
+    match key {
+        Key::Char(c) => {
+            chars.insert(at, c);
+            input.cursor = at + 1;
+        }
+        Key::Backspace if at > 0 => {
+            chars.remove(at - 1);
+            input.cursor = at - 1;
+        }
+        Key::Delete if at < chars.len() => {
+            chars.remove(at);
+        }
+        Key::Left => input.cursor = at.saturating_sub(1),
+        Key::Right => input.cursor = (at + 1).min(chars.len()),
+        Key::Home | Key::Ctrl('a') => input.cursor = 0,
+        Key::End | Key::Ctrl('e') => input.cursor = chars.len(),
+        Key::Ctrl('u') => {
+            chars.clear();
+            input.cursor = 0;
+        }
+        _ => {}
+    }
+    input.text = chars.into_iter().collect();
+}
