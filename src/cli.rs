@@ -15,6 +15,7 @@ use crate::journal::{self, Mode};
 use crate::live::{Live, LiveError};
 use crate::now::WallClock;
 use crate::text::Clean;
+use crate::tui::run::{Exit, Kind};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +30,24 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Sub {
+    /// The full-screen TUI.
+    Run {
+        meeting: PathBuf,
+        #[command(flatten)]
+        place: Place,
+        /// Who is doing it (default: $USER).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Watch only: never write.
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// The chair's read-only screen: a big clock, the floor with a big countdown, the next speakers.
+    Board {
+        meeting: PathBuf,
+        #[command(flatten)]
+        place: Place,
+    },
     /// Validate a meeting file; every error as file:line:col: message (exit 2).
     Check { meeting: PathBuf },
     /// Write a commented template meeting file.
@@ -113,7 +132,9 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            let _ = writeln!(std::io::stderr(), "gavel: {}", f.message);
+            if !f.message.is_empty() {
+                let _ = writeln!(std::io::stderr(), "gavel: {}", f.message);
+            }
             ExitCode::from(f.code)
         }
     }
@@ -121,6 +142,13 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Sub::Run {
+            meeting,
+            place,
+            operator,
+            read_only,
+        } => tui(&meeting, &place, operator, read_only, Kind::Run),
+        Sub::Board { meeting, place } => tui(&meeting, &place, None, true, Kind::Board),
         Sub::Check { meeting } => check(&meeting),
         Sub::Init { path } => init(&path),
         Sub::Do {
@@ -276,6 +304,52 @@ fn do_command(
     Ok(())
 }
 
+fn tui(
+    path: &Path,
+    place: &Place,
+    op: Option<String>,
+    read_only: bool,
+    kind: Kind,
+) -> Result<(), Failure> {
+    use crate::tui::{app::App, theme::Theme, ui::Ui, worker::Worker};
+    let clock = clock()?;
+    let mode = if read_only {
+        Mode::ReadOnly
+    } else {
+        Mode::ReadWrite
+    };
+    let live = open(path, place, mode)?;
+    let operator = operator(op);
+    let mut ui = Ui::new(operator.clone(), read_only);
+    if let Some(torn) = &live.recovery.torn {
+        ui.message = Some(crate::tui::ui::Message {
+            tone: crate::tui::ui::Tone::Info,
+            text: torn.to_string(),
+        });
+    }
+    let mut app = App::new(live.state.clone(), ui, Theme::from_env());
+    let (updates, received) = tokio::sync::mpsc::unbounded_channel();
+    let worker = Worker::start(live, operator, updates);
+    let exit = crate::tui::run::on_terminal(&mut app, Some(&worker), received, clock, kind);
+    // Waits for an append under way: what was sent is on disk or not begun.
+    drop(worker);
+    match exit {
+        Ok(Exit::Quit) => Ok(()),
+        Ok(Exit::Signal(signal)) => {
+            eprintln!("gavel: {signal}: stopped; everything shown as saved is in the journal");
+            Ok(())
+        }
+        Ok(Exit::InputEnded(why)) => {
+            let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+            eprintln!(
+                "gavel: the terminal went away{why}; everything shown as saved is in the journal"
+            );
+            Ok(())
+        }
+        Err(e) => Err(Failure::new(1, format!("the terminal failed: {e}"))),
+    }
+}
+
 fn state(path: &Path, place: &Place, json: bool) -> Result<(), Failure> {
     let now = clock()?.now();
     let live = open(path, place, Mode::ReadOnly)?;
@@ -338,9 +412,10 @@ fn verify(path: &Path, place: &Place) -> Result<(), Failure> {
     let file = dir.join(journal::JOURNAL_FILE);
     let report = journal::verify::<Entry>(&file).map_err(|e| Failure::new(1, e.to_string()))?;
     println!(
-        "{}: {} lines, last seq {}, {} bytes",
+        "{}: {} line{}, last seq {}, {} bytes",
         file.display(),
         report.lines,
+        if report.lines == 1 { "" } else { "s" },
         report.last_seq.unwrap_or(0),
         report.bytes
     );

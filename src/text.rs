@@ -180,15 +180,16 @@ fn strip_escape_sequences(raw: &str) -> String {
     out
 }
 
-/// A file's bytes made safe to print: each line sanitised, line breaks kept.
+/// A file's bytes made safe to print: escape sequences, controls and hidden
+/// format characters removed, everything else (spacing included) as it was.
 pub fn printable(bytes: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        out.push_str(&sanitise(line));
-        out.push('\n');
-    }
-    out.into_bytes()
+    let text = strip_escape_sequences(&text);
+    let kept: String = text
+        .chars()
+        .filter(|&c| c == '\n' || !(c.is_control() || is_hidden_format(c)))
+        .collect();
+    kept.into_bytes()
 }
 
 /// The form names are compared in: no accents, lower case, punctuation as spaces,

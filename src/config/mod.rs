@@ -75,9 +75,15 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        whole_file(format!(
-            "the file is not UTF-8 text (the first bad byte is on line {line}); save it as UTF-8"
-        ))
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // Columns count characters, as everywhere else in the file's diagnostics.
+        let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        vec![Diagnostic {
+            file: file.clone(),
+            line,
+            col,
+            message: "this byte is not UTF-8 text; save the file as UTF-8".to_string(),
+        }]
     })?;
     let folder = path.parent().unwrap_or(Path::new(""));
     parse(&text, &file, folder)

@@ -5,7 +5,9 @@
 use jiff::Timestamp;
 
 use crate::domain::event::Delegate;
-use crate::domain::{Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State, apply};
+use crate::domain::{
+    Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State, apply,
+};
 use crate::text::Clean;
 
 use super::keys::{self, Action, Key};
@@ -33,7 +35,13 @@ pub struct App {
 
 impl App {
     pub fn new(state: State, ui: Ui, theme: Theme) -> App {
-        App { state, ui, theme, pending: 0, rung_for: None }
+        App {
+            state,
+            ui,
+            theme,
+            pending: 0,
+            rung_for: None,
+        }
     }
 
     pub fn key(&mut self, key: Key) -> Vec<Effect> {
@@ -81,7 +89,9 @@ impl App {
                 self.ui.health = Health::Failed(why.clone());
                 self.say(Tone::Error, why);
             }
-            Update::FollowFailed(why) => self.say(Tone::Error, format!("cannot follow the journal: {why}")),
+            Update::FollowFailed(why) => {
+                self.say(Tone::Error, format!("cannot follow the journal: {why}"))
+            }
         }
         self.clamp_cursors();
     }
@@ -91,7 +101,9 @@ impl App {
         if !self.state.meeting.bell {
             return false;
         }
-        let Some(floor) = self.state.floor() else { return false };
+        let Some(floor) = self.state.floor() else {
+            return false;
+        };
         if floor.remaining(now) >= 0 || self.rung_for == Some(floor.speech.id) {
             return false;
         }
@@ -115,12 +127,19 @@ impl App {
     fn answered(&mut self) {
         self.pending = self.pending.saturating_sub(1);
         if matches!(self.ui.health, Health::Saving(_) | Health::Saved) {
-            self.ui.health = if self.pending == 0 { Health::Saved } else { Health::Saving(self.pending) };
+            self.ui.health = if self.pending == 0 {
+                Health::Saved
+            } else {
+                Health::Saving(self.pending)
+            };
         }
     }
 
     fn say(&mut self, tone: Tone, text: impl Into<String>) {
-        self.ui.message = Some(Message { tone, text: text.into() });
+        self.ui.message = Some(Message {
+            tone,
+            text: text.into(),
+        });
     }
 
     fn run(&mut self, command: Command) -> Vec<Effect> {
@@ -136,7 +155,13 @@ impl App {
     }
 
     fn ask(&mut self, question: impl Into<String>, intent: Intent) -> Vec<Effect> {
-        self.ui.input = Some(Input::new(InputKind::Confirm { question: question.into(), intent }, ""));
+        self.ui.input = Some(Input::new(
+            InputKind::Confirm {
+                question: question.into(),
+                intent,
+            },
+            "",
+        ));
         Vec::new()
     }
 
@@ -159,15 +184,30 @@ impl App {
                 self.ui.help = true;
                 Vec::new()
             }
-            Action::Quit => self.ask("Quit gavel? The meeting goes on in the journal", Intent::Quit),
+            Action::Quit => self.ask(
+                "Quit gavel? The meeting goes on in the journal",
+                Intent::Quit,
+            ),
             Action::Undo => self.undo(),
-            Action::Open => self.ask("Open the meeting now?", Intent::Run(Command::Open { at: None })),
-            Action::Adjourn => self.ask("Adjourn the meeting?", Intent::Run(Command::Adjourn { at: None })),
+            Action::Open => self.ask(
+                "Open the meeting now?",
+                Intent::Run(Command::Open { at: None }),
+            ),
+            Action::Adjourn => self.ask(
+                "Adjourn the meeting?",
+                Intent::Run(Command::Adjourn { at: None }),
+            ),
             Action::SegmentNext => self.segment_next(),
             Action::Next => self.run(Command::Next { at: None }),
-            Action::Add => self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Statement)), ""),
-            Action::Reply => self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Reply)), ""),
-            Action::Order => self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Order)), ""),
+            Action::Add => {
+                self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Statement)), "")
+            }
+            Action::Reply => {
+                self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Reply)), "")
+            }
+            Action::Order => {
+                self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Order)), "")
+            }
             Action::PauseResume => match self.state.floor() {
                 Some(f) if f.paused_since.is_some() => self.run(Command::Resume { at: None }),
                 _ => self.run(Command::Pause { at: None }),
@@ -178,9 +218,12 @@ impl App {
                 self.cursor(action);
                 Vec::new()
             }
-            Action::FloorSelected | Action::MoveUp | Action::MoveDown | Action::MoveTop | Action::Remove | Action::Pass => {
-                self.on_selected_speaker(action)
-            }
+            Action::FloorSelected
+            | Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveTop
+            | Action::Remove
+            | Action::Pass => self.on_selected_speaker(action),
             Action::ToggleList => self.toggle_list(),
             Action::SeatHere => self.seat_here(),
             Action::Release => self.release(),
@@ -192,7 +235,10 @@ impl App {
                 None => self.nothing("no note to amend"),
             },
             Action::Retract => match self.selected_note() {
-                Some((id, _)) => self.ask(format!("Retract note {id}?"), Intent::Run(Command::Retract { note: id })),
+                Some((id, _)) => self.ask(
+                    format!("Retract note {id}?"),
+                    Intent::Run(Command::Retract { note: id }),
+                ),
                 None => self.nothing("no note to retract"),
             },
         }
@@ -210,7 +256,10 @@ impl App {
 
     fn undo(&mut self) -> Vec<Effect> {
         match self.state.undoable(self.ui.operator.as_str()) {
-            Some((seq, verb)) => self.ask(format!("Undo your #{seq:04} ({verb})?"), Intent::Run(Command::Undo)),
+            Some((seq, verb)) => self.ask(
+                format!("Undo your #{seq:04} ({verb})?"),
+                Intent::Run(Command::Undo),
+            ),
             None => self.nothing("nothing of yours to undo"),
         }
     }
@@ -227,14 +276,24 @@ impl App {
 
     fn toggle_list(&mut self) -> Vec<Effect> {
         if self.state.segment().closed {
-            self.ask("Reopen the list of speakers?", Intent::Run(Command::ReopenList))
+            self.ask(
+                "Reopen the list of speakers?",
+                Intent::Run(Command::ReopenList),
+            )
         } else {
-            self.ask("Close the list of speakers?", Intent::Run(Command::CloseList))
+            self.ask(
+                "Close the list of speakers?",
+                Intent::Run(Command::CloseList),
+            )
         }
     }
 
     fn selected_speaker(&self) -> Option<&Delegate> {
-        self.state.segment().queue.get(self.ui.queue_cursor).map(|l| &l.speech.delegate)
+        self.state
+            .segment()
+            .queue
+            .get(self.ui.queue_cursor)
+            .map(|l| &l.speech.delegate)
     }
 
     fn on_selected_speaker(&mut self, action: Action) -> Vec<Effect> {
@@ -253,20 +312,30 @@ impl App {
             }
             Action::MoveDown => {
                 *cursor = (*cursor + 1).min(last);
-                self.run(Command::Move { who, to: Place::Down })
+                self.run(Command::Move {
+                    who,
+                    to: Place::Down,
+                })
             }
             Action::MoveTop => {
                 *cursor = 0;
-                self.run(Command::Move { who, to: Place::Top })
+                self.run(Command::Move {
+                    who,
+                    to: Place::Top,
+                })
             }
             Action::Pass => self.run(Command::Pass { who }),
-            _ => self.ask(format!("Remove {name} from the list?"), Intent::Run(Command::Remove { who })),
+            _ => self.ask(
+                format!("Remove {name} from the list?"),
+                Intent::Run(Command::Remove { who }),
+            ),
         }
     }
 
     fn seat_here(&mut self) -> Vec<Effect> {
         let seat = self.ui.seat_cursor;
-        let here = !self.state.seats.occupied.contains_key(&seat) && !self.state.seats.blocked.contains(&seat);
+        let here = !self.state.seats.occupied.contains_key(&seat)
+            && !self.state.seats.blocked.contains(&seat);
         self.open_input(InputKind::Search(Purpose::Seat(here.then_some(seat))), "")
     }
 
@@ -275,7 +344,10 @@ impl App {
         match self.state.seats.occupied.get(&seat) {
             Some(by) => {
                 let question = format!("Release {seat} ({by})?");
-                self.ask(question, Intent::Run(Command::Release(SeatOrDelegation::Seat(seat))))
+                self.ask(
+                    question,
+                    Intent::Run(Command::Release(SeatOrDelegation::Seat(seat))),
+                )
             }
             None => self.nothing(&format!("{seat} is not taken")),
         }
@@ -284,7 +356,10 @@ impl App {
     fn block(&mut self) -> Vec<Effect> {
         let seat = self.ui.seat_cursor;
         if self.state.seats.blocked.contains(&seat) {
-            self.ask(format!("Unblock {seat}?"), Intent::Run(Command::Unblock(seat)))
+            self.ask(
+                format!("Unblock {seat}?"),
+                Intent::Run(Command::Unblock(seat)),
+            )
         } else {
             self.ask(format!("Block {seat}?"), Intent::Run(Command::Block(seat)))
         }
@@ -320,10 +395,22 @@ impl App {
         let map = &self.state.meeting.seating;
         let SeatId { row, seat } = self.ui.seat_cursor;
         self.ui.seat_cursor = match action {
-            Action::Up => SeatId { row: row.saturating_sub(1), seat },
-            Action::Down => SeatId { row: (row + 1).min(map.rows.saturating_sub(1)), seat },
-            Action::Left => SeatId { row, seat: seat.saturating_sub(1) },
-            Action::Right => SeatId { row, seat: (seat + 1).min(map.seats_per_row.saturating_sub(1)) },
+            Action::Up => SeatId {
+                row: row.saturating_sub(1),
+                seat,
+            },
+            Action::Down => SeatId {
+                row: (row + 1).min(map.rows.saturating_sub(1)),
+                seat,
+            },
+            Action::Left => SeatId {
+                row,
+                seat: seat.saturating_sub(1),
+            },
+            Action::Right => SeatId {
+                row,
+                seat: (seat + 1).min(map.seats_per_row.saturating_sub(1)),
+            },
             _ => self.ui.seat_cursor,
         };
     }
@@ -331,7 +418,11 @@ impl App {
     fn move_note(&mut self, action: Action) {
         let ids: Vec<u32> = self.state.notes.keys().copied().collect();
         let Some(&newest) = ids.last() else { return };
-        let at = self.ui.note_cursor.and_then(|id| ids.iter().position(|n| *n == id)).unwrap_or(ids.len() - 1);
+        let at = self
+            .ui
+            .note_cursor
+            .and_then(|id| ids.iter().position(|n| *n == id))
+            .unwrap_or(ids.len() - 1);
         let at = match action {
             Action::Up => at.saturating_sub(1),
             Action::Down => (at + 1).min(ids.len() - 1),
@@ -344,13 +435,20 @@ impl App {
     fn clamp_cursors(&mut self) {
         let last = self.state.segment().queue.len().saturating_sub(1);
         self.ui.queue_cursor = self.ui.queue_cursor.min(last);
-        if self.ui.note_cursor.is_some_and(|id| !self.state.notes.contains_key(&id)) {
+        if self
+            .ui
+            .note_cursor
+            .is_some_and(|id| !self.state.notes.contains_key(&id))
+        {
             self.ui.note_cursor = None;
         }
     }
 
     fn found(&self, text: &str) -> Vec<String> {
-        search(&self.state.meeting, text).into_iter().map(|f| f.shown).collect()
+        search(&self.state.meeting, text)
+            .into_iter()
+            .map(|f| f.shown)
+            .collect()
     }
 
     /// Keys while the input line is open.
@@ -377,7 +475,11 @@ impl App {
             }
             Key::Up | Key::Down => {
                 let n = input.choices.len().max(1);
-                input.chosen = if key == Key::Up { (input.chosen + n - 1) % n } else { (input.chosen + 1) % n };
+                input.chosen = if key == Key::Up {
+                    (input.chosen + n - 1) % n
+                } else {
+                    (input.chosen + 1) % n
+                };
                 Vec::new()
             }
             _ => {
@@ -400,10 +502,17 @@ impl App {
         let text = input.text.trim().to_string();
         let parsed = match &input.kind {
             InputKind::Command => crate::lang::parse(&text).map_err(|e| e.to_string()),
-            InputKind::Extend => crate::lang::parse(&format!("extend {text}")).map_err(|e| e.to_string()),
+            InputKind::Extend => {
+                crate::lang::parse(&format!("extend {text}")).map_err(|e| e.to_string())
+            }
             InputKind::Note if text.is_empty() => Err("the note is empty: type it, or Esc".into()),
-            InputKind::Note => Ok(Command::Note { text: Clean::new(&text) }),
-            InputKind::Amend(note) => Ok(Command::Amend { note: *note, text: Clean::new(&text) }),
+            InputKind::Note => Ok(Command::Note {
+                text: Clean::new(&text),
+            }),
+            InputKind::Amend(note) => Ok(Command::Amend {
+                note: *note,
+                text: Clean::new(&text),
+            }),
             InputKind::Search(purpose) => self.searched(*purpose, &input),
             InputKind::Confirm { .. } => unreachable!("handled in edit"),
         };
@@ -430,9 +539,16 @@ impl App {
             None => return Err(format!("no one called \"{}\"", input.text.trim())),
         };
         Ok(match purpose {
-            Purpose::Add(kind) => Command::Add { who, kind, limit: None },
+            Purpose::Add(kind) => Command::Add {
+                who,
+                kind,
+                limit: None,
+            },
             Purpose::Floor => Command::Floor { who, at: None },
-            Purpose::Seat(seat) => Command::Seat { delegation: who, seat },
+            Purpose::Seat(seat) => Command::Seat {
+                delegation: who,
+                seat,
+            },
             Purpose::Wait => Command::Wait { delegation: who },
         })
     }
@@ -449,16 +565,31 @@ impl App {
         if input.kind != InputKind::Command {
             return;
         }
-        let (word, rest) = input.text.split_once(' ').unwrap_or((input.text.as_str(), ""));
+        let (word, rest) = input
+            .text
+            .split_once(' ')
+            .unwrap_or((input.text.as_str(), ""));
         let options: Vec<String> = if input.text.contains(' ') {
-            search(&meeting, rest).into_iter().map(|f| format!("{word} {}", f.name)).collect()
+            search(&meeting, rest)
+                .into_iter()
+                .map(|f| format!("{word} {}", f.name))
+                .collect()
         } else {
-            crate::lang::commands().iter().map(|c| c.word).filter(|w| w.starts_with(word)).map(|w| format!("{w} ")).collect()
+            crate::lang::commands()
+                .iter()
+                .map(|c| c.word)
+                .filter(|w| w.starts_with(word))
+                .map(|w| format!("{w} "))
+                .collect()
         };
         if options.is_empty() {
             return;
         }
-        let pick = if input.choices == options { (input.chosen + 1) % options.len() } else { 0 };
+        let pick = if input.choices == options {
+            (input.chosen + 1) % options.len()
+        } else {
+            0
+        };
         input.text = options[pick].clone();
         input.cursor = input.text.chars().count();
         input.choices = options;

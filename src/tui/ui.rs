@@ -101,7 +101,10 @@ pub enum InputKind {
     /// How long to extend the speaker holding the floor.
     Extend,
     /// A destructive action waits for `y`.
-    Confirm { question: String, intent: Intent },
+    Confirm {
+        question: String,
+        intent: Intent,
+    },
 }
 
 /// What a confirmed question does.
@@ -127,7 +130,14 @@ pub struct Input {
 
 impl Input {
     pub fn new(kind: InputKind, text: &str) -> Input {
-        Input { kind, text: text.to_string(), cursor: text.chars().count(), error: None, choices: Vec::new(), chosen: 0 }
+        Input {
+            kind,
+            text: text.to_string(),
+            cursor: text.chars().count(),
+            error: None,
+            choices: Vec::new(),
+            chosen: 0,
+        }
     }
 
     pub fn label(&self) -> String {
@@ -175,7 +185,11 @@ impl Ui {
             input: None,
             help: false,
             message: None,
-            health: if read_only { Health::ReadOnly } else { Health::Saved },
+            health: if read_only {
+                Health::ReadOnly
+            } else {
+                Health::Saved
+            },
             last_line: None,
             sent_prompt: None,
         }

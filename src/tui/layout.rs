@@ -1,0 +1,226 @@
+//! The whole screen, drawn from the app: four panes, the status line, the
+//! footer or the input line, the help. Pure: a frame from a state and an instant.
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::app::App;
+use super::keys;
+use super::panes;
+use super::theme::Theme;
+use super::ui::{Health, InputKind, Tone, View};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return too_small(frame, area);
+    }
+    let view = View {
+        state: &app.state,
+        ui: &app.ui,
+        now,
+        theme: app.theme,
+    };
+    let [main, status, bottom] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let notes_height = (main.height / 4).max(5);
+    let [top, notes] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(notes_height)]).areas(main);
+    let [speakers, right] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(top);
+    let clock_height = (right.height / 2).clamp(8, 12);
+    let [clock, seats] =
+        Layout::vertical([Constraint::Length(clock_height), Constraint::Fill(1)]).areas(right);
+    panes::speakers::draw(frame, speakers, &view);
+    panes::clock::draw(frame, clock, &view);
+    panes::seats::draw(frame, seats, &view);
+    panes::notes::draw(frame, notes, &view);
+    draw_status(frame, status, &view);
+    match &app.ui.input {
+        Some(_) => draw_input(frame, bottom, main, &view),
+        None => draw_footer(frame, bottom, &view),
+    }
+    if app.ui.help {
+        draw_help(frame, main, app.theme);
+    }
+}
+
+/// The chair's screen: big clock, the floor, the next speakers.
+pub fn draw_board(frame: &mut Frame, app: &App, now: Timestamp) {
+    let area = frame.area();
+    let [board, footer] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    panes::board::draw(frame, board, &app.state, now, app.theme);
+    let line = Line::from(vec![
+        Span::styled("q", app.theme.key()),
+        Span::raw(" quit · read-only board"),
+    ]);
+    frame.render_widget(Paragraph::new(line), footer);
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "gavel needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}. Make the window larger (q quits).",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
+    let t = view.theme;
+    let state = view.state;
+    let (health, health_style) = match &view.ui.health {
+        Health::Saved => ("saved".to_string(), t.ok()),
+        Health::Saving(n) => (format!("saving {n}…"), t.warn()),
+        Health::Failed(_) => ("NOT SAVED".to_string(), t.error()),
+        Health::ReadOnly => ("read-only".to_string(), t.dim()),
+    };
+    let mut spans = vec![
+        Span::styled(
+            format!(" {} ", state.phase.label().to_uppercase()),
+            t.title(),
+        ),
+        Span::raw(format!("· {} · ", state.segment_def().title)),
+        Span::styled(health, health_style),
+        Span::styled(format!(" · {} · ", view.ui.operator), t.dim()),
+    ];
+    match (&view.ui.message, &view.ui.last_line) {
+        (Some(m), _) => spans.push(Span::styled(m.text.clone(), tone(t, m.tone))),
+        (None, Some(line)) => spans.push(Span::raw(line.clone())),
+        (None, None) => {}
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn tone(t: Theme, tone: Tone) -> Style {
+    match tone {
+        Tone::Done => t.ok(),
+        Tone::Refused => t.warn(),
+        Tone::Error => t.error(),
+        Tone::Info => t.text(),
+    }
+}
+
+fn draw_footer(frame: &mut Frame, area: Rect, view: &View) {
+    let t = view.theme;
+    let mut spans = Vec::new();
+    for (key, what) in keys::footer(view.ui.focus) {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", t.dim()));
+        }
+        spans.push(Span::styled(key, t.key()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The input line at the bottom, its error or choices just above it.
+fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
+    let t = view.theme;
+    let input = view.ui.input.as_ref().expect("called with an input");
+    let label = input.label();
+    let line = Line::from(vec![
+        Span::styled(label.clone(), t.key()),
+        Span::raw(input.text.clone()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+    if !matches!(input.kind, InputKind::Confirm { .. }) {
+        let before: usize = input.text.chars().take(input.cursor).count();
+        let x = area.x
+            + (label.chars().count() + before).min(area.width.saturating_sub(1) as usize) as u16;
+        frame.set_cursor_position(Position::new(x, area.y));
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(error) = &input.error {
+        lines.push(Line::styled(error.clone(), t.error()));
+    }
+    for (i, choice) in input.choices.iter().enumerate() {
+        let style = if i == input.chosen {
+            t.selected()
+        } else {
+            t.text()
+        };
+        lines.push(Line::styled(format!(" {choice} "), style));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let height = (lines.len() as u16 + 2).min(above.height);
+    let width = lines
+        .iter()
+        .map(Line::width)
+        .max()
+        .unwrap_or(0)
+        .clamp(30, above.width as usize) as u16;
+    let popup = Rect {
+        x: above.x,
+        y: above.bottom() - height,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let title = match input.kind {
+        InputKind::Search(_) => " ↑↓ choose · Enter pick · Esc cancel ",
+        _ => " Tab next · Enter run · Esc cancel ",
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        popup,
+    );
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, t: Theme) {
+    let mut lines = Vec::new();
+    for (section, keys) in keys::help() {
+        lines.push(Line::styled(section, t.title()));
+        for (keys, what) in keys {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<14}"), t.key()),
+                Span::raw(what),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(
+        "Any command can be typed at the : prompt; any key closes this help.",
+    ));
+    let width = area.width.min(90);
+    let height = area.height;
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let columns = if lines.len() as u16 > height.saturating_sub(2) {
+        2
+    } else {
+        1
+    };
+    let block = Block::bordered().title(" Keys ").border_style(t.focused());
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let per_column = lines.len().div_ceil(columns);
+    let cols = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(inner);
+    for (i, col) in cols.iter().enumerate() {
+        let part: Vec<Line> = lines
+            .iter()
+            .skip(i * per_column)
+            .take(per_column)
+            .cloned()
+            .collect();
+        frame.render_widget(Paragraph::new(part), *col);
+    }
+}

@@ -1,0 +1,169 @@
+//! The event loop: keys, the journal's answers and others' events, a tick on
+//! each wall-clock second, and shutdown. It draws only when something visible
+//! changed, never at a frame rate. Generic over its input, its screen and its
+//! shutdown signal, so tests drive it without a terminal.
+
+use std::future::Future;
+use std::io;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::app::{App, Effect};
+use super::input::Input;
+use super::layout;
+use super::terminal::Screen;
+use super::worker::{Request, Update, Worker};
+use crate::now::WallClock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The four panes.
+    Run,
+    /// The chair's read-only board.
+    Board,
+}
+
+/// Why the loop ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    /// The terminal went away: end of input or a read error.
+    InputEnded(Option<String>),
+    Signal(&'static str),
+}
+
+pub struct Loop<'a, S: Screen> {
+    pub app: &'a mut App,
+    pub screen: &'a mut S,
+    pub worker: Option<&'a Worker>,
+    pub updates: UnboundedReceiver<Update>,
+    pub clock: WallClock,
+    pub kind: Kind,
+}
+
+impl<S: Screen> Loop<'_, S> {
+    pub async fn run(
+        mut self,
+        mut inputs: impl Stream<Item = Input> + Unpin,
+        shutdown: impl Future<Output = &'static str>,
+    ) -> io::Result<Exit> {
+        tokio::pin!(shutdown);
+        // Every wake-up below is something visible: a key, an event, a second.
+        loop {
+            self.draw()?;
+            let tick = tokio::time::sleep(until_next_second(&self.clock));
+            tokio::select! {
+                input = inputs.next() => match input {
+                    Some(Input::Key(key)) => {
+                        if let Some(exit) = self.key(key) {
+                            return Ok(exit);
+                        }
+                    }
+                    Some(Input::Resize) => self.screen.resized()?,
+                    Some(Input::Lost(why)) => return Ok(Exit::InputEnded(Some(why))),
+                    None => return Ok(Exit::InputEnded(None)),
+                },
+                Some(update) = self.updates.recv() => self.app.update(update),
+                () = tick => {
+                    if self.app.bell_due(self.clock.now()) {
+                        self.screen.bell()?;
+                    }
+                }
+                signal = &mut shutdown => return Ok(Exit::Signal(signal)),
+            }
+        }
+    }
+
+    fn key(&mut self, key: super::keys::Key) -> Option<Exit> {
+        if self.kind == Kind::Board {
+            return matches!(
+                key,
+                super::keys::Key::Char('q') | super::keys::Key::Ctrl('c') | super::keys::Key::Esc
+            )
+            .then_some(Exit::Quit);
+        }
+        for effect in self.app.key(key) {
+            match effect {
+                Effect::Quit => return Some(Exit::Quit),
+                Effect::Execute(command) => {
+                    let sent = self.worker.is_some_and(|w| {
+                        w.send(Request::Execute {
+                            command,
+                            now: self.clock.now(),
+                        })
+                    });
+                    if !sent {
+                        self.app.update(Update::Failed(
+                            "the journal thread has stopped; restart gavel".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn draw(&mut self) -> io::Result<()> {
+        let now = self.clock.now();
+        let (app, kind) = (&*self.app, self.kind);
+        self.screen.frame(&mut |frame| match kind {
+            Kind::Run => layout::draw(frame, app, now),
+            Kind::Board => layout::draw_board(frame, app, now),
+        })
+    }
+}
+
+/// Ticks land just after each wall-clock second, so timers turn over together
+/// on every screen.
+fn until_next_second(clock: &WallClock) -> Duration {
+    let now = clock.now();
+    let into = now.subsec_nanosecond().rem_euclid(1_000_000_000) as u64;
+    Duration::from_nanos(1_000_000_000 - into) + Duration::from_millis(2)
+}
+
+/// SIGHUP (the SSH connection dropped), SIGTERM and SIGINT.
+pub async fn signals() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::hangup()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = hup.recv() => "SIGHUP",
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    }
+}
+
+/// Runs the loop on the real terminal. Start-up errors are printed before the
+/// screen is taken over, so they read plainly.
+pub fn on_terminal(
+    app: &mut App,
+    worker: Option<&Worker>,
+    updates: UnboundedReceiver<Update>,
+    clock: WallClock,
+    kind: Kind,
+) -> io::Result<Exit> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut screen = super::terminal::Real::enter()?;
+        let inputs = super::input::terminal();
+        Loop {
+            app,
+            screen: &mut screen,
+            worker,
+            updates,
+            clock,
+            kind,
+        }
+        .run(inputs, signals())
+        .await
+    })
+}
