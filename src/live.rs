@@ -143,14 +143,12 @@ impl Live {
     /// Judges `command` on the state caught up under the journal's lock, appends
     /// what it decided and syncs, writes the session log while the lock still
     /// keeps every instance's lines in order, and only then applies it.
-    pub fn execute(
-        &mut self,
-        command: Command,
-        by: &Clean,
-        now: Timestamp,
-    ) -> Executed {
+    pub fn execute(&mut self, command: Command, by: &Clean, now: Timestamp) -> Executed {
         if self.journal.mode() == Mode::ReadOnly {
-            return Executed { others: Vec::new(), ours: Err(LiveError::ReadOnly) };
+            return Executed {
+                others: Vec::new(),
+                ours: Err(LiveError::ReadOnly),
+            };
         }
         let seq_before = self.state.seq;
         let Live {

@@ -103,8 +103,22 @@ pub struct Binding {
     pub footer: bool,
 }
 
-const fn bind(pane: Option<Pane>, keys: &'static [Key], action: Action, short: &'static str, help: &'static str, footer: bool) -> Binding {
-    Binding { pane, keys, action, short, help, footer }
+const fn bind(
+    pane: Option<Pane>,
+    keys: &'static [Key],
+    action: Action,
+    short: &'static str,
+    help: &'static str,
+    footer: bool,
+) -> Binding {
+    Binding {
+        pane,
+        keys,
+        action,
+        short,
+        help,
+        footer,
+    }
 }
 
 use Key::Char as C;
@@ -114,62 +128,355 @@ const NOTES: Option<Pane> = Some(Pane::Notes);
 const ALL: Option<Pane> = None;
 
 pub static BINDINGS: &[Binding] = &[
-    bind(SPEAKERS, &[C('n')], Action::Next, "next", "give the floor to the next listed speaker", true),
-    bind(SPEAKERS, &[C('a')], Action::Add, "add", "inscribe a speaker (type to search)", true),
-    bind(SPEAKERS, &[C('r')], Action::Reply, "reply", "inscribe a right of reply", false),
-    bind(SPEAKERS, &[C('o')], Action::Order, "order", "a point of order: takes the floor at once", true),
-    bind(SPEAKERS, &[C(' '), C('p')], Action::PauseResume, "pause", "pause or resume the speaker holding the floor", true),
-    bind(SPEAKERS, &[C('e')], Action::End, "end", "end the speech holding the floor", true),
-    bind(SPEAKERS, &[C('x')], Action::Extend, "extend", "extend the speaker's limit", false),
-    bind(SPEAKERS, &[C('f'), Key::Enter], Action::FloorSelected, "floor", "give the floor to the selected speaker", false),
-    bind(SPEAKERS, &[Key::Up, C('k')], Action::Up, "", "select the speaker above", false),
-    bind(SPEAKERS, &[Key::Down, C('j')], Action::Down, "", "select the speaker below", false),
-    bind(SPEAKERS, &[C('K')], Action::MoveUp, "", "move the selected speaker up", false),
-    bind(SPEAKERS, &[C('J')], Action::MoveDown, "", "move the selected speaker down", false),
-    bind(SPEAKERS, &[C('t')], Action::MoveTop, "", "move the selected speaker to the top", false),
-    bind(SPEAKERS, &[C('s')], Action::Pass, "absent", "pass the selected speaker: absent, to the end once", false),
-    bind(SPEAKERS, &[C('d'), Key::Delete], Action::Remove, "remove", "remove the selected speaker (asks first)", false),
-    bind(SPEAKERS, &[C('c')], Action::ToggleList, "", "close or reopen the list of speakers (asks first)", false),
-    bind(SEATS, &[Key::Up, C('k')], Action::Up, "", "seat above", false),
-    bind(SEATS, &[Key::Down, C('j')], Action::Down, "", "seat below", false),
-    bind(SEATS, &[Key::Left, C('h')], Action::Left, "", "seat to the left", false),
-    bind(SEATS, &[Key::Right, C('l')], Action::Right, "move", "seat to the right", true),
-    bind(SEATS, &[C('s'), Key::Enter], Action::SeatHere, "seat", "seat a delegation here, or in the first free seat", true),
-    bind(SEATS, &[C('r'), Key::Delete], Action::Release, "release", "free the seat under the cursor (asks first)", true),
-    bind(SEATS, &[C('w')], Action::Wait, "wait", "put a delegation on the waitlist", true),
-    bind(SEATS, &[C('b')], Action::Block, "block", "block or unblock the seat under the cursor (asks first)", true),
-    bind(NOTES, &[C('i'), C('n'), Key::Enter], Action::NewNote, "note", "write a note (#summary #action #decision)", true),
-    bind(NOTES, &[Key::Up, C('k')], Action::Up, "", "the note above", false),
-    bind(NOTES, &[Key::Down, C('j')], Action::Down, "", "the note below", false),
-    bind(NOTES, &[C('e')], Action::Amend, "amend", "amend the selected note", true),
-    bind(NOTES, &[C('d'), Key::Delete], Action::Retract, "retract", "retract the selected note (asks first)", true),
-    bind(ALL, &[Key::Tab], Action::FocusNext, "pane", "next pane", true),
-    bind(ALL, &[Key::BackTab], Action::FocusPrevious, "", "previous pane", false),
-    bind(ALL, &[C('1')], Action::Focus(Pane::Speakers), "", "the speakers", false),
-    bind(ALL, &[C('2')], Action::Focus(Pane::Seats), "", "the observer seats", false),
-    bind(ALL, &[C('3')], Action::Focus(Pane::Clock), "", "the clock", false),
-    bind(ALL, &[C('4')], Action::Focus(Pane::Notes), "", "the notes", false),
-    bind(ALL, &[C(':')], Action::Prompt, "command", "type any command (Tab completes)", true),
-    bind(ALL, &[C('u')], Action::Undo, "undo", "undo your own last action (asks first)", true),
-    bind(ALL, &[C('O')], Action::Open, "", "open the meeting (asks first)", false),
-    bind(ALL, &[C('S')], Action::SegmentNext, "", "move to the next segment (asks first)", false),
-    bind(ALL, &[C('A')], Action::Adjourn, "", "adjourn the meeting (asks first)", false),
+    bind(
+        SPEAKERS,
+        &[C('n')],
+        Action::Next,
+        "next",
+        "give the floor to the next listed speaker",
+        true,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('a')],
+        Action::Add,
+        "add",
+        "inscribe a speaker (type to search)",
+        true,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('r')],
+        Action::Reply,
+        "reply",
+        "inscribe a right of reply",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('o')],
+        Action::Order,
+        "order",
+        "a point of order: takes the floor at once",
+        true,
+    ),
+    bind(
+        SPEAKERS,
+        &[C(' '), C('p')],
+        Action::PauseResume,
+        "pause",
+        "pause or resume the speaker holding the floor",
+        true,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('e')],
+        Action::End,
+        "end",
+        "end the speech holding the floor",
+        true,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('x')],
+        Action::Extend,
+        "extend",
+        "extend the speaker's limit",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('f'), Key::Enter],
+        Action::FloorSelected,
+        "floor",
+        "give the floor to the selected speaker",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[Key::Up, C('k')],
+        Action::Up,
+        "",
+        "select the speaker above",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[Key::Down, C('j')],
+        Action::Down,
+        "",
+        "select the speaker below",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('K')],
+        Action::MoveUp,
+        "",
+        "move the selected speaker up",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('J')],
+        Action::MoveDown,
+        "",
+        "move the selected speaker down",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('t')],
+        Action::MoveTop,
+        "",
+        "move the selected speaker to the top",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('s')],
+        Action::Pass,
+        "absent",
+        "pass the selected speaker: absent, to the end once",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('d'), Key::Delete],
+        Action::Remove,
+        "remove",
+        "remove the selected speaker (asks first)",
+        false,
+    ),
+    bind(
+        SPEAKERS,
+        &[C('c')],
+        Action::ToggleList,
+        "",
+        "close or reopen the list of speakers (asks first)",
+        false,
+    ),
+    bind(
+        SEATS,
+        &[Key::Up, C('k')],
+        Action::Up,
+        "",
+        "seat above",
+        false,
+    ),
+    bind(
+        SEATS,
+        &[Key::Down, C('j')],
+        Action::Down,
+        "",
+        "seat below",
+        false,
+    ),
+    bind(
+        SEATS,
+        &[Key::Left, C('h')],
+        Action::Left,
+        "",
+        "seat to the left",
+        false,
+    ),
+    bind(
+        SEATS,
+        &[Key::Right, C('l')],
+        Action::Right,
+        "move",
+        "seat to the right",
+        true,
+    ),
+    bind(
+        SEATS,
+        &[C('s'), Key::Enter],
+        Action::SeatHere,
+        "seat",
+        "seat a delegation here, or in the first free seat",
+        true,
+    ),
+    bind(
+        SEATS,
+        &[C('r'), Key::Delete],
+        Action::Release,
+        "release",
+        "free the seat under the cursor (asks first)",
+        true,
+    ),
+    bind(
+        SEATS,
+        &[C('w')],
+        Action::Wait,
+        "wait",
+        "put a delegation on the waitlist",
+        true,
+    ),
+    bind(
+        SEATS,
+        &[C('b')],
+        Action::Block,
+        "block",
+        "block or unblock the seat under the cursor (asks first)",
+        true,
+    ),
+    bind(
+        NOTES,
+        &[C('i'), C('n'), Key::Enter],
+        Action::NewNote,
+        "note",
+        "write a note (#summary #action #decision)",
+        true,
+    ),
+    bind(
+        NOTES,
+        &[Key::Up, C('k')],
+        Action::Up,
+        "",
+        "the note above",
+        false,
+    ),
+    bind(
+        NOTES,
+        &[Key::Down, C('j')],
+        Action::Down,
+        "",
+        "the note below",
+        false,
+    ),
+    bind(
+        NOTES,
+        &[C('e')],
+        Action::Amend,
+        "amend",
+        "amend the selected note",
+        true,
+    ),
+    bind(
+        NOTES,
+        &[C('d'), Key::Delete],
+        Action::Retract,
+        "retract",
+        "retract the selected note (asks first)",
+        true,
+    ),
+    bind(
+        ALL,
+        &[Key::Tab],
+        Action::FocusNext,
+        "pane",
+        "next pane",
+        true,
+    ),
+    bind(
+        ALL,
+        &[Key::BackTab],
+        Action::FocusPrevious,
+        "",
+        "previous pane",
+        false,
+    ),
+    bind(
+        ALL,
+        &[C('1')],
+        Action::Focus(Pane::Speakers),
+        "",
+        "the speakers",
+        false,
+    ),
+    bind(
+        ALL,
+        &[C('2')],
+        Action::Focus(Pane::Seats),
+        "",
+        "the observer seats",
+        false,
+    ),
+    bind(
+        ALL,
+        &[C('3')],
+        Action::Focus(Pane::Clock),
+        "",
+        "the clock",
+        false,
+    ),
+    bind(
+        ALL,
+        &[C('4')],
+        Action::Focus(Pane::Notes),
+        "",
+        "the notes",
+        false,
+    ),
+    bind(
+        ALL,
+        &[C(':')],
+        Action::Prompt,
+        "command",
+        "type any command (Tab completes)",
+        true,
+    ),
+    bind(
+        ALL,
+        &[C('u')],
+        Action::Undo,
+        "undo",
+        "undo your own last action (asks first)",
+        true,
+    ),
+    bind(
+        ALL,
+        &[C('O')],
+        Action::Open,
+        "",
+        "open the meeting (asks first)",
+        false,
+    ),
+    bind(
+        ALL,
+        &[C('S')],
+        Action::SegmentNext,
+        "",
+        "move to the next segment (asks first)",
+        false,
+    ),
+    bind(
+        ALL,
+        &[C('A')],
+        Action::Adjourn,
+        "",
+        "adjourn the meeting (asks first)",
+        false,
+    ),
     bind(ALL, &[C('?')], Action::Help, "help", "this help", true),
-    bind(ALL, &[C('q'), Key::Ctrl('c')], Action::Quit, "quit", "quit gavel (the meeting goes on in the journal)", true),
+    bind(
+        ALL,
+        &[C('q'), Key::Ctrl('c')],
+        Action::Quit,
+        "quit",
+        "quit gavel (the meeting goes on in the journal)",
+        true,
+    ),
 ];
 
 /// The action a key has in `pane`: the pane's own binding first, then a global one.
 pub fn action(pane: Pane, key: Key) -> Option<Action> {
     let matches = |b: &&Binding| b.keys.contains(&key);
-    let own = BINDINGS.iter().filter(|b| b.pane == Some(pane)).find(matches);
-    own.or_else(|| BINDINGS.iter().filter(|b| b.pane.is_none()).find(matches)).map(|b| b.action)
+    let own = BINDINGS
+        .iter()
+        .filter(|b| b.pane == Some(pane))
+        .find(matches);
+    own.or_else(|| BINDINGS.iter().filter(|b| b.pane.is_none()).find(matches))
+        .map(|b| b.action)
 }
 
 /// `n next · a add · …` for the footer of `pane`.
 pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
     let own = BINDINGS.iter().filter(|b| b.pane == Some(pane) && b.footer);
     let global = BINDINGS.iter().filter(|b| b.pane.is_none() && b.footer);
-    own.chain(global).map(|b| (b.keys[0].label(), b.short)).collect()
+    own.chain(global)
+        .map(|b| (b.keys[0].label(), b.short))
+        .collect()
 }
 
 /// The help's sections: each pane's keys, then those that work everywhere.
@@ -178,11 +485,23 @@ pub fn help() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         BINDINGS
             .iter()
             .filter(|b| b.pane == pane)
-            .map(|b| (b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" "), b.help))
+            .map(|b| {
+                (
+                    b.keys
+                        .iter()
+                        .map(|k| k.label())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    b.help,
+                )
+            })
             .collect()
     };
-    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> =
-        Pane::ALL.iter().map(|p| (p.title(), section(Some(*p)))).filter(|(_, keys)| !keys.is_empty()).collect();
+    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Pane::ALL
+        .iter()
+        .map(|p| (p.title(), section(Some(*p))))
+        .filter(|(_, keys)| !keys.is_empty())
+        .collect();
     sections.push(("Everywhere", section(None)));
     sections
 }

@@ -24,14 +24,24 @@ pub fn search(meeting: &Meeting, query: &str) -> Vec<Found> {
         .filter_map(|(order, c)| best(c, &query).map(|score| (score, order, found(c))))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(MAX_FOUND).map(|(_, _, f)| f).collect()
+    scored
+        .into_iter()
+        .take(MAX_FOUND)
+        .map(|(_, _, f)| f)
+        .collect()
 }
 
 fn found(c: &Candidate<'_>) -> Found {
     match c {
         // The roster id is unique, so picking a candidate never turns ambiguous.
-        Candidate::Roster(p) => Found { shown: c.describe(), name: p.id.to_string() },
-        Candidate::State(s) => Found { shown: s.name.to_string(), name: s.name.to_string() },
+        Candidate::Roster(p) => Found {
+            shown: c.describe(),
+            name: p.id.to_string(),
+        },
+        Candidate::State(s) => Found {
+            shown: s.name.to_string(),
+            name: s.name.to_string(),
+        },
     }
 }
 
@@ -45,7 +55,9 @@ fn names<'a>(c: &Candidate<'a>) -> Vec<&'a str> {
             names.extend(p.aliases.iter().map(|a| a.as_str()));
             names
         }
-        Candidate::State(s) => std::iter::once(s.name).chain(s.aliases.iter().copied()).collect(),
+        Candidate::State(s) => std::iter::once(s.name)
+            .chain(s.aliases.iter().copied())
+            .collect(),
     }
 }
 
@@ -66,7 +78,10 @@ pub fn score(name: &str, query: &str) -> Option<u32> {
         return Some(800 - name.len().min(200) as u32);
     }
     let words: Vec<&str> = name.split(' ').collect();
-    if query.split(' ').all(|q| words.iter().any(|w| w.starts_with(q))) {
+    if query
+        .split(' ')
+        .all(|q| words.iter().any(|w| w.starts_with(q)))
+    {
         return Some(600 - name.len().min(200) as u32);
     }
     let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();

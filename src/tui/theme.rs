@@ -28,7 +28,10 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        self.pick(Style::default().fg(Color::DarkGray), Style::default().add_modifier(Modifier::DIM))
+        self.pick(
+            Style::default().fg(Color::DarkGray),
+            Style::default().add_modifier(Modifier::DIM),
+        )
     }
 
     pub fn title(&self) -> Style {
@@ -37,7 +40,12 @@ impl Theme {
 
     /// The border of the pane that has the focus.
     pub fn focused(&self) -> Style {
-        self.pick(Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn unfocused(&self) -> Style {
@@ -56,7 +64,12 @@ impl Theme {
 
     /// Within `warn_before` of the limit.
     pub fn warn(&self) -> Style {
-        self.pick(Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     /// Past the limit.
@@ -68,15 +81,26 @@ impl Theme {
     }
 
     pub fn error(&self) -> Style {
-        self.pick(Style::default().fg(Color::Red).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn key(&self) -> Style {
-        self.pick(Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn tag(&self) -> Style {
-        self.pick(Style::default().fg(Color::Magenta), Style::default().add_modifier(Modifier::UNDERLINED))
+        self.pick(
+            Style::default().fg(Color::Magenta),
+            Style::default().add_modifier(Modifier::UNDERLINED),
+        )
     }
 
     pub fn seat_free(&self) -> Style {
@@ -84,7 +108,12 @@ impl Theme {
     }
 
     pub fn seat_taken(&self) -> Style {
-        self.pick(Style::default().fg(Color::Blue).add_modifier(Modifier::BOLD), Style::default().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::default()
+                .fg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            Style::default().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn seat_blocked(&self) -> Style {
@@ -92,6 +121,9 @@ impl Theme {
     }
 
     pub fn offered(&self) -> Style {
-        self.pick(Style::default().fg(Color::Yellow), Style::default().add_modifier(Modifier::UNDERLINED))
+        self.pick(
+            Style::default().fg(Color::Yellow),
+            Style::default().add_modifier(Modifier::UNDERLINED),
+        )
     }
 }
