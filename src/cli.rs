@@ -192,7 +192,7 @@ fn check(path: &Path) -> Result<(), Failure> {
                 m.title,
                 m.segments.len(),
                 m.roster.len(),
-                m.seating.capacity() - m.seating.blocked.len()
+                m.seating.capacity().saturating_sub(m.seating.blocked.len())
             );
             Ok(())
         }
@@ -297,7 +297,11 @@ fn do_command(
         crate::lang::parse(&words.join(" ")).map_err(|e| Failure::new(2, e.to_string()))?;
     let now = clock()?.now();
     let mut live = open(path, place, Mode::ReadWrite)?;
-    let ours = live.execute(command, &operator(op), now).into_ours()?;
+    let executed = live.execute(command, &operator(op), now);
+    if let Some(warning) = &executed.warning {
+        eprintln!("gavel: done, but {warning}");
+    }
+    let ours = executed.into_ours()?;
     for (_, line) in &ours {
         println!("{line}");
     }

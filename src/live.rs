@@ -68,6 +68,8 @@ pub struct Live {
 pub struct Executed {
     pub others: Vec<(Entry, String)>,
     pub ours: Result<Vec<(Entry, String)>, LiveError>,
+    /// Done, but the session log could not be written.
+    pub warning: Option<String>,
 }
 
 impl Executed {
@@ -103,16 +105,22 @@ impl Live {
             log: None,
             recent: VecDeque::new(),
         };
+        let mut lines = Vec::with_capacity(opened.lines.len());
         for entry in &opened.lines {
-            live.fold(entry)?;
+            lines.push((entry.seq, live.fold(entry)?));
         }
         if mode == Mode::ReadWrite {
-            let log = SessionLog::open(dir).map_err(|source| LiveError::SessionLog {
+            // Every line the log lacks, however far back: it is rebuilt from the journal.
+            let mut log = SessionLog::open(dir).map_err(|source| LiveError::SessionLog {
                 dir: dir.into(),
                 source,
             })?;
+            log.write_missing(&lines)
+                .map_err(|source| LiveError::SessionLog {
+                    dir: dir.into(),
+                    source,
+                })?;
             live.log = Some(log);
-            live.write_log()?;
         }
         Ok(live)
     }
@@ -127,19 +135,6 @@ impl Live {
         Ok(line)
     }
 
-    /// Appends the lines the session log lacks, in seq order.
-    fn write_log(&mut self) -> Result<(), LiveError> {
-        let Some(log) = self.log.as_mut() else {
-            return Ok(());
-        };
-        let lines: Vec<(u64, String)> = self.recent.iter().cloned().collect();
-        log.write_missing(&lines)
-            .map_err(|source| LiveError::SessionLog {
-                dir: self.dir.clone(),
-                source,
-            })
-    }
-
     /// Judges `command` on the state caught up under the journal's lock, appends
     /// what it decided and syncs, writes the session log while the lock still
     /// keeps every instance's lines in order, and only then applies it.
@@ -148,6 +143,7 @@ impl Live {
             return Executed {
                 others: Vec::new(),
                 ours: Err(LiveError::ReadOnly),
+                warning: None,
             };
         }
         let seq_before = self.state.seq;
@@ -209,12 +205,16 @@ impl Live {
             Ok(_) => self.fold_ours(ours.into_inner()),
             Err(error) => Err(self.failed(error, seq_before)),
         };
-        let ours = match (ours, log_error.into_inner()) {
-            // The journal has it; the session log is rebuilt from the journal at the next start.
-            (Ok(_), Some(error)) => Err(error),
-            (ours, _) => ours,
-        };
-        Executed { others: seen, ours }
+        // The journal has it, so it is done; the session log catches up at the next write or start.
+        let warning = log_error
+            .into_inner()
+            .filter(|_| ours.is_ok())
+            .map(|e| e.to_string());
+        Executed {
+            others: seen,
+            ours,
+            warning,
+        }
     }
 
     fn fold_ours(&mut self, ours: Vec<(Entry, String)>) -> Result<Vec<(Entry, String)>, LiveError> {

@@ -293,7 +293,7 @@ fn seats(state: &State) -> SeatsInfo {
     };
     SeatsInfo {
         capacity: map.capacity(),
-        available: map.capacity() - state.seats.blocked.len(),
+        available: map.capacity().saturating_sub(state.seats.blocked.len()),
         per_delegation: map.per_delegation,
         blocked: state
             .seats
@@ -457,11 +457,14 @@ pub fn text(state: &State, now: Timestamp) -> String {
         duration(c.left_to_end)
     );
     if let Some(limit) = c.limit_to_finish {
-        let _ = writeln!(
-            out,
-            "  to end on time: {} per remaining speaker",
-            duration(limit)
-        );
+        let _ = match limit {
+            0 => writeln!(out, "  the list cannot end on time, whatever the limits"),
+            _ => writeln!(
+                out,
+                "  to end on time: {} per remaining speaker",
+                duration(limit)
+            ),
+        };
     }
     out
 }

@@ -79,17 +79,30 @@ impl<'de> Deserialize<'de> for Clean {
 fn is_hidden_format(c: char) -> bool {
     matches!(c,
         '\u{00AD}'
+        | '\u{034F}'
+        | '\u{0600}'..='\u{0605}'
         | '\u{061C}'
+        | '\u{06DD}'
+        | '\u{070F}'
+        | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}'
         | '\u{115F}' | '\u{1160}'
-        | '\u{180E}'
+        | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
         | '\u{200B}'..='\u{200F}'
         | '\u{2028}'..='\u{202E}'
         | '\u{2060}'..='\u{206F}'
+        | '\u{2800}'
         | '\u{3164}'
         | '\u{FE00}'..='\u{FE0F}'
         | '\u{FEFF}'
-        | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{E0000}'..='\u{E007F}'
+        | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}'
     )
 }
 
@@ -98,16 +111,18 @@ fn is_hidden_format(c: char) -> bool {
 /// line breaks and tabs into spaces, limits stacked combining marks and folds
 /// white space.
 pub fn sanitise(raw: &str) -> String {
-    let without_escapes = strip_escape_sequences(raw);
-    let mut out = String::with_capacity(without_escapes.len());
+    // Characters go before normalising, so what is left is normalised once and
+    // a second pass changes nothing: the journal's text reads back the same.
+    let kept: String = strip_escape_sequences(raw)
+        .chars()
+        .filter(|&c| c.is_whitespace() || !(c.is_control() || is_hidden_format(c)))
+        .collect();
+    let mut out = String::with_capacity(kept.len());
     let mut marks = 0usize;
     let mut pending_space = false;
-    for c in without_escapes.nfc() {
+    for c in kept.nfc() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
-            continue;
-        }
-        if c.is_control() || is_hidden_format(c) {
             continue;
         }
         if is_combining_mark(c) {
@@ -239,6 +254,15 @@ mod tests {
         assert_eq!(sanitise("a\u{0}b\u{7f}c\u{85}d\u{80}e"), "abc de");
         assert_eq!(sanitise("evil\u{202e}txt.exe"), "eviltxt.exe");
         assert_eq!(sanitise("zero\u{200b}width\u{feff}"), "zerowidth");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sanitising_twice_changes_nothing(raw in "(\\PC|\\p{M}|[\u{0}-\u{9f}\u{200b}-\u{206f}\u{ad}\u{34f}])*") {
+            let once = sanitise(&raw);
+            proptest::prop_assert_eq!(sanitise(&once), once.clone());
+            proptest::prop_assert!(!once.chars().any(|c| c.is_control() || is_hidden_format(c)));
+        }
     }
 
     #[test]

@@ -613,7 +613,7 @@ const SCRIPT: &str = "
 15:36:30 | note Le Drian calls for elections #summary | note | Note 1 (during France): Le Drian calls for elections #summary
 15:36:40 | amend 1 Le Drian calls for early elections #decision | amend | Note 1 amended: Le Drian calls for early elections #decision
 15:36:50 | retract 1                     | retrct | Note 1 retracted
-15:37:00 | undo                          | undo   | Undoes #0028 (retrct)
+15:37:00 | undo                          | undo   | Undoes #0028 (retracting the note)
 15:37:10 | end                           | end    | France spoke 3m
 15:37:20 | segment next                  | segmnt | Segment: Co-chaired session
 15:37:30 | segment opening               | segmnt | Segment: Opening session

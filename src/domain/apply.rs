@@ -48,7 +48,7 @@ pub fn apply(state: &mut State, entry: &Entry) -> Result<(), Inconsistent> {
         let stack = state.undo.entry(entry.by.clone()).or_default();
         stack.push_back(UndoRecord {
             seq: entry.seq,
-            verb: entry.event.verb(),
+            verb: entry.event.action(),
             areas,
             saved,
             touched_before,
@@ -73,7 +73,15 @@ pub(super) fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
     let current = Area::Segment(state.current);
     Ok(match &entry.event {
         Event::Opened { .. } | Event::Adjourned { .. } => vec![Area::Meeting, current],
-        Event::SegmentEntered { .. } => vec![Area::Meeting],
+        // The segment entered counts too: once someone has spoken there, moving
+        // back by undo would strand them.
+        Event::SegmentEntered { segment } => {
+            vec![
+                Area::Meeting,
+                current,
+                Area::Segment(segment_index(state, segment.as_str())?),
+            ]
+        }
         Event::Inscribed { segment, .. }
         | Event::ListClosed { segment }
         | Event::ListReopened { segment } => {
@@ -137,7 +145,6 @@ fn save(state: &State, area: Area) -> Saved {
             opened_at: state.opened_at,
             adjourned_at: state.adjourned_at,
             current: state.current,
-            segment: Box::new(save_segment(&state.segments[state.current])),
         },
         Area::Segment(i) => Saved::Segment(i, Box::new(save_segment(&state.segments[i]))),
         Area::Seats => Saved::Seats(state.seats.clone()),
@@ -152,6 +159,7 @@ fn save_segment(s: &SegmentState) -> SavedSegment {
         interrupted: s.interrupted.clone(),
         spoken_len: s.spoken.len(),
         closed: s.closed,
+        last_timing: s.last_timing,
     }
 }
 
@@ -161,6 +169,7 @@ fn restore_segment(s: &mut SegmentState, saved: &SavedSegment) {
     s.interrupted = saved.interrupted.clone();
     s.spoken.truncate(saved.spoken_len);
     s.closed = saved.closed;
+    s.last_timing = saved.last_timing;
 }
 
 fn restore(state: &mut State, saved: &Saved) {
@@ -170,13 +179,11 @@ fn restore(state: &mut State, saved: &Saved) {
             opened_at,
             adjourned_at,
             current,
-            segment,
         } => {
             state.phase = *phase;
             state.opened_at = *opened_at;
             state.adjourned_at = *adjourned_at;
             state.current = *current;
-            restore_segment(&mut state.segments[*current], segment);
         }
         Saved::Segment(i, segment) => restore_segment(&mut state.segments[*i], segment),
         Saved::Seats(seats) => state.seats = seats.clone(),
@@ -192,6 +199,27 @@ fn restore(state: &mut State, saved: &Saved) {
 }
 
 fn change(state: &mut State, entry: &Entry) -> Fit {
+    change_only(state, entry)?;
+    if let Some(effective) = timing(&entry.event) {
+        state.segments[state.current].last_timing = Some(effective);
+    }
+    Ok(())
+}
+
+/// When a timing event took effect.
+fn timing(event: &Event) -> Option<Timestamp> {
+    match event {
+        Event::Opened { effective }
+        | Event::Adjourned { effective }
+        | Event::FloorGiven { effective, .. }
+        | Event::Paused { effective, .. }
+        | Event::Resumed { effective, .. }
+        | Event::Ended { effective, .. } => Some(*effective),
+        _ => None,
+    }
+}
+
+fn change_only(state: &mut State, entry: &Entry) -> Fit {
     match &entry.event {
         Event::Opened { effective } => open(state, *effective),
         Event::Adjourned { effective } => adjourn(state, *effective),
@@ -225,7 +253,12 @@ fn change(state: &mut State, entry: &Entry) -> Fit {
         Event::Resumed { speech, effective } => resume(holder(state, *speech)?, *effective),
         Event::Ended { speech, effective } => end(state, *speech, *effective),
         Event::Extended { speech, by } => {
-            holder(state, *speech)?.extended += by;
+            let floor = holder(state, *speech)?;
+            floor.extended = floor
+                .extended
+                .checked_add(*by)
+                .filter(|total| *total <= 24 * 3600)
+                .ok_or("an extension of more than a day")?;
             Ok(())
         }
         Event::Moved { speech, to } => relist(state, *speech, *to, false),
@@ -271,10 +304,12 @@ fn change(state: &mut State, entry: &Entry) -> Fit {
             Ok(())
         }
         Event::Blocked { seat } => {
+            on_the_map(state, *seat)?;
             state.seats.blocked.insert(*seat);
             Ok(())
         }
         Event::Unblocked { seat } => {
+            on_the_map(state, *seat)?;
             state.seats.blocked.remove(seat);
             Ok(())
         }
@@ -300,6 +335,14 @@ fn change(state: &mut State, entry: &Entry) -> Fit {
             Ok(())
         }
         Event::Undone { seq } => undo(state, entry, *seq),
+    }
+}
+
+fn on_the_map(state: &State, seat: crate::domain::SeatId) -> Fit {
+    if state.meeting.seating.contains(seat) {
+        Ok(())
+    } else {
+        Err(format!("seat {seat} is not on the seat map"))
     }
 }
 
@@ -452,6 +495,10 @@ fn end(state: &mut State, speech: u32, effective: Timestamp) -> Fit {
     let floor = segment.floor.take().expect("holder checked");
     segment.spoken.push(spoken(floor, effective));
     segment.floor = segment.interrupted.pop();
+    // Back from a point of order: corrections may not reach into it.
+    if let Some(back) = segment.floor.as_mut() {
+        back.last_change = effective;
+    }
     Ok(())
 }
 

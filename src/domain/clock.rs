@@ -76,15 +76,20 @@ pub fn project(state: &State, now: Timestamp) -> Projection {
     };
     let listed = still_listed().count();
     let listed_secs: i64 = still_listed().map(|l| i64::from(l.speech.limit)).sum();
+    // Before the opening the list cannot start before the scheduled start.
+    let from = match state.phase {
+        Phase::Scheduled => now.max(schedule.start),
+        _ => now,
+    };
     let projected_end = match state.adjourned_at {
         Some(at) => at,
-        None => now
+        None => from
             .saturating_add(jiff::SignedDuration::from_secs(floor_left + listed_secs))
             .unwrap_or(now),
     };
     let over_by = secs_between(schedule.end, projected_end);
     let limit_to_finish = (over_by > 0 && listed > 0).then(|| {
-        let available = secs_between(now, schedule.end) - floor_left;
+        let available = secs_between(from, schedule.end) - floor_left;
         (available / listed as i64).max(0)
     });
     Projection {

@@ -107,6 +107,16 @@ pub(super) fn local_time(state: &State, at: Timestamp) -> String {
         .to_string()
 }
 
+/// The latest timing event of the meeting, in any segment, or the opening.
+fn latest_timing(state: &State) -> Option<Timestamp> {
+    state
+        .segments
+        .iter()
+        .filter_map(|s| s.last_timing)
+        .max()
+        .max(state.opened_at)
+}
+
 fn must_be_open(state: &State) -> Result<(), Refusal> {
     match state.phase {
         Phase::Open => Ok(()),
@@ -133,7 +143,7 @@ fn open(state: &State, at: Option<At>, now: Timestamp) -> Decided {
 
 fn adjourn(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
-    let not_before = state.floor().map(|f| f.last_change).or(state.opened_at);
+    let not_before = latest_timing(state);
     Ok(vec![Event::Adjourned {
         effective: effective(state, at, now, not_before)?,
     }])
@@ -286,7 +296,7 @@ fn give(
     now: Timestamp,
 ) -> Decided {
     let floor = state.floor();
-    let not_before = floor.map(|f| f.last_change).or(state.opened_at);
+    let not_before = latest_timing(state);
     let effective = effective(state, at, now, not_before)?;
     let ends = floor.map(|f| f.speech.id);
     Ok(vec![Event::FloorGiven {
@@ -386,43 +396,67 @@ fn extend(state: &State, by: u32) -> Decided {
     }])
 }
 
-/// Whom a name means, preferring those on the current list or holding the floor.
+/// Whom a name means, preferring those on the current list.
 fn listed_speaker(state: &State, who: &str) -> Result<super::event::Delegate, Refusal> {
-    let segment = state.segment();
-    let on_list = segment
+    let keys: Vec<&str> = state
+        .segment()
         .queue
         .iter()
-        .map(|l| &l.speech)
-        .chain(segment.floor.iter().map(|f| &f.speech));
-    let keys: Vec<&str> = on_list.map(|s| s.delegate.key.as_str()).collect();
+        .map(|l| l.speech.delegate.key.as_str())
+        .collect();
     resolve::speaker_preferring(&state.meeting, who, &keys).map_err(Refusal)
+}
+
+/// `France reply`: a delegation listed twice is told apart by the kind of its
+/// listing, written after the name.
+fn split_kind(who: &str) -> (&str, Option<SpeechKind>) {
+    let Some((name, last)) = who.rsplit_once(' ') else {
+        return (who, None);
+    };
+    let kind = match last.to_lowercase().as_str() {
+        "reply" => SpeechKind::Reply,
+        "statement" => SpeechKind::Statement,
+        _ => return (who, None),
+    };
+    (name, Some(kind))
 }
 
 /// A listed speech of the current segment, by the name typed.
 fn listed(state: &State, who: &str) -> Result<(usize, u32), Refusal> {
-    let delegate = listed_speaker(state, who)?;
+    if state.phase == Phase::Adjourned {
+        return refuse("the meeting is adjourned");
+    }
+    let (name, kind) = match split_kind(who) {
+        (name, Some(kind)) if resolve::speaker(&state.meeting, who).is_err() => (name, Some(kind)),
+        _ => (who, None),
+    };
+    let delegate = listed_speaker(state, name)?;
     let segment = state.segment();
-    if let Some(at) = segment
-        .queue
-        .iter()
-        .position(|l| l.speech.delegate.key == delegate.key)
-    {
+    let fits = |l: &&super::state::Listed| {
+        l.speech.delegate.key == delegate.key && kind.is_none_or(|k| l.speech.kind == k)
+    };
+    if let Some(at) = segment.queue.iter().position(|l| fits(&l)) {
         return Ok((at, segment.queue[at].speech.id));
     }
-    if segment
+    let holds = segment
         .floor
         .as_ref()
-        .is_some_and(|f| f.speech.delegate.key == delegate.key)
-    {
-        return refuse(format!(
+        .is_some_and(|f| f.speech.delegate.key == delegate.key);
+    match (holds, kind) {
+        (true, None) => refuse(format!(
             "{} has the floor and is no longer on the list",
             delegate.delegation
-        ));
+        )),
+        (_, Some(kind)) => refuse(format!(
+            "{} is not listed for a {}",
+            delegate.delegation,
+            kind.label()
+        )),
+        _ => refuse(format!(
+            "{} is not on the list of speakers",
+            delegate.delegation
+        )),
     }
-    refuse(format!(
-        "{} is not on the list of speakers",
-        delegate.delegation
-    ))
 }
 
 fn move_to(state: &State, who: &str, place: Place) -> Decided {

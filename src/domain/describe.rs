@@ -98,10 +98,13 @@ fn what(state: &State, entry: &Entry) -> String {
             )
         }
         Event::Adjourned { effective } => {
-            let ends = state
-                .floor()
+            let segment = state.segment();
+            let ends: String = segment
+                .floor
+                .iter()
+                .chain(segment.interrupted.iter().rev())
                 .map(|f| format!("; {}", spoke(state, f.speech.id, *effective)))
-                .unwrap_or_default();
+                .collect();
             format!(
                 "The meeting is adjourned{}{ends}",
                 corrected(state, entry, *effective)
@@ -154,10 +157,14 @@ fn what(state: &State, entry: &Entry) -> String {
             };
             let at = corrected(state, entry, *effective);
             match (ends, interrupts) {
-                (_, Some(h)) => format!(
-                    "{name} raises a point of order{at}; {} pauses",
-                    delegation_of(state, *h)
-                ),
+                (_, Some(h)) => {
+                    let paused = holder(state, *h).is_some_and(|f| f.paused_since.is_some());
+                    let what = if paused { "waits, paused" } else { "pauses" };
+                    format!(
+                        "{name} raises a point of order{at}; {} {what}",
+                        delegation_of(state, *h)
+                    )
+                }
                 (Some(h), None) => format!(
                     "{name} takes the floor{at} ({limit}); {}",
                     spoke(state, *h, *effective)
@@ -199,7 +206,7 @@ fn what(state: &State, entry: &Entry) -> String {
             )
         }
         Event::Extended { speech, by } => {
-            let limit = holder(state, *speech).map_or(0, |f| f.limit() + by);
+            let limit = holder(state, *speech).map_or(0, |f| f.limit().saturating_add(*by));
             format!(
                 "{}'s limit extended by {} to {}",
                 delegation_of(state, *speech),
@@ -231,7 +238,11 @@ fn what(state: &State, entry: &Entry) -> String {
         Event::Seated { seat, delegation } => {
             let waiting = state.seats.waiting_position(delegation.as_str());
             let from = waiting.map(|_| ", from the waitlist").unwrap_or("");
-            let capacity = state.meeting.seating.capacity() - state.seats.blocked.len();
+            let capacity = state
+                .meeting
+                .seating
+                .capacity()
+                .saturating_sub(state.seats.blocked.len());
             let seated = state.seats.occupied.len() + 1;
             let still_waiting = state.seats.waitlist.len() - usize::from(waiting.is_some());
             format!(

@@ -168,6 +168,40 @@ pub enum Event {
 }
 
 impl Event {
+    /// What it did, in words, for undo's questions and refusals.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Event::FloorGiven {
+                interrupts: Some(_),
+                ..
+            } => "the point of order",
+            Event::Opened { .. } => "opening the meeting",
+            Event::Adjourned { .. } => "adjourning the meeting",
+            Event::SegmentEntered { .. } => "the change of segment",
+            Event::Inscribed { .. } => "the inscription",
+            Event::FloorGiven { .. } => "giving the floor",
+            Event::Paused { .. } => "the pause",
+            Event::Resumed { .. } => "resuming the speech",
+            Event::Ended { .. } => "ending the speech",
+            Event::Extended { .. } => "the extension",
+            Event::Moved { .. } => "the move",
+            Event::Removed { .. } => "the removal",
+            Event::Passed { .. } => "passing the speaker",
+            Event::ListClosed { .. } => "closing the list",
+            Event::ListReopened { .. } => "reopening the list",
+            Event::Seated { .. } => "seating a delegation",
+            Event::Released { .. } => "releasing the seat",
+            Event::Waitlisted { .. } => "waitlisting a delegation",
+            Event::Unwaitlisted { .. } => "taking a delegation off the waitlist",
+            Event::Blocked { .. } => "blocking the seat",
+            Event::Unblocked { .. } => "unblocking the seat",
+            Event::Noted { .. } => "the note",
+            Event::Amended { .. } => "amending the note",
+            Event::Retracted { .. } => "retracting the note",
+            Event::Undone { .. } => "the undo",
+        }
+    }
+
     /// The event's `type` in the journal.
     pub fn name(&self) -> &'static str {
         match self {

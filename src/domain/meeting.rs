@@ -183,6 +183,6 @@ impl SeatId {
 impl std::fmt::Display for SeatId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let letter = char::from(b'A' + (self.row.min(25) as u8));
-        write!(f, "{}{}", letter, self.seat + 1)
+        write!(f, "{}{}", letter, u32::from(self.seat) + 1)
     }
 }

@@ -51,7 +51,7 @@ pub struct Floor {
 
 impl Floor {
     pub fn limit(&self) -> u32 {
-        self.speech.limit + self.extended
+        self.speech.limit.saturating_add(self.extended)
     }
 
     /// Seconds spoken by `now`, pauses excluded.
@@ -92,6 +92,9 @@ pub struct SegmentState {
     pub interrupted: Vec<Floor>,
     pub spoken: Vec<Spoken>,
     pub closed: bool,
+    /// When the latest timing event here took effect: a correction (`at`)
+    /// may not go back before it, so events keep their order.
+    pub last_timing: Option<Timestamp>,
 }
 
 impl SegmentState {
@@ -102,17 +105,19 @@ impl SegmentState {
     /// Where a statement goes: after the statements before it by the segment's order,
     /// always before the rights of reply.
     pub fn statement_slot(&self, ordering: Ordering, level: Level) -> usize {
-        let statements = self
+        // After the last statement wherever it stands, so a right of reply moved
+        // up by hand does not let later statements jump ahead of earlier ones.
+        let after_last = self
             .queue
             .iter()
-            .take_while(|l| l.speech.kind != SpeechKind::Reply)
-            .count();
+            .rposition(|l| l.speech.kind != SpeechKind::Reply)
+            .map_or(0, |i| i + 1);
         match ordering {
-            Ordering::Inscription => statements,
-            Ordering::Protocol => self.queue[..statements]
+            Ordering::Inscription => after_last,
+            Ordering::Protocol => self.queue[..after_last]
                 .iter()
-                .position(|l| l.speech.delegate.level > level)
-                .unwrap_or(statements),
+                .position(|l| l.speech.kind != SpeechKind::Reply && l.speech.delegate.level > level)
+                .unwrap_or(after_last),
         }
     }
 }
@@ -183,7 +188,7 @@ impl Area {
     pub fn label(self) -> &'static str {
         match self {
             Area::Meeting => "the meeting's phase",
-            Area::Segment(_) => "the list of speakers",
+            Area::Segment(_) => "the list of speakers or the floor",
             Area::Seats => "the observer seats",
             Area::Note(_) => "that note",
         }
@@ -199,7 +204,6 @@ pub(super) enum Saved {
         opened_at: Option<Timestamp>,
         adjourned_at: Option<Timestamp>,
         current: usize,
-        segment: Box<SavedSegment>,
     },
     Segment(usize, Box<SavedSegment>),
     Seats(Seats),
@@ -213,6 +217,7 @@ pub(super) struct SavedSegment {
     pub interrupted: Vec<Floor>,
     pub spoken_len: usize,
     pub closed: bool,
+    pub last_timing: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -264,23 +269,24 @@ impl State {
     /// The meeting before anything happened: pre-inscribed speakers listed,
     /// blocked seats blocked.
     pub fn new(meeting: Arc<Meeting>) -> State {
-        let mut next_speech = 1;
         let segments = meeting
             .segments
             .iter()
-            .map(|def| {
+            .enumerate()
+            .map(|(i, def)| {
                 let mut segment = SegmentState::default();
-                for id in &def.speakers {
-                    let Some(p) = meeting.participant(id.as_str()) else {
-                        continue;
-                    };
+                for (n, p) in def
+                    .speakers
+                    .iter()
+                    .filter_map(|id| meeting.participant(id.as_str()))
+                    .enumerate()
+                {
                     let speech = Speech {
-                        id: next_speech,
+                        id: preinscribed_id(i, n),
                         delegate: Delegate::from(p),
                         kind: SpeechKind::Statement,
                         limit: def.speaking_limit,
                     };
-                    next_speech += 1;
                     let at = segment.statement_slot(def.ordering, p.level);
                     segment.queue.insert(
                         at,
@@ -308,7 +314,7 @@ impl State {
             segments,
             seats,
             notes: BTreeMap::new(),
-            next_speech,
+            next_speech: 1,
             next_note: 1,
             last_action: None,
             undo: HashMap::new(),
@@ -360,6 +366,14 @@ impl From<&super::meeting::Participant> for Delegate {
             level: p.level,
         }
     }
+}
+
+/// Speeches inscribed in the meeting file are numbered apart from the
+/// journal's, by segment and place, so pre-inscribing someone for a later
+/// segment mid-meeting does not renumber what the journal says.
+pub fn preinscribed_id(segment: usize, place: usize) -> u32 {
+    const FROM_FILE: u32 = 1 << 30;
+    FROM_FILE + (segment as u32) * 10_000 + place as u32
 }
 
 pub fn secs_between(from: Timestamp, to: Timestamp) -> i64 {

@@ -749,3 +749,111 @@ fn rehearsal_applies_the_schedule_to_today() {
         "2026-12-01T20:30:00Z".parse::<Timestamp>().unwrap()
     );
 }
+
+#[test]
+fn undoing_a_change_of_segment_never_erases_what_others_did_there() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(Command::Segment(SegmentTarget::Next));
+    sim.run_as("ben", add("France")).unwrap();
+    sim.run_as("ben", NEXT).unwrap();
+    let why = sim.refused(Command::Undo);
+    assert!(
+        why.contains("ben changed the list of speakers or the floor"),
+        "{why}"
+    );
+    assert_eq!(sim.holder().as_deref(), Some("France"));
+}
+
+#[test]
+fn corrections_cannot_reach_into_a_point_of_order_or_before_the_last_speech() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT);
+    sim.at(60).ok(add_kind("Egypt", SpeechKind::Order));
+    sim.at(180).ok(END);
+    sim.at(200);
+    let why = sim.refused(Command::Resume {
+        at: Some(At::Ago(130)),
+    });
+    assert!(why.contains("before the previous event"), "{why}");
+    sim.ok(RESUME).at(260).ok(END);
+    sim.at(300);
+    assert!(
+        sim.refused(Command::Next {
+            at: Some(At::Ago(100))
+        })
+        .contains("before the previous event")
+    );
+}
+
+#[test]
+fn statements_stay_before_a_reply_moved_up_by_hand() {
+    let mut sim = Sim::new();
+    sim.ok(add("France"))
+        .ok(add_kind("Egypt", SpeechKind::Reply));
+    sim.ok(Command::Move {
+        who: "Egypt".into(),
+        to: Place::Top,
+    });
+    sim.ok(add("cote d'ivoire"));
+    assert_eq!(
+        sim.queue(),
+        ["Egypt", "Mali", "United Nations", "France", "Côte d'Ivoire"]
+    );
+}
+
+#[test]
+fn a_second_listing_is_named_by_its_kind() {
+    let mut sim = Sim::new();
+    sim.ok(add("France"))
+        .ok(add_kind("France", SpeechKind::Reply));
+    sim.ok(Command::Remove {
+        who: "France reply".into(),
+    });
+    assert_eq!(sim.queue(), ["Mali", "United Nations", "France"]);
+    assert!(
+        sim.refused(Command::Remove {
+            who: "France reply".into()
+        })
+        .contains("not listed for a right of reply")
+    );
+}
+
+#[test]
+fn a_name_means_whoever_is_on_the_list_not_the_floor() {
+    let mut sim = Sim::new();
+    sim.ok(add("mali-fm")).ok(OPEN).ok(NEXT);
+    assert_eq!(
+        sim.holder().as_deref(),
+        Some("Mali"),
+        "the President holds the floor"
+    );
+    sim.ok(Command::Pass { who: "mali".into() });
+    assert_eq!(
+        sim.queue().last().map(String::as_str),
+        Some("Mali"),
+        "Diop, listed, was passed"
+    );
+}
+
+#[test]
+fn list_changes_stop_at_adjournment() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(Command::Adjourn { at: None });
+    assert!(
+        sim.refused(Command::Remove { who: "sg".into() })
+            .contains("adjourned")
+    );
+}
+
+#[test]
+fn speeches_from_the_meeting_file_are_numbered_apart_from_the_journals() {
+    let mut sim = Sim::new();
+    sim.ok(add("France"));
+    let journal_id = sim.state.segment().queue.last().unwrap().speech.id;
+    assert_eq!(journal_id, 1, "the journal's own numbering starts at 1");
+    let file_ids: Vec<u32> = sim.state.segment().queue[..2]
+        .iter()
+        .map(|l| l.speech.id)
+        .collect();
+    assert!(file_ids.iter().all(|id| *id >= 1 << 30));
+}

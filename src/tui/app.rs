@@ -89,6 +89,7 @@ impl App {
                 self.ui.health = Health::Failed(why.clone());
                 self.say(Tone::Error, why);
             }
+            Update::Warning(why) => self.say(Tone::Error, why),
             Update::FollowFailed(why) => {
                 self.say(Tone::Error, format!("cannot follow the journal: {why}"))
             }

@@ -97,10 +97,26 @@ fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
     ];
     match (&view.ui.message, &view.ui.last_line) {
         (Some(m), _) => spans.push(Span::styled(m.text.clone(), tone(t, m.tone))),
-        (None, Some(line)) => spans.push(Span::raw(line.clone())),
+        (None, Some(line)) => spans.extend(last_action(line, view)),
         (None, None) => {}
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `ben 15:30:00 #0001 add Brazil inscribed…`: who did it first, since the
+/// line's end is the first thing cut on a narrow screen.
+fn last_action(line: &str, view: &View) -> Vec<Span<'static>> {
+    let by = view
+        .state
+        .last_action
+        .as_ref()
+        .map(|a| a.by.to_string())
+        .unwrap_or_default();
+    let text = line.strip_suffix(&format!(" · {by}")).unwrap_or(line);
+    vec![
+        Span::styled(format!("{by} "), view.theme.title()),
+        Span::raw(text.to_string()),
+    ]
 }
 
 fn tone(t: Theme, tone: Tone) -> Style {
@@ -112,17 +128,30 @@ fn tone(t: Theme, tone: Tone) -> Style {
     }
 }
 
+/// The focused pane's keys on the left; help and quit always on the right,
+/// so they never fall off a narrow screen.
 fn draw_footer(frame: &mut Frame, area: Rect, view: &View) {
     let t = view.theme;
-    let mut spans = Vec::new();
-    for (key, what) in keys::footer(view.ui.focus) {
-        if !spans.is_empty() {
-            spans.push(Span::styled(" · ", t.dim()));
+    let (global, own): (Vec<_>, Vec<_>) = keys::footer(view.ui.focus)
+        .into_iter()
+        .partition(|(k, _)| k == "?" || k == "q");
+    let spans = |items: Vec<(String, &'static str)>| -> Vec<Span<'static>> {
+        let mut spans = Vec::new();
+        for (key, what) in items {
+            if !spans.is_empty() {
+                spans.push(Span::raw("  "));
+            }
+            spans.push(Span::styled(key, t.key()));
+            spans.push(Span::raw(format!(" {what}")));
         }
-        spans.push(Span::styled(key, t.key()));
-        spans.push(Span::raw(format!(" {what}")));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        spans
+    };
+    let right = Line::from(spans(global));
+    let width = right.width() as u16;
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(width + 1)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans(own))), left_area);
+    frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
 }
 
 /// The input line at the bottom, its error or choices just above it.

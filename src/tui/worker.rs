@@ -32,6 +32,8 @@ pub enum Update {
     Refused(String),
     /// Ours, not written: the journal could not be written.
     Failed(String),
+    /// Done, with something to say (the session log could not be written).
+    Warning(String),
     /// Following the journal failed; the screen may be behind.
     FollowFailed(String),
 }
@@ -48,12 +50,17 @@ impl Worker {
             .name("journal".into())
             .spawn(move || serve(live, &operator, &inbox, &updates))
             .expect("a thread can be started");
-        Worker { requests: Some(requests), thread: Some(thread) }
+        Worker {
+            requests: Some(requests),
+            thread: Some(thread),
+        }
     }
 
     /// Queues a command; false if the thread is gone.
     pub fn send(&self, request: Request) -> bool {
-        self.requests.as_ref().is_some_and(|r| r.send(request).is_ok())
+        self.requests
+            .as_ref()
+            .is_some_and(|r| r.send(request).is_ok())
     }
 }
 
@@ -68,17 +75,33 @@ impl Drop for Worker {
     }
 }
 
-fn serve(mut live: Live, operator: &Clean, inbox: &mpsc::Receiver<Request>, updates: &UnboundedSender<Update>) {
+fn serve(
+    mut live: Live,
+    operator: &Clean,
+    inbox: &mpsc::Receiver<Request>,
+    updates: &UnboundedSender<Update>,
+) {
     let mut follow_failed = false;
     loop {
         let update = match inbox.recv_timeout(FOLLOW_EVERY) {
             Ok(Request::Execute { command, now }) => {
                 let executed = live.execute(command, operator, now);
-                if !executed.others.is_empty() && updates.send(Update::Others(executed.others)).is_err() {
+                if !executed.others.is_empty()
+                    && updates.send(Update::Others(executed.others)).is_err()
+                {
                     return;
                 }
+                let warning = executed.warning;
                 match executed.ours {
-                    Ok(ours) => Update::Done(ours),
+                    Ok(ours) => {
+                        if updates.send(Update::Done(ours)).is_err() {
+                            return;
+                        }
+                        match warning {
+                            Some(warning) => Update::Warning(warning),
+                            None => continue,
+                        }
+                    }
                     Err(LiveError::Refused(why)) => Update::Refused(why.to_string()),
                     Err(other) => Update::Failed(other.to_string()),
                 }
