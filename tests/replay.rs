@@ -5,14 +5,18 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gavel::domain::{At, Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State};
+use gavel::domain::{
+    At, Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State,
+};
 use gavel::journal::Mode;
 use gavel::live::{Live, LiveError};
 use gavel::text::Clean;
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
-const NAMES: &[&str] = &["France", "China", "mali", "Egypt", "Brazil", "le drian", "Holy See", "Sweden", "drc", "Japan"];
+const NAMES: &[&str] = &[
+    "France", "China", "mali", "Egypt", "Brazil", "le drian", "Holy See", "Sweden", "drc", "Japan",
+];
 
 fn name() -> impl Strategy<Value = Clean> {
     prop::sample::select(NAMES).prop_map(Clean::new)
@@ -27,14 +31,28 @@ fn at() -> impl Strategy<Value = Option<At>> {
 }
 
 fn command() -> impl Strategy<Value = Command> {
-    let kind = prop::sample::select(vec![SpeechKind::Statement, SpeechKind::Reply, SpeechKind::Order]);
-    let place = prop_oneof![Just(Place::Up), Just(Place::Down), Just(Place::Top), Just(Place::Bottom), (0usize..12).prop_map(Place::Position)];
+    let kind = prop::sample::select(vec![
+        SpeechKind::Statement,
+        SpeechKind::Reply,
+        SpeechKind::Order,
+    ]);
+    let place = prop_oneof![
+        Just(Place::Up),
+        Just(Place::Down),
+        Just(Place::Top),
+        Just(Place::Bottom),
+        (0usize..12).prop_map(Place::Position)
+    ];
     prop_oneof![
         at().prop_map(|at| Command::Open { at }),
         at().prop_map(|at| Command::Adjourn { at }),
         Just(Command::Segment(SegmentTarget::Next)),
         Just(Command::Segment(SegmentTarget::Id("opening".into()))),
-        (name(), kind, prop::option::of(30u32..300)).prop_map(|(who, kind, limit)| Command::Add { who, kind, limit }),
+        (name(), kind, prop::option::of(30u32..300)).prop_map(|(who, kind, limit)| Command::Add {
+            who,
+            kind,
+            limit
+        }),
         at().prop_map(|at| Command::Next { at }),
         at().prop_map(|at| Command::Next { at }),
         (name(), at()).prop_map(|(who, at)| Command::Floor { who, at }),
@@ -47,15 +65,21 @@ fn command() -> impl Strategy<Value = Command> {
         name().prop_map(|who| Command::Pass { who }),
         Just(Command::CloseList),
         Just(Command::ReopenList),
-        (name(), prop::option::of(seat())).prop_map(|(delegation, seat)| Command::Seat { delegation, seat }),
+        (name(), prop::option::of(seat()))
+            .prop_map(|(delegation, seat)| Command::Seat { delegation, seat }),
         name().prop_map(|d| Command::Release(SeatOrDelegation::Delegation(d))),
         seat().prop_map(|s| Command::Release(SeatOrDelegation::Seat(s))),
         name().prop_map(|delegation| Command::Wait { delegation }),
         name().prop_map(|delegation| Command::Unwait { delegation }),
         seat().prop_map(Command::Block),
         seat().prop_map(Command::Unblock),
-        "[a-z #]{1,30}".prop_map(|t| Command::Note { text: Clean::new(&t) }),
-        (1u32..6, "[a-z #]{1,30}").prop_map(|(note, t)| Command::Amend { note, text: Clean::new(&t) }),
+        "[a-z #]{1,30}".prop_map(|t| Command::Note {
+            text: Clean::new(&t)
+        }),
+        (1u32..6, "[a-z #]{1,30}").prop_map(|(note, t)| Command::Amend {
+            note,
+            text: Clean::new(&t)
+        }),
         (1u32..6).prop_map(|note| Command::Retract { note }),
         Just(Command::Undo),
         Just(Command::Undo),
@@ -64,11 +88,17 @@ fn command() -> impl Strategy<Value = Command> {
 
 fn seed() -> Arc<gavel::domain::Meeting> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    Arc::new(gavel::config::load(&path).expect("the seed meeting loads").meeting)
+    Arc::new(
+        gavel::config::load(&path)
+            .expect("the seed meeting loads")
+            .meeting,
+    )
 }
 
 fn replayed(meeting: &Arc<gavel::domain::Meeting>, dir: &Path) -> State {
-    Live::open(meeting.clone(), dir, Mode::ReadOnly).expect("replay").state
+    Live::open(meeting.clone(), dir, Mode::ReadOnly)
+        .expect("replay")
+        .state
 }
 
 proptest! {
@@ -83,7 +113,7 @@ proptest! {
         let operators = [Clean::new("ana"), Clean::new("ben"), Clean::new("chloe")];
         let mut done = 0;
         for (command, who, wait) in steps {
-            now = now + SignedDuration::from_secs(wait);
+            now += SignedDuration::from_secs(wait);
             match live.execute(command, &operators[usize::from(who)], now).ours {
                 Ok(ours) => done += ours.len(),
                 Err(LiveError::Refused(_)) => {}
