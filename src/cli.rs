@@ -275,16 +275,31 @@ fn clock() -> Result<WallClock, Failure> {
     WallClock::from_env().map_err(|e| Failure::new(2, e))
 }
 
-fn operator(flag: Option<String>) -> Clean {
-    let name = flag
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_default();
-    let name = Clean::new(&name);
-    if name.is_empty() {
+/// The officer's settings, if any; a broken file stops with its reason.
+fn settings() -> Result<config::settings::Settings, Failure> {
+    match config::settings::path() {
+        Some(path) => config::settings::load(&path).map_err(|e| Failure::new(2, e)),
+        None => Ok(config::settings::Settings::default()),
+    }
+}
+
+/// `--operator`, else the settings file's, else `$USER`.
+fn operator(flag: Option<String>) -> Result<Clean, Failure> {
+    let from_settings = || settings().map(|s| s.operator);
+    let name = match flag {
+        Some(name) => Some(name),
+        None => from_settings()?,
+    };
+    let name = Clean::new(
+        &name
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_default(),
+    );
+    Ok(if name.is_empty() {
         Clean::new("officer")
     } else {
         name
-    }
+    })
 }
 
 fn do_command(
@@ -297,7 +312,7 @@ fn do_command(
         crate::lang::parse(&words.join(" ")).map_err(|e| Failure::new(2, e.to_string()))?;
     let now = clock()?.now();
     let mut live = open(path, place, Mode::ReadWrite)?;
-    let executed = live.execute(command, &operator(op), now);
+    let executed = live.execute(command, &operator(op)?, now);
     if let Some(warning) = &executed.warning {
         eprintln!("gavel: done, but {warning}");
     }
@@ -323,7 +338,7 @@ fn tui(
         Mode::ReadWrite
     };
     let live = open(path, place, mode)?;
-    let operator = operator(op);
+    let operator = operator(op)?;
     let mut ui = Ui::new(operator.clone(), read_only);
     if let Some(torn) = &live.recovery.torn {
         ui.message = Some(crate::tui::ui::Message {
@@ -331,7 +346,11 @@ fn tui(
             text: torn.to_string(),
         });
     }
-    let mut app = App::new(live.state.clone(), ui, Theme::from_env());
+    let mut theme = Theme::from_env();
+    if settings()?.color == Some(false) {
+        theme = Theme::PLAIN;
+    }
+    let mut app = App::new(live.state.clone(), ui, theme);
     let (updates, received) = tokio::sync::mpsc::unbounded_channel();
     let worker = Worker::start(live, operator, updates);
     let exit = crate::tui::run::on_terminal(&mut app, Some(&worker), received, clock, kind);

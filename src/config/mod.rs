@@ -16,6 +16,7 @@
 
 mod check;
 mod duration;
+pub mod settings;
 
 use std::fmt;
 use std::io;
