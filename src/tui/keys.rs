@@ -127,336 +127,50 @@ const SEATS: Option<Pane> = Some(Pane::Seats);
 const NOTES: Option<Pane> = Some(Pane::Notes);
 const ALL: Option<Pane> = None;
 
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    bind(
-        SPEAKERS,
-        &[C('n')],
-        Action::Next,
-        "next",
-        "give the floor to the next listed speaker",
-        true,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('a')],
-        Action::Add,
-        "add",
-        "inscribe a speaker (type to search)",
-        true,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('r')],
-        Action::Reply,
-        "reply",
-        "inscribe a right of reply",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('o')],
-        Action::Order,
-        "order",
-        "a point of order: takes the floor at once",
-        true,
-    ),
-    bind(
-        SPEAKERS,
-        &[C(' '), C('p')],
-        Action::PauseResume,
-        "pause",
-        "pause or resume the speaker holding the floor",
-        true,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('e')],
-        Action::End,
-        "end",
-        "end the speech holding the floor",
-        true,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('x')],
-        Action::Extend,
-        "extend",
-        "extend the speaker's limit",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('f'), Key::Enter],
-        Action::FloorSelected,
-        "floor",
-        "give the floor to the selected speaker",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[Key::Up, C('k')],
-        Action::Up,
-        "",
-        "select the speaker above",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[Key::Down, C('j')],
-        Action::Down,
-        "",
-        "select the speaker below",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('K')],
-        Action::MoveUp,
-        "",
-        "move the selected speaker up",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('J')],
-        Action::MoveDown,
-        "",
-        "move the selected speaker down",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('t')],
-        Action::MoveTop,
-        "",
-        "move the selected speaker to the top",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('s')],
-        Action::Pass,
-        "absent",
-        "pass the selected speaker: absent, to the end once",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('d'), Key::Delete],
-        Action::Remove,
-        "remove",
-        "remove the selected speaker (asks first)",
-        false,
-    ),
-    bind(
-        SPEAKERS,
-        &[C('c')],
-        Action::ToggleList,
-        "",
-        "close or reopen the list of speakers (asks first)",
-        false,
-    ),
-    bind(
-        SEATS,
-        &[Key::Up, C('k')],
-        Action::Up,
-        "",
-        "seat above",
-        false,
-    ),
-    bind(
-        SEATS,
-        &[Key::Down, C('j')],
-        Action::Down,
-        "",
-        "seat below",
-        false,
-    ),
-    bind(
-        SEATS,
-        &[Key::Left, C('h')],
-        Action::Left,
-        "",
-        "seat to the left",
-        false,
-    ),
-    bind(
-        SEATS,
-        &[Key::Right, C('l')],
-        Action::Right,
-        "move",
-        "seat to the right",
-        true,
-    ),
-    bind(
-        SEATS,
-        &[C('s'), Key::Enter],
-        Action::SeatHere,
-        "seat",
-        "seat a delegation here, or in the first free seat",
-        true,
-    ),
-    bind(
-        SEATS,
-        &[C('r'), Key::Delete],
-        Action::Release,
-        "release",
-        "free the seat under the cursor (asks first)",
-        true,
-    ),
-    bind(
-        SEATS,
-        &[C('w')],
-        Action::Wait,
-        "wait",
-        "put a delegation on the waitlist",
-        true,
-    ),
-    bind(
-        SEATS,
-        &[C('b')],
-        Action::Block,
-        "block",
-        "block or unblock the seat under the cursor (asks first)",
-        true,
-    ),
-    bind(
-        NOTES,
-        &[C('i'), C('n'), Key::Enter],
-        Action::NewNote,
-        "note",
-        "write a note (#summary #action #decision)",
-        true,
-    ),
-    bind(
-        NOTES,
-        &[Key::Up, C('k')],
-        Action::Up,
-        "",
-        "the note above",
-        false,
-    ),
-    bind(
-        NOTES,
-        &[Key::Down, C('j')],
-        Action::Down,
-        "",
-        "the note below",
-        false,
-    ),
-    bind(
-        NOTES,
-        &[C('e')],
-        Action::Amend,
-        "amend",
-        "amend the selected note",
-        true,
-    ),
-    bind(
-        NOTES,
-        &[C('d'), Key::Delete],
-        Action::Retract,
-        "retract",
-        "retract the selected note (asks first)",
-        true,
-    ),
-    bind(
-        ALL,
-        &[Key::Tab],
-        Action::FocusNext,
-        "pane",
-        "next pane",
-        true,
-    ),
-    bind(
-        ALL,
-        &[Key::BackTab],
-        Action::FocusPrevious,
-        "",
-        "previous pane",
-        false,
-    ),
-    bind(
-        ALL,
-        &[C('1')],
-        Action::Focus(Pane::Speakers),
-        "",
-        "the speakers",
-        false,
-    ),
-    bind(
-        ALL,
-        &[C('2')],
-        Action::Focus(Pane::Seats),
-        "",
-        "the observer seats",
-        false,
-    ),
-    bind(
-        ALL,
-        &[C('3')],
-        Action::Focus(Pane::Clock),
-        "",
-        "the clock",
-        false,
-    ),
-    bind(
-        ALL,
-        &[C('4')],
-        Action::Focus(Pane::Notes),
-        "",
-        "the notes",
-        false,
-    ),
-    bind(
-        ALL,
-        &[C(':')],
-        Action::Prompt,
-        "command",
-        "type any command (Tab completes)",
-        true,
-    ),
-    bind(
-        ALL,
-        &[C('u')],
-        Action::Undo,
-        "undo",
-        "undo your own last action (asks first)",
-        true,
-    ),
-    bind(
-        ALL,
-        &[C('O')],
-        Action::Open,
-        "",
-        "open the meeting (asks first)",
-        false,
-    ),
-    bind(
-        ALL,
-        &[C('S')],
-        Action::SegmentNext,
-        "",
-        "move to the next segment (asks first)",
-        false,
-    ),
-    bind(
-        ALL,
-        &[C('A')],
-        Action::Adjourn,
-        "",
-        "adjourn the meeting (asks first)",
-        false,
-    ),
+    bind(SPEAKERS, &[C('n')], Action::Next, "next", "floor to the next listed", true),
+    bind(SPEAKERS, &[C('a')], Action::Add, "add", "inscribe (type to search)", true),
+    bind(SPEAKERS, &[C('r')], Action::Reply, "reply", "inscribe a right of reply", false),
+    bind(SPEAKERS, &[C('o')], Action::Order, "order", "point of order: has floor", true),
+    bind(SPEAKERS, &[C(' '), C('p')], Action::PauseResume, "pause", "pause / resume the floor", true),
+    bind(SPEAKERS, &[C('e')], Action::End, "end", "end the speech", true),
+    bind(SPEAKERS, &[C('x')], Action::Extend, "extend", "extend speaker's limit", false),
+    bind(SPEAKERS, &[C('f'), Key::Enter], Action::FloorSelected, "floor", "floor to the selected", false),
+    bind(SPEAKERS, &[Key::Up, C('k')], Action::Up, "", "select the one above", false),
+    bind(SPEAKERS, &[Key::Down, C('j')], Action::Down, "", "select the one below", false),
+    bind(SPEAKERS, &[C('K')], Action::MoveUp, "", "move the selected up", false),
+    bind(SPEAKERS, &[C('J')], Action::MoveDown, "", "move the selected down", false),
+    bind(SPEAKERS, &[C('t')], Action::MoveTop, "", "move selected to the top", false),
+    bind(SPEAKERS, &[C('s')], Action::Pass, "absent", "absent: to the end, once", false),
+    bind(SPEAKERS, &[C('d'), Key::Delete], Action::Remove, "remove", "remove selected (asks)", false),
+    bind(SPEAKERS, &[C('c')], Action::ToggleList, "", "close/reopen list (asks)", false),
+    bind(SEATS, &[Key::Up, C('k')], Action::Up, "", "seat above", false),
+    bind(SEATS, &[Key::Down, C('j')], Action::Down, "", "seat below", false),
+    bind(SEATS, &[Key::Left, C('h')], Action::Left, "", "seat to the left", false),
+    bind(SEATS, &[Key::Right, C('l')], Action::Right, "move", "seat to the right", true),
+    bind(SEATS, &[C('s'), Key::Enter], Action::SeatHere, "seat", "seat here or first free", true),
+    bind(SEATS, &[C('r'), Key::Delete], Action::Release, "release", "free this seat (asks)", true),
+    bind(SEATS, &[C('w')], Action::Wait, "wait", "put on the waitlist", true),
+    bind(SEATS, &[C('b')], Action::Block, "block", "block/unblock seat (asks)", true),
+    bind(NOTES, &[C('i'), C('n'), Key::Enter], Action::NewNote, "note", "write a note (#tags)", true),
+    bind(NOTES, &[Key::Up, C('k')], Action::Up, "", "the note above", false),
+    bind(NOTES, &[Key::Down, C('j')], Action::Down, "", "the note below", false),
+    bind(NOTES, &[C('e')], Action::Amend, "amend", "amend the selected note", true),
+    bind(NOTES, &[C('d'), Key::Delete], Action::Retract, "retract", "retract selected (asks)", true),
+    bind(ALL, &[Key::Tab], Action::FocusNext, "pane", "next pane", true),
+    bind(ALL, &[Key::BackTab], Action::FocusPrevious, "", "previous pane", false),
+    bind(ALL, &[C('1')], Action::Focus(Pane::Speakers), "", "pane 1: speakers", false),
+    bind(ALL, &[C('2')], Action::Focus(Pane::Seats), "", "pane 2: observer seats", false),
+    bind(ALL, &[C('3')], Action::Focus(Pane::Clock), "", "pane 3: clock", false),
+    bind(ALL, &[C('4')], Action::Focus(Pane::Notes), "", "pane 4: notes", false),
+    bind(ALL, &[C(':')], Action::Prompt, "command", "any command (Tab helps)", true),
+    bind(ALL, &[C('u')], Action::Undo, "undo", "undo your last (asks)", true),
+    bind(ALL, &[C('O')], Action::Open, "", "open the meeting (asks)", false),
+    bind(ALL, &[C('S')], Action::SegmentNext, "", "next segment (asks)", false),
+    bind(ALL, &[C('A')], Action::Adjourn, "", "adjourn meeting (asks)", false),
     bind(ALL, &[C('?')], Action::Help, "help", "this help", true),
-    bind(
-        ALL,
-        &[C('q'), Key::Ctrl('c')],
-        Action::Quit,
-        "quit",
-        "quit gavel (the meeting goes on in the journal)",
-        true,
-    ),
+    bind(ALL, &[C('q'), Key::Ctrl('c')], Action::Quit, "quit", "quit (meeting goes on)", true),
 ];
 
 /// The action a key has in `pane`: the pane's own binding first, then a global one.
@@ -479,8 +193,9 @@ pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
         .collect()
 }
 
-/// The help's sections: each pane's keys, then those that work everywhere.
-pub fn help() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+/// The help's sections: the focused pane's keys first, then those that work
+/// everywhere, then the other panes'.
+pub fn help(focus: Pane) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     let section = |pane: Option<Pane>| -> Vec<(String, &'static str)> {
         BINDINGS
             .iter()
@@ -497,12 +212,16 @@ pub fn help() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
             })
             .collect()
     };
-    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Pane::ALL
-        .iter()
-        .map(|p| (p.title(), section(Some(*p))))
-        .filter(|(_, keys)| !keys.is_empty())
-        .collect();
-    sections.push(("Everywhere", section(None)));
+    let mut sections = vec![
+        (focus.title(), section(Some(focus))),
+        ("Everywhere", section(None)),
+    ];
+    let others = Pane::ALL
+        .into_iter()
+        .filter(|p| *p != focus)
+        .map(|p| (p.title(), section(Some(p))));
+    sections.extend(others);
+    sections.retain(|(_, keys)| !keys.is_empty());
     sections
 }
 
@@ -533,7 +252,7 @@ mod tests {
 
     #[test]
     fn every_binding_is_in_the_help() {
-        let help = help();
+        let help = help(Pane::Notes);
         let lines: usize = help.iter().map(|(_, keys)| keys.len()).sum();
         assert_eq!(lines, BINDINGS.len());
     }

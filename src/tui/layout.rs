@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
         None => draw_footer(frame, bottom, &view),
     }
     if app.ui.help {
-        draw_help(frame, main, app.theme);
+        draw_help(frame, main, app.theme, app.ui.focus);
     }
 }
 
@@ -209,47 +209,35 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
     );
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, t: Theme) {
+fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: super::ui::Pane) {
     let mut lines = Vec::new();
-    for (section, keys) in keys::help() {
+    for (section, keys) in keys::help(focus) {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
         lines.push(Line::styled(section, t.title()));
         for (keys, what) in keys {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<14}"), t.key()),
+                Span::styled(format!(" {keys:<9} "), t.key()),
                 Span::raw(what),
             ]));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        "Any command can be typed at the : prompt; any key closes this help.",
-    ));
-    let width = area.width.min(90);
-    let height = area.height;
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
-    let columns = if lines.len() as u16 > height.saturating_sub(2) {
-        2
-    } else {
-        1
-    };
-    let block = Block::bordered().title(" Keys ").border_style(t.focused());
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let per_column = lines.len().div_ceil(columns);
-    let cols = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(inner);
+    let block = Block::bordered()
+        .title(" Keys · any key closes · every command also at the : prompt ")
+        .border_style(t.focused());
+    frame.render_widget(Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // As many columns as the lines need; the focused pane's keys come first, so
+    // on a small screen what is cut is the least needed.
+    let column_width = lines.iter().map(Line::width).max().unwrap_or(1) as u16 + 1;
+    let fit = (inner.width / column_width.max(1)).max(1) as usize;
+    let rows = inner.height.max(1) as usize;
+    let columns = lines.len().div_ceil(rows).clamp(1, fit);
+    let cols = Layout::horizontal(vec![Constraint::Length(column_width); columns]).split(inner);
     for (i, col) in cols.iter().enumerate() {
-        let part: Vec<Line> = lines
-            .iter()
-            .skip(i * per_column)
-            .take(per_column)
-            .cloned()
-            .collect();
+        let part: Vec<Line> = lines.iter().skip(i * rows).take(rows).cloned().collect();
         frame.render_widget(Paragraph::new(part), *col);
     }
 }
