@@ -251,6 +251,16 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_key_table_says_what_the_keys_do() {
+        let readme = include_str!("../../README.md");
+        for b in BINDINGS {
+            let keys: Vec<String> = b.keys.iter().map(|k| format!("`{}`", k.label())).collect();
+            let row = format!("| {} | {} |", keys.join(" "), b.help);
+            assert!(readme.contains(&row), "README lacks the key row {row}");
+        }
+    }
+
+    #[test]
     fn every_binding_is_in_the_help() {
         let help = help(Pane::Notes);
         let lines: usize = help.iter().map(|(_, keys)| keys.len()).sum();
