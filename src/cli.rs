@@ -102,6 +102,14 @@ struct Place {
     log_dir: Option<PathBuf>,
 }
 
+/// A line on stderr. The terminal may be gone (a dropped connection): failing
+/// to say something is not a reason to panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// A failure, with the exit code it maps to.
 pub struct Failure {
     pub code: u8,
@@ -198,7 +206,7 @@ fn check(path: &Path) -> Result<(), Failure> {
         }
         Err(diagnostics) => {
             for d in &diagnostics {
-                eprintln!("{d}");
+                say!("{d}");
             }
             let n = diagnostics.len();
             Err(Failure::new(
@@ -266,7 +274,7 @@ fn open(path: &Path, place: &Place, mode: Mode) -> Result<Live, Failure> {
     let dir = meeting_dir(&loaded, place)?;
     let live = Live::open(Arc::new(loaded.meeting), &dir, mode)?;
     if let Some(torn) = &live.recovery.torn {
-        eprintln!("gavel: {torn}");
+        say!("gavel: {torn}");
     }
     Ok(live)
 }
@@ -314,7 +322,7 @@ fn do_command(
     let mut live = open(path, place, Mode::ReadWrite)?;
     let executed = live.execute(command, &operator(op)?, now);
     if let Some(warning) = &executed.warning {
-        eprintln!("gavel: done, but {warning}");
+        say!("gavel: done, but {warning}");
     }
     let ours = executed.into_ours()?;
     for (_, line) in &ours {
@@ -359,14 +367,12 @@ fn tui(
     match exit {
         Ok(Exit::Quit) => Ok(()),
         Ok(Exit::Signal(signal)) => {
-            eprintln!("gavel: {signal}: stopped; everything shown as saved is in the journal");
+            say!("gavel: {signal}: stopped; everything shown as saved is in the journal");
             Ok(())
         }
         Ok(Exit::InputEnded(why)) => {
             let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
-            eprintln!(
-                "gavel: the terminal went away{why}; everything shown as saved is in the journal"
-            );
+            say!("gavel: the terminal went away{why}; everything shown as saved is in the journal");
             Ok(())
         }
         Err(e) => Err(Failure::new(1, format!("the terminal failed: {e}"))),

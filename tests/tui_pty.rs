@@ -315,7 +315,6 @@ fn a_dropped_terminal_ends_it_without_spinning_and_the_journal_is_intact() {
 /// the hung-up terminal and reports it with `eprintln!`, which panics when
 /// stderr is that same terminal.
 #[test]
-#[ignore = "known bug: a dropped terminal ends gavel with a panic (exit 101)"]
 fn a_dropped_terminal_is_a_clean_exit() {
     let dir = log_dir();
     let (status, _, _) = hang_up_after_open(dir.path());
@@ -326,7 +325,6 @@ fn a_dropped_terminal_is_a_clean_exit() {
 /// the terminal where its cursor is and waits up to 2 s for the answer; with
 /// none, gavel stops with "the terminal failed" (exit 1).
 #[test]
-#[ignore = "known bug: a resize waits on a cursor-position answer, and dies without one"]
 fn resize_needs_no_answer_from_the_terminal() {
     let dir = log_dir();
     let g = Gavel::start_answering(&["run", SEED], dir.path(), 100, 30, false);

@@ -65,7 +65,20 @@ impl App {
     /// Folds the journal's answer in.
     pub fn update(&mut self, update: Update) {
         match update {
-            Update::Others(seen) => self.fold(seen),
+            Update::Others(seen) => {
+                // Another officer's action is the latest news: it replaces our own
+                // "done", so the status line says who did what last.
+                if !seen.is_empty()
+                    && self
+                        .ui
+                        .message
+                        .as_ref()
+                        .is_some_and(|m| matches!(m.tone, Tone::Done | Tone::Info))
+                {
+                    self.ui.message = None;
+                }
+                self.fold(seen)
+            }
             Update::Done(ours) => {
                 self.answered();
                 self.ui.sent_prompt = None;
@@ -185,6 +198,7 @@ impl App {
                 self.ui.help = true;
                 Vec::new()
             }
+            Action::QuitNow => vec![Effect::Quit],
             Action::Quit => self.ask(
                 "Quit gavel? The meeting goes on in the journal",
                 Intent::Quit,

@@ -56,6 +56,7 @@ pub enum Action {
     Prompt,
     Help,
     Quit,
+    QuitNow,
     Undo,
     Open,
     Adjourn,
@@ -170,7 +171,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(ALL, &[C('S')], Action::SegmentNext, "", "next segment (asks)", false),
     bind(ALL, &[C('A')], Action::Adjourn, "", "adjourn meeting (asks)", false),
     bind(ALL, &[C('?')], Action::Help, "help", "this help", true),
-    bind(ALL, &[C('q'), Key::Ctrl('c')], Action::Quit, "quit", "quit (meeting goes on)", true),
+    bind(ALL, &[C('q')], Action::Quit, "quit", "quit (asks; meeting goes on)", true),
+    bind(ALL, &[Key::Ctrl('c')], Action::QuitNow, "", "quit at once", false),
 ];
 
 /// The action a key has in `pane`: the pane's own binding first, then a global one.

@@ -53,6 +53,12 @@ impl<S: Screen> Loop<'_, S> {
         // Every wake-up below is something visible: a key, an event, a second.
         loop {
             self.draw()?;
+            // Writes to a dead terminal fail before its input says so; either way it is over.
+            if self.screen.gone() {
+                return Ok(Exit::InputEnded(Some(
+                    "the terminal cannot be written to".into(),
+                )));
+            }
             let tick = tokio::time::sleep(until_next_second(&self.clock));
             tokio::select! {
                 input = inputs.next() => match input {
@@ -123,21 +129,21 @@ fn until_next_second(clock: &WallClock) -> Duration {
     Duration::from_nanos(1_000_000_000 - into) + Duration::from_millis(2)
 }
 
-/// SIGHUP (the SSH connection dropped), SIGTERM and SIGINT.
-pub async fn signals() -> &'static str {
+/// SIGHUP (the SSH connection dropped), SIGTERM and SIGINT. The handlers are
+/// installed here, at once, so a signal that comes before the loop first
+/// waits is not lost to the default action.
+pub fn signals() -> io::Result<impl Future<Output = &'static str>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::hangup()),
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = hup.recv() => "SIGHUP",
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    }
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = hup.recv() => "SIGHUP",
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        }
+    })
 }
 
 /// Runs the loop on the real terminal. Start-up errors are printed before the
@@ -153,6 +159,7 @@ pub fn on_terminal(
         .enable_all()
         .build()?;
     runtime.block_on(async {
+        let signals = signals()?;
         let mut screen = super::terminal::Real::enter()?;
         let inputs = super::input::terminal();
         Loop {
@@ -163,7 +170,7 @@ pub fn on_terminal(
             clock,
             kind,
         }
-        .run(inputs, signals())
+        .run(inputs, signals)
         .await
     })
 }

@@ -3,7 +3,8 @@
 //! (the loop ends, the guard drops): raw mode off, main screen, cursor shown.
 
 use std::io::{self, Stdout, Write};
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::terminal::{
@@ -24,26 +25,66 @@ pub trait Screen {
     fn bell(&mut self) -> io::Result<()>;
     /// After a resize: forget what is on the screen and draw it all again.
     fn resized(&mut self) -> io::Result<()>;
+    /// The terminal is gone (a dropped connection): nothing more can be shown.
+    fn gone(&self) -> bool {
+        false
+    }
 }
 
 pub struct Real {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    terminal: Terminal<CrosstermBackend<Tty>>,
+    gone: Arc<AtomicBool>,
     _guard: Guard,
 }
 
 impl Real {
     pub fn enter() -> io::Result<Real> {
         let guard = Guard::enter()?;
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let gone = Arc::new(AtomicBool::new(false));
+        let tty = Tty {
+            out: io::stdout(),
+            gone: gone.clone(),
+        };
+        let terminal = Terminal::new(CrosstermBackend::new(tty))?;
         Ok(Real {
             terminal,
+            gone,
             _guard: guard,
         })
     }
 }
 
+/// Standard output that, once the terminal is gone (a dropped SSH connection),
+/// takes what is written and drops it: nothing can be shown any more, and
+/// the input side ends the loop. Without this, the terminal library's own
+/// clean-up reports the failure on the dead terminal and panics.
+pub struct Tty {
+    out: Stdout,
+    gone: Arc<AtomicBool>,
+}
+
+impl Write for Tty {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.gone.load(Ordering::Relaxed) {
+            match self.out.write(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
+                Err(_) => self.gone.store(true, Ordering::Relaxed),
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.gone.load(Ordering::Relaxed) && self.out.flush().is_err() {
+            self.gone.store(true, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
 impl Screen for Real {
-    type Backend = CrosstermBackend<Stdout>;
+    type Backend = CrosstermBackend<Tty>;
 
     fn terminal(&mut self) -> &mut Terminal<Self::Backend> {
         &mut self.terminal
@@ -61,9 +102,16 @@ impl Screen for Real {
         Write::flush(out)
     }
 
+    fn gone(&self) -> bool {
+        self.gone.load(Ordering::Relaxed)
+    }
+
+    /// Redraws everything at the new size. `Terminal::clear` would ask the
+    /// terminal where its cursor is and wait for the answer; this does not.
     fn resized(&mut self) -> io::Result<()> {
-        self.terminal.autoresize()?;
-        self.terminal.clear()
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 }
 
