@@ -107,7 +107,7 @@ fn the_help_lists_every_key_and_the_footer_the_focused_panes() {
     insta::assert_snapshot!("help_80x24", small);
     for needed in [
         "floor to the next listed",
-        "quit (asks; meeting goes on)",
+        "quit (asks first)",
         "any command",
         "undo your last",
     ] {

@@ -171,7 +171,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(ALL, &[C('S')], Action::SegmentNext, "", "next segment (asks)", false),
     bind(ALL, &[C('A')], Action::Adjourn, "", "adjourn meeting (asks)", false),
     bind(ALL, &[C('?')], Action::Help, "help", "this help", true),
-    bind(ALL, &[C('q')], Action::Quit, "quit", "quit (asks; meeting goes on)", true),
+    bind(ALL, &[C('q')], Action::Quit, "quit", "quit (asks first)", true),
     bind(ALL, &[Key::Ctrl('c')], Action::QuitNow, "", "quit at once", false),
 ];
 
