@@ -411,3 +411,27 @@ fn assert_every_frame_synchronized(raw: &[u8]) {
         );
     }
 }
+
+/// A bug that panics must still give the terminal back: the panic hook
+/// restores it before the message is printed.
+#[test]
+fn a_panic_gives_the_terminal_back() {
+    let dir = log_dir();
+    let mut g = Gavel::start_with(
+        &["run", SEED],
+        dir.path(),
+        (100, 30),
+        true,
+        &[("GAVEL_TEST_PANIC", "1")],
+    );
+    let status = g
+        .wait_exit(Duration::from_secs(5))
+        .expect("the forced panic ends gavel");
+    assert_eq!(status.exit_code(), 101, "a panic's exit code: {status:?}");
+    assert!(
+        pty::contains(&g.raw(), b"forced by GAVEL_TEST_PANIC"),
+        "the panic message is shown"
+    );
+    assert_given_back(&g);
+    assert_cooked(&g);
+}

@@ -51,8 +51,13 @@ impl<S: Screen> Loop<'_, S> {
     ) -> io::Result<Exit> {
         tokio::pin!(shutdown);
         // Every wake-up below is something visible: a key, an event, a second.
+        let mut first_frame = true;
         loop {
             self.draw()?;
+            // A test hook: a bug that panics mid-meeting must still give the terminal back.
+            if std::mem::take(&mut first_frame) && std::env::var_os("GAVEL_TEST_PANIC").is_some() {
+                panic!("forced by GAVEL_TEST_PANIC, after the first frame");
+            }
             // Writes to a dead terminal fail before its input says so; either way it is over.
             if self.screen.gone() {
                 return Ok(Exit::InputEnded(Some(

@@ -72,6 +72,17 @@ impl Gavel {
         rows: u16,
         answers_queries: bool,
     ) -> Gavel {
+        Gavel::start_with(args, log_dir, (cols, rows), answers_queries, &[])
+    }
+
+    /// As `start_answering`, with more environment variables.
+    pub fn start_with(
+        args: &[&str],
+        log_dir: &Path,
+        (cols, rows): (u16, u16),
+        answers_queries: bool,
+        extra_env: &[(&str, &str)],
+    ) -> Gavel {
         let pair = native_pty_system()
             .openpty(size(cols, rows))
             .expect("a pseudo-terminal");
@@ -80,6 +91,9 @@ impl Gavel {
         cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         cmd.env_remove("NO_COLOR");
         for (key, value) in env_for(log_dir) {
+            cmd.env(key, value);
+        }
+        for (key, value) in extra_env {
             cmd.env(key, value);
         }
         let child = pair.slave.spawn_command(cmd).expect("gavel starts");
