@@ -606,18 +606,18 @@ const SCRIPT: &str = "
 15:35:20 | reopen list                   | reopen | The list of speakers is reopened (Opening session)
 15:35:30 | seat Brazil                   | seat   | Brazil seated at A1 (1/38 seated · 0 waiting)
 15:35:40 | seat Argentina B3             | seat   | Argentina seated at B3 (2/38 seated · 0 waiting)
-15:35:50 | release B3                    | free   | Seat B3 freed (Argentina)
-15:36:00 | release Brazil                | free   | Seat A1 freed (Brazil)
+15:35:50 | release B3                    | release | Seat B3 freed (Argentina)
+15:36:00 | release Brazil                | release | Seat A1 freed (Brazil)
 15:36:10 | block A5                      | block  | Seat A5 blocked
-15:36:20 | unblock A5                    | unblck | Seat A5 unblocked
+15:36:20 | unblock A5                    | unblock | Seat A5 unblocked
 15:36:30 | note Le Drian calls for elections #summary | note | Note 1 (during France): Le Drian calls for elections #summary
 15:36:40 | amend 1 Le Drian calls for early elections #decision | amend | Note 1 amended: Le Drian calls for early elections #decision
-15:36:50 | retract 1                     | retrct | Note 1 retracted
+15:36:50 | retract 1                     | retract | Note 1 retracted
 15:37:00 | undo                          | undo   | Undoes #0028 (retracting the note)
 15:37:10 | end                           | end    | France spoke 3m
-15:37:20 | segment next                  | segmnt | Segment: Co-chaired session
-15:37:30 | segment opening               | segmnt | Segment: Opening session
-15:37:40 | adjourn                       | adjrn  | The meeting is adjourned
+15:37:20 | segment next                  | segment | Co-chaired session begins
+15:37:30 | segment opening               | segment | Opening session begins
+15:37:40 | adjourn                       | adjourn | The meeting is adjourned
 ";
 
 #[test]

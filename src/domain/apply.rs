@@ -254,11 +254,15 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
         Event::Ended { speech, effective } => end(state, *speech, *effective),
         Event::Extended { speech, by } => {
             let floor = holder(state, *speech)?;
-            floor.extended = floor
+            let extended = floor
                 .extended
                 .checked_add(*by)
                 .filter(|total| *total <= 24 * 3600)
                 .ok_or("an extension of more than a day")?;
+            floor.extended = extended;
+            // An extension is an event of the speech too: a later correction may not reach before it.
+            let at = Timestamp::from_second(entry.at.as_second()).unwrap_or(entry.at);
+            floor.last_change = floor.last_change.max(at);
             Ok(())
         }
         Event::Moved { speech, to } => relist(state, *speech, *to, false),

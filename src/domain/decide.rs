@@ -384,11 +384,23 @@ fn end(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     }])
 }
 
+/// No speech is extended past this in all: an hour more is a typing slip.
+pub const MAX_EXTENSION: u32 = 3600;
+
 fn extend(state: &State, by: u32) -> Decided {
     must_be_open(state)?;
     let f = holder(state)?;
     if by == 0 {
         return refuse("extend by how long? e.g. extend 30s");
+    }
+    let total = f.extended.saturating_add(by);
+    if total > MAX_EXTENSION {
+        return refuse(format!(
+            "{} would be extended by {} in all; extensions stop at {} per speech",
+            f.speech.delegate.delegation,
+            super::format::duration(i64::from(total)),
+            super::format::duration(i64::from(MAX_EXTENSION))
+        ));
     }
     Ok(vec![Event::Extended {
         speech: f.speech.id,

@@ -19,6 +19,15 @@ pub fn describe(state: &State, entry: &Entry) -> String {
     )
 }
 
+/// `France's`, `United Nations'`.
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
 fn limit_of(limit: u32) -> String {
     format!("limit {}", duration(i64::from(limit)))
 }
@@ -116,7 +125,7 @@ fn what(state: &State, entry: &Entry) -> String {
                 .segment_index(segment.as_str())
                 .map(|i| &state.meeting.segments[i].title);
             format!(
-                "Segment: {}",
+                "{} begins",
                 title.map_or(segment.to_string(), ToString::to_string)
             )
         }
@@ -208,8 +217,8 @@ fn what(state: &State, entry: &Entry) -> String {
         Event::Extended { speech, by } => {
             let limit = holder(state, *speech).map_or(0, |f| f.limit().saturating_add(*by));
             format!(
-                "{}'s limit extended by {} to {}",
-                delegation_of(state, *speech),
+                "{} limit extended by {} to {}",
+                possessive(&delegation_of(state, *speech)),
                 duration(i64::from(*by)),
                 duration(i64::from(limit))
             )

@@ -232,12 +232,13 @@ impl Event {
         }
     }
 
-    /// The short verb of the session log, at most six characters.
+    /// The verb of the session log: the command's word, padded to six columns
+    /// as in `#0042 floor  France …`; the few seven-letter ones take one more.
     pub fn verb(&self) -> &'static str {
         match self {
             Event::Opened { .. } => "open",
-            Event::Adjourned { .. } => "adjrn",
-            Event::SegmentEntered { .. } => "segmnt",
+            Event::Adjourned { .. } => "adjourn",
+            Event::SegmentEntered { .. } => "segment",
             Event::Inscribed { .. } => "add",
             Event::FloorGiven {
                 interrupts: Some(_),
@@ -254,14 +255,14 @@ impl Event {
             Event::ListClosed { .. } => "close",
             Event::ListReopened { .. } => "reopen",
             Event::Seated { .. } => "seat",
-            Event::Released { .. } => "free",
+            Event::Released { .. } => "release",
             Event::Waitlisted { .. } => "wait",
             Event::Unwaitlisted { .. } => "unwait",
             Event::Blocked { .. } => "block",
-            Event::Unblocked { .. } => "unblck",
+            Event::Unblocked { .. } => "unblock",
             Event::Noted { .. } => "note",
             Event::Amended { .. } => "amend",
-            Event::Retracted { .. } => "retrct",
+            Event::Retracted { .. } => "retract",
             Event::Undone { .. } => "undo",
         }
     }

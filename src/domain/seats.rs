@@ -37,8 +37,26 @@ fn check_seat(state: &State, seat: SeatId) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Delegations that take part in the meeting sit at the table, not in the
+/// observer seats.
+fn participates(state: &State, name: &str) -> bool {
+    use super::meeting::Role;
+    let entries = state
+        .meeting
+        .roster
+        .iter()
+        .filter(|p| p.delegation.as_str() == name);
+    let roles: Vec<Role> = entries.map(|p| p.role).collect();
+    !roles.is_empty() && !roles.contains(&Role::Observer)
+}
+
 pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decided {
     let name = delegation(state, typed)?;
+    if participates(state, name.as_str()) {
+        return refuse(format!(
+            "{name} takes part in the meeting: the observer seats are for observer delegations"
+        ));
+    }
     let held: Vec<SeatId> = state.seats.held_by(name.as_str()).collect();
     let limit = usize::from(state.meeting.seating.per_delegation);
     if held.len() >= limit {
@@ -81,7 +99,13 @@ pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decide
             }
             seat
         }
-        None => free[0],
+        // The seat offered to them if they are waiting; otherwise the first one
+        // not offered to anyone: offers made to others stay as they were.
+        None => {
+            free[waiting
+                .filter(|at| *at < free.len())
+                .unwrap_or(offered_to_others.min(free.len() - 1))]
+        }
     };
     Ok(vec![Event::Seated {
         seat,

@@ -79,7 +79,10 @@ fn meeting(ordering: Ordering) -> Meeting {
             ),
             participant("egypt", "Egypt", "", Level::HeadOfDelegation),
             participant("civ", "Côte d'Ivoire", "", Level::ViceMinister),
-            participant("holy-see", "Holy See", "", Level::Observer),
+            Participant {
+                role: Role::Observer,
+                ..participant("holy-see", "Holy See", "", Level::Observer)
+            },
         ],
         seating: Seating {
             rows: 1,
@@ -856,4 +859,55 @@ fn speeches_from_the_meeting_file_are_numbered_apart_from_the_journals() {
         .map(|l| l.speech.id)
         .collect();
     assert!(file_ids.iter().all(|id| *id >= 1 << 30));
+}
+
+#[test]
+fn a_waitlisted_delegation_takes_the_seat_offered_to_it() {
+    let mut sim = Sim::new();
+    let seat = |d: &str| Command::Seat {
+        delegation: d.into(),
+        seat: None,
+    };
+    sim.ok(seat("Brazil")).ok(seat("Chile")).ok(Command::Wait {
+        delegation: "Peru".into(),
+    });
+    sim.ok(Command::Wait {
+        delegation: "Nepal".into(),
+    });
+    sim.ok(Command::Release(SeatOrDelegation::Delegation(
+        "Chile".into(),
+    )));
+    sim.ok(Command::Release(SeatOrDelegation::Delegation(
+        "Brazil".into(),
+    )));
+    // A1 is offered to Peru, A2 to Nepal: Nepal seated first still gets A2.
+    sim.ok(seat("Nepal"));
+    assert_eq!(
+        sim.state
+            .seats
+            .occupied
+            .get(&SeatId::parse("A2").unwrap())
+            .map(|d| d.as_str()),
+        Some("Nepal")
+    );
+}
+
+#[test]
+fn participants_do_not_take_observer_seats() {
+    let mut sim = Sim::new();
+    let why = sim.refused(Command::Seat {
+        delegation: "France".into(),
+        seat: None,
+    });
+    assert!(why.contains("takes part in the meeting"), "{why}");
+}
+
+#[test]
+fn extensions_stop_at_an_hour_in_all() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(NEXT).ok(Command::Extend { by: 3000 });
+    assert!(
+        sim.refused(Command::Extend { by: 900 })
+            .contains("extensions stop at 1h")
+    );
 }

@@ -208,10 +208,16 @@ impl App {
                 "Open the meeting now?",
                 Intent::Run(Command::Open { at: None }),
             ),
-            Action::Adjourn => self.ask(
-                "Adjourn the meeting?",
-                Intent::Run(Command::Adjourn { at: None }),
-            ),
+            Action::Adjourn => {
+                let question = match self.state.floor() {
+                    Some(f) => format!(
+                        "{} still has the floor: end the speech and adjourn the meeting?",
+                        f.speech.delegate.delegation
+                    ),
+                    None => "Adjourn the meeting?".to_string(),
+                };
+                self.ask(question, Intent::Run(Command::Adjourn { at: None }))
+            }
             Action::SegmentNext => self.segment_next(),
             Action::Next => self.run(Command::Next { at: None }),
             Action::Add => {
@@ -243,6 +249,7 @@ impl App {
             Action::SeatHere => self.seat_here(),
             Action::Release => self.release(),
             Action::Wait => self.open_input(InputKind::Search(Purpose::Wait), ""),
+            Action::Unwait => self.open_input(InputKind::Search(Purpose::Unwait), ""),
             Action::Block => self.block(),
             Action::NewNote => self.open_input(InputKind::Note, ""),
             Action::Amend => match self.selected_note() {
@@ -347,11 +354,22 @@ impl App {
         }
     }
 
+    /// A free seat offered to a waiting delegation starts the search with that
+    /// delegation, so Enter seats the one the seat is held for.
     fn seat_here(&mut self) -> Vec<Effect> {
         let seat = self.ui.seat_cursor;
         let here = !self.state.seats.occupied.contains_key(&seat)
             && !self.state.seats.blocked.contains(&seat);
-        self.open_input(InputKind::Search(Purpose::Seat(here.then_some(seat))), "")
+        let offered = self
+            .state
+            .offers()
+            .into_iter()
+            .find(|(s, _)| *s == seat)
+            .map(|(_, d)| d.to_string());
+        self.open_input(
+            InputKind::Search(Purpose::Seat(here.then_some(seat))),
+            offered.as_deref().unwrap_or(""),
+        )
     }
 
     fn release(&mut self) -> Vec<Effect> {
@@ -565,10 +583,12 @@ impl App {
                 seat,
             },
             Purpose::Wait => Command::Wait { delegation: who },
+            Purpose::Unwait => Command::Unwait { delegation: who },
         })
     }
 
-    /// Tab in the `:` prompt: the command word, then a name.
+    /// Tab in the `:` prompt: the command word, then what that command takes
+    /// (a name, a segment); Tab again goes on to the next candidate.
     fn complete(&mut self) {
         let meeting = self.state.meeting.clone();
         let input = self.ui.input.as_mut().expect("checked by the caller");
@@ -580,35 +600,56 @@ impl App {
         if input.kind != InputKind::Command {
             return;
         }
-        let (word, rest) = input
-            .text
-            .split_once(' ')
-            .unwrap_or((input.text.as_str(), ""));
-        let options: Vec<String> = if input.text.contains(' ') {
-            search(&meeting, rest)
+        if let Some(at) = input.choices.iter().position(|c| *c == input.text) {
+            let next = (at + 1) % input.choices.len();
+            input.text = input.choices[next].clone();
+            input.cursor = input.text.chars().count();
+            input.chosen = next;
+            return;
+        }
+        let options = completions(&meeting, &input.text);
+        let Some(first) = options.first() else { return };
+        input.text = first.clone();
+        input.cursor = input.text.chars().count();
+        input.choices = options;
+        input.chosen = 0;
+    }
+}
+
+/// What Tab offers for the text typed so far at the `:` prompt.
+fn completions(meeting: &crate::domain::Meeting, text: &str) -> Vec<String> {
+    let Some((word, rest)) = text.split_once(' ') else {
+        let mut words: Vec<&str> = crate::lang::commands()
+            .iter()
+            .map(|c| c.word)
+            .filter(|w| w.starts_with(text))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        return words.into_iter().map(|w| format!("{w} ")).collect();
+    };
+    let word = word.to_lowercase();
+    let fixed = |options: Vec<String>| -> Vec<String> {
+        options
+            .into_iter()
+            .filter(|o| o.starts_with(rest))
+            .map(|o| format!("{word} {o}"))
+            .collect()
+    };
+    match word.as_str() {
+        "add" | "floor" | "move" | "remove" | "pass" | "seat" | "release" | "wait" | "unwait" => {
+            search(meeting, rest)
                 .into_iter()
                 .map(|f| format!("{word} {}", f.name))
                 .collect()
-        } else {
-            crate::lang::commands()
-                .iter()
-                .map(|c| c.word)
-                .filter(|w| w.starts_with(word))
-                .map(|w| format!("{w} "))
-                .collect()
-        };
-        if options.is_empty() {
-            return;
         }
-        let pick = if input.choices == options {
-            (input.chosen + 1) % options.len()
-        } else {
-            0
-        };
-        input.text = options[pick].clone();
-        input.cursor = input.text.chars().count();
-        input.choices = options;
-        input.chosen = pick;
+        "segment" => fixed(
+            std::iter::once("next".to_string())
+                .chain(meeting.segments.iter().map(|s| s.id.to_string()))
+                .collect(),
+        ),
+        "close" | "reopen" => fixed(vec!["list".into()]),
+        _ => Vec::new(),
     }
 }
 

@@ -21,11 +21,11 @@ pub enum Input {
 pub fn terminal() -> impl Stream<Item = Input> + Unpin {
     let mut failed = false;
     EventStream::new()
-        .filter_map(|event| async move {
-            match event {
+        .flat_map(|event| {
+            futures_util::stream::iter(match event {
                 Ok(event) => from_event(event),
-                Err(e) => Some(Input::Lost(e.to_string())),
-            }
+                Err(e) => vec![Input::Lost(e.to_string())],
+            })
         })
         .take_while(move |input| {
             let go_on = !failed;
@@ -35,11 +35,21 @@ pub fn terminal() -> impl Stream<Item = Input> + Unpin {
         .boxed()
 }
 
-fn from_event(event: Event) -> Option<Input> {
+fn from_event(event: Event) -> Vec<Input> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => from_key(key).map(Input::Key),
-        Event::Resize(..) => Some(Input::Resize),
-        _ => None,
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            // Esc and a key typed quickly after it, or sent together over a slow
+            // link, arrive as one Alt-key: they were two keys.
+            let alt = key.modifiers.contains(KeyModifiers::ALT);
+            let key = from_key(key).map(Input::Key);
+            match (alt, key) {
+                (true, Some(key)) => vec![Input::Key(Key::Esc), key],
+                (false, Some(key)) => vec![key],
+                (_, None) => Vec::new(),
+            }
+        }
+        Event::Resize(..) => vec![Input::Resize],
+        _ => Vec::new(),
     }
 }
 

@@ -84,6 +84,7 @@ pub enum Action {
     SeatHere,
     Release,
     Wait,
+    Unwait,
     Block,
     // Notes
     NewNote,
@@ -153,6 +154,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(SEATS, &[C('s'), Key::Enter], Action::SeatHere, "seat", "seat here or first free", true),
     bind(SEATS, &[C('r'), Key::Delete], Action::Release, "release", "free this seat (asks)", true),
     bind(SEATS, &[C('w')], Action::Wait, "wait", "put on the waitlist", true),
+    bind(SEATS, &[C('W')], Action::Unwait, "", "take off the waitlist", false),
     bind(SEATS, &[C('b')], Action::Block, "block", "block/unblock seat (asks)", true),
     bind(NOTES, &[C('i'), C('n'), Key::Enter], Action::NewNote, "note", "write a note (#tags)", true),
     bind(NOTES, &[Key::Up, C('k')], Action::Up, "", "the note above", false),

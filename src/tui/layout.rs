@@ -49,7 +49,10 @@ pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
     draw_status(frame, status, &view);
     match &app.ui.input {
         Some(_) => draw_input(frame, bottom, main, &view),
-        None => draw_footer(frame, bottom, &view),
+        None => {
+            draw_footer(frame, bottom, &view);
+            draw_refusal(frame, main, &view);
+        }
     }
     if app.ui.help {
         draw_help(frame, main, app.theme, app.ui.focus);
@@ -95,7 +98,12 @@ fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
         Span::styled(health, health_style),
         Span::styled(format!(" · {} · ", view.ui.operator), t.dim()),
     ];
-    match (&view.ui.message, &view.ui.last_line) {
+    let shown = view
+        .ui
+        .message
+        .as_ref()
+        .filter(|m| matches!(m.tone, Tone::Done | Tone::Info));
+    match (shown, &view.ui.last_line) {
         (Some(m), _) => spans.push(Span::styled(m.text.clone(), tone(t, m.tone))),
         (None, Some(line)) => spans.extend(last_action(line, view)),
         (None, None) => {}
@@ -117,6 +125,59 @@ fn last_action(line: &str, view: &View) -> Vec<Span<'static>> {
         Span::styled(format!("{by} "), view.theme.title()),
         Span::raw(text.to_string()),
     ]
+}
+
+/// A refusal or an error, whole: wrapped in a box above the footer, since a
+/// reason cut off at the edge of the status line helps nobody. The next key
+/// clears it.
+fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
+    let Some(m) = view
+        .ui
+        .message
+        .as_ref()
+        .filter(|m| matches!(m.tone, Tone::Refused | Tone::Error))
+    else {
+        return;
+    };
+    let lines: Vec<Line> = wrap(&m.text, above.width.saturating_sub(2).max(1) as usize)
+        .into_iter()
+        .map(|l| Line::styled(l, tone(view.theme, m.tone)))
+        .collect();
+    let height = (lines.len() as u16 + 2).min(above.height);
+    let popup = Rect {
+        x: above.x,
+        y: above.bottom() - height,
+        width: above.width,
+        height,
+    };
+    let title = if m.tone == Tone::Refused {
+        " Not done "
+    } else {
+        " Error "
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        popup,
+    );
+}
+
+/// Words to lines of at most `width` characters; a word longer than that is cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let word: String = word.chars().take(width).collect();
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    lines.push(line);
+    lines
 }
 
 fn tone(t: Theme, tone: Tone) -> Style {
@@ -146,11 +207,31 @@ fn draw_footer(frame: &mut Frame, area: Rect, view: &View) {
         }
         spans
     };
+    // A read-only screen offers only what it can do: look around.
+    if view.ui.read_only {
+        return draw_read_only_footer(frame, area, view, spans(global));
+    }
     let right = Line::from(spans(global));
     let width = right.width() as u16;
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(width + 1)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans(own))), left_area);
+    frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
+}
+
+fn draw_read_only_footer(frame: &mut Frame, area: Rect, view: &View, global: Vec<Span<'static>>) {
+    let t = view.theme;
+    let left = Line::from(vec![
+        Span::styled("read-only", t.title()),
+        Span::raw(" · this screen never writes · "),
+        Span::styled("Tab", t.key()),
+        Span::raw(" pane"),
+    ]);
+    let right = Line::from(global);
+    let width = right.width() as u16;
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(width + 1)]).areas(area);
+    frame.render_widget(Paragraph::new(left), left_area);
     frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
 }
 
@@ -170,9 +251,14 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
             + (label.chars().count() + before).min(area.width.saturating_sub(1) as usize) as u16;
         frame.set_cursor_position(Position::new(x, area.y));
     }
+    let inner_width = above.width.saturating_sub(2).max(1) as usize;
     let mut lines: Vec<Line> = Vec::new();
     if let Some(error) = &input.error {
-        lines.push(Line::styled(error.clone(), t.error()));
+        lines.extend(
+            wrap(error, inner_width)
+                .into_iter()
+                .map(|l| Line::styled(l, t.error())),
+        );
     }
     for (i, choice) in input.choices.iter().enumerate() {
         let style = if i == input.chosen {
@@ -186,12 +272,9 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
         return;
     }
     let height = (lines.len() as u16 + 2).min(above.height);
-    let width = lines
-        .iter()
-        .map(Line::width)
-        .max()
-        .unwrap_or(0)
-        .clamp(30, above.width as usize) as u16;
+    // Room for the borders too, so the longest name is not cut.
+    let width = (lines.iter().map(Line::width).max().unwrap_or(0) + 2)
+        .clamp(40, above.width as usize) as u16;
     let popup = Rect {
         x: above.x,
         y: above.bottom() - height,

@@ -95,6 +95,15 @@ impl<S: Screen> Loop<'_, S> {
             )
             .then_some(Exit::Quit);
         }
+        // On the "too small" screen nothing can be seen, so nothing is done:
+        // only q (and Ctrl-C) work, and quit at once, as the screen says.
+        if self.too_small() {
+            return matches!(
+                key,
+                super::keys::Key::Char('q') | super::keys::Key::Ctrl('c')
+            )
+            .then_some(Exit::Quit);
+        }
         for effect in self.app.key(key) {
             match effect {
                 Effect::Quit => return Some(Exit::Quit),
@@ -114,6 +123,11 @@ impl<S: Screen> Loop<'_, S> {
             }
         }
         None
+    }
+
+    fn too_small(&mut self) -> bool {
+        let size = self.screen.terminal().size().unwrap_or_default();
+        size.width < layout::MIN_WIDTH || size.height < layout::MIN_HEIGHT
     }
 
     fn draw(&mut self) -> io::Result<()> {

@@ -75,6 +75,7 @@ pub enum Purpose {
     Floor,
     Seat(Option<SeatId>),
     Wait,
+    Unwait,
 }
 
 impl Purpose {
@@ -86,6 +87,7 @@ impl Purpose {
             Purpose::Floor => "Give the floor to",
             Purpose::Seat(_) => "Seat",
             Purpose::Wait => "Waitlist",
+            Purpose::Unwait => "Take off the waitlist",
         }
     }
 }

@@ -126,6 +126,18 @@ fn standing(view: &View, w: usize) -> Line<'static> {
 
 /// Time since the meeting opened (or until its scheduled start), and to the scheduled end.
 fn since_and_left(view: &View, p: &Projection, w: usize) -> Line<'static> {
+    // Once adjourned, what is left to the end no longer means anything: how long it lasted does.
+    if let (Some(at), Some(secs)) = (view.state.adjourned_at, p.since_open) {
+        let over = secs_between(p.schedule.end, at);
+        let against = match over {
+            o if o > 0 => format!(", {} over", duration(o)),
+            o => format!(", {} early", duration(-o)),
+        };
+        return fit_line(
+            vec![Span::raw(format!("Lasted {}{against}", duration(secs)))],
+            w,
+        );
+    }
     let to_start = secs_between(view.now, p.schedule.start);
     let (long, short) = match p.since_open {
         Some(secs) => (

@@ -259,10 +259,15 @@ fn queue(frame: &mut Frame, area: Rect, view: &View) {
     let w = usize::from(area.width);
     let list = &view.state.segment().queue;
     if list.is_empty() {
+        // A closed list takes no statements: say so, and how to reopen it.
+        let (what, key, then) = match view.state.segment().closed {
+            true => ("The list is closed — ", "c", " to reopen"),
+            false => ("The list is empty — ", "a", " to inscribe"),
+        };
         let spans = vec![
-            Span::styled("The list is empty — ", theme.dim()),
-            Span::styled("a", theme.key()),
-            Span::styled(" to inscribe", theme.dim()),
+            Span::styled(what, theme.dim()),
+            Span::styled(key, theme.key()),
+            Span::styled(then, theme.dim()),
         ];
         return put_lines(frame, area, vec![fit_line(spans, w)]);
     }
