@@ -12,7 +12,10 @@ use jiff::Timestamp;
 use crate::domain::{
     Command, Entry, Inconsistent, Meeting, Refusal, State, apply, decide, describe, entries,
 };
-use crate::journal::{AppendError, Journal, JournalError, Mode, Recovery, Sequenced, SessionLog};
+use crate::journal::{
+    AppendError, DiskFile, Journal, JournalError, JournalFile, Mode, Opened, Recovery, Sequenced,
+    SessionLog,
+};
 use crate::text::Clean;
 
 trait CloneIf: Clone {
@@ -53,11 +56,13 @@ pub enum LiveError {
 /// Described session-log lines kept to fill a gap another writer left.
 const RECENT_LINES: usize = 1000;
 
-pub struct Live {
+/// Generic over the journal's file so that tests can put a failing or
+/// forgetful one in place of the disk; everything else uses [`DiskFile`].
+pub struct Live<F: JournalFile = DiskFile> {
     pub state: State,
     pub recovery: Recovery,
     pub dir: PathBuf,
-    journal: Journal<Entry>,
+    journal: Journal<Entry, F>,
     log: Option<SessionLog>,
     recent: VecDeque<(u64, String)>,
 }
@@ -96,7 +101,19 @@ impl std::fmt::Display for Stop {
 impl Live {
     /// Opens `<dir>/journal.jsonl` (the meeting's own folder) and replays it.
     pub fn open(meeting: Arc<Meeting>, dir: &Path, mode: Mode) -> Result<Live, LiveError> {
-        let opened = Journal::<Entry>::open(dir, mode)?;
+        Live::attach(meeting, Journal::<Entry>::open(dir, mode)?, dir)
+    }
+}
+
+impl<F: JournalFile> Live<F> {
+    /// Replays a journal already opened on any file; `dir` is the meeting's
+    /// folder, where the session log is kept when the journal is read-write.
+    pub fn attach(
+        meeting: Arc<Meeting>,
+        opened: Opened<Entry, F>,
+        dir: &Path,
+    ) -> Result<Live<F>, LiveError> {
+        let mode = opened.journal.mode();
         let mut live = Live {
             state: State::new(meeting),
             recovery: opened.recovery,

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::{Command, Entry};
+use crate::journal::JournalFile;
 use crate::live::{Live, LiveError};
 use crate::text::Clean;
 
@@ -44,7 +45,11 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn start(live: Live, operator: Clean, updates: UnboundedSender<Update>) -> Worker {
+    pub fn start<F: JournalFile + Send + 'static>(
+        live: Live<F>,
+        operator: Clean,
+        updates: UnboundedSender<Update>,
+    ) -> Worker {
         let (requests, inbox) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("journal".into())
@@ -75,8 +80,8 @@ impl Drop for Worker {
     }
 }
 
-fn serve(
-    mut live: Live,
+fn serve<F: JournalFile>(
+    mut live: Live<F>,
     operator: &Clean,
     inbox: &mpsc::Receiver<Request>,
     updates: &UnboundedSender<Update>,
