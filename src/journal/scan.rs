@@ -105,6 +105,12 @@ fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
     let Ok(text) = std::str::from_utf8(text) else {
         return Verdict::Unreadable(Problem::NotUtf8);
     };
+    // Syntax first: serde reports a wrong type at the first token, before it
+    // has seen that the rest is not JSON at all, and crash debris such as
+    // `7 garbage` must read as torn, not as a well-formed line of the wrong kind.
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Verdict::Unreadable(Problem::NotJson(describe(&e)));
+    }
     let object: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(text) {
         Ok(object) => object,
         Err(e) if e.is_data() => return Verdict::Wrong(Problem::NotObject),

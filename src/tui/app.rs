@@ -80,7 +80,7 @@ impl App {
                 self.fold(seen)
             }
             Update::Done(ours) => {
-                self.answered();
+                self.answered(true);
                 self.ui.sent_prompt = None;
                 let line = ours.last().map(|(_, l)| l.clone());
                 self.fold(ours);
@@ -89,7 +89,7 @@ impl App {
                 }
             }
             Update::Refused(why) => {
-                self.answered();
+                self.answered(false);
                 if let Some(mut prompt) = self.ui.sent_prompt.take() {
                     prompt.error = Some(why.clone());
                     self.ui.input = Some(prompt);
@@ -97,7 +97,7 @@ impl App {
                 self.say(Tone::Refused, why);
             }
             Update::Failed(why) => {
-                self.answered();
+                self.answered(false);
                 self.ui.sent_prompt = None;
                 self.ui.health = Health::Failed(why.clone());
                 self.say(Tone::Error, why);
@@ -138,9 +138,12 @@ impl App {
         }
     }
 
-    fn answered(&mut self) {
+    /// One answer from the journal. `saved` when it was a success: a save
+    /// that works again clears an earlier NOT SAVED.
+    fn answered(&mut self, saved: bool) {
         self.pending = self.pending.saturating_sub(1);
-        if matches!(self.ui.health, Health::Saving(_) | Health::Saved) {
+        let failed = matches!(self.ui.health, Health::Failed(_));
+        if saved || !failed {
             self.ui.health = if self.pending == 0 {
                 Health::Saved
             } else {
