@@ -184,6 +184,12 @@ impl<F: JournalFile> Live<F> {
                     apply(state, entry).map_err(Stop::Inconsistent)?;
                     others.push((entry.clone(), line));
                 }
+                // Recorded times follow the journal's order: a command stamped just
+                // before another instance's line took the lock after it.
+                let now = state
+                    .last_action
+                    .as_ref()
+                    .map_or(now, |last| now.max(last.at));
                 let events = decide(state, command, now, by.as_str()).map_err(Stop::Refused)?;
                 let new = entries(state, events, now, by);
                 let mut scratch = state.clone_if(new.len() > 1);

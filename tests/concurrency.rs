@@ -132,7 +132,10 @@ fn four_officers_at_once_agree_on_every_line() {
                         .unwrap()
                         .state
                         .seq;
-                    fs::write(final_file(&dir), last.to_string()).unwrap();
+                    // Written aside and renamed, so a child never reads it half written.
+                    let aside = final_file(&dir).with_extension("final-new");
+                    fs::write(&aside, last.to_string()).unwrap();
+                    fs::rename(&aside, final_file(&dir)).unwrap();
                 }
             }
             "HASH" => {

@@ -67,7 +67,9 @@ fn effective(
     not_before: Option<Timestamp>,
 ) -> Result<Timestamp, Refusal> {
     let when = match at {
-        None => return Ok(now),
+        // Stamped a moment before another officer's event was recorded: it took
+        // effect no earlier than that event, so the timers keep their order.
+        None => return Ok(not_before.map_or(now, |limit| now.max(limit))),
         Some(At::Ago(secs)) => now - i64::from(secs).seconds(),
         Some(At::TimeOfDay(time)) => {
             let today = now.to_zoned_datetime(state.meeting.tz.clone()).date();

@@ -911,3 +911,23 @@ fn extensions_stop_at_an_hour_in_all() {
             .contains("extensions stop at 1h")
     );
 }
+
+#[test]
+fn a_command_stamped_before_anothers_event_takes_effect_after_it() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).at(5).ok(NEXT).at(70).ok(NEXT);
+    // Ben pressed pause at 60 s; his command reached the journal after ana's next.
+    sim.at(60);
+    sim.run_as("ben", PAUSE).unwrap();
+    let floor = sim.state.floor().unwrap();
+    assert_eq!(
+        floor.paused_since,
+        Some(t0() + jiff::SignedDuration::from_secs(70))
+    );
+    sim.at(90);
+    assert_eq!(
+        sim.state.floor().unwrap().elapsed(sim.now),
+        0,
+        "paused the moment it started"
+    );
+}
