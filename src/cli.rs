@@ -87,12 +87,33 @@ enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// The draft co-chairs' summary and the speaking-time record, from the journal alone.
+    Export {
+        meeting: PathBuf,
+        #[command(flatten)]
+        place: Place,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Check the journal's integrity without changing it.
     Verify {
         meeting: PathBuf,
         #[command(flatten)]
         place: Place,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A draft co-chairs' summary in Markdown.
+    Md,
+    /// One row per intervention.
+    Csv,
+    /// The same, for other tools (with a schema version).
+    Json,
 }
 
 #[derive(Args, Clone)]
@@ -177,6 +198,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             json,
         } => tail(&meeting, &place, follow, json),
         Sub::Verify { meeting, place } => verify(&meeting, &place),
+        Sub::Export {
+            meeting,
+            place,
+            format,
+            output,
+        } => export(&meeting, &place, format, output.as_deref()),
     }
 }
 
@@ -303,6 +330,14 @@ fn operator(flag: Option<String>) -> Result<Clean, Failure> {
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_default(),
     );
+    // It goes into every journal and session-log line.
+    const LONGEST: usize = 64;
+    if name.as_str().chars().count() > LONGEST {
+        return Err(Failure::new(
+            2,
+            format!("an operator name is at most {LONGEST} characters"),
+        ));
+    }
     Ok(if name.is_empty() {
         Clean::new("officer")
     } else {
@@ -319,8 +354,17 @@ fn do_command(
     let command =
         crate::lang::parse(&words.join(" ")).map_err(|e| Failure::new(2, e.to_string()))?;
     let now = clock()?.now();
+    let by = operator(op)?;
+    // Judged first on what is on disk, without writing: a refused command
+    // leaves no trace, not even the folder of a meeting not begun. Under the
+    // lock it is judged again, on whatever others appended meanwhile.
+    let looked = open(path, place, Mode::ReadOnly)?;
+    if let Err(refusal) = crate::domain::decide(&looked.state, command.clone(), now, by.as_str()) {
+        return Err(Failure::new(3, refusal.to_string()));
+    }
+    drop(looked);
     let mut live = open(path, place, Mode::ReadWrite)?;
-    let executed = live.execute(command, &operator(op)?, now);
+    let executed = live.execute(command, &by, now);
     if let Some(warning) = &executed.warning {
         say!("gavel: done, but {warning}");
     }
@@ -432,6 +476,40 @@ fn tail_journal(dir: &Path, follow: bool, out: &mut impl Write) -> Result<(), St
     loop {
         std::thread::sleep(std::time::Duration::from_millis(150));
         print(&journal.poll().map_err(|e| e.to_string())?)?;
+    }
+}
+
+fn export(
+    path: &Path,
+    place: &Place,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, place)?;
+    let opened = journal::Journal::<Entry>::open(&dir, Mode::ReadOnly)
+        .map_err(|e| Failure::new(1, e.to_string()))?;
+    let mut state = crate::domain::State::new(Arc::new(loaded.meeting));
+    for entry in &opened.lines {
+        crate::domain::apply(&mut state, entry).map_err(|e| Failure::new(1, e.to_string()))?;
+    }
+    let text = render(&state, &opened.lines, format);
+    match output {
+        Some(file) => std::fs::write(file, text)
+            .map_err(|e| Failure::new(1, format!("cannot write {}: {e}", file.display()))),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| Failure::new(1, e.to_string())),
+    }
+}
+
+/// The export in one format.
+pub fn render(state: &crate::domain::State, entries: &[Entry], format: Format) -> String {
+    let gathered = crate::export::gather(state, entries);
+    match format {
+        Format::Md => crate::export::markdown(state, &gathered),
+        Format::Csv => crate::export::csv(&gathered),
+        Format::Json => crate::export::json(&gathered),
     }
 }
 

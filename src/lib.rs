@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod journal;
 pub mod lang;
 pub mod live;

@@ -76,6 +76,19 @@ impl<'de> Deserialize<'de> for Clean {
 /// Characters that must never reach a terminal or a log, beyond the C0/C1 controls:
 /// bidi embeddings, overrides and isolates, zero-width characters, BOM, and other
 /// format characters that change how neighbouring text is shown.
+/// A character that must never be shown: a control or a hidden format one.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_hidden_format(c)
+}
+
+/// One line of a file made safe to print, its spacing kept.
+pub fn printable_line(line: &str) -> String {
+    strip_escape_sequences(line)
+        .chars()
+        .filter(|&c| !is_unsafe(c))
+        .collect()
+}
+
 fn is_hidden_format(c: char) -> bool {
     matches!(c,
         '\u{00AD}'

@@ -78,6 +78,91 @@ fn the_seed_meeting_from_opening_to_adjournment() {
     check_seats(&s);
     check_notes(&s);
     check_session_log(&dir.path().join("mali-ministerial-2017/session.log"));
+    check_exports(dir.path());
+}
+
+/// `gavel export` in each format, against the golden files beside the script.
+fn check_exports(logs: &Path) {
+    let meeting = top().join("config/mali-ministerial-2017.toml");
+    for (format, golden) in [
+        ("md", "summary.md"),
+        ("csv", "interventions.csv"),
+        ("json", "export.json"),
+    ] {
+        let out = gavel(logs, "16:45:00")
+            .args(["export", "--format", format])
+            .arg(&meeting)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = String::from_utf8(out.stdout).unwrap();
+        let path = top().join("tests/walkthrough").join(golden);
+        if std::env::var_os("GAVEL_BLESS").is_some() {
+            std::fs::write(&path, &got).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        for (n, (g, e)) in got.lines().zip(expected.lines()).enumerate() {
+            assert_eq!(g, e, "{golden} line {}", n + 1);
+        }
+        assert_eq!(got.lines().count(), expected.lines().count(), "{golden}");
+    }
+}
+
+#[test]
+fn an_export_of_a_meeting_in_progress_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let meeting = top().join("config/mali-ministerial-2017.toml");
+    for (time, words) in [
+        ("15:30:00", "open"),
+        ("15:30:05", "next"),
+        ("15:33:00", "next"),
+    ] {
+        let out = gavel(dir.path(), time)
+            .arg("do")
+            .arg(&meeting)
+            .arg(words)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+    let export = |format: &str| {
+        let out = gavel(dir.path(), "15:34:00")
+            .args(["export", "--format", format])
+            .arg(&meeting)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = export("md");
+    assert!(
+        md.contains("Draft of a meeting in progress") && md.contains("open since 15:30"),
+        "{md}"
+    );
+    assert!(
+        md.contains("1. Mali — H.E. Mr. Ibrahim Boubacar Keïta"),
+        "{md}"
+    );
+    assert!(
+        export("csv")
+            .lines()
+            .last()
+            .unwrap()
+            .contains("meeting in progress")
+    );
+    let json: Value = serde_json::from_str(&export("json")).unwrap();
+    assert_eq!(
+        (json["schema"].as_u64(), json["complete"].as_bool()),
+        (Some(1), Some(false))
+    );
+    assert_eq!(
+        json["interventions"].as_array().unwrap().len(),
+        1,
+        "only the speech that ended"
+    );
 }
 
 fn check_meeting(s: &Value) {

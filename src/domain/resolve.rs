@@ -85,6 +85,8 @@ pub fn candidates(meeting: &Meeting) -> Vec<Candidate<'_>> {
 
 /// Why a name did not resolve, in words an officer understands.
 pub fn unresolved(typed: &str, found: &[Candidate<'_>]) -> String {
+    // Whatever was typed, the answer fits a status line.
+    let typed = shortened(typed);
     if found.is_empty() {
         return format!("no one called \"{typed}\" on the roster or among the Member States");
     }
@@ -93,6 +95,14 @@ pub fn unresolved(typed: &str, found: &[Candidate<'_>]) -> String {
         names.push(format!("{} more", found.len() - names.len()));
     }
     format!("\"{typed}\" could be {}: say which", names.join(", "))
+}
+
+fn shortened(typed: &str) -> String {
+    const SHOWN: usize = 40;
+    match typed.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", &typed[..at]),
+        None => typed.to_string(),
+    }
 }
 
 /// The candidates a typed name means, best matches only: an exact name or alias

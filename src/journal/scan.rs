@@ -154,8 +154,10 @@ fn version_text(v: Option<&serde_json::Value>) -> String {
 
 /// serde_json's own "at line 1 column 9" would be confused with the journal's
 /// line number; only the column means something inside one line.
+/// serde's words about a bad line quote what the line holds: cleaned here,
+/// since a damaged journal is untrusted text too.
 fn describe(e: &serde_json::Error) -> String {
-    let text = e.to_string();
+    let text = crate::text::sanitise(&e.to_string());
     let message = text
         .rsplit_once(" at line ")
         .map_or(text.as_str(), |(m, _)| m);

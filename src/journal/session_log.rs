@@ -265,7 +265,7 @@ impl<'a> Follower<'a> {
         };
         let text = String::from_utf8_lossy(&self.pending[..end]);
         for line in text.split('\n') {
-            let clean: String = line.chars().filter(|c| !c.is_control()).collect();
+            let clean: String = crate::text::printable_line(line);
             writeln!(out, "{clean}")?;
         }
         self.pending.drain(..=end);

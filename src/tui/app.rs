@@ -3,6 +3,7 @@
 //! the screen's copy of the state. No I/O here: the loop does that.
 
 use jiff::Timestamp;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::domain::event::Delegate;
 use crate::domain::{
@@ -59,6 +60,32 @@ impl App {
         match keys::action(self.ui.focus, key) {
             Some(action) => self.act(action),
             None => Vec::new(),
+        }
+    }
+
+    /// Pasted text goes into the open input line, cleaned to one line; with
+    /// no input line open it is not taken as keys.
+    pub fn paste(&mut self, text: &str) {
+        let Some(input) = self
+            .ui
+            .input
+            .as_mut()
+            .filter(|i| !matches!(i.kind, InputKind::Confirm { .. }))
+        else {
+            self.say(Tone::Info, "paste into the : prompt or a note");
+            return;
+        };
+        for c in crate::text::sanitise(text).chars() {
+            edit_text(input, Key::Char(c));
+        }
+        input.error = None;
+        if let InputKind::Search(_) = input.kind {
+            let text = input.text.clone();
+            let choices = self.found(&text);
+            if let Some(input) = self.ui.input.as_mut() {
+                input.choices = choices;
+                input.chosen = 0;
+            }
         }
     }
 
@@ -669,6 +696,16 @@ fn edit_text(input: &mut Input, key: Key) {
     let mut chars: Vec<char> = input.text.chars().collect();
     let at = input.cursor.min(chars.len());
     match key {
+        // No pile of combining marks on the screen; characters that cannot be
+        // shown are kept for the command (it sanitises) but never drawn.
+        Key::Char(c)
+            if is_combining_mark(c)
+                && chars[..at]
+                    .iter()
+                    .rev()
+                    .take_while(|c| is_combining_mark(**c))
+                    .count()
+                    >= 3 => {}
         Key::Char(c) => {
             chars.insert(at, c);
             input.cursor = at + 1;

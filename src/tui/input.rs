@@ -12,6 +12,8 @@ pub enum Input {
     Key(Key),
     /// The terminal changed size: redraw.
     Resize,
+    /// Text pasted (bracketed paste): text, never keys.
+    Paste(String),
     /// Read failed: the terminal is gone (a dropped SSH connection).
     Lost(String),
 }
@@ -49,6 +51,7 @@ fn from_event(event: Event) -> Vec<Input> {
             }
         }
         Event::Resize(..) => vec![Input::Resize],
+        Event::Paste(text) => vec![Input::Paste(text)],
         _ => Vec::new(),
     }
 }

@@ -240,13 +240,20 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
     let t = view.theme;
     let input = view.ui.input.as_ref().expect("called with an input");
     let label = input.label();
-    let line = Line::from(vec![
-        Span::styled(label.clone(), t.key()),
-        Span::raw(input.text.clone()),
-    ]);
+    let shown: String = input
+        .text
+        .chars()
+        .filter(|c| !crate::text::is_unsafe(*c))
+        .collect();
+    let line = Line::from(vec![Span::styled(label.clone(), t.key()), Span::raw(shown)]);
     frame.render_widget(Paragraph::new(line), area);
     if !matches!(input.kind, InputKind::Confirm { .. }) {
-        let before: usize = input.text.chars().take(input.cursor).count();
+        let before = input
+            .text
+            .chars()
+            .take(input.cursor)
+            .filter(|c| !crate::text::is_unsafe(*c))
+            .count();
         let x = area.x
             + (label.chars().count() + before).min(area.width.saturating_sub(1) as usize) as u16;
         frame.set_cursor_position(Position::new(x, area.y));

@@ -73,6 +73,7 @@ impl<S: Screen> Loop<'_, S> {
                         }
                     }
                     Some(Input::Resize) => self.screen.resized()?,
+                    Some(Input::Paste(text)) => self.app.paste(&text),
                     Some(Input::Lost(why)) => return Ok(Exit::InputEnded(Some(why))),
                     None => return Ok(Exit::InputEnded(None)),
                 },

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
     disable_raw_mode, enable_raw_mode,
@@ -166,7 +167,14 @@ impl Guard {
         enable_raw_mode()?;
         // Built before anything can fail, so a failure below still restores.
         let guard = Guard;
-        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        // Bracketed paste: a paste is text for the input line, so an ESC or a
+        // line break inside it can never be taken as keys.
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            Hide,
+            EnableBracketedPaste
+        )?;
         Ok(guard)
     }
 }
@@ -181,6 +189,7 @@ impl Drop for Guard {
 pub fn restore() {
     let _ = execute!(
         io::stdout(),
+        DisableBracketedPaste,
         EndSynchronizedUpdate,
         LeaveAlternateScreen,
         Show

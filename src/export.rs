@@ -1,0 +1,479 @@
+//! The end of the meeting: a draft co-chairs' summary and the speaking-time
+//! record, built from the journal alone (`gavel export`). Pure: the journal's
+//! entries and the state they fold to in, text out.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::domain::clock::schedule;
+use crate::domain::format::duration;
+use crate::domain::state::{Note, Phase, State, secs_between};
+use crate::domain::{Entry, Event, SpeechKind};
+
+/// Version of the JSON export; fields are only ever added.
+pub const SCHEMA: u32 = 1;
+
+/// One speech that ended, as the record keeps it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Intervention {
+    pub segment: String,
+    pub delegation: String,
+    pub speaker: String,
+    pub title: String,
+    pub kind: SpeechKind,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub seconds_spoken: i64,
+    pub limit: u32,
+    pub seconds_paused: i64,
+    #[serde(skip)]
+    speech: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attendance {
+    /// Delegations that held an observer seat, in the order first seated.
+    pub seated: Vec<String>,
+    pub peak_occupancy: usize,
+    pub capacity: usize,
+    /// Waitlisted, then seated.
+    pub waitlist_served: Vec<String>,
+    /// Waitlisted, and never seated.
+    pub waitlist_not_served: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Export {
+    pub schema: u32,
+    pub meeting: String,
+    pub title: String,
+    pub venue: String,
+    pub room: String,
+    pub date: String,
+    pub scheduled_start: Timestamp,
+    pub scheduled_end: Timestamp,
+    pub opened_at: Option<Timestamp>,
+    pub adjourned_at: Option<Timestamp>,
+    /// False while the meeting has not been adjourned: the record is partial.
+    pub complete: bool,
+    pub interventions: Vec<Intervention>,
+    pub attendance: Attendance,
+    #[serde(skip)]
+    notes: Vec<NoteLine>,
+}
+
+#[derive(Debug, Clone)]
+struct NoteLine {
+    segment: String,
+    speech: Option<u32>,
+    text: String,
+    tags: Vec<String>,
+}
+
+/// Gathers the record from the journal's entries and the state they fold to.
+pub fn gather(state: &State, entries: &[Entry]) -> Export {
+    let m = &state.meeting;
+    let when = state
+        .opened_at
+        .unwrap_or_else(|| entries.first().map_or(Timestamp::UNIX_EPOCH, |e| e.at));
+    let window = schedule(m, when);
+    Export {
+        schema: SCHEMA,
+        meeting: m.id.to_string(),
+        title: m.title.to_string(),
+        venue: m.venue.to_string(),
+        room: m.room.to_string(),
+        date: m.date.to_string(),
+        scheduled_start: window.start,
+        scheduled_end: window.end,
+        opened_at: state.opened_at,
+        adjourned_at: state.adjourned_at,
+        complete: state.phase == Phase::Adjourned,
+        interventions: interventions(state),
+        attendance: attendance(state, entries),
+        notes: state
+            .notes
+            .values()
+            .filter(|n| n.retracted.is_none())
+            .map(note_line)
+            .collect(),
+    }
+}
+
+fn interventions(state: &State) -> Vec<Intervention> {
+    let defs = state.meeting.segments.iter();
+    defs.zip(&state.segments)
+        .flat_map(|(def, segment)| {
+            let mut spoken: Vec<Intervention> = segment
+                .spoken
+                .iter()
+                .map(|s| Intervention {
+                    segment: def.id.to_string(),
+                    delegation: s.speech.delegate.delegation.to_string(),
+                    speaker: s.speech.delegate.representative.to_string(),
+                    title: s.speech.delegate.title.to_string(),
+                    kind: s.speech.kind,
+                    start: s.started,
+                    end: s.ended,
+                    seconds_spoken: s.spoken_secs,
+                    limit: s.limit,
+                    seconds_paused: s.paused_secs,
+                    speech: s.speech.id,
+                })
+                .collect();
+            // In the order they took the floor: a point of order ends before
+            // the speech it interrupted, but began after it.
+            spoken.sort_by_key(|i| i.start);
+            spoken
+        })
+        .collect()
+}
+
+fn note_line(n: &Note) -> NoteLine {
+    let v = n.current();
+    // The tags sorted the note; the summary reads without them.
+    let text: Vec<&str> = v
+        .text
+        .as_str()
+        .split(' ')
+        .filter(|w| !w.starts_with('#') || w.len() == 1)
+        .collect();
+    NoteLine {
+        segment: n.segment.to_string(),
+        speech: n.speech,
+        text: text.join(" "),
+        tags: v.tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+/// Seats and the waitlist over the whole meeting. Actions later undone did
+/// not happen.
+fn attendance(state: &State, entries: &[Entry]) -> Attendance {
+    let undone: BTreeSet<u64> = entries
+        .iter()
+        .filter_map(|e| match e.event {
+            Event::Undone { seq } => Some(seq),
+            _ => None,
+        })
+        .collect();
+    let kept = entries.iter().filter(|e| !undone.contains(&e.seq));
+    let mut seated: Vec<String> = Vec::new();
+    let mut waited: Vec<String> = Vec::new();
+    let mut occupied = 0usize;
+    let mut peak = 0;
+    for entry in kept {
+        match &entry.event {
+            Event::Seated { delegation, .. } => {
+                let name = delegation.to_string();
+                occupied += 1;
+                if !seated.contains(&name) {
+                    seated.push(name);
+                }
+            }
+            Event::Released { .. } => occupied = occupied.saturating_sub(1),
+            Event::Waitlisted { delegation } if !waited.contains(&delegation.to_string()) => {
+                waited.push(delegation.to_string());
+            }
+            _ => {}
+        }
+        peak = peak.max(occupied);
+    }
+    let (served, not_served) = waited.into_iter().partition(|d| seated.contains(d));
+    Attendance {
+        seated,
+        peak_occupancy: peak,
+        capacity: state
+            .meeting
+            .seating
+            .capacity()
+            .saturating_sub(state.meeting.seating.blocked.len()),
+        waitlist_served: served,
+        waitlist_not_served: not_served,
+    }
+}
+
+fn local(state: &State, at: Timestamp, format: &str) -> String {
+    at.to_zoned_datetime(state.meeting.tz.clone())
+        .strftime(format)
+        .to_string()
+}
+
+fn kind_note(kind: SpeechKind) -> &'static str {
+    match kind {
+        SpeechKind::Statement => "",
+        SpeechKind::Reply => " (right of reply)",
+        SpeechKind::Order => " (point of order)",
+    }
+}
+
+fn who(i: &Intervention) -> String {
+    let mut who = i.delegation.clone();
+    if !i.speaker.is_empty() {
+        let _ = write!(who, " — {}", i.speaker);
+    }
+    if !i.title.is_empty() {
+        let _ = write!(who, ", {}", i.title);
+    }
+    who
+}
+
+/// The draft co-chairs' summary, in Markdown.
+pub fn markdown(state: &State, x: &Export) -> String {
+    let mut out = String::new();
+    let t = |at| local(state, at, "%H:%M");
+    let _ = writeln!(out, "# {}\n", x.title);
+    let _ = writeln!(
+        out,
+        "Draft co-chairs' summary · {}, {} · {}\n",
+        x.venue, x.room, x.date
+    );
+    if !x.complete {
+        let since = x
+            .opened_at
+            .map_or("it has not been opened yet".to_string(), |at| {
+                format!("open since {}", t(at))
+            });
+        let _ = writeln!(
+            out,
+            "> **Draft of a meeting in progress** ({since}): the record below is not complete.\n"
+        );
+    }
+    let opened = x.opened_at.map_or("not opened".to_string(), &t);
+    let adjourned = x.adjourned_at.map_or("not adjourned".to_string(), &t);
+    let _ = writeln!(
+        out,
+        "Scheduled {}–{}; opened {opened}, adjourned {adjourned}.\n",
+        t(x.scheduled_start),
+        t(x.scheduled_end)
+    );
+    for def in &state.meeting.segments {
+        segment_section(&mut out, state, x, def);
+    }
+    tagged_list(&mut out, x, "decision", "Decisions");
+    tagged_list(&mut out, x, "action", "Actions");
+    attendance_section(&mut out, x);
+    timekeeping_section(&mut out, state, x);
+    out
+}
+
+fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::domain::SegmentDef) {
+    let _ = writeln!(out, "## {}\n", def.title);
+    let chairs: Vec<String> = def
+        .chairs
+        .iter()
+        .filter_map(|id| state.meeting.participant(id.as_str()))
+        .map(|p| {
+            if p.representative.is_empty() {
+                p.delegation.to_string()
+            } else {
+                format!("{} ({})", p.representative, p.delegation)
+            }
+        })
+        .collect();
+    if !chairs.is_empty() {
+        let _ = writeln!(out, "Chaired by {}.\n", chairs.join(", "));
+    }
+    let spoken: Vec<&Intervention> = x
+        .interventions
+        .iter()
+        .filter(|i| i.segment == def.id.as_str())
+        .collect();
+    if spoken.is_empty() {
+        let _ = writeln!(out, "No one spoke.\n");
+    }
+    for (n, i) in spoken.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. {}{} — {}",
+            n + 1,
+            who(i),
+            kind_note(i.kind),
+            duration(i.seconds_spoken)
+        );
+        for note in x
+            .notes
+            .iter()
+            .filter(|note| note.speech == Some(i.speech) && tagged(note, "summary"))
+        {
+            let _ = writeln!(out, "   - {}", note.text);
+        }
+    }
+    let loose: Vec<&NoteLine> = x
+        .notes
+        .iter()
+        .filter(|note| note.segment == def.id.as_str() && tagged(note, "summary"))
+        .filter(|note| !spoken.iter().any(|i| note.speech == Some(i.speech)))
+        .collect();
+    if !loose.is_empty() {
+        let _ = writeln!(out);
+        for note in loose {
+            let _ = writeln!(out, "- {}", note.text);
+        }
+    }
+    let _ = writeln!(out);
+}
+
+fn tagged(note: &NoteLine, tag: &str) -> bool {
+    note.tags.iter().any(|t| t == tag)
+}
+
+fn tagged_list(out: &mut String, x: &Export, tag: &str, heading: &str) {
+    let _ = writeln!(out, "## {heading}\n");
+    let notes: Vec<&NoteLine> = x.notes.iter().filter(|n| tagged(n, tag)).collect();
+    if notes.is_empty() {
+        let _ = writeln!(out, "None noted.\n");
+        return;
+    }
+    for note in notes {
+        let _ = writeln!(out, "- {}", note.text);
+    }
+    let _ = writeln!(out);
+}
+
+fn attendance_section(out: &mut String, x: &Export) {
+    let a = &x.attendance;
+    let _ = writeln!(out, "## Observer attendance\n");
+    let _ = writeln!(
+        out,
+        "{} observer delegations seated; at most {} of {} seats taken at once.\n",
+        a.seated.len(),
+        a.peak_occupancy,
+        a.capacity
+    );
+    if !a.seated.is_empty() {
+        let _ = writeln!(out, "Seated: {}.\n", a.seated.join(", "));
+    }
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "Waitlist served: {}. Not served: {}.\n",
+        list(&a.waitlist_served),
+        list(&a.waitlist_not_served)
+    );
+}
+
+fn timekeeping_section(out: &mut String, state: &State, x: &Export) {
+    let _ = writeln!(out, "## Time-keeping\n");
+    let t = |at| local(state, at, "%H:%M:%S");
+    match (x.opened_at, x.adjourned_at) {
+        (Some(open), Some(close)) => {
+            let over = secs_between(x.scheduled_end, close);
+            let against = if over > 0 {
+                format!("{} over schedule", duration(over))
+            } else {
+                format!("{} before the scheduled end", duration(-over))
+            };
+            let _ = writeln!(
+                out,
+                "Opened {} (scheduled {}), adjourned {} (scheduled {}): {}, {against}.\n",
+                t(open),
+                t(x.scheduled_start),
+                t(close),
+                t(x.scheduled_end),
+                duration(secs_between(open, close))
+            );
+        }
+        (Some(open), None) => {
+            let _ = writeln!(
+                out,
+                "Opened {} (scheduled {}); not adjourned yet.\n",
+                t(open),
+                t(x.scheduled_start)
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "Not opened yet.\n");
+        }
+    }
+    let over: Vec<&Intervention> = x
+        .interventions
+        .iter()
+        .filter(|i| i.seconds_spoken > i64::from(i.limit))
+        .collect();
+    if over.is_empty() {
+        let _ = writeln!(out, "No speaker went over the limit.");
+        return;
+    }
+    let _ = writeln!(out, "Over the limit:\n");
+    for i in over {
+        let by = i.seconds_spoken - i64::from(i.limit);
+        let _ = writeln!(
+            out,
+            "- {} ({}): {} of {}, {} over",
+            i.delegation,
+            i.segment,
+            duration(i.seconds_spoken),
+            duration(i64::from(i.limit)),
+            duration(by)
+        );
+    }
+}
+
+/// One row per intervention.
+pub fn csv(x: &Export) -> String {
+    let mut out = String::from(
+        "delegation,speaker,kind,segment,start,end,seconds_spoken,limit,seconds_paused\n",
+    );
+    for i in &x.interventions {
+        let kind = match i.kind {
+            SpeechKind::Statement => "statement",
+            SpeechKind::Reply => "reply",
+            SpeechKind::Order => "order",
+        };
+        let fields = [
+            field(&i.delegation),
+            field(&i.speaker),
+            kind.to_string(),
+            field(&i.segment),
+            i.start.to_string(),
+            i.end.to_string(),
+            i.seconds_spoken.to_string(),
+            i.limit.to_string(),
+            i.seconds_paused.to_string(),
+        ];
+        let _ = writeln!(out, "{}", fields.join(","));
+    }
+    if !x.complete {
+        // A spreadsheet reads this as one more row, which is the point: it is seen.
+        let _ = writeln!(out, "\"(meeting in progress: not complete)\",,,,,,,,");
+    }
+    out
+}
+
+/// RFC 4180: quoted when it holds a comma, a quote or a line break. Names
+/// are sanitised, so no control character can be here.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn json(x: &Export) -> String {
+    serde_json::to_string_pretty(x).expect("the export serialises") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn csv_fields_are_quoted_when_they_must_be() {
+        assert_eq!(field("Mali"), "Mali");
+        assert_eq!(
+            field("Bolivia, Plurinational State of"),
+            "\"Bolivia, Plurinational State of\""
+        );
+        assert_eq!(field("the \"Comité\""), "\"the \"\"Comité\"\"\"");
+    }
+}
