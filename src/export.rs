@@ -463,6 +463,37 @@ pub fn json(x: &Export) -> String {
     serde_json::to_string_pretty(x).expect("the export serialises") + "\n"
 }
 
+/// The files `write_beside` writes in the meeting's folder, by format.
+pub const FILES: [&str; 3] = ["summary.md", "interventions.csv", "export.json"];
+
+/// Writes the three exports beside the journal (0640, like it), from the
+/// journal as it is on disk. Called once the meeting is adjourned.
+pub fn write_beside(dir: &std::path::Path, meeting: std::sync::Arc<crate::domain::Meeting>) -> Result<Vec<std::path::PathBuf>, String> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = crate::journal::Journal::<Entry>::open(dir, crate::journal::Mode::ReadOnly).map_err(|e| e.to_string())?;
+    let mut state = State::new(meeting);
+    for entry in &opened.lines {
+        crate::domain::apply(&mut state, entry).map_err(|e| e.to_string())?;
+    }
+    let x = gather(&state, &opened.lines);
+    let texts = [markdown(&state, &x), csv(&x), json(&x)];
+    let mut written = Vec::new();
+    for (name, text) in FILES.iter().zip(texts) {
+        let path = dir.join(name);
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o640)
+            .open(&path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::field;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{Command, Entry};
+use crate::domain::{Command, Entry, Event};
 use crate::journal::JournalFile;
 use crate::live::{Live, LiveError};
 use crate::text::Clean;
@@ -99,9 +99,17 @@ fn serve<F: JournalFile>(
                 let warning = executed.warning;
                 match executed.ours {
                     Ok(ours) => {
+                        let adjourned = ours.iter().any(|(e, _)| matches!(e.event, Event::Adjourned { .. }));
                         if updates.send(Update::Done(ours)).is_err() {
                             return;
                         }
+                        // The officer who adjourns leaves the co-chairs' draft beside the journal.
+                        let warning = match (adjourned, warning) {
+                            (true, None) => crate::export::write_beside(&live.dir, live.state.meeting.clone())
+                                .err()
+                                .map(|e| format!("adjourned, but the export was not written: {e}")),
+                            (_, warning) => warning,
+                        };
                         match warning {
                             Some(warning) => Update::Warning(warning),
                             None => continue,
