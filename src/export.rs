@@ -463,20 +463,42 @@ pub fn json(x: &Export) -> String {
     serde_json::to_string_pretty(x).expect("the export serialises") + "\n"
 }
 
+/// The journal on disk, folded: its entries and the state they give.
+fn from_disk(
+    dir: &std::path::Path,
+    meeting: std::sync::Arc<crate::domain::Meeting>,
+) -> Result<(State, Vec<Entry>), String> {
+    let opened = crate::journal::Journal::<Entry>::open(dir, crate::journal::Mode::ReadOnly)
+        .map_err(|e| e.to_string())?;
+    let mut state = State::new(meeting);
+    for entry in &opened.lines {
+        crate::domain::apply(&mut state, entry).map_err(|e| e.to_string())?;
+    }
+    Ok((state, opened.lines))
+}
+
+/// The draft summary in Markdown, from the journal on disk.
+pub fn draft(
+    dir: &std::path::Path,
+    meeting: std::sync::Arc<crate::domain::Meeting>,
+) -> Result<String, String> {
+    let (state, entries) = from_disk(dir, meeting)?;
+    Ok(markdown(&state, &gather(&state, &entries)))
+}
+
 /// The files `write_beside` writes in the meeting's folder, by format.
 pub const FILES: [&str; 3] = ["summary.md", "interventions.csv", "export.json"];
 
 /// Writes the three exports beside the journal (0640, like it), from the
 /// journal as it is on disk. Called once the meeting is adjourned.
-pub fn write_beside(dir: &std::path::Path, meeting: std::sync::Arc<crate::domain::Meeting>) -> Result<Vec<std::path::PathBuf>, String> {
+pub fn write_beside(
+    dir: &std::path::Path,
+    meeting: std::sync::Arc<crate::domain::Meeting>,
+) -> Result<Vec<std::path::PathBuf>, String> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt;
-    let opened = crate::journal::Journal::<Entry>::open(dir, crate::journal::Mode::ReadOnly).map_err(|e| e.to_string())?;
-    let mut state = State::new(meeting);
-    for entry in &opened.lines {
-        crate::domain::apply(&mut state, entry).map_err(|e| e.to_string())?;
-    }
-    let x = gather(&state, &opened.lines);
+    let (state, entries) = from_disk(dir, meeting)?;
+    let x = gather(&state, &entries);
     let texts = [markdown(&state, &x), csv(&x), json(&x)];
     let mut written = Vec::new();
     for (name, text) in FILES.iter().zip(texts) {
@@ -488,7 +510,8 @@ pub fn write_beside(dir: &std::path::Path, meeting: std::sync::Arc<crate::domain
             .mode(0o640)
             .open(&path)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        file.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
     }
     Ok(written)

@@ -282,3 +282,17 @@ fn another_instance_shows_up_within_a_second() {
         r.screen
     );
 }
+
+#[test]
+fn the_summary_preview_shows_the_draft_so_far() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut keys = text(":open\n");
+    keys.extend(text("nP"));
+    let r = run(dir.path(), keys, false);
+    assert!(r.screen.contains("Draft summary"), "{}", r.screen);
+    assert!(
+        r.screen.contains("Draft of a meeting in progress"),
+        "{}",
+        r.screen
+    );
+}

@@ -21,6 +21,8 @@ use super::worker::Update;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Execute(Command),
+    /// Ask the journal's thread for the summary as it stands.
+    Preview,
     Quit,
 }
 
@@ -51,6 +53,17 @@ impl App {
         }
         if self.ui.help {
             self.ui.help = false;
+            return Vec::new();
+        }
+        if let Some((_, scroll)) = self.ui.summary.as_mut() {
+            match key {
+                Key::Up | Key::Char('k') => *scroll = scroll.saturating_sub(1),
+                Key::Down | Key::Char('j') => *scroll = scroll.saturating_add(1),
+                Key::PageUp => *scroll = scroll.saturating_sub(10),
+                Key::PageDown | Key::Char(' ') => *scroll = scroll.saturating_add(10),
+                Key::Home => *scroll = 0,
+                _ => self.ui.summary = None,
+            }
             return Vec::new();
         }
         if self.ui.input.is_some() {
@@ -130,6 +143,7 @@ impl App {
                 self.say(Tone::Error, why);
             }
             Update::Warning(why) => self.say(Tone::Error, why),
+            Update::Preview(text) => self.ui.summary = Some((text, 0)),
             Update::FollowFailed(why) => {
                 self.say(Tone::Error, format!("cannot follow the journal: {why}"))
             }
@@ -229,6 +243,7 @@ impl App {
                 Vec::new()
             }
             Action::QuitNow => vec![Effect::Quit],
+            Action::Summary => vec![Effect::Preview],
             Action::Quit => self.ask(
                 "Quit gavel? The meeting goes on in the journal",
                 Intent::Quit,

@@ -54,6 +54,9 @@ pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
             draw_refusal(frame, main, &view);
         }
     }
+    if let Some((text, scroll)) = &app.ui.summary {
+        draw_summary(frame, main, app.theme, text, *scroll);
+    }
     if app.ui.help {
         draw_help(frame, main, app.theme, app.ui.focus);
     }
@@ -296,6 +299,22 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(title)),
         popup,
+    );
+}
+
+/// The draft co-chairs' summary over the panes, scrolled.
+fn draw_summary(frame: &mut Frame, area: Rect, t: Theme, text: &str, scroll: u16) {
+    let block = Block::bordered()
+        .title(" Draft summary · ↑↓ PgUp PgDn scroll · any other key closes ")
+        .border_style(t.focused());
+    frame.render_widget(Clear, area);
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
     );
 }
 

@@ -108,6 +108,14 @@ impl<S: Screen> Loop<'_, S> {
         for effect in self.app.key(key) {
             match effect {
                 Effect::Quit => return Some(Exit::Quit),
+                Effect::Preview => {
+                    if self.worker.is_some_and(|w| w.send(Request::Preview)) {
+                        continue;
+                    }
+                    self.app.update(Update::Failed(
+                        "the journal thread has stopped; restart gavel".into(),
+                    ));
+                }
                 Effect::Execute(command) => {
                     let sent = self.worker.is_some_and(|w| {
                         w.send(Request::Execute {

@@ -173,6 +173,8 @@ pub struct Ui {
     /// The prompt as it was when its command was sent, to give back for
     /// correction if the command is refused.
     pub sent_prompt: Option<Input>,
+    /// The draft co-chairs' summary, shown over the panes, and how far it is scrolled.
+    pub summary: Option<(String, u16)>,
 }
 
 impl Ui {
@@ -194,6 +196,7 @@ impl Ui {
             },
             last_line: None,
             sent_prompt: None,
+            summary: None,
         }
     }
 }

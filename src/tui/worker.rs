@@ -20,7 +20,12 @@ use crate::text::Clean;
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(200);
 
 pub enum Request {
-    Execute { command: Command, now: Timestamp },
+    Execute {
+        command: Command,
+        now: Timestamp,
+    },
+    /// The draft summary, from the journal as it is on disk.
+    Preview,
 }
 
 #[derive(Debug)]
@@ -33,6 +38,8 @@ pub enum Update {
     Refused(String),
     /// Ours, not written: the journal could not be written.
     Failed(String),
+    /// The draft co-chairs' summary, for the preview.
+    Preview(String),
     /// Done, with something to say (the session log could not be written).
     Warning(String),
     /// Following the journal failed; the screen may be behind.
@@ -99,15 +106,21 @@ fn serve<F: JournalFile>(
                 let warning = executed.warning;
                 match executed.ours {
                     Ok(ours) => {
-                        let adjourned = ours.iter().any(|(e, _)| matches!(e.event, Event::Adjourned { .. }));
+                        let adjourned = ours
+                            .iter()
+                            .any(|(e, _)| matches!(e.event, Event::Adjourned { .. }));
                         if updates.send(Update::Done(ours)).is_err() {
                             return;
                         }
                         // The officer who adjourns leaves the co-chairs' draft beside the journal.
                         let warning = match (adjourned, warning) {
-                            (true, None) => crate::export::write_beside(&live.dir, live.state.meeting.clone())
-                                .err()
-                                .map(|e| format!("adjourned, but the export was not written: {e}")),
+                            (true, None) => {
+                                crate::export::write_beside(&live.dir, live.state.meeting.clone())
+                                    .err()
+                                    .map(|e| {
+                                        format!("adjourned, but the export was not written: {e}")
+                                    })
+                            }
                             (_, warning) => warning,
                         };
                         match warning {
@@ -117,6 +130,12 @@ fn serve<F: JournalFile>(
                     }
                     Err(LiveError::Refused(why)) => Update::Refused(why.to_string()),
                     Err(other) => Update::Failed(other.to_string()),
+                }
+            }
+            Ok(Request::Preview) => {
+                match crate::export::draft(&live.dir, live.state.meeting.clone()) {
+                    Ok(text) => Update::Preview(text),
+                    Err(e) => Update::Warning(format!("the summary could not be made: {e}")),
                 }
             }
             Err(RecvTimeoutError::Timeout) => match live.poll() {

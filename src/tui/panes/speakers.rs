@@ -11,7 +11,7 @@ use super::{
     Timer, Timing, by_priority, fit_line, frame_pane, ink, pad, put_lines, rule, spread, width,
 };
 use crate::domain::event::{Delegate, Speech};
-use crate::domain::format::clock;
+use crate::domain::format::{clock, duration};
 use crate::domain::state::{Floor, Listed, Spoken};
 use crate::domain::{Ordering, Phase, SpeechKind};
 use crate::tui::theme::Theme;
@@ -235,7 +235,10 @@ fn lists(frame: &mut Frame, area: Rect, view: &View) {
     // A long queue still leaves a quarter of a tall pane to those who have spoken.
     let spoken_share = if spoken_rows == 0 || h < 6 {
         0
-    } else if queue_rows + spoken_rows <= h {
+    } else if queue_rows + spoken_rows < h {
+        // All the room left but a gap, where the running totals by delegation show.
+        h - queue_rows - 1
+    } else if queue_rows + spoken_rows == h {
         spoken_rows
     } else if h >= 20 {
         spoken_rows.min(h / 4).max(h.saturating_sub(queue_rows))
@@ -408,12 +411,32 @@ fn have_spoken(frame: &mut Frame, area: Rect, view: &View) {
     let theme = view.theme;
     let w = usize::from(area.width);
     let spoken = &view.state.segment().spoken;
+    let totals = by_delegation(view);
     let rows = usize::from(area.height) - 1;
-    let shown = &spoken[spoken.len().saturating_sub(rows)..];
+    // Rows the list does not need show the running totals by delegation.
+    let total_rows = if rows > spoken.len() + 2 {
+        (rows - spoken.len() - 1).min(totals.len() + 1)
+    } else {
+        0
+    };
+    let list_rows = rows - total_rows;
+    let shown = &spoken[spoken.len().saturating_sub(list_rows)..];
+    let segment_secs: i64 = spoken.iter().map(|s| s.spoken_secs).sum();
+    let meeting_secs: i64 = totals.iter().map(|(_, secs, _)| secs).sum();
     let mut label = vec![Span::styled(
         format!("Have spoken: {}", spoken.len()),
         theme.title(),
     )];
+    label.push(Span::styled(
+        format!(" · {} here", duration(segment_secs)),
+        theme.dim(),
+    ));
+    if meeting_secs != segment_secs {
+        label.push(Span::styled(
+            format!(" · {} in all", duration(meeting_secs)),
+            theme.dim(),
+        ));
+    }
     if shown.len() < spoken.len() {
         label.push(Span::styled(
             format!(" · last {}", shown.len()),
@@ -427,7 +450,37 @@ fn have_spoken(frame: &mut Frame, area: Rect, view: &View) {
     for (i, s) in shown.iter().enumerate() {
         lines.push(spoken_row(s, first + i, &columns, theme));
     }
+    if total_rows > 0 {
+        lines.push(rule(
+            vec![Span::styled("Speaking time by delegation", theme.title())],
+            w,
+            theme,
+        ));
+        for (name, secs, speeches) in totals.iter().take(total_rows - 1) {
+            let right = vec![Span::raw(format!("{} · {speeches}", duration(*secs)))];
+            lines.push(spread(vec![Span::raw(format!(" {name}"))], right, w, 6));
+        }
+    }
     put_lines(frame, area, lines);
+}
+
+/// Each delegation's speaking time over the whole meeting, most first.
+fn by_delegation(view: &View) -> Vec<(String, i64, usize)> {
+    let mut totals: std::collections::HashMap<&str, (i64, usize)> =
+        std::collections::HashMap::new();
+    for s in view.state.segments.iter().flat_map(|seg| &seg.spoken) {
+        let entry = totals
+            .entry(s.speech.delegate.delegation.as_str())
+            .or_default();
+        entry.0 += s.spoken_secs;
+        entry.1 += 1;
+    }
+    let mut totals: Vec<(String, i64, usize)> = totals
+        .into_iter()
+        .map(|(d, (secs, n))| (d.to_string(), secs, n))
+        .collect();
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    totals
 }
 
 fn spoken_row(spoken: &Spoken, at: usize, columns: &Columns, theme: Theme) -> Line<'static> {
