@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 use faults::{EIO, ENOSPC, Fault, Op, SimFile, Tail, complete_lines};
 use futures_util::Stream;
 use gavel::domain::{Entry, Event, Meeting, Phase, State};
-use gavel::journal::{Journal, JournalError, JournalLine, Mode, Opened, TornKind};
+use gavel::journal::{
+    DiskFile, Journal, JournalError, JournalFile, JournalLine, Mode, Opened, TornKind,
+    UNSYNCED_FILE,
+};
 use gavel::live::{Live, LiveError};
 use gavel::now::WallClock;
 use gavel::text::Clean;
@@ -79,7 +82,11 @@ fn replayed(sim: &SimFile) -> State {
         .state
 }
 
-fn run(live: &mut Live<SimFile>, words: &str, at: Timestamp) -> Result<Vec<Entry>, LiveError> {
+fn run<F: JournalFile>(
+    live: &mut Live<F>,
+    words: &str,
+    at: Timestamp,
+) -> Result<Vec<Entry>, LiveError> {
     let command = gavel::lang::parse(words).unwrap();
     let executed = live.execute(command, &Clean::new("ana"), at);
     assert!(executed.others.is_empty(), "nobody else writes here");
@@ -142,8 +149,12 @@ struct Stats {
     acknowledged: Cell<u64>,
     refused_by_faults: Cell<u64>,
     broken: Cell<u64>,
+    /// Handles that could not undo a failure and left the note beside the journal.
+    noted: Cell<u64>,
+    /// ... and those that could not leave it either.
+    unguarded: Cell<u64>,
     unacknowledged_kept: Cell<u64>,
-    cut: [Cell<u64>; 3],
+    cut: [Cell<u64>; 4],
 }
 
 impl std::fmt::Display for Stats {
@@ -152,17 +163,22 @@ impl std::fmt::Display for Stats {
             f,
             "{} cases: {} power cuts during an operation ({} mid-write), {} lines acknowledged, \
              {} appends refused for a fault ({} of them because an earlier one could not be undone), \
-             {} unacknowledged complete lines kept; torn tails cut: {} unfinished, {} unreadable, {} zero-filled",
+             {} unsaved-bytes notes left ({} could not be), \
+             {} unacknowledged complete lines kept; \
+             torn tails cut: {} unfinished, {} unreadable, {} zero-filled, {} at a note",
             self.cases.get(),
             self.power_cuts.get(),
             self.torn_writes.get(),
             self.acknowledged.get(),
             self.refused_by_faults.get(),
             self.broken.get(),
+            self.noted.get(),
+            self.unguarded.get(),
             self.unacknowledged_kept.get(),
             self.cut[0].get(),
             self.cut[1].get(),
             self.cut[2].get(),
+            self.cut[3].get(),
         )
     }
 }
@@ -185,19 +201,26 @@ fn versions(sim: &SimFile) -> HashMap<u64, HashSet<Vec<u8>>> {
     out
 }
 
-/// Starts on `image` as after a reboot and checks the recovery rules; returns
-/// the recovered file and the number of lines in it.
+/// Starts on `sim` as after a reboot (the crash image, and the unsaved-bytes
+/// note if one was left) and checks the recovery rules; returns the
+/// recovered file and the number of lines in it.
 fn recover<L: JournalLine>(
-    image: &[u8],
+    sim: SimFile,
     durable: usize,
     acked: &[Vec<u8>],
     versions: &HashMap<u64, HashSet<Vec<u8>>>,
     stats: &Stats,
 ) -> Result<(SimFile, usize), TestCaseError> {
-    let sim = SimFile::with(image);
+    let image = sim.data();
+    let image = &image[..];
+    let note = sim.unsynced();
     let opened = attach::<L>(&sim, Mode::ReadWrite)
         .map_err(|e| TestCaseError::fail(format!("start-up refused the crash image: {e}")))?;
+    prop_assert_eq!(sim.unsynced(), None, "start-up removes the note");
     let after = sim.data();
+    if let Some(at) = note {
+        prop_assert_eq!(after.len() as u64, at, "start-up cuts at the note");
+    }
     prop_assert!(image.starts_with(&after), "recovery changed bytes it kept");
     prop_assert!(
         after.len() >= durable,
@@ -229,11 +252,12 @@ fn recover<L: JournalLine>(
                     TornKind::Unfinished => 0,
                     TornKind::Unreadable => 1,
                     TornKind::ZeroFilled => 2,
+                    TornKind::Unsaved => 3,
                 };
                 bump(&stats.cut[kind], 1);
             }
             None => {
-                prop_assert_eq!(&after, image);
+                prop_assert_eq!(&after[..], image);
                 prop_assert!(d.aside.is_empty() && d.set_lens == 0);
             }
         }
@@ -275,18 +299,85 @@ fn recover<L: JournalLine>(
     Ok((sim, lines.len()))
 }
 
+/// What the journal's error says when even the unsaved-bytes note could not
+/// be written: the one case, documented, where a restart would trust them.
+const UNGUARDED: &str = "before gavel is started again";
+
+/// Failures one handle met, for checks that need the whole run.
+#[derive(Default)]
+struct Seen {
+    noted: bool,
+    unguarded: bool,
+}
+
+/// After an append failed with the power still on, another instance reads
+/// exactly the acknowledged lines: never one the screen was told NOT SAVED.
+fn after_a_failure<L: JournalLine>(
+    sim: &SimFile,
+    why: &str,
+    acked: usize,
+    seen: &mut Seen,
+    stats: &Stats,
+) -> Result<(), TestCaseError> {
+    if !seen.noted && sim.unsynced().is_some() {
+        seen.noted = true;
+        bump(&stats.noted, 1);
+    }
+    if !seen.unguarded && why.contains(UNGUARDED) {
+        seen.unguarded = true;
+        bump(&stats.unguarded, 1);
+    }
+    if seen.unguarded {
+        return Ok(());
+    }
+    let other = attach::<L>(sim, Mode::ReadOnly)
+        .map_err(|e| TestCaseError::fail(format!("another instance cannot read: {e}")))?;
+    prop_assert_eq!(
+        other.lines.len(),
+        acked,
+        "another instance reads lines that were not acknowledged ({})",
+        why
+    );
+    Ok(())
+}
+
+/// With the power still on at the end, a restart on the same cache replays
+/// exactly the acknowledged lines and leaves the journal as the disk has it.
+fn after_a_restart<L: JournalLine>(
+    sim: &SimFile,
+    acked: usize,
+    seen: &Seen,
+) -> Result<(), TestCaseError> {
+    if sim.dead() || seen.unguarded {
+        return Ok(());
+    }
+    let restarted = sim.restarted();
+    let opened = attach::<L>(&restarted, Mode::ReadWrite)
+        .map_err(|e| TestCaseError::fail(format!("the restart failed: {e}")))?;
+    prop_assert_eq!(
+        opened.lines.len(),
+        acked,
+        "the restart replays unsaved lines"
+    );
+    prop_assert_eq!(restarted.unsynced(), None);
+    prop_assert_eq!(&restarted.data(), &restarted.durable());
+    Ok(())
+}
+
 fn fault() -> impl Strategy<Value = Fault> {
-    // Faults on the cut-back leave the handle refusing for good, so rarer.
+    // Faults on the cut-back leave the handle refusing for good, so rarer;
+    // the cut is tried four times, so only runs of four or more reach the note.
     let op = prop_oneof![
         6 => Just(Op::Append),
         6 => Just(Op::SyncData),
         1 => Just(Op::SyncAll),
         1 => Just(Op::SetLen),
+        1 => Just(Op::Mark),
     ];
     (
         op,
         prop_oneof![Just(EIO), Just(ENOSPC)],
-        1u32..=2,
+        prop_oneof![3 => 1u32..=2, 2 => 3u32..=6],
         0usize..400,
     )
         .prop_map(|(op, errno, times, lands)| Fault {
@@ -384,6 +475,7 @@ fn any_lines_survive_a_power_cut_at_any_point() {
         let sim = SimFile::new();
         sim.power_fails_at(power_fails_at, tear);
         let mut journal = attach::<Line>(&sim, Mode::ReadWrite).unwrap().journal;
+        let mut seen = Seen::default();
         let mut acked: Vec<Vec<u8>> = Vec::new();
         let mut synced: Vec<u8> = Vec::new();
         for (n, step) in steps.into_iter().enumerate() {
@@ -424,7 +516,7 @@ fn any_lines_survive_a_power_cut_at_any_point() {
                         "acknowledged but not durable"
                     );
                 }
-                Err(_) => {
+                Err(e) => {
                     prop_assert_eq!(journal.last_seq(), before, "a failed append counted");
                     if !sim.dead() {
                         bump(&stats.refused_by_faults, 1);
@@ -432,14 +524,17 @@ fn any_lines_survive_a_power_cut_at_any_point() {
                         if sim.disk().appended.len() == appends {
                             bump(&stats.broken, 1);
                         }
+                        let why = e.to_string();
+                        after_a_failure::<Line>(&sim, &why, acked.len(), &mut seen, &stats)?;
                     }
                 }
             }
         }
         count_power_cut(&sim, &stats);
+        after_a_restart::<Line>(&sim, acked.len(), &seen)?;
         let durable = sim.durable().len();
-        let image = sim.crash_image(&tail);
-        recover::<Line>(&image, durable, &acked, &versions(&sim), &stats)?;
+        let rebooted = sim.rebooted(&tail);
+        recover::<Line>(rebooted, durable, &acked, &versions(&sim), &stats)?;
         Ok(())
     });
     finish("any lines", result, &stats);
@@ -515,6 +610,7 @@ fn acknowledged_entries_survive_a_power_cut_through_live() {
         sim.power_fails_at(power_fails_at, tear);
         let opened = attach::<Entry>(&sim, Mode::ReadWrite).unwrap();
         let mut live = Live::attach(meeting.clone(), opened, &dir).unwrap();
+        let mut seen = Seen::default();
         let mut acked: Vec<Vec<u8>> = Vec::new();
         let mut synced: Vec<u8> = Vec::new();
         let mut now = start();
@@ -558,16 +654,18 @@ fn acknowledged_entries_survive_a_power_cut_through_live() {
                             prop_assert!(why.contains("restart gavel"), "{}", why);
                             bump(&stats.broken, 1);
                         }
+                        after_a_failure::<Entry>(&sim, &why, acked.len(), &mut seen, &stats)?;
                     }
                 }
                 Err(other) => return Err(TestCaseError::fail(format!("{other}"))),
             }
         }
         count_power_cut(&sim, &stats);
+        after_a_restart::<Entry>(&sim, acked.len(), &seen)?;
         let durable = sim.durable().len();
-        let image = sim.crash_image(&tail);
+        let rebooted = sim.rebooted(&tail);
         let (recovered, lines) =
-            recover::<Entry>(&image, durable, &acked, &versions(&sim), &stats)?;
+            recover::<Entry>(rebooted, durable, &acked, &versions(&sim), &stats)?;
         // What the disk holds replays into a meeting, and when it holds
         // exactly what was acknowledged it is the meeting that was shown.
         let state = replayed(&recovered);
@@ -748,46 +846,323 @@ fn a_failed_cut_back_refuses_every_command_until_restart() {
     }
 }
 
-/// A gap, reported rather than fixed here: when the cut-back after a failed
-/// fsync also fails, the journal asks for a restart, but a restart replays the
-/// page cache, where the failed line still reads as good. The officer was told
-/// NOT SAVED; the restarted gavel shows it done and writes after it; the
-/// disk never got it (the failed fsync dropped it), so after a power cut the
-/// journal has a hole of zeros before acknowledged lines, and start-up cuts
-/// them off with the hole as one torn tail.
+/// When the cut-back after a failed fsync also fails, a restart replays the
+/// page cache, where the failed line still reads as good although the disk
+/// never got it (the failed fsync dropped it). Were it trusted, the restarted
+/// screen would show done what it had called NOT SAVED and write after it,
+/// and after a power cut the hole of zeros would be cut off at start-up
+/// together with the acknowledged lines after it. A cut that fails once is
+/// tried again; one that keeps failing leaves the note start-up cuts at.
 #[test]
-#[ignore = "known gap: a restart after a failed cut-back trusts bytes a failed fsync dropped"]
 fn a_restart_after_a_failed_cut_back_does_not_trust_the_failed_line() {
+    for set_len in [
+        Fault::once(Op::SetLen, EIO),
+        Fault::until_cleared(Op::SetLen, EIO),
+    ] {
+        let dir = scratch();
+        let sim = SimFile::new();
+        let mut live = live_on(&sim, dir.path());
+        run(&mut live, "open", at(0)).unwrap();
+        let state = live.state.clone();
+        sim.arm(Fault::once(Op::SyncData, EIO));
+        sim.arm(set_len);
+        not_saved(run(&mut live, "seat brazil", at(1)));
+        drop(live);
+
+        let restarted = sim.restarted();
+        let dir2 = scratch();
+        let mut live = live_on(&restarted, dir2.path());
+        let shown_done = live.state != state;
+        run(&mut live, "note after the restart", at(2)).unwrap();
+        let image = restarted.crash_image(&Tail::Zeros(0));
+        let after = SimFile::with(&image);
+        let start_up = attach::<Entry>(&after, Mode::ReadWrite).map(|o| {
+            let events: Vec<Event> = o.lines.into_iter().map(|e| e.event).collect();
+            events
+        });
+        let note_kept = start_up
+            .as_ref()
+            .is_ok_and(|events| events.iter().any(|e| matches!(e, Event::Noted { .. })));
+        assert!(
+            !shown_done && note_kept,
+            "{set_len:?}: the seat shown as done after the restart: {shown_done}; \
+             after a power cut, the note acknowledged after the restart is kept: {note_kept} \
+             ({start_up:?})"
+        );
+    }
+}
+
+/// A cut-back that fails a few times and then works puts the journal back:
+/// no note, and the same handle goes on.
+#[test]
+fn a_cut_back_that_fails_a_few_times_is_tried_again() {
+    for op in [Op::SetLen, Op::SyncAll] {
+        let dir = scratch();
+        let sim = SimFile::new();
+        let mut live = live_on(&sim, dir.path());
+        run(&mut live, "open", at(0)).unwrap();
+        let acked = sim.durable();
+        sim.arm(Fault::once(Op::SyncData, EIO));
+        sim.arm(Fault {
+            times: 3,
+            ..Fault::once(op, EIO)
+        });
+        let why = not_saved(run(&mut live, "seat brazil", at(1)));
+        assert!(!why.contains("restart"), "{op:?}: {why}");
+        assert_eq!(sim.data(), acked);
+        assert_eq!(sim.durable(), acked);
+        assert_eq!(sim.unsynced(), None);
+        run(&mut live, "note the meeting goes on", at(2)).unwrap();
+        assert_eq!(replayed(&sim), live.state);
+    }
+}
+
+/// The seat's save failed on `sim` and could not be undone: the note says
+/// where its bytes start. Returns the state and bytes acknowledged before.
+fn failed_for_good(sim: &SimFile, live: &mut Live<SimFile>) -> (State, Vec<u8>) {
+    run(live, "open", at(0)).unwrap();
+    let state = live.state.clone();
+    let acked = sim.durable();
+    sim.arm(Fault::once(Op::SyncData, EIO));
+    sim.arm(Fault::until_cleared(Op::SetLen, EIO));
+    let why = not_saved(run(live, "seat brazil", at(1)));
+    assert!(why.contains("restarted"), "{why}");
+    sim.clear();
+    assert_eq!(sim.unsynced(), Some(acked.len() as u64));
+    let seat = String::from_utf8_lossy(&sim.data()[acked.len()..]).into_owned();
+    assert!(seat.contains("Brazil"), "reads still show the seat: {seat}");
+    (state, acked)
+}
+
+#[test]
+fn another_instance_refuses_to_append_while_the_note_is_there() {
+    let (dir, other_dir) = (scratch(), scratch());
+    let sim = SimFile::new();
+    let mut other = live_on(&sim, other_dir.path());
+    let mut live = live_on(&sim, dir.path());
+    let (state, acked) = failed_for_good(&sim, &mut live);
+
+    let seen: Vec<Entry> = other.poll().unwrap().into_iter().map(|(e, _)| e).collect();
+    assert_eq!(seen.len(), 1, "the open, not the seat: {seen:?}");
+    assert_eq!(other.state, state);
+    let appends = sim.disk().appended.len();
+    let why = not_saved(run(&mut other, "note from the other instance", at(2)));
+    assert!(
+        why.contains("could not be undone") && why.contains("restart gavel"),
+        "{why}"
+    );
+    assert!(why.contains(UNSYNCED_FILE), "{why}");
+    assert_eq!(sim.disk().appended.len(), appends, "nothing written");
+    assert!(other.poll().unwrap().is_empty());
+    assert_eq!(other.state, state);
+
+    // Once a start-up has cut the seat off, the other instance writes again
+    // without a restart of its own.
+    drop(live);
+    let restarted = attach::<Entry>(&sim, Mode::ReadWrite).unwrap();
+    assert_eq!(restarted.lines.len(), 1);
+    assert_eq!(sim.unsynced(), None);
+    run(&mut other, "note from the other instance", at(3)).unwrap();
+    assert_eq!(replayed(&sim), other.state);
+    assert!(sim.data().starts_with(&acked));
+}
+
+#[test]
+fn a_read_only_open_does_not_trust_bytes_past_the_note() {
+    let dir = scratch();
+    let sim = SimFile::new();
+    let mut live = live_on(&sim, dir.path());
+    let (state, acked) = failed_for_good(&sim, &mut live);
+    let data = sim.data();
+
+    let opened = attach::<Entry>(&sim, Mode::ReadOnly).unwrap();
+    assert_eq!(opened.lines.len(), 1);
+    let torn = opened
+        .recovery
+        .torn
+        .clone()
+        .expect("the unsaved bytes are reported");
+    assert_eq!(torn.kind, TornKind::Unsaved);
+    assert_eq!((torn.line, torn.offset), (2, acked.len() as u64));
+    assert_eq!(torn.bytes as usize, data.len() - acked.len());
+    assert_eq!(torn.kept_in, None);
+    let said = torn.to_string();
+    assert!(
+        said.contains("could not be undone") && said.contains("read-only"),
+        "{said}"
+    );
+    let mut viewer = Live::attach(seed_meeting(), opened, Path::new("/nonexistent")).unwrap();
+    assert_eq!(viewer.state, state);
+    assert!(
+        viewer.poll().unwrap().is_empty(),
+        "polling does not read past it"
+    );
+    assert_eq!(sim.data(), data, "read-only changes nothing");
+    assert_eq!(sim.unsynced(), Some(acked.len() as u64));
+}
+
+#[test]
+fn start_up_cuts_at_the_note_keeps_the_bytes_and_removes_it() {
+    let dir = scratch();
+    let sim = SimFile::new();
+    let mut live = live_on(&sim, dir.path());
+    let (state, acked) = failed_for_good(&sim, &mut live);
+    let seat = sim.data()[acked.len()..].to_vec();
+    drop(live);
+
+    // Its removal failing stops start-up, the cut made and the note kept.
+    let restarted = sim.restarted();
+    restarted.arm(Fault::once(Op::Unmark, EIO));
+    let err = attach::<Entry>(&restarted, Mode::ReadWrite).unwrap_err();
+    assert!(err.to_string().contains("note"), "{err}");
+    assert_eq!(restarted.unsynced(), Some(acked.len() as u64));
+    assert_eq!(restarted.data(), acked);
+    assert_eq!(restarted.durable(), acked);
+
+    for (n, sim) in [sim.restarted(), restarted].into_iter().enumerate() {
+        let dir = scratch();
+        let opened = attach::<Entry>(&sim, Mode::ReadWrite).unwrap();
+        let torn = opened.recovery.torn.clone();
+        let live = Live::attach(seed_meeting(), opened, dir.path()).unwrap();
+        assert_eq!(live.state, state);
+        assert_eq!(sim.unsynced(), None);
+        assert_eq!(sim.data(), acked);
+        assert_eq!(sim.durable(), acked);
+        if n == 0 {
+            let torn = torn.expect("the cut is reported");
+            assert_eq!(torn.kind, TornKind::Unsaved);
+            assert!(torn.kept_in.is_some());
+            assert_eq!(
+                sim.disk().aside,
+                vec![seat.clone()],
+                "the cut bytes are kept"
+            );
+        } else {
+            assert_eq!(torn, None, "cut already, so only the note goes");
+        }
+    }
+}
+
+/// A power cut while the note is there: the disk has zeros where the seat
+/// was, or nothing, and start-up cuts at the note either way.
+#[test]
+fn the_note_outlives_a_power_cut() {
+    let dir = scratch();
+    let sim = SimFile::new();
+    let mut live = live_on(&sim, dir.path());
+    let (state, acked) = failed_for_good(&sim, &mut live);
+    for tail in [
+        Tail::Zeros(0),
+        Tail::Zeros(200),
+        Tail::Written {
+            keep: usize::MAX,
+            zeros: 0,
+        },
+    ] {
+        let after = sim.rebooted(&tail);
+        let opened = attach::<Entry>(&after, Mode::ReadWrite).unwrap();
+        assert_eq!(after.data(), acked, "{tail:?}");
+        assert_eq!(after.unsynced(), None);
+        let live = Live::attach(seed_meeting(), opened, dir.path()).unwrap();
+        assert_eq!(live.state, state);
+    }
+}
+
+/// The last resort: the note cannot be written either. The error says so and
+/// what to do; the handle refuses to write; done as told, a restart is right.
+#[test]
+fn a_note_that_cannot_be_written_is_said_with_what_to_do() {
     let dir = scratch();
     let sim = SimFile::new();
     let mut live = live_on(&sim, dir.path());
     run(&mut live, "open", at(0)).unwrap();
     let state = live.state.clone();
+    let acked = sim.durable();
     sim.arm(Fault::once(Op::SyncData, EIO));
-    sim.arm(Fault::once(Op::SetLen, EIO));
-    not_saved(run(&mut live, "seat brazil", at(1)));
+    sim.arm(Fault::until_cleared(Op::SetLen, EIO));
+    sim.arm(Fault::once(Op::Mark, ENOSPC));
+    let why = not_saved(run(&mut live, "seat brazil", at(1)));
+    assert!(why.contains(UNGUARDED), "{why}");
+    assert!(
+        why.contains(os_words(ENOSPC)) && why.contains(&format!("back to {} bytes", acked.len())),
+        "{why}"
+    );
+    assert_eq!(sim.unsynced(), None);
+    sim.clear();
+    let appends = sim.disk().appended.len();
+    let later = not_saved(run(&mut live, "note after the failure", at(2)));
+    assert!(
+        later.contains("restart gavel") && later.contains(UNGUARDED),
+        "{later}"
+    );
+    assert_eq!(sim.disk().appended.len(), appends);
     drop(live);
 
+    sim.set_len(acked.len() as u64).unwrap();
     let restarted = sim.restarted();
-    let dir2 = scratch();
-    let mut live = live_on(&restarted, dir2.path());
-    let shown_done = live.state != state;
-    run(&mut live, "note after the restart", at(2)).unwrap();
-    let image = restarted.crash_image(&Tail::Zeros(0));
-    let after = SimFile::with(&image);
-    let start_up = attach::<Entry>(&after, Mode::ReadWrite).map(|o| {
-        let events: Vec<Event> = o.lines.into_iter().map(|e| e.event).collect();
-        events
-    });
-    let note_kept = start_up
-        .as_ref()
-        .is_ok_and(|events| events.iter().any(|e| matches!(e, Event::Noted { .. })));
-    assert!(
-        !shown_done && note_kept,
-        "the seat shown as done after the restart: {shown_done}; \
-         after a power cut, the note acknowledged after the restart is kept: {note_kept} \
-         ({start_up:?})"
+    let mut live = live_on(&restarted, dir.path());
+    assert_eq!(live.state, state);
+    run(&mut live, "note after the restart", at(3)).unwrap();
+    let after = restarted.rebooted(&Tail::Zeros(0));
+    assert_eq!(replayed(&after), live.state);
+}
+
+/// The note on a real disk: written beside the journal, honoured by an
+/// append, a poll, `verify` and a read-only open, cut at and removed by a
+/// read-write start-up.
+#[test]
+fn the_note_on_a_real_disk() {
+    let dir = scratch();
+    let path = dir.path().join(gavel::journal::JOURNAL_FILE);
+    let mut live = Live::open(seed_meeting(), dir.path(), Mode::ReadWrite).unwrap();
+    run(&mut live, "open", at(0)).unwrap();
+    let state = live.state.clone();
+    let mut other = Journal::<Entry>::open(dir.path(), Mode::ReadWrite)
+        .unwrap()
+        .journal;
+    run(&mut live, "seat brazil", at(1)).unwrap();
+    drop(live);
+    let bytes = std::fs::read(&path).unwrap();
+    let at_byte = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+
+    // As a failed save whose cut-back failed leaves it: the seat reads well.
+    let disk = DiskFile::open(&path, Mode::ReadWrite).unwrap();
+    disk.mark_unsynced(at_byte as u64).unwrap();
+    drop(disk);
+    let note = dir.path().join(UNSYNCED_FILE);
+    let text = std::fs::read_to_string(&note).unwrap();
+    assert!(text.starts_with(&format!("{at_byte}\n")), "{text}");
+    assert!(!dir.path().join(format!("{UNSYNCED_FILE}.new")).exists());
+
+    let refused = other
+        .append(|_| Ok::<_, Infallible>(Vec::new()))
+        .unwrap_err();
+    assert!(refused.to_string().contains(UNSYNCED_FILE), "{refused}");
+    assert!(other.poll().unwrap().is_empty(), "the seat is not read");
+
+    let report = gavel::journal::verify::<Entry>(&path).unwrap();
+    assert!(!report.is_sound());
+    assert_eq!(report.lines, 1);
+    assert_eq!(report.torn.map(|t| t.kind), Some(TornKind::Unsaved));
+    let viewer = Live::open(seed_meeting(), dir.path(), Mode::ReadOnly).unwrap();
+    assert_eq!(viewer.state, state);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "read-only cuts nothing"
     );
+    assert!(note.exists());
+
+    let opened = Journal::<Entry>::open(dir.path(), Mode::ReadWrite).unwrap();
+    assert_eq!(opened.lines.len(), 1);
+    let torn = opened.recovery.torn.unwrap();
+    assert_eq!(torn.kind, TornKind::Unsaved);
+    let kept = torn.kept_in.unwrap();
+    assert_eq!(std::fs::read(&kept).unwrap(), &bytes[at_byte..]);
+    assert!(!note.exists());
+    assert_eq!(std::fs::read(&path).unwrap(), &bytes[..at_byte]);
+    assert!(gavel::journal::verify::<Entry>(&path).unwrap().is_sound());
+    assert!(other.append(|_| Ok::<_, Infallible>(Vec::new())).is_ok());
 }
 
 /// A torn tail start-up cannot keep aside or cut stops start-up with the

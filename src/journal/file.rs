@@ -13,6 +13,9 @@ pub const DIR_MODE: u32 = 0o750;
 pub const FILE_MODE: u32 = 0o640;
 /// Far more torn tails in one second than any crash loop produces.
 const MAX_ASIDE_SUFFIX: u32 = 1000;
+/// Beside the journal while bytes at its end were never synced and could not
+/// be cut off: see [`JournalFile::mark_unsynced`].
+pub const UNSYNCED_FILE: &str = "journal.unsynced";
 
 /// The operations the journal needs from its file. All take `&self` so that a
 /// held lock can borrow the file while the journal updates its own position.
@@ -34,6 +37,31 @@ pub trait JournalFile {
     /// Saves a cut-off tail durably beside the journal, never over an existing
     /// file, and returns where.
     fn keep_aside(&self, bytes: &[u8]) -> io::Result<PathBuf>;
+
+    /// The offset a [`JournalFile::mark_unsynced`] note holds, while it exists.
+    ///
+    /// The three note methods have defaults so that a file which keeps no
+    /// notes (a test double) works as before: it never finds one, and writing
+    /// one fails, which the journal handles as its last resort.
+    fn unsynced_from(&self) -> io::Result<Option<u64>> {
+        Ok(None)
+    }
+
+    /// Durably notes, beside the journal, that its bytes from `offset` on were
+    /// never synced and could not be cut off. Reads still show those bytes, so
+    /// without the note a restart would take them for saved.
+    fn mark_unsynced(&self, offset: u64) -> io::Result<()> {
+        let _ = offset;
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this journal file cannot keep a note beside it",
+        ))
+    }
+
+    /// Removes the note durably, once the bytes it names are cut off for good.
+    fn clear_unsynced(&self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The journal file on a real disk.
@@ -127,6 +155,27 @@ impl JournalFile for DiskFile {
 
     fn keep_aside(&self, bytes: &[u8]) -> io::Result<PathBuf> {
         keep_aside(&self.path, bytes)
+    }
+
+    fn unsynced_from(&self) -> io::Result<Option<u64>> {
+        read_note(&parent(&self.path).join(UNSYNCED_FILE))
+    }
+
+    fn mark_unsynced(&self, offset: u64) -> io::Result<()> {
+        write_note(parent(&self.path), offset)
+    }
+
+    fn clear_unsynced(&self) -> io::Result<()> {
+        let dir = parent(&self.path);
+        match fs::remove_file(dir.join(UNSYNCED_FILE)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        // Even when it was already gone: an earlier removal may not have
+        // reached the disk, and a note back after a power cut would cut lines
+        // saved since.
+        sync_dir(dir)
     }
 }
 
@@ -226,4 +275,51 @@ fn keep_aside(journal: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
         io::ErrorKind::AlreadyExists,
         format!("{MAX_ASIDE_SUFFIX} files named {base} already exist"),
     ))
+}
+
+fn note_text(offset: u64) -> String {
+    format!(
+        "{offset}\n\
+         The bytes of {journal} from byte {offset} on were never saved to the disk and \
+         could not be cut off. The next gavel to start on this folder cuts them off, \
+         keeps them aside and removes this file; until then nothing is recorded.\n",
+        journal = super::JOURNAL_FILE,
+    )
+}
+
+fn read_note(path: &Path) -> io::Result<Option<u64>> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let first = text.lines().next().unwrap_or_default().trim();
+    match first.parse() {
+        Ok(offset) => Ok(Some(offset)),
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} does not start with a byte offset; gavel cannot tell which bytes were saved",
+                path.display()
+            ),
+        )),
+    }
+}
+
+/// Written whole and synced under another name, then renamed: a note cut
+/// short by a crash could name a smaller offset, and start-up would cut
+/// saved lines at it. The rename cannot replace another note, since only
+/// the holder of the journal's lock writes one, and only after finding none.
+fn write_note(dir: &Path, offset: u64) -> io::Result<()> {
+    let draft = dir.join(format!("{UNSYNCED_FILE}.new"));
+    match fs::remove_file(&draft) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut file = create_new(&draft, OpenOptions::new().write(true))?;
+    file.write_all(note_text(offset).as_bytes())?;
+    file.sync_all()?;
+    fs::rename(&draft, dir.join(UNSYNCED_FILE))?;
+    sync_dir(dir)
 }

@@ -9,6 +9,24 @@
 //! `flock` and sync before unlocking; readers take a shared lock when they can
 //! get it at once, so they never see a line whose sync has not succeeded (a
 //! failed sync is cut off again before the writer unlocks).
+//!
+//! A failed sync leaves bytes that reads show but the disk may never get, so
+//! they must not outlive the writer's lock unmarked. When cutting them off
+//! fails, again after a few tries, the writer leaves `journal.unsynced`
+//! beside the journal before unlocking, holding the byte offset where they
+//! start. While it is there every append refuses, every reader stops at that
+//! offset, and the next read-write start-up cuts the bytes off (keeping them
+//! aside as it keeps a torn tail), syncs, and only then removes the note.
+//!
+//! What that leaves unguarded:
+//! - If the note cannot be written either, nothing on disk says the bytes are
+//!   unsaved. The failing handle refuses to write and its error asks for the
+//!   journal to be cut back by hand; until that, or until the page cache is
+//!   dropped (an unmount or a reboot, after which the bytes show as a torn
+//!   tail), other instances and a restarted gavel read them as saved.
+//! - A read-only start-up that waited a second for the lock in vain reads
+//!   without it, and may see a line in the moment between its write and the
+//!   sync, or between a failed sync and the note.
 
 mod error;
 mod file;
@@ -26,10 +44,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use error::{AppendError, BadLine, JournalError, Problem};
-pub use file::{DiskFile, JournalFile};
+pub use file::{DiskFile, JournalFile, UNSYNCED_FILE};
 pub use session_log::SessionLog;
 
 use scan::{End, scan};
+
+/// Tries at cutting back a failed write, and the pause before the second
+/// (doubled each time): long enough to ride out a passing error, short
+/// enough that others waiting on the lock barely notice.
+const CUT_TRIES: u32 = 4;
+const CUT_PAUSE: Duration = Duration::from_millis(10);
 
 /// The `v` every line must carry.
 pub const VERSION: u64 = 1;
@@ -59,6 +83,9 @@ pub enum TornKind {
     Unreadable,
     /// NUL bytes, as a power loss leaves when the size was saved before the data.
     ZeroFilled,
+    /// Bytes past the offset in `journal.unsynced`: a save that failed and
+    /// could not be cut off, however well they read.
+    Unsaved,
 }
 
 impl fmt::Display for TornKind {
@@ -67,6 +94,7 @@ impl fmt::Display for TornKind {
             TornKind::Unfinished => "an unfinished line, as a crash while writing leaves",
             TornKind::Unreadable => "an unreadable last line",
             TornKind::ZeroFilled => "zero bytes, as a power loss leaves",
+            TornKind::Unsaved => "bytes of a save that failed and could not be undone",
         })
     }
 }
@@ -199,7 +227,16 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
 
     fn replay_exclusive(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
         let _held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
-        self.state.read_locked(&self.file, true)
+        let unsynced = self.state.unsynced(&self.file)?;
+        let replayed = self.state.read_locked(&self.file, true, unsynced)?;
+        if unsynced.is_some() {
+            // Only now that the cut is synced: without the note the unsaved
+            // bytes would read as saved.
+            self.file
+                .clear_unsynced()
+                .map_err(self.state.io("remove the unsaved-bytes note beside"))?;
+        }
+        Ok(replayed)
     }
 
     fn replay_shared(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
@@ -209,7 +246,8 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         // Without the lock within a second, read anyway: a line being written
         // then only shows as a torn tail, which read-only leaves alone.
         let _held = Held::patiently_shared(&self.file).map_err(self.state.io("lock"))?;
-        self.state.read_locked(&self.file, false)
+        let unsynced = self.state.unsynced(&self.file)?;
+        self.state.read_locked(&self.file, false, unsynced)
     }
 
     /// Catches up with others under the exclusive lock, lets `decide` choose the
@@ -221,8 +259,9 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
     /// a later sync would succeed without them), so the bytes are never left in
     /// place; a successful sync of the cut file is what shows the journal holds
     /// exactly what earlier successful syncs made durable, and appends go on. If
-    /// the cut or its sync fails too, this handle refuses every later append
-    /// until gavel restarts and replays the file from the start.
+    /// the cut or its sync fails every try, this handle refuses every later
+    /// append and leaves `journal.unsynced` so that no other handle, and no
+    /// restart, takes the bytes for saved (see the module notes).
     pub fn append<R>(
         &mut self,
         decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
@@ -245,7 +284,13 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             return Err(AppendError::Broken(why.clone()));
         }
         let held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
-        let (caught_up, recovered) = self.state.read_locked(&self.file, true)?;
+        if let Some(at) = self.state.unsynced(&self.file)? {
+            return Err(AppendError::Broken(format!(
+                "a note beside it, {UNSYNCED_FILE}, says its bytes from byte {at} on \
+                 were never saved"
+            )));
+        }
+        let (caught_up, recovered) = self.state.read_locked(&self.file, true, None)?;
         let written = match decide(&caught_up) {
             Ok(lines) => lines,
             Err(reason) => return Err(AppendError::Refused { caught_up, reason }),
@@ -287,7 +332,8 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         let Some(_held) = Held::try_shared(&self.file).map_err(self.state.io("lock"))? else {
             return Ok(Vec::new());
         };
-        Ok(self.state.read_locked(&self.file, false)?.0)
+        let unsynced = self.state.unsynced(&self.file)?;
+        Ok(self.state.read_locked(&self.file, false, unsynced)?.0)
     }
 
     /// The seq of the last line this handle has read or written; 0 when empty.
@@ -309,34 +355,58 @@ impl State {
         JournalError::io(action, &self.path)
     }
 
-    /// Reads what follows this handle's position. `repair` (only under the
-    /// exclusive lock) cuts a torn tail after keeping it aside.
+    fn unsynced<F: JournalFile>(&self, file: &F) -> Result<Option<u64>, JournalError> {
+        file.unsynced_from()
+            .map_err(self.io("read the unsaved-bytes note beside"))
+    }
+
+    /// Reads what follows this handle's position, trusting nothing from
+    /// `unsynced` on. `repair` (only under the exclusive lock) cuts a torn
+    /// tail, or the untrusted bytes, after keeping it aside.
     fn read_locked<T: JournalLine, F: JournalFile>(
         &mut self,
         file: &F,
         repair: bool,
+        unsynced: Option<u64>,
     ) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
         let size = file.size().map_err(self.io("read"))?;
-        if size < self.offset {
+        // Bytes before the note's offset had all been synced when it was
+        // written, so a journal shorter than that was changed by something else.
+        let known = self.offset.max(unsynced.unwrap_or(0));
+        if size < known {
             return Err(JournalError::Shrunk {
                 path: self.path.clone(),
-                read: self.offset,
+                read: known,
                 found: size,
             });
         }
         let bytes = file.read_from(self.offset).map_err(self.io("read"))?;
-        let scanned = scan::<T>(&bytes, self.lines + 1);
-        let torn = match scanned.end {
+        let trusted = match unsynced {
+            Some(at) => usize::try_from(at.saturating_sub(self.offset))
+                .map_or(bytes.len(), |n| n.min(bytes.len())),
+            None => bytes.len(),
+        };
+        let scanned = scan::<T>(&bytes[..trusted], self.lines + 1);
+        let cut = match scanned.end {
+            End::Clean if trusted < bytes.len() => {
+                let line = self.lines + scanned.lines.len() as u64 + 1;
+                Some((line, trusted, TornKind::Unsaved))
+            }
             End::Clean => None,
             End::Bad(bad) => {
                 let path = self.path.clone();
                 return Err(JournalError::Damaged { path, bad });
             }
-            End::Torn { line, offset, kind } => {
+            End::Torn { line, offset, kind } => Some((line, offset, kind)),
+        };
+        let torn = match cut {
+            Some((line, offset, kind)) => {
+                // To the end of the file, untrusted bytes included.
                 let tail = &bytes[offset..];
                 let at = self.offset + offset as u64;
                 Some(self.torn_tail(file, tail, at, line, kind, repair)?)
             }
+            None => None,
         };
         self.offset += scanned.good_end as u64;
         self.lines += scanned.lines.len() as u64;
@@ -384,16 +454,54 @@ impl State {
         }
         let before = self.offset;
         if let Err(e) = file.append(buf).and_then(|()| file.sync_data()) {
-            let rolled_back = file.set_len(before).and_then(|()| file.sync_all());
-            if let Err(cut) = &rolled_back {
-                self.broken = Some(format!("{e}; then, cutting it back: {cut}"));
-            }
-            return Err((e, rolled_back.is_ok()));
+            let Err(cut) = cut_back(file, before) else {
+                return Err((e, true));
+            };
+            return Err(match file.mark_unsynced(before) {
+                Ok(()) => {
+                    self.broken = Some(format!(
+                        "{e}; then, cutting it back: {cut}; {UNSYNCED_FILE} beside it now \
+                         says where the unsaved bytes start"
+                    ));
+                    (e, false)
+                }
+                Err(note) => {
+                    let by_hand = format!(
+                        "cut {} back to {before} bytes before gavel is started again, or it \
+                         will take the unsaved event for saved",
+                        self.path.display()
+                    );
+                    self.broken = Some(format!(
+                        "{e}; then, cutting it back: {cut}; then, noting it in \
+                         {UNSYNCED_FILE}: {note}; {by_hand}"
+                    ));
+                    let told = format!(
+                        "{e}; cutting it back failed too ({cut}), and so did noting beside \
+                         the journal where the unsaved bytes start ({note}): {by_hand}"
+                    );
+                    (io::Error::new(e.kind(), told), false)
+                }
+            });
         }
         self.offset += buf.len() as u64;
         self.lines += lines as u64;
         Ok(())
     }
+}
+
+/// Cuts `file` back to `len` and syncs that. Unlike a failed sync of new
+/// bytes, this may be tried again: once the cut is made no page past `len`
+/// is wanted, so a sync that succeeds after one that failed loses nothing.
+fn cut_back<F: JournalFile>(file: &F, len: u64) -> io::Result<()> {
+    let mut pause = CUT_PAUSE;
+    for _ in 1..CUT_TRIES {
+        if file.set_len(len).and_then(|()| file.sync_all()).is_ok() {
+            return Ok(());
+        }
+        thread::sleep(pause);
+        pause *= 2;
+    }
+    file.set_len(len).and_then(|()| file.sync_all())
 }
 
 /// The new lines, each followed by a newline, checked to read back as the
@@ -451,14 +559,28 @@ pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError>
     }
     let held = Held::patiently_shared(&file).map_err(io("lock"))?;
     let bytes = file.read_from(0).map_err(io("read"))?;
+    let unsynced = file
+        .unsynced_from()
+        .map_err(io("read the unsaved-bytes note beside"))?;
     drop(held);
-    Ok(report::<T>(&bytes))
+    Ok(report::<T>(&bytes, unsynced))
 }
 
-fn report<T: JournalLine>(bytes: &[u8]) -> VerifyReport {
-    let scanned = scan::<T>(bytes, 1);
+fn report<T: JournalLine>(bytes: &[u8], unsynced: Option<u64>) -> VerifyReport {
+    let trusted = unsynced
+        .and_then(|at| usize::try_from(at).ok())
+        .map_or(bytes.len(), |at| at.min(bytes.len()));
+    let scanned = scan::<T>(&bytes[..trusted], 1);
     let lines = scanned.lines.len() as u64;
-    let (torn, bad) = match scanned.end {
+    let end = match scanned.end {
+        End::Clean if trusted < bytes.len() => End::Torn {
+            line: lines + 1,
+            offset: trusted,
+            kind: TornKind::Unsaved,
+        },
+        end => end,
+    };
+    let (torn, bad) = match end {
         End::Clean => (None, None),
         End::Bad(bad) => (None, Some(bad)),
         End::Torn { line, offset, kind } => {

@@ -9,6 +9,11 @@
 //! - a failed fsync drops the dirty pages (they are marked clean), so a later
 //!   successful fsync does not write them: reads still show the bytes, the
 //!   disk never gets them.
+//!
+//! The note a journal leaves beside itself when it cannot cut such bytes off
+//! (`journal.unsynced`) is modelled as the real one is written: whole and
+//! durable once `mark_unsynced` returns, absent if it failed or the power was
+//! cut during it.
 
 use std::io;
 use std::ops::Range;
@@ -27,6 +32,10 @@ pub enum Op {
     SyncAll,
     SetLen,
     KeepAside,
+    /// Writing the unsaved-bytes note.
+    Mark,
+    /// Removing it.
+    Unmark,
 }
 
 /// An error an operation returns, `times` times (`u32::MAX`: until cleared).
@@ -101,6 +110,9 @@ pub struct Disk {
     /// Torn tails kept aside.
     pub aside: Vec<Vec<u8>>,
     pub set_lens: u32,
+    /// The unsaved-bytes note beside the journal: on the disk, so it survives
+    /// restarts and power cuts alike.
+    pub unsynced: Option<u64>,
 }
 
 /// One handle on a simulated disk; clones share it, so a test keeps one to
@@ -187,8 +199,21 @@ impl SimFile {
             data: d.data.clone(),
             durable: d.durable.clone(),
             dropped: d.dropped.clone(),
+            unsynced: d.unsynced,
             ..Disk::default()
         })))
+    }
+
+    /// The machine after the power is cut now and it boots again: the crash
+    /// image, and the note if one was written.
+    pub fn rebooted(&self, tail: &Tail) -> SimFile {
+        let sim = SimFile::with(&self.crash_image(tail));
+        sim.disk().unsynced = self.disk().unsynced;
+        sim
+    }
+
+    pub fn unsynced(&self) -> Option<u64> {
+        self.disk().unsynced
     }
 }
 
@@ -377,6 +402,38 @@ impl JournalFile for SimFile {
             Ok(()) => {
                 d.aside.push(bytes.to_vec());
                 Ok(PathBuf::from(format!("sim/journal.torn-{}", d.aside.len())))
+            }
+            Err(Stop::Dead | Stop::PowerCut) => Err(gone()),
+            Err(Stop::Fault(f)) => Err(os(f.errno)),
+        }
+    }
+
+    fn unsynced_from(&self) -> io::Result<Option<u64>> {
+        let d = self.disk();
+        if d.dead {
+            return Err(gone());
+        }
+        Ok(d.unsynced)
+    }
+
+    fn mark_unsynced(&self, offset: u64) -> io::Result<()> {
+        let mut d = self.disk();
+        match d.enter(Op::Mark) {
+            Ok(()) => {
+                d.unsynced = Some(offset);
+                Ok(())
+            }
+            Err(Stop::Dead | Stop::PowerCut) => Err(gone()),
+            Err(Stop::Fault(f)) => Err(os(f.errno)),
+        }
+    }
+
+    fn clear_unsynced(&self) -> io::Result<()> {
+        let mut d = self.disk();
+        match d.enter(Op::Unmark) {
+            Ok(()) => {
+                d.unsynced = None;
+                Ok(())
             }
             Err(Stop::Dead | Stop::PowerCut) => Err(gone()),
             Err(Stop::Fault(f)) => Err(os(f.errno)),
