@@ -1214,7 +1214,6 @@ fn a_torn_tail_that_cannot_be_cut_stops_start_up_until_it_can() {
 /// in twenty-five lines of random bytes) stops start-up as a damaged line,
 /// where the same bytes starting with a letter are cut as a torn tail.
 #[test]
-#[ignore = "known bug: scan judges a line by its first JSON token"]
 fn debris_that_starts_like_a_json_value_is_a_torn_tail() {
     let dir = scratch();
     let sim = SimFile::new();
@@ -1556,7 +1555,6 @@ fn the_tui_says_not_saved_with_the_reason_and_goes_on() {
 /// once one save failed the status line says NOT SAVED for good, even while
 /// every later command is saved.
 #[test]
-#[ignore = "known bug: NOT SAVED stays after saves succeed again"]
 fn the_status_line_says_saved_again_once_a_save_succeeds() {
     let (frames, _, _) = tui_on_a_full_disk();
     let last = frames.last().unwrap();
