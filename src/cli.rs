@@ -369,9 +369,14 @@ fn do_command(
         say!("gavel: done, but {warning}");
     }
     let ours = executed.into_ours()?;
-    if ours.iter().any(|(e, _)| matches!(e.event, crate::domain::Event::Adjourned { .. })) {
+    if ours
+        .iter()
+        .any(|(e, _)| matches!(e.event, crate::domain::Event::Adjourned { .. }))
+    {
         match crate::export::write_beside(&live.dir, live.state.meeting.clone()) {
-            Ok(files) => files.iter().for_each(|f| say!("gavel: wrote {}", f.display())),
+            Ok(files) => files
+                .iter()
+                .for_each(|f| say!("gavel: wrote {}", f.display())),
             Err(e) => say!("gavel: adjourned, but the export was not written: {e}"),
         }
     }

@@ -110,7 +110,8 @@ fn check_exports(logs: &Path) {
         }
         assert_eq!(got.lines().count(), expected.lines().count(), "{golden}");
         // `adjourn` left the same files beside the journal.
-        let beside = std::fs::read_to_string(logs.join("mali-ministerial-2017").join(golden)).unwrap();
+        let beside =
+            std::fs::read_to_string(logs.join("mali-ministerial-2017").join(golden)).unwrap();
         assert_eq!(beside, got, "{golden} written on adjourn");
     }
 }
