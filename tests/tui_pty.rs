@@ -183,9 +183,10 @@ fn read_only_never_writes() {
     let dir = log_dir();
     let mut g = run(dir.path(), &["--read-only"], 100, 30);
     g.type_keys(":open\r");
+    // The refusal is shown whole, in its box above the footer.
     g.wait_until("the refusal to write", SECOND, |g| {
-        let status = g.status_row();
-        status.contains("never writes") && status.contains("read-only")
+        g.contents().contains("read-only: this screen never writes")
+            && g.status_row().contains("read-only")
     });
     assert!(g.status_row().contains("SCHEDULED"), "{}", g.status_row());
     g.type_keys("qy");
@@ -382,8 +383,8 @@ fn assert_every_frame_synchronized(raw: &[u8]) {
     assert!(!begins.is_empty(), "no synchronized frame at all");
     assert_eq!(
         String::from_utf8_lossy(&raw[..begins[0]]),
-        "\x1b[?1049h\x1b[?25l",
-        "before the first frame: only the alternate screen and the hidden cursor"
+        "\x1b[?1049h\x1b[?25l\x1b[?2004h",
+        "before the first frame: only the alternate screen, the hidden cursor and bracketed paste"
     );
     // Pairs each begin with the first end after it; the restore's own end,
     // after the last frame, is left over.
