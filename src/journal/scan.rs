@@ -105,6 +105,72 @@ fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
     let Ok(text) = std::str::from_utf8(text) else {
         return Verdict::Unreadable(Problem::NotUtf8);
     };
+    if let Some(line) = as_written::<T>(text) {
+        return sequenced(line, seq);
+    }
+    judge_closely(text, seq)
+}
+
+/// The line read once, straight into `T`, when it is plainly as gavel writes
+/// it. Whatever this does not take is read again closely, for the error in
+/// plain words; whatever it takes, the close reading takes too, as the same
+/// line.
+fn as_written<T: DeserializeOwned>(text: &str) -> Option<T> {
+    if !plain(text.as_bytes()) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// `{"v":1,` first and no other `"v"`, so the version is 1 and no second key
+/// further on could change it. And nothing that reading into `T` would skip
+/// over in a field it does not know but the close reading would refuse as
+/// JSON: a number with an exponent or many digits (it may be out of range),
+/// an escaped surrogate (it may be lone), or nesting deep enough to reach the
+/// limit.
+fn plain(text: &[u8]) -> bool {
+    const HEAD: &[u8] = b"{\"v\":1,";
+    const MAX_OPENINGS: usize = 64;
+    const MAX_DIGITS: usize = 30;
+    let Some(rest) = text.strip_prefix(HEAD) else {
+        return false;
+    };
+    let mut openings = 0;
+    let mut digits = 0;
+    for (i, &b) in rest.iter().enumerate() {
+        let before = if i == 0 { b',' } else { rest[i - 1] };
+        digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+        if digits > MAX_DIGITS {
+            return false;
+        }
+        match b {
+            b'"' if rest[i..].starts_with(b"\"v\"") => return false,
+            b'e' | b'E' if before.is_ascii_digit() => return false,
+            b'd' | b'D' if rest[..i].ends_with(b"\\u") => return false,
+            b'[' | b'{' => {
+                openings += 1;
+                if openings > MAX_OPENINGS {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+fn sequenced<T: Sequenced>(line: T, seq: u64) -> Verdict<T> {
+    if line.seq() != seq {
+        return Verdict::Wrong(Problem::Seq {
+            expected: seq,
+            found: line.seq(),
+        });
+    }
+    Verdict::Good(line)
+}
+
+/// Each way a line can be wrong, told apart in turn.
+fn judge_closely<T: DeserializeOwned + Sequenced>(text: &str, seq: u64) -> Verdict<T> {
     // Syntax first: serde reports a wrong type at the first token, before it
     // has seen that the rest is not JSON at all, and crash debris such as
     // `7 garbage` must read as torn, not as a well-formed line of the wrong kind.
@@ -120,17 +186,10 @@ fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
         Some(v) if v.as_u64() == Some(VERSION) => {}
         other => return Verdict::Wrong(Problem::Version(version_text(other))),
     }
-    let line: T = match serde_json::from_str(text) {
-        Ok(line) => line,
-        Err(e) => return Verdict::Wrong(Problem::NotEvent(describe(&e))),
-    };
-    if line.seq() != seq {
-        return Verdict::Wrong(Problem::Seq {
-            expected: seq,
-            found: line.seq(),
-        });
+    match serde_json::from_str(text) {
+        Ok(line) => sequenced(line, seq),
+        Err(e) => Verdict::Wrong(Problem::NotEvent(describe(&e))),
     }
-    Verdict::Good(line)
 }
 
 /// Checks a line about to be written exactly as it will be read back, so the
@@ -224,6 +283,52 @@ mod tests {
                 problem: Problem::Version(_)
             })
         ));
+    }
+
+    /// Lines the single reading takes must be judged as the close reading
+    /// judges them; the rest go to the close reading anyway.
+    #[test]
+    fn reading_once_judges_as_reading_closely() {
+        let lines: &[&[u8]] = &[
+            b"{\"v\":1,\"seq\":1}",
+            b"{\"v\":1,\"seq\":2}",
+            b"{\"v\":1,\"seq\":1,\"v\":2}",
+            b"{\"v\":1,\"seq\":1,\"x\":{\"v\":2}}",
+            b"{\"v\":1,\"seq\":1,\"x\":1e400}",
+            b"{\"v\":1,\"seq\":1,\"x\":1E4}",
+            b"{\"v\":1,\"seq\":1,\"x\":\"\\ud800\"}",
+            b"{\"v\":1,\"seq\":1,\"x\":\"\\uD83D\\uDE00\"}",
+            b"{\"v\":1,\"seq\":1,\"x\":1000000000000000000000000000000000000000}",
+            b"{\"v\":1,\"seq\":1,\"x\":\"v\"}",
+            b"{\"v\":1,\"seq\":1} x",
+            b"{\"v\":1,\"seq\":1,}",
+            b"{\"v\":1,\"seq\":\"1\"}",
+            b"{\"v\":1,\"seq\":1,\"seq\":1}",
+            b"{\"v\":1.0,\"seq\":1}",
+            b"{\"v\":10,\"seq\":1}",
+            b"{ \"v\":1,\"seq\":1}",
+            b"[1,1]",
+        ];
+        let mut deep = b"{\"v\":1,\"seq\":1,\"x\":".to_vec();
+        deep.extend([b'['; 200]);
+        deep.extend([b']'; 200]);
+        deep.push(b'}');
+        for line in lines.iter().copied().chain([deep.as_slice()]) {
+            let text = std::str::from_utf8(line).unwrap();
+            let fast = match judge::<L>(line, 1) {
+                Verdict::Good(l) => Ok(l.seq),
+                Verdict::Wrong(p) => Err(format!("wrong {p:?}")),
+                Verdict::Unreadable(p) => Err(format!("unreadable {p:?}")),
+            };
+            let close = match judge_closely::<L>(text, 1) {
+                Verdict::Good(l) => Ok(l.seq),
+                Verdict::Wrong(p) => Err(format!("wrong {p:?}")),
+                Verdict::Unreadable(p) => Err(format!("unreadable {p:?}")),
+            };
+            assert_eq!(fast, close, "{text}");
+        }
+        assert!(plain(b"{\"v\":1,\"seq\":1,\"by\":\"ana\"}"));
+        assert!(!plain(b"{\"v\":1,\"seq\":1,\"x\":1e400}"));
     }
 
     #[test]
