@@ -122,23 +122,35 @@ impl<F: JournalFile> Live<F> {
             log: None,
             recent: VecDeque::new(),
         };
-        let mut lines = Vec::with_capacity(opened.lines.len());
+        let log_error = |source| LiveError::SessionLog {
+            dir: dir.into(),
+            source,
+        };
+        let mut log = match mode {
+            Mode::ReadWrite => Some(SessionLog::open(dir).map_err(log_error)?),
+            Mode::ReadOnly => None,
+        };
+        // Describing a line costs more than applying it, so only the lines the
+        // log lacks are described, however far back (it is rebuilt from the
+        // journal), and the last few that fill a gap another writer leaves.
+        // Read-only writes no log and fills no gap.
+        let last = opened.lines.last().map_or(0, |e| e.seq);
+        let described_from = log.as_ref().map_or(u64::MAX, |log| {
+            let recent = last.saturating_sub(RECENT_LINES as u64);
+            log.last_seq().unwrap_or(0).min(recent) + 1
+        });
+        let mut lines = Vec::new();
         for entry in &opened.lines {
-            lines.push((entry.seq, live.fold(entry)?));
+            if entry.seq >= described_from {
+                lines.push((entry.seq, live.fold(entry)?));
+            } else {
+                apply(&mut live.state, entry)?;
+            }
         }
-        if mode == Mode::ReadWrite {
-            // Every line the log lacks, however far back: it is rebuilt from the journal.
-            let mut log = SessionLog::open(dir).map_err(|source| LiveError::SessionLog {
-                dir: dir.into(),
-                source,
-            })?;
-            log.write_missing(&lines)
-                .map_err(|source| LiveError::SessionLog {
-                    dir: dir.into(),
-                    source,
-                })?;
-            live.log = Some(log);
+        if let Some(log) = log.as_mut() {
+            log.write_missing(&lines).map_err(log_error)?;
         }
+        live.log = log;
         Ok(live)
     }
 
