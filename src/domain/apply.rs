@@ -4,8 +4,8 @@ use jiff::Timestamp;
 
 use super::event::{Entry, Event, Speech};
 use super::state::{
-    Area, Floor, LastAction, Listed, Note, NoteVersion, Phase, Saved, SavedSegment, SegmentState,
-    Spoken, State, UNDO_DEPTH, UndoRecord, secs_between,
+    Area, Back, Floor, Holder, LastAction, Listed, Note, NoteVersion, Phase, Saved, SavedSegment,
+    SegmentState, Spoken, State, Timer, UNDO_DEPTH, UndoRecord, secs_between,
 };
 
 /// An entry that does not fit the state it is applied to: a journal edited by
@@ -21,6 +21,23 @@ pub struct Inconsistent {
 type Fit = Result<(), String>;
 
 pub fn apply(state: &mut State, entry: &Entry) -> Result<(), Inconsistent> {
+    apply_keeping(state, entry, Keep::Lazily)
+}
+
+/// How an action's undo keeps a segment as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    Lazily,
+    /// A whole copy at once, as it used to: what the lazy way must equal.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Copies,
+}
+
+pub(super) fn apply_keeping(
+    state: &mut State,
+    entry: &Entry,
+    keep: Keep,
+) -> Result<(), Inconsistent> {
     let fail = |reason: String| Inconsistent {
         seq: entry.seq,
         verb: entry.event.verb(),
@@ -30,11 +47,28 @@ pub fn apply(state: &mut State, entry: &Entry) -> Result<(), Inconsistent> {
         return Err(fail(format!("expected event #{}", state.seq + 1)));
     }
     let areas = areas(state, entry).map_err(fail)?;
+    for area in &areas {
+        if let Area::Segment(i) = area {
+            keep_for_others(state, *i, entry.by.as_str());
+        }
+    }
     let undoing = matches!(entry.event, Event::Undone { .. });
     let saved = if undoing {
         Vec::new()
     } else {
-        areas.iter().map(|a| save(state, *a)).collect()
+        areas
+            .iter()
+            .map(|a| match (keep, a) {
+                (Keep::Lazily, Area::Segment(i)) => {
+                    let spoken_len = state.segments[*i].spoken.len();
+                    back(state, *i, &entry.event).map_or_else(
+                        || save(state, *a),
+                        |b| Saved::SegmentBack(*i, spoken_len, b),
+                    )
+                }
+                _ => save(state, *a),
+            })
+            .collect()
     };
     let touched_before = areas
         .iter()
@@ -152,6 +186,165 @@ fn save(state: &State, area: Area) -> Saved {
     }
 }
 
+/// Before someone else changes segment `i`, the last action on it, if its
+/// officer can still undo it and it was kept lazily, gets its copy: after
+/// this change, taking the action back from the segment as it is would no
+/// longer give the segment as it was.
+fn keep_for_others(state: &mut State, i: usize, by: &str) {
+    let Some((seq, who)) = state.touched.get(&Area::Segment(i)) else {
+        return;
+    };
+    if who.as_str() == by {
+        return;
+    }
+    let Some(record) = state
+        .undo
+        .get_mut(who.as_str())
+        .and_then(|stack| stack.iter_mut().rev().find(|r| r.seq == *seq))
+    else {
+        return;
+    };
+    for saved in &mut record.saved {
+        if let Saved::SegmentBack(j, spoken_len, b) = saved
+            && *j == i
+        {
+            let before = taken_back(&state.segments[i], *spoken_len, b);
+            *saved = Saved::Segment(i, Box::new(before));
+        }
+    }
+}
+
+/// How to take `event` back from segment `i` once it is applied, for the
+/// events that change a segment often; `None` for the rest, which are copied.
+fn back(state: &State, i: usize, event: &Event) -> Option<Back> {
+    let s = &state.segments[i];
+    let timer = |f: &Floor| Timer {
+        paused_since: f.paused_since,
+        paused_secs: f.paused_secs,
+        extended: f.extended,
+        last_change: f.last_change,
+    };
+    Some(match event {
+        Event::Inscribed { position, .. } => Back::Inserted(*position),
+        Event::Moved { speech, to } | Event::Passed { speech, to } => {
+            let from = s.position(*speech)?;
+            Back::Relisted {
+                from,
+                to: *to,
+                passed: s.queue[from].passed,
+            }
+        }
+        Event::Paused { .. } | Event::Resumed { .. } | Event::Extended { .. } => {
+            Back::Timer(timer(s.floor.as_ref()?), s.last_timing)
+        }
+        Event::FloorGiven {
+            speech,
+            interrupts,
+            inscribed,
+            ..
+        } => {
+            let listed = match inscribed {
+                Some(_) => None,
+                None => {
+                    let at = s.position(*speech)?;
+                    Some((at, s.queue[at].inscribed_at, s.queue[at].passed))
+                }
+            };
+            let holder = s.floor.as_ref().map(|h| match interrupts {
+                Some(_) => Holder::SetAside {
+                    paused_since: h.paused_since,
+                    last_change: h.last_change,
+                },
+                None => Holder::Ended(Box::new(h.clone())),
+            });
+            Back::FloorGiven {
+                listed,
+                holder,
+                last_timing: s.last_timing,
+            }
+        }
+        Event::Ended { .. } => Back::Ended {
+            ended: Box::new(s.floor.clone()?),
+            back: s.interrupted.last().map(|f| f.last_change),
+            last_timing: s.last_timing,
+        },
+        Event::ListClosed { .. } | Event::ListReopened { .. } => Back::Closed(s.closed),
+        _ => return None,
+    })
+}
+
+/// Segment `s` as it was before the action `b` took back, which must be the
+/// last to have changed it but for this officer's own actions since undone.
+fn taken_back(s: &SegmentState, spoken_len: usize, b: &Back) -> SavedSegment {
+    let mut saved = save_segment(s);
+    saved.spoken_len = spoken_len;
+    match b {
+        Back::Inserted(at) => {
+            saved.queue.remove(*at);
+        }
+        Back::Relisted { from, to, passed } => {
+            let mut listed = saved.queue.remove(*to);
+            listed.passed = *passed;
+            saved.queue.insert(*from, listed);
+        }
+        Back::Timer(t, last_timing) => {
+            if let Some(f) = saved.floor.as_mut() {
+                f.paused_since = t.paused_since;
+                f.paused_secs = t.paused_secs;
+                f.extended = t.extended;
+                f.last_change = t.last_change;
+            }
+            saved.last_timing = *last_timing;
+        }
+        Back::FloorGiven {
+            listed,
+            holder,
+            last_timing,
+        } => {
+            let taken = saved.floor.take().expect("the floor was given");
+            if let Some((at, inscribed_at, passed)) = listed {
+                saved.queue.insert(
+                    *at,
+                    Listed {
+                        speech: taken.speech,
+                        inscribed_at: *inscribed_at,
+                        passed: *passed,
+                    },
+                );
+            }
+            saved.floor = match holder {
+                None => None,
+                Some(Holder::Ended(ended)) => Some(ended.as_ref().clone()),
+                Some(Holder::SetAside {
+                    paused_since,
+                    last_change,
+                }) => {
+                    let mut h = saved.interrupted.pop().expect("the holder was set aside");
+                    h.paused_since = *paused_since;
+                    h.last_change = *last_change;
+                    Some(h)
+                }
+            };
+            saved.last_timing = *last_timing;
+        }
+        Back::Ended {
+            ended,
+            back,
+            last_timing,
+        } => {
+            if let Some(last_change) = back {
+                let mut f = saved.floor.take().expect("the interrupted came back");
+                f.last_change = *last_change;
+                saved.interrupted.push(f);
+            }
+            saved.floor = Some(ended.as_ref().clone());
+            saved.last_timing = *last_timing;
+        }
+        Back::Closed(closed) => saved.closed = *closed,
+    }
+    saved
+}
+
 fn save_segment(s: &SegmentState) -> SavedSegment {
     SavedSegment {
         queue: s.queue.clone(),
@@ -186,6 +379,10 @@ fn restore(state: &mut State, saved: &Saved) {
             state.current = *current;
         }
         Saved::Segment(i, segment) => restore_segment(&mut state.segments[*i], segment),
+        Saved::SegmentBack(i, spoken_len, b) => {
+            let segment = taken_back(&state.segments[*i], *spoken_len, b);
+            restore_segment(&mut state.segments[*i], &segment);
+        }
         Saved::Seats(seats) => state.seats = seats.clone(),
         Saved::Note(id, note) => match note {
             Some(note) => {

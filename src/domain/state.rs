@@ -206,8 +206,65 @@ pub(super) enum Saved {
         current: usize,
     },
     Segment(usize, Box<SavedSegment>),
+    /// The segment as it was is the segment as it is with the action taken
+    /// back, and its spoken list cut to this length: a copy of the segment
+    /// costs more than the action, and is made only once another officer
+    /// changes it (see `apply::keep_for_others`), since until then only this
+    /// officer's own later actions change it, and their undo comes first and
+    /// puts it back as it was.
+    SegmentBack(usize, usize, Back),
     Seats(Seats),
     Note(u32, Option<Note>),
+}
+
+/// How to take one action on a segment back, from the segment right after it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Back {
+    /// Inscribed at this position.
+    Inserted(usize),
+    /// Moved or passed from `from` to `to`; `passed` as it was.
+    Relisted {
+        from: usize,
+        to: usize,
+        passed: bool,
+    },
+    /// The floor's timer as it was: a pause, a resumption, an extension.
+    Timer(Timer, Option<Timestamp>),
+    /// The floor given: the speech came off the list (at, inscribed_at,
+    /// passed) or was new, and the holder either ended or was set aside.
+    FloorGiven {
+        listed: Option<(usize, Option<Timestamp>, bool)>,
+        holder: Option<Holder>,
+        last_timing: Option<Timestamp>,
+    },
+    /// The speech that ended, and when the timer of whoever it interrupted,
+    /// and who came back, last changed before that.
+    Ended {
+        ended: Box<Floor>,
+        back: Option<Timestamp>,
+        last_timing: Option<Timestamp>,
+    },
+    Closed(bool),
+}
+
+/// A floor's timer apart from who speaks and since when.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Timer {
+    pub paused_since: Option<Timestamp>,
+    pub paused_secs: i64,
+    pub extended: u32,
+    pub last_change: Timestamp,
+}
+
+/// The spoken list keeps less than a floor, and an undo past others' changes
+/// may have cut it, so the holder who ended is kept whole.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Holder {
+    Ended(Box<Floor>),
+    SetAside {
+        paused_since: Option<Timestamp>,
+        last_change: Timestamp,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
