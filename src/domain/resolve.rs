@@ -1,6 +1,10 @@
 //! Who an officer means: a name as typed, matched against the roster and the
 //! Member States without regard to case, accents or punctuation.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use super::event::Delegate;
 use super::meeting::{Level, Meeting, Participant};
 use super::states::{MemberState, member_states};
@@ -78,9 +82,27 @@ pub fn candidates(meeting: &Meeting) -> Vec<Candidate<'_>> {
     let roster = meeting.roster.iter().map(Candidate::Roster);
     let states = member_states()
         .iter()
-        .filter(move |s| !on_roster.contains(&fold(s.name)))
+        .filter(move |s| !on_roster.contains(&folded_state(s)[0]))
         .map(Candidate::State);
     roster.chain(states).collect()
+}
+
+/// A State's name and aliases, folded, in the order of [`Candidate::names`]:
+/// folding is most of what resolving a name costs, and the States never change.
+fn folded_state(state: &MemberState) -> &'static [String] {
+    static FOLDED: OnceLock<HashMap<&'static str, Vec<String>>> = OnceLock::new();
+    let all = FOLDED.get_or_init(|| {
+        member_states()
+            .iter()
+            .map(|s| {
+                let names = std::iter::once(s.name).chain(s.aliases.iter().copied());
+                (s.name, names.map(fold).collect())
+            })
+            .collect()
+    });
+    all.get(state.name)
+        .map(Vec::as_slice)
+        .expect("a State from the list")
 }
 
 /// Why a name did not resolve, in words an officer understands.
@@ -113,11 +135,19 @@ pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
         return Vec::new();
     }
     let all = candidates(meeting);
+    let folded: Vec<Cow<'static, [String]>> = all
+        .iter()
+        .map(|c| match c {
+            Candidate::Roster(_) => Cow::Owned(c.names().into_iter().map(fold).collect()),
+            Candidate::State(s) => Cow::Borrowed(folded_state(s)),
+        })
+        .collect();
     for tier in [Tier::Exact, Tier::WordPrefix, Tier::Inside] {
         let found: Vec<Candidate<'a>> = all
             .iter()
-            .copied()
-            .filter(|c| c.names().iter().any(|n| tier.matches(&query, &fold(n))))
+            .zip(&folded)
+            .filter(|(_, names)| names.iter().any(|n| tier.matches(&query, n)))
+            .map(|(c, _)| *c)
             .collect();
         if !found.is_empty() {
             return found;
