@@ -428,6 +428,6 @@ pub fn mix(entries: &[Entry]) -> Vec<(&'static str, usize)> {
             None => counts.push((name, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     counts
 }
