@@ -4,9 +4,10 @@
 //! `tty-clock -s -c` at the same size as the yardstick for a screen that only
 //! keeps time.
 //!
-//! `cargo bench --bench pty [-- --idle SECS --keys N --starts N --no-reference]`
+//! `cargo bench --bench pty [-- --idle SECS --keys N --starts N --no-reference --bin PATH]`
 //!
-//! Cargo builds the release binary for the bench itself. The journal and the
+//! Cargo builds the release binary for the bench itself; `--bin` measures
+//! another build instead, such as one of an earlier commit, to compare. The journal and the
 //! session log go to a temporary folder under the target directory, on the same
 //! disk as the build, so every fsync is a real one (a tmpfs would make it free).
 
@@ -33,6 +34,7 @@ const END_FRAME: &[u8] = b"\x1b[?2026l";
 const BEGIN_FRAME: &[u8] = b"\x1b[?2026h";
 
 struct Options {
+    gavel: String,
     idle: Duration,
     keys: usize,
     starts: usize,
@@ -43,6 +45,7 @@ impl Options {
     /// Cargo passes `--bench` to a bench without a harness; what is not ours is ignored.
     fn from_args() -> Options {
         let mut o = Options {
+            gavel: GAVEL.to_string(),
             idle: Duration::from_secs(30),
             keys: 200,
             starts: 30,
@@ -60,6 +63,7 @@ impl Options {
                 "--keys" => o.keys = number(i) as usize,
                 "--starts" => o.starts = number(i) as usize,
                 "--no-reference" => o.reference = false,
+                "--bin" => o.gavel = args.get(i + 1).expect("--bin takes a path").clone(),
                 _ => {}
             }
         }
@@ -154,6 +158,14 @@ impl Session {
             reader: Some(reader),
             spawned,
         }
+    }
+
+    /// Sends keys and waits for the screen to settle after what they drew.
+    fn answered(&mut self, keys: &[u8]) {
+        let from = self.chunks();
+        self.send(keys);
+        self.first_after(from, Duration::from_secs(5));
+        self.settled(Duration::from_secs(5));
     }
 
     fn send(&mut self, keys: &[u8]) -> Instant {
@@ -411,6 +423,8 @@ struct Latency {
     first: Vec<f64>,
     settled_raw: Vec<f64>,
     settled: Vec<f64>,
+    /// Keys sent while output unrelated to them was arriving.
+    early: usize,
 }
 
 impl Latency {
@@ -421,13 +435,21 @@ impl Latency {
         let sent = s.send(key);
         let first = s.first_after(from, Duration::from_secs(5));
         let last = s.settled(Duration::from_secs(5));
-        self.first.push(ms(first - sent));
-        self.settled.push(ms(last - sent));
+        // Output that was already on its way when the key went is not the key's:
+        // nothing should come unasked, so this is counted and said.
+        if first < sent {
+            self.early += 1;
+        }
+        self.first.push(ms(first.saturating_duration_since(sent)));
+        self.settled.push(ms(last.saturating_duration_since(sent)));
         self.settled_raw.push(ms(last + SETTLE - sent));
     }
 
     fn print(&self, name: &str) {
-        println!("{name}:");
+        match self.early {
+            0 => println!("{name}:"),
+            n => println!("{name} ({n} keys met output already on its way):"),
+        }
         row("key → first byte", "ms", &summary(&self.first));
         row(
             "key → settled, minus the 30 ms window",
@@ -456,8 +478,8 @@ fn gavel_env(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     ]
 }
 
-fn gavel_do(dir: &Path, command: &[&str]) {
-    let mut cmd = std::process::Command::new(GAVEL);
+fn gavel_do(gavel: &str, dir: &Path, command: &[&str]) {
+    let mut cmd = std::process::Command::new(gavel);
     cmd.args(["do", SEED]).args(command);
     for (k, v) in gavel_env(dir) {
         cmd.env(k, v);
@@ -470,16 +492,16 @@ fn gavel_do(dir: &Path, command: &[&str]) {
     );
 }
 
-fn start_gavel(dir: &Path) -> Session {
+fn start_gavel(gavel: &str, dir: &Path) -> Session {
     let env = gavel_env(dir);
     let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
-    Session::start(GAVEL, &["run", SEED], &env)
+    Session::start(gavel, &["run", SEED], &env)
 }
 
-fn first_frames(dir: &Path, starts: usize) -> (Summary, Summary) {
+fn first_frames(gavel: &str, dir: &Path, starts: usize) -> (Summary, Summary) {
     let (mut first_byte, mut first_frame) = (Vec::new(), Vec::new());
     for _ in 0..starts {
-        let mut s = start_gavel(dir);
+        let mut s = start_gavel(gavel, dir);
         s.wait("the first whole frame", Duration::from_secs(10), |log| {
             log.bytes.windows(END_FRAME.len()).any(|w| w == END_FRAME)
         });
@@ -508,6 +530,27 @@ fn first_frames(dir: &Path, starts: usize) -> (Summary, Summary) {
     (summary(&first_byte), summary(&first_frame))
 }
 
+/// What the disk alone costs a journaled command: a journal-sized append and
+/// its `fdatasync`, in the folder the journal is in.
+fn fsync_reference(dir: &Path, n: usize) -> Summary {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("fsync-reference"))
+        .expect("a file beside the journal");
+    let line = [b'x'; 171];
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
+        file.write_all(&line).expect("written");
+        file.write_all(b"\n").expect("written");
+        file.sync_data().expect("synced");
+        samples.push(ms(start.elapsed()));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    summary(&samples)
+}
+
 fn machine() {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let model = std::fs::read_to_string("/proc/cpuinfo")
@@ -528,20 +571,29 @@ fn machine() {
     );
 }
 
+/// Others' work on the same two cores shows in every latency: said with the figures.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 fn main() {
     let o = Options::from_args();
     machine();
+    println!("load average at the start: {}", load());
     let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temp dir");
     let dir = tmp.path();
-    gavel_do(dir, &["open"]);
-    gavel_do(dir, &["next"]);
+    println!("binary: {}", o.gavel);
+    gavel_do(&o.gavel, dir, &["open"]);
+    gavel_do(&o.gavel, dir, &["next"]);
 
-    let (byte, frame) = first_frames(dir, o.starts);
+    let (byte, frame) = first_frames(&o.gavel, dir, o.starts);
     println!("gavel run, start-up ({} starts):", o.starts);
     row("spawn → first byte", "ms", &byte);
     row("spawn → first whole frame", "ms", &frame);
 
-    let mut s = start_gavel(dir);
+    let mut s = start_gavel(&o.gavel, dir);
     s.wait("the speaker's timer", Duration::from_secs(10), |log| {
         log.bytes.windows(END_FRAME.len()).any(|w| w == END_FRAME)
     });
@@ -565,12 +617,19 @@ fn main() {
         tab.measure(&mut s, quiet.phase, b"\t");
     }
     // Back to the speakers pane for the commands below.
-    while tab.first.len() % 4 != 0 {
-        s.send(b"\t");
-        tab.first.push(0.0);
+    for _ in 0..(4 - o.keys % 4) % 4 {
+        s.answered(b"\t");
     }
-    tab.first.truncate(o.keys);
     tab.print("navigation, Tab");
+
+    // A key that changes nothing on the screen (the pane already in focus).
+    s.settled(Duration::from_secs(5));
+    away_from_tick(quiet.phase);
+    let from = s.chunks();
+    s.send(b"1");
+    std::thread::sleep(Duration::from_millis(100));
+    let (bytes, _) = s.bytes_since(from);
+    println!("  a key that changes nothing on the screen (1 on pane 1): {bytes} bytes written");
 
     // Journaled: extend (30 s, well under the cap over the run) and a note, in
     // turn; what is timed is the Enter that sends the command, through its fsync.
@@ -578,15 +637,15 @@ fn main() {
     let mut extend = Latency::default();
     let mut note = Latency::default();
     for i in 0..o.keys {
-        s.settled(Duration::from_secs(5));
         let which = if i % 2 == 0 {
-            s.send(b"x");
+            s.answered(b"x");
             &mut extend
         } else {
-            s.send(format!(":note bench {i} #bench").as_bytes());
+            s.answered(format!(":note bench {i} #bench").as_bytes());
             &mut note
         };
         which.measure(&mut s, quiet.phase, b"\r");
+        journaled.early += which.early;
         journaled.first.push(*which.first.last().expect("measured"));
         journaled
             .settled
@@ -602,6 +661,11 @@ fn main() {
         "every command was saved:\n{screen}"
     );
     journaled.print("journaled, extend and note in turn (Enter)");
+    row(
+        "  the disk alone: append + fdatasync",
+        "ms",
+        &fsync_reference(dir, o.keys),
+    );
     extend.print("  of which extend (x, Enter)");
     note.print("  of which note (:note …, Enter)");
 
@@ -626,6 +690,7 @@ fn main() {
         i
     });
 
+    println!("load average at the end: {}", load());
     println!("targets:");
     let line =
         |what: &str, got: String, ok: bool| println!("  {what:<44} {got:<24} {}", verdict(ok));

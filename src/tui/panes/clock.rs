@@ -24,7 +24,10 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
     let p = project(view.state, view.now);
     // (priority, line) in screen order: lower numbers stay longest.
     let mut parts: Vec<(u8, Line<'static>)> = Vec::with_capacity(8);
-    let time = local(&view.state.meeting, view.now, "%H:%M:%S");
+    // Hours and minutes in big digits, the seconds only in the line under
+    // them: big seconds would repaint a block of the screen every second, all
+    // day, down every officer's link.
+    let time = local(&view.state.meeting, view.now, "%H:%M");
     let roomy = h >= 10 && w >= big_width(&time, 1);
     if roomy {
         parts.extend(
@@ -33,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
                 .map(|l| (0, l)),
         );
     }
-    parts.push((0, wall(view, &p, w, !roomy)));
+    parts.push((0, wall(view, &p, w)));
     parts.push((6, window(view, &p, w)));
     parts.push((5, standing(view, w)));
     parts.push((4, since_and_left(view, &p, w)));
@@ -49,14 +52,10 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
 }
 
 /// `15:42:10 America/New_York` and `REHEARSAL` away from the meeting's date.
-fn wall(view: &View, p: &Projection, w: usize, with_time: bool) -> Line<'static> {
+fn wall(view: &View, p: &Projection, w: usize) -> Line<'static> {
     let theme = view.theme;
     let meeting = &view.state.meeting;
-    let time = if with_time {
-        local(meeting, view.now, "%H:%M:%S ")
-    } else {
-        String::new()
-    };
+    let time = local(meeting, view.now, "%H:%M:%S ");
     let label = if p.schedule.rehearsal {
         " REHEARSAL".len()
     } else {
