@@ -678,7 +678,12 @@ fn main() {
     );
     s.stop(b"\x03");
 
-    let reference = o.reference.then(|| {
+    let installed = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join("tty-clock").is_file()));
+    if o.reference && !installed {
+        println!("tty-clock is not installed (apt-get install tty-clock): no reference");
+    }
+    let reference = (o.reference && installed).then(|| {
         let mut clock = Session::start("tty-clock", &["-s", "-c"], &[]);
         clock.wait("tty-clock's first screen", Duration::from_secs(5), |log| {
             !log.chunks.is_empty()
