@@ -28,6 +28,23 @@ fn possessive(name: &str) -> String {
     }
 }
 
+/// `Mali paused at 1m20s`, `Mali resumes at 1m20s`, with a correction if any.
+fn timer_line(
+    state: &State,
+    entry: &Entry,
+    speech: u32,
+    effective: jiff::Timestamp,
+    verb: &str,
+) -> String {
+    let at = holder(state, speech).map_or(0, |f| f.elapsed(effective));
+    let name = delegation_of(state, speech);
+    format!(
+        "{name} {verb} at {}{}",
+        duration(at),
+        corrected(state, entry, effective)
+    )
+}
+
 fn limit_of(limit: u32) -> String {
     format!("limit {}", duration(i64::from(limit)))
 }
@@ -182,22 +199,10 @@ fn what(state: &State, entry: &Entry) -> String {
             }
         }
         Event::Paused { speech, effective } => {
-            let at = holder(state, *speech).map_or(0, |f| f.elapsed(*effective));
-            format!(
-                "{} paused at {}{}",
-                delegation_of(state, *speech),
-                duration(at),
-                corrected(state, entry, *effective)
-            )
+            timer_line(state, entry, *speech, *effective, "paused")
         }
         Event::Resumed { speech, effective } => {
-            let at = holder(state, *speech).map_or(0, |f| f.elapsed(*effective));
-            format!(
-                "{} resumes at {}{}",
-                delegation_of(state, *speech),
-                duration(at),
-                corrected(state, entry, *effective)
-            )
+            timer_line(state, entry, *speech, *effective, "resumes")
         }
         Event::Ended { speech, effective } => {
             let segment = state.segment();
