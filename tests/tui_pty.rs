@@ -363,7 +363,7 @@ fn idle_screen_draws_only_on_the_second_and_every_frame_is_synchronized() {
         idle.len(),
         cpu_after - cpu_before
     );
-    // Measured: 240 to 261 bytes in 3 s (80 to 87 B/s), 3 frames, one per
+    // Measured: about 155 bytes in 3 s (52 B/s; 240–261 before the frames kept their pen), 3 frames, one per
     // wall-clock second for the clock pane, and at most one CPU tick;
     // a redraw at a frame rate would show tens of frames.
     assert!((2..=5).contains(&frames), "{frames} frames in {window:?}");
