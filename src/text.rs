@@ -3,6 +3,7 @@
 //! so whatever is built from it can be written to a terminal or a log as it is.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization;
@@ -13,12 +14,26 @@ use unicode_normalization::char::is_combining_mark;
 const MAX_MARKS_PER_CHAR: usize = 3;
 
 /// Sanitised text: single line, NFC, trimmed, inner runs of white space folded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Clean(String);
+///
+/// Shared rather than owned: the same name is held by the list, the notes, the
+/// undo records and the last action, and replay copies it at every event, so a
+/// copy must cost a count, not an allocation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Clean(Arc<str>);
+
+impl Default for Clean {
+    fn default() -> Clean {
+        static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+        Clean(EMPTY.get_or_init(|| Arc::from("")).clone())
+    }
+}
 
 impl Clean {
     pub fn new(raw: &str) -> Clean {
-        Clean(sanitise(raw))
+        if already_clean(raw) {
+            return Clean(Arc::from(raw));
+        }
+        Clean(Arc::from(sanitise_fully(raw)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -30,7 +45,7 @@ impl Clean {
     }
 
     pub fn into_string(self) -> String {
-        self.0
+        self.0.to_string()
     }
 }
 
@@ -167,6 +182,9 @@ fn sanitise_fully(raw: &str) -> String {
 /// notes, and every string read back from a journal gavel wrote.
 fn already_clean(raw: &str) -> bool {
     use unicode_normalization::is_nfc;
+    if raw.is_ascii() {
+        return clean_ascii(raw.as_bytes());
+    }
     let mut previous_space = true;
     let mut marks = 0;
     for c in raw.chars() {
@@ -192,6 +210,16 @@ fn already_clean(raw: &str) -> bool {
         previous_space = false;
     }
     !raw.ends_with(' ') && (raw.is_ascii() || is_nfc(raw))
+}
+
+/// ASCII holds no marks, no hidden characters and is NFC: only printable
+/// characters and single inner spaces are left to check.
+fn clean_ascii(raw: &[u8]) -> bool {
+    let printable = raw.iter().all(|b| (b' '..=b'~').contains(b));
+    printable
+        && raw.first() != Some(&b' ')
+        && raw.last() != Some(&b' ')
+        && !raw.windows(2).any(|pair| pair == b"  ")
 }
 
 /// ESC [ … final (CSI), ESC ] … BEL/ST (OSC), ESC P/X/^/_ … ST (DCS, SOS, PM, APC),

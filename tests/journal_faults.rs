@@ -426,6 +426,7 @@ fn tail() -> impl Strategy<Value = Tail> {
 // Property 1: any lines, straight through the journal.
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Line {
     v: u64,
     seq: u64,

@@ -7,12 +7,77 @@ use super::command::SpeechKind;
 use super::meeting::{Level, SeatId};
 use crate::text::Clean;
 
+mod read;
+
+/// Declares [`Event`] from one list of its kinds, each with its journal name
+/// and fields, and beside it a struct of each kind's fields alone: a line is
+/// then read straight into its event once its `type` is known, instead of
+/// being held whole first, as a derived internally tagged enum must.
+macro_rules! events {
+    ($(
+        $(#[$kind_doc:meta])*
+        $kind:ident $name:literal {
+            $( $(#[$field_attr:meta])* $field:ident : $ty:ty ),* $(,)?
+        }
+    )*) => {
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(tag = "type")]
+        pub enum Event {
+            $(
+                $(#[$kind_doc])*
+                #[serde(rename = $name)]
+                $kind { $( $(#[$field_attr])* $field: $ty ),* },
+            )*
+        }
+
+        impl Event {
+            /// The event's `type` in the journal.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Event::$kind { .. } => $name, )*
+                }
+            }
+        }
+
+        mod fields {
+            use super::*;
+            $(
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub(super) struct $kind { $( $(#[$field_attr])* pub(super) $field: $ty ),* }
+            )*
+        }
+
+        /// Every kind's journal name.
+        const NAMES: &[&str] = &[$($name),*];
+
+        /// The rest of an event's object, once its `type` has been read.
+        fn read_fields<'de, A: serde::de::MapAccess<'de>>(
+            name: &str,
+            rest: A,
+        ) -> Result<Event, A::Error> {
+            let rest = serde::de::value::MapAccessDeserializer::new(rest);
+            match name {
+                $( $name => {
+                    let f = fields::$kind::deserialize(rest)?;
+                    Ok(Event::$kind { $( $field: f.$field ),* })
+                } )*
+                other => Err(serde::de::Error::unknown_variant(other, NAMES)),
+            }
+        }
+    };
+}
+
 /// Journal format version, the `v` of every line.
 pub const VERSION: u8 = 1;
 
 /// One line of the journal: the envelope (`seq`, when it was recorded, by whom)
 /// around the event. Timing events also carry when they took effect.
+///
+/// A line holding a field gavel does not write is not read: ignoring it would
+/// lose what it says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub v: u8,
     pub seq: u64,
@@ -25,6 +90,7 @@ pub struct Entry {
 /// Who speaks: resolved when inscribed, so the journal alone tells who it was
 /// even if the meeting file changes later.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Delegate {
     /// Roster id, or `state:<name>` for a Member State that is not on the roster.
     pub key: Clean,
@@ -49,6 +115,7 @@ impl Delegate {
 
 /// A place on a list of speakers, from inscription to the end of the speech.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Speech {
     pub id: u32,
     pub delegate: Delegate,
@@ -57,29 +124,27 @@ pub struct Speech {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Event {
-    Opened {
+events! {
+    Opened "opened" {
         effective: Timestamp,
-    },
+    }
     /// Ends whoever holds the floor, and whoever they interrupted.
-    Adjourned {
+    Adjourned "adjourned" {
         effective: Timestamp,
-    },
-    SegmentEntered {
+    }
+    SegmentEntered "segment_entered" {
         segment: Clean,
-    },
+    }
     /// `position` is 0-based in the segment's queue, decided by its ordering.
-    Inscribed {
+    Inscribed "inscribed" {
         segment: Clean,
         speech: Speech,
         position: usize,
-    },
+    }
     /// `speech` leaves the queue (or is new, for a point of order, with `inscribed`)
     /// and takes the floor. The holder, if any, either ends (`next`, `floor`) or is
     /// paused and set aside until this speech ends (a point of order).
-    FloorGiven {
+    FloorGiven "floor_given" {
         speech: u32,
         effective: Timestamp,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,82 +154,82 @@ pub enum Event {
         /// A speaker given the floor without being listed first.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         inscribed: Option<Speech>,
-    },
-    Paused {
+    }
+    Paused "paused" {
         speech: u32,
         effective: Timestamp,
-    },
-    Resumed {
+    }
+    Resumed "resumed" {
         speech: u32,
         effective: Timestamp,
-    },
+    }
     /// The interrupted speaker, if any, gets the floor back, still paused.
-    Ended {
+    Ended "ended" {
         speech: u32,
         effective: Timestamp,
-    },
-    Extended {
+    }
+    Extended "extended" {
         speech: u32,
         /// Seconds added to the limit.
         by: u32,
-    },
-    Moved {
+    }
+    Moved "moved" {
         speech: u32,
         to: usize,
-    },
-    Removed {
+    }
+    Removed "removed" {
         speech: u32,
-    },
+    }
     /// Absent when called: to the end of their part of the list, once.
-    Passed {
+    Passed "passed" {
         speech: u32,
         to: usize,
-    },
-    ListClosed {
+    }
+    ListClosed "list_closed" {
         segment: Clean,
-    },
-    ListReopened {
+    }
+    ListReopened "list_reopened" {
         segment: Clean,
-    },
-    Seated {
+    }
+    Seated "seated" {
         seat: SeatId,
         delegation: Clean,
-    },
-    Released {
+    }
+    Released "released" {
         seat: SeatId,
-    },
-    Waitlisted {
+    }
+    Waitlisted "waitlisted" {
         delegation: Clean,
-    },
-    Unwaitlisted {
+    }
+    Unwaitlisted "unwaitlisted" {
         delegation: Clean,
-    },
-    Blocked {
+    }
+    Blocked "blocked" {
         seat: SeatId,
-    },
-    Unblocked {
+    }
+    Unblocked "unblocked" {
         seat: SeatId,
-    },
-    Noted {
+    }
+    Noted "noted" {
         note: u32,
         text: Clean,
         tags: Vec<Clean>,
         segment: Clean,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         speech: Option<u32>,
-    },
-    Amended {
+    }
+    Amended "amended" {
         note: u32,
         text: Clean,
         tags: Vec<Clean>,
-    },
-    Retracted {
+    }
+    Retracted "retracted" {
         note: u32,
-    },
+    }
     /// Reverts the action recorded at `seq` by the same operator.
-    Undone {
+    Undone "undone" {
         seq: u64,
-    },
+    }
 }
 
 impl Event {
@@ -199,36 +264,6 @@ impl Event {
             Event::Amended { .. } => "amending the note",
             Event::Retracted { .. } => "retracting the note",
             Event::Undone { .. } => "the undo",
-        }
-    }
-
-    /// The event's `type` in the journal.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Event::Opened { .. } => "opened",
-            Event::Adjourned { .. } => "adjourned",
-            Event::SegmentEntered { .. } => "segment_entered",
-            Event::Inscribed { .. } => "inscribed",
-            Event::FloorGiven { .. } => "floor_given",
-            Event::Paused { .. } => "paused",
-            Event::Resumed { .. } => "resumed",
-            Event::Ended { .. } => "ended",
-            Event::Extended { .. } => "extended",
-            Event::Moved { .. } => "moved",
-            Event::Removed { .. } => "removed",
-            Event::Passed { .. } => "passed",
-            Event::ListClosed { .. } => "list_closed",
-            Event::ListReopened { .. } => "list_reopened",
-            Event::Seated { .. } => "seated",
-            Event::Released { .. } => "released",
-            Event::Waitlisted { .. } => "waitlisted",
-            Event::Unwaitlisted { .. } => "unwaitlisted",
-            Event::Blocked { .. } => "blocked",
-            Event::Unblocked { .. } => "unblocked",
-            Event::Noted { .. } => "noted",
-            Event::Amended { .. } => "amended",
-            Event::Retracted { .. } => "retracted",
-            Event::Undone { .. } => "undone",
         }
     }
 

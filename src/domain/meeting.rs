@@ -90,6 +90,7 @@ pub struct SegmentDef {
 
 /// A seat in the observer area: row letter(s) and number, e.g. `B7`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SeatId {
     /// 0-based row.
     pub row: u16,

@@ -121,14 +121,24 @@ impl JournalFile for DiskFile {
     }
 
     fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
+        const MORE: usize = 64 * 1024;
         let file = self.file()?;
-        let mut out = Vec::new();
-        let mut chunk = vec![0u8; 64 * 1024];
+        // Read in place into a buffer the size of the file, and a little more
+        // in case another instance appends meanwhile: a start-up reads the
+        // whole journal, and copying it again as it grows would double that.
+        let expected = file.metadata()?.len().saturating_sub(offset);
+        let mut out = vec![0u8; usize::try_from(expected).unwrap_or(0) + MORE];
+        let mut filled = 0;
         loop {
-            let at = offset + out.len() as u64;
-            match file.read_at(&mut chunk, at) {
-                Ok(0) => return Ok(out),
-                Ok(n) => out.extend_from_slice(&chunk[..n]),
+            if filled == out.len() {
+                out.resize(filled + MORE, 0);
+            }
+            match file.read_at(&mut out[filled..], offset + filled as u64) {
+                Ok(0) => {
+                    out.truncate(filled);
+                    return Ok(out);
+                }
+                Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }

@@ -64,7 +64,10 @@ pub trait Sequenced {
     fn seq(&self) -> u64;
 }
 
-/// What the journal can store: any serde type with a `seq`.
+/// What the journal can store: any serde type with a `v` and a `seq` that
+/// refuses fields it does not know (`#[serde(deny_unknown_fields)]`). A line
+/// is read once when it can be; that it is then judged as the close reading
+/// would judge it rests on nothing in it being skipped over unread.
 pub trait JournalLine: Serialize + DeserializeOwned + Sequenced {}
 impl<T: Serialize + DeserializeOwned + Sequenced> JournalLine for T {}
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct L {
     v: u64,
     seq: u64,

@@ -8,6 +8,7 @@ use gavel::journal::Sequenced;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Line {
     pub v: u64,
     pub seq: u64,
