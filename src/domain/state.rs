@@ -1,9 +1,10 @@
 //! The meeting as it stands: a fold of the journal over the planned meeting.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use rustc_hash::FxHashMap;
 
 use super::command::SpeechKind;
 use super::event::{Delegate, Speech};
@@ -317,9 +318,11 @@ pub struct State {
     pub next_speech: u32,
     pub next_note: u32,
     pub last_action: Option<LastAction>,
-    pub(super) undo: HashMap<Clean, VecDeque<UndoRecord>>,
+    // Looked up at every event of a replay, with keys no one outside chooses:
+    // a fast hash is safe here.
+    pub(super) undo: FxHashMap<Clean, VecDeque<UndoRecord>>,
     /// Who last changed each area, and in which event.
-    pub(super) touched: HashMap<Area, (u64, Clean)>,
+    pub(super) touched: FxHashMap<Area, (u64, Clean)>,
 }
 
 impl State {
@@ -374,8 +377,8 @@ impl State {
             next_speech: 1,
             next_note: 1,
             last_action: None,
-            undo: HashMap::new(),
-            touched: HashMap::new(),
+            undo: FxHashMap::default(),
+            touched: FxHashMap::default(),
         }
     }
 

@@ -68,8 +68,8 @@ pub trait Sequenced {
 /// refuses fields it does not know (`#[serde(deny_unknown_fields)]`). A line
 /// is read once when it can be; that it is then judged as the close reading
 /// would judge it rests on nothing in it being skipped over unread.
-pub trait JournalLine: Serialize + DeserializeOwned + Sequenced {}
-impl<T: Serialize + DeserializeOwned + Sequenced> JournalLine for T {}
+pub trait JournalLine: Serialize + DeserializeOwned + Sequenced + Send {}
+impl<T: Serialize + DeserializeOwned + Sequenced + Send> JournalLine for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -40,9 +40,115 @@ enum Verdict<T> {
     Unreadable(Problem),
 }
 
+/// Below this, one thread reads the journal: starting others costs more than
+/// it saves.
+const SHARED_FROM: usize = 1 << 20;
+
+/// At most this many threads read one journal.
+const MAX_READERS: usize = 4;
+
 /// The lines of `bytes`, the first being line (and seq) `first`. Since seq
 /// starts at 1 and each line carries the next one, a line's number is its seq.
-pub fn scan<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scanned<T> {
+///
+/// A large journal is cut into parts at line breaks and the parts are read at
+/// once on several cores: a start-up is mostly reading, and each line is read
+/// on its own. The answer is the same as reading it in one go.
+pub fn scan<T: DeserializeOwned + Sequenced + Send>(bytes: &[u8], first: u64) -> Scanned<T> {
+    let readers = if bytes.len() < SHARED_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_READERS))
+    };
+    scan_in_parts(bytes, first, readers)
+}
+
+fn scan_in_parts<T: DeserializeOwned + Sequenced + Send>(
+    bytes: &[u8],
+    first: u64,
+    parts: usize,
+) -> Scanned<T> {
+    let parts = cut(bytes, first, parts);
+    if parts.len() < 2 {
+        return scan_part(bytes, first);
+    }
+    let mut scanned: Vec<Scanned<T>> = std::thread::scope(|scope| {
+        let others: Vec<_> = parts[1..]
+            .iter()
+            .map(|part| scope.spawn(|| scan_part(&bytes[part.start..part.end], part.line)))
+            .collect();
+        let mut all = vec![scan_part(&bytes[..parts[0].end], first)];
+        all.extend(
+            others
+                .into_iter()
+                .map(|o| o.join().expect("a reader thread")),
+        );
+        all
+    });
+    let last = scanned.pop().expect("two parts or more");
+    // A part that is not whole lines of good events ends the journal there,
+    // or not, depending on what follows: that takes reading it in one go.
+    if scanned.iter().any(|s| s.end != End::Clean) {
+        return scan_part(bytes, first);
+    }
+    let start = parts.last().expect("two parts or more").start;
+    let mut lines =
+        Vec::with_capacity(scanned.iter().map(|s| s.lines.len()).sum::<usize>() + last.lines.len());
+    for part in scanned {
+        lines.extend(part.lines);
+    }
+    lines.extend(last.lines);
+    let end = match last.end {
+        End::Torn { line, offset, kind } => End::Torn {
+            line,
+            offset: offset + start,
+            kind,
+        },
+        other => other,
+    };
+    Scanned {
+        lines,
+        good_end: last.good_end + start,
+        end,
+    }
+}
+
+/// Where one part of the journal starts and ends, and its first line's number.
+struct Part {
+    start: usize,
+    end: usize,
+    line: u64,
+}
+
+/// About equal parts, each ending just after a line break (the last at the
+/// end of the bytes).
+fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
+    let mut cuts = Vec::with_capacity(parts);
+    let mut start = 0;
+    let mut line = first;
+    for i in 1..=parts {
+        let target = (bytes.len() * i / parts).max(start);
+        let end = if i == parts {
+            bytes.len()
+        } else {
+            match memchr::memchr(b'\n', &bytes[target..]) {
+                Some(at) => target + at + 1,
+                None => bytes.len(),
+            }
+        };
+        if end > start {
+            cuts.push(Part { start, end, line });
+            line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
+            start = end;
+        }
+        if end == bytes.len() {
+            break;
+        }
+    }
+    cuts
+}
+
+/// One part read in order, line after line.
+fn scan_part<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scanned<T> {
     let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
     let mut good_end = 0;
     let mut suspect: Option<(u64, usize, Problem)> = None;
@@ -214,6 +320,40 @@ mod tests {
 
     fn end(bytes: &[u8]) -> End {
         scan::<L>(bytes, 1).end
+    }
+
+    /// One line of a journal as a crash, a disk or a hand may leave it.
+    fn any_line() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            6 => Just(b"good".to_vec()),
+            1 => Just(b"{\"v\":2,\"seq\":0}\n".to_vec()),
+            1 => Just(b"{\"v\":1,\"se\n".to_vec()),
+            1 => Just(b"xx\n".to_vec()),
+            1 => Just(b"\0\0\0\0".to_vec()),
+            1 => Just(b"{\"v\":1,\"seq\":".to_vec()),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Read in parts or in one go, a journal reads the same, however it is damaged.
+        #[test]
+        fn parts_read_as_one(kinds in proptest::collection::vec(any_line(), 0..40), parts in 2usize..6) {
+            let mut bytes = Vec::new();
+            for (i, kind) in kinds.iter().enumerate() {
+                if kind == b"good" {
+                    bytes.extend(format!("{{\"v\":1,\"seq\":{}}}\n", i + 1).bytes());
+                } else {
+                    bytes.extend(kind);
+                }
+            }
+            let whole = scan_part::<L>(&bytes, 1);
+            let cut = scan_in_parts::<L>(&bytes, 1, parts);
+            let seqs = |s: &Scanned<L>| s.lines.iter().map(|l| l.seq).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(seqs(&cut), seqs(&whole));
+            proptest::prop_assert_eq!(cut.good_end, whole.good_end);
+            proptest::prop_assert_eq!(cut.end, whole.end);
+        }
     }
 
     #[test]
