@@ -187,6 +187,7 @@ fn already_clean(raw: &str) -> bool {
     }
     let mut previous_space = true;
     let mut marks = 0;
+    let mut beyond_latin1 = false;
     for c in raw.chars() {
         if c == ' ' {
             if previous_space {
@@ -196,6 +197,18 @@ fn already_clean(raw: &str) -> bool {
             marks = 0;
             continue;
         }
+        // Below U+0300 there are no combining marks, and the only hidden
+        // character is the soft hyphen: no tables to look in.
+        if c < '\u{300}' {
+            if c.is_whitespace() || c.is_control() || c == '\u{AD}' {
+                return false;
+            }
+            beyond_latin1 |= c > '\u{FF}';
+            marks = 0;
+            previous_space = false;
+            continue;
+        }
+        beyond_latin1 = true;
         if c.is_whitespace() || is_unsafe(c) {
             return false;
         }
@@ -209,7 +222,8 @@ fn already_clean(raw: &str) -> bool {
         }
         previous_space = false;
     }
-    !raw.ends_with(' ') && (raw.is_ascii() || is_nfc(raw))
+    // Latin-1 text is always NFC.
+    !raw.ends_with(' ') && (!beyond_latin1 || is_nfc(raw))
 }
 
 /// ASCII holds no marks, no hidden characters and is NFC: only printable

@@ -76,7 +76,13 @@ fn scan_in_parts<T: DeserializeOwned + Sequenced + Send>(
             .iter()
             .map(|part| scope.spawn(|| scan_part(&bytes[part.start..part.end], part.line)))
             .collect();
-        let mut all = vec![scan_part(&bytes[..parts[0].end], first)];
+        // The first part's lines are where all the others end up.
+        let total = parts.iter().map(|p| p.lines).sum();
+        let mut all = vec![scan_part_into(
+            Vec::with_capacity(total),
+            &bytes[..parts[0].end],
+            first,
+        )];
         all.extend(
             others
                 .into_iter()
@@ -117,6 +123,7 @@ struct Part {
     start: usize,
     end: usize,
     line: u64,
+    lines: usize,
 }
 
 /// About equal parts, each ending just after a line break (the last at the
@@ -136,8 +143,14 @@ fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
             }
         };
         if end > start {
-            cuts.push(Part { start, end, line });
-            line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
+            let lines = memchr::memchr_iter(b'\n', &bytes[start..end]).count();
+            cuts.push(Part {
+                start,
+                end,
+                line,
+                lines,
+            });
+            line += lines as u64;
             start = end;
         }
         if end == bytes.len() {
@@ -149,7 +162,15 @@ fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
 
 /// One part read in order, line after line.
 fn scan_part<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scanned<T> {
-    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+    let lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+    scan_part_into(lines, bytes, first)
+}
+
+fn scan_part_into<T: DeserializeOwned + Sequenced>(
+    mut lines: Vec<T>,
+    bytes: &[u8],
+    first: u64,
+) -> Scanned<T> {
     let mut good_end = 0;
     let mut suspect: Option<(u64, usize, Problem)> = None;
     let mut line = first;
