@@ -9,6 +9,10 @@
 //! 2,000 observer seats all taken but the few just released to the 40 who
 //! wait, and 10,000 notes.
 
+/// The allocator the gavel binary uses (see `src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

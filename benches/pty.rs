@@ -678,6 +678,21 @@ fn main() {
     );
     s.stop(b"\x03");
 
+    // The chair's board counts the speaker's time down in big digits, so its
+    // screen changes every second by design: reported, not held to a target.
+    let board = {
+        let env = gavel_env(dir);
+        let env: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, v.as_path())).collect();
+        let mut b = Session::start(&o.gavel, &["board", SEED], &env);
+        b.wait("the board's countdown", Duration::from_secs(10), |log| {
+            log.bytes.windows(END_FRAME.len()).any(|w| w == END_FRAME)
+        });
+        let i = idle(&b, o.idle);
+        print_idle("gavel board, a speaker's countdown running", &i, o.idle);
+        b.stop(b"\x03");
+        i
+    };
+
     let installed = std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join("tty-clock").is_file()));
     if o.reference && !installed {
@@ -713,6 +728,14 @@ fn main() {
             r.bytes_per_s,
             quiet.cpu_pct,
             r.cpu_pct
+        );
+    }
+    if let Some(r) = &reference {
+        println!(
+            "  {:<44} {:.2} (board {:.1} B/s; not a target)",
+            "ratio gavel board / tty-clock",
+            board.bytes_per_s / r.bytes_per_s,
+            board.bytes_per_s,
         );
     }
     line(

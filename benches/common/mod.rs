@@ -10,6 +10,11 @@
 
 #![allow(dead_code)]
 
+/// The allocator the gavel binary uses (see `src/main.rs`), so that what is
+/// measured here is what ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::sync::Arc;
 
