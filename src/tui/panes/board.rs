@@ -117,8 +117,11 @@ impl Board<'_> {
             .map(|f| (f, Timer::of(f, self.now, &self.state.meeting)))
     }
 
+    /// The wall clock in hours and minutes, as in the clock pane: only the
+    /// countdown, which the chair watches, repaints a block of big digits
+    /// every second.
     fn big_lines(&self, sx: usize, sy: usize) -> Vec<Line<'static>> {
-        let time = local(&self.state.meeting, self.now, "%H:%M:%S");
+        let time = local(&self.state.meeting, self.now, "%H:%M");
         let mut lines = vec![self.heading()];
         lines.extend(big(&time, sx, sy, self.theme.title()));
         lines.push(Line::default());
