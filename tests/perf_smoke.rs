@@ -19,12 +19,13 @@ const EVENTS: usize = 20_000;
 
 /// Ten times the slowest of three debug runs on a shared 2-core machine:
 /// Live::open of 20k events from the file, read-write with the session log
-/// complete, 410–415 ms; an inscription, which resolves a name against the
-/// roster and the Member States, 370–415 µs; a pause, a note, the end of a
-/// speech, 6–59 µs.
-const OPEN_BOUND: Duration = Duration::from_millis(4_200);
-const RESOLVING_BOUND: Duration = Duration::from_micros(4_200);
-const COMMAND_BOUND: Duration = Duration::from_micros(600);
+/// complete, 125–128 ms (410–415 ms before names were shared and events read
+/// without buffering); an inscription, which resolves a name against the
+/// roster and the Member States, 350–365 µs; a pause, a note, the end of a
+/// speech, 3–6.5 µs.
+const OPEN_BOUND: Duration = Duration::from_millis(1_300);
+const RESOLVING_BOUND: Duration = Duration::from_micros(3_700);
+const COMMAND_BOUND: Duration = Duration::from_micros(65);
 
 /// The fastest of `runs`, what `f` returns dropped outside the measurement.
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
