@@ -1,6 +1,6 @@
 //! The meeting as it stands: a fold of the journal over the planned meeting.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -318,10 +318,12 @@ pub struct State {
     pub next_speech: u32,
     pub next_note: u32,
     pub last_action: Option<LastAction>,
-    // Looked up at every event of a replay, with keys no one outside chooses:
-    // a fast hash is safe here.
-    pub(super) undo: FxHashMap<Clean, VecDeque<UndoRecord>>,
-    /// Who last changed each area, and in which event.
+    // Keyed by operator, which a journal edited by hand may choose to collide
+    // under a fast hash: the standard one.
+    pub(super) undo: HashMap<Clean, VecDeque<UndoRecord>>,
+    /// Who last changed each area, and in which event. Looked up at every
+    /// event of a replay, so a fast hash: its keys are the meeting file's
+    /// segments and notes numbered in order, which no journal can choose.
     pub(super) touched: FxHashMap<Area, (u64, Clean)>,
 }
 
@@ -377,7 +379,7 @@ impl State {
             next_speech: 1,
             next_note: 1,
             last_action: None,
-            undo: FxHashMap::default(),
+            undo: HashMap::new(),
             touched: FxHashMap::default(),
         }
     }

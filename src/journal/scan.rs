@@ -72,9 +72,16 @@ fn scan_in_parts<T: DeserializeOwned + Sequenced + Send>(
         return scan_part(bytes, first);
     }
     let mut scanned: Vec<Scanned<T>> = std::thread::scope(|scope| {
+        // A part whose thread cannot be started is read here, after the first.
         let others: Vec<_> = parts[1..]
             .iter()
-            .map(|part| scope.spawn(|| scan_part(&bytes[part.start..part.end], part.line)))
+            .map(|part| {
+                let read = || scan_part(&bytes[part.start..part.end], part.line);
+                (
+                    part,
+                    std::thread::Builder::new().spawn_scoped(scope, read).ok(),
+                )
+            })
             .collect();
         // The first part's lines are where all the others end up.
         let total = parts.iter().map(|p| p.lines).sum();
@@ -83,11 +90,10 @@ fn scan_in_parts<T: DeserializeOwned + Sequenced + Send>(
             &bytes[..parts[0].end],
             first,
         )];
-        all.extend(
-            others
-                .into_iter()
-                .map(|o| o.join().expect("a reader thread")),
-        );
+        all.extend(others.into_iter().map(|(part, thread)| match thread {
+            Some(thread) => thread.join().expect("a reader thread"),
+            None => scan_part(&bytes[part.start..part.end], part.line),
+        }));
         all
     });
     let last = scanned.pop().expect("two parts or more");
@@ -97,9 +103,9 @@ fn scan_in_parts<T: DeserializeOwned + Sequenced + Send>(
         return scan_part(bytes, first);
     }
     let start = parts.last().expect("two parts or more").start;
-    let mut lines =
-        Vec::with_capacity(scanned.iter().map(|s| s.lines.len()).sum::<usize>() + last.lines.len());
-    for part in scanned {
+    let mut read = scanned.into_iter();
+    let mut lines = read.next().expect("two parts or more").lines;
+    for part in read {
         lines.extend(part.lines);
     }
     lines.extend(last.lines);
@@ -133,7 +139,7 @@ fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
     let mut start = 0;
     let mut line = first;
     for i in 1..=parts {
-        let target = (bytes.len() * i / parts).max(start);
+        let target = (bytes.len() / parts * i).max(start);
         let end = if i == parts {
             bytes.len()
         } else {
