@@ -297,13 +297,22 @@ fn meeting_dir(loaded: &Loaded, place: &Place) -> Result<PathBuf, Failure> {
 }
 
 fn open(path: &Path, place: &Place, mode: Mode) -> Result<Live, Failure> {
+    let live = open_quietly(path, place, mode)?;
+    say_torn(&live);
+    Ok(live)
+}
+
+/// Opens without saying what was found at the end of the journal.
+fn open_quietly(path: &Path, place: &Place, mode: Mode) -> Result<Live, Failure> {
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, place)?;
-    let live = Live::open(Arc::new(loaded.meeting), &dir, mode)?;
+    Ok(Live::open(Arc::new(loaded.meeting), &dir, mode)?)
+}
+
+fn say_torn(live: &Live) {
     if let Some(torn) = &live.recovery.torn {
         say!("gavel: {torn}");
     }
-    Ok(live)
 }
 
 fn clock() -> Result<WallClock, Failure> {
@@ -358,8 +367,11 @@ fn do_command(
     // Judged first on what is on disk, without writing: a refused command
     // leaves no trace, not even the folder of a meeting not begun. Under the
     // lock it is judged again, on whatever others appended meanwhile.
-    let looked = open(path, place, Mode::ReadOnly)?;
+    // A torn tail is said once: left as it is if the command is refused, cut
+    // off by the read-write open if not.
+    let looked = open_quietly(path, place, Mode::ReadOnly)?;
     if let Err(refusal) = crate::domain::decide(&looked.state, command.clone(), now, by.as_str()) {
+        say_torn(&looked);
         return Err(Failure::new(3, refusal.to_string()));
     }
     drop(looked);

@@ -1388,9 +1388,24 @@ fn a_torn_last_line_is_reported_then_cut_and_kept_by_the_next_do() {
     assert_eq!(g.journal_bytes(), bytes, "state changes nothing");
     assert!(g.files_starting("journal.torn").is_empty());
 
+    // Refused: the tail is said to be left as it is, and it is.
+    let out = g.run_at(&at("15:32:00"), &["do", g.m(), "resume"]);
+    assert_eq!(out.code, Some(3), "{out:#?}");
+    assert!(out.stderr.contains("left as it is (read-only)"), "{out:#?}");
+    assert_eq!(
+        g.journal_bytes(),
+        bytes,
+        "a refused command changes nothing"
+    );
+
     let out = g.run_at(&at("15:32:00"), &["do", g.m(), "note", "after the crash"]);
     assert_eq!(out.code, Some(0), "{out:#?}");
-    assert!(out.stderr.contains("line 5"), "{out:#?}");
+    assert_eq!(
+        out.stderr.matches("line 5").count(),
+        1,
+        "said once: {out:#?}"
+    );
+    assert!(!out.stderr.contains("left as it is"), "{out:#?}");
     let kept = g.files_starting("journal.torn-");
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert!(
