@@ -197,7 +197,9 @@ fn open_existing(path: &Path) -> io::Result<Option<File>> {
     }
 }
 
-fn open_or_create(path: &Path) -> io::Result<File> {
+/// Opens `path` to read and append, creating it (0640) and its folder
+/// (0750) if missing, durably.
+pub(super) fn open_or_create(path: &Path) -> io::Result<File> {
     let dir = parent(path);
     ensure_dir(dir)?;
     let mut options = OpenOptions::new();

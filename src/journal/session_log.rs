@@ -6,14 +6,14 @@
 //! caller from which seq to write it again. It is not synced for the same
 //! reason.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
-use super::file::{create_new, ensure_dir, sync_dir};
+use super::file::open_or_create;
 
 pub const SESSION_LOG_FILE: &str = "session.log";
 
@@ -33,7 +33,7 @@ impl SessionLog {
     /// written again from the journal.
     pub fn open(dir: &Path) -> io::Result<SessionLog> {
         let path = dir.join(SESSION_LOG_FILE);
-        let file = open_or_create(dir, &path)?;
+        let file = open_or_create(&path)?;
         file.lock()?;
         let last = cut_unfinished(&file).and_then(|()| last_line(&file));
         let _ = file.unlock();
@@ -112,20 +112,6 @@ impl SessionLog {
 fn push_clean(buf: &mut String, line: &str) {
     buf.extend(line.chars().filter(|c| !c.is_control()));
     buf.push('\n');
-}
-
-fn open_or_create(dir: &Path, path: &Path) -> io::Result<File> {
-    ensure_dir(dir)?;
-    let mut options = OpenOptions::new();
-    options.read(true).append(true);
-    match create_new(path, &mut options) {
-        Ok(file) => {
-            sync_dir(dir)?;
-            Ok(file)
-        }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options.open(path),
-        Err(e) => Err(e),
-    }
 }
 
 fn cut_unfinished(file: &File) -> io::Result<()> {
