@@ -3,7 +3,9 @@
 //! - `parse`: journal bytes to entries, through the journal's own reader (an
 //!   in-memory file stands in for the disk);
 //! - `apply`: entries already parsed, folded into a fresh state;
-//! - `fold`: both, which is what a replay costs before any I/O;
+//! - `fold`: both, every line held before the first is applied;
+//! - `stream`: each line applied as the journal hands it over while other
+//!   threads read on, which is what a start-up costs before any I/O;
 //! - `open`: `Live::open` on a real file, read-write, with a session log that
 //!   already has every line (a restart), and read-only (`gavel state`, the board).
 //!
@@ -25,7 +27,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gavel::domain::{Entry, Meeting, State, apply};
-use gavel::journal::{Journal, JournalFile, Mode};
+use gavel::journal::{Journal, JournalFile, Mode, Sink};
 use gavel::live::Live;
 
 /// A journal file held in memory, read-only: replay never writes to it.
@@ -80,6 +82,31 @@ fn parse(bytes: &Arc<Vec<u8>>) -> Vec<Entry> {
     .expect("the journal reads");
     assert!(opened.recovery.torn.is_none());
     opened.lines
+}
+
+/// Applies each line as the journal hands it over, as a start-up does.
+struct Folding(State);
+
+impl Sink<Entry> for Folding {
+    type Error = gavel::domain::Inconsistent;
+
+    fn take(&mut self, entry: Entry) -> Result<(), Self::Error> {
+        apply(&mut self.0, &entry)
+    }
+}
+
+fn stream(meeting: &Arc<Meeting>, bytes: &Arc<Vec<u8>>) -> State {
+    let mut folding = Folding(State::new(meeting.clone()));
+    let (_, recovery) = Journal::<Entry, MemFile>::attach_each(
+        MemFile(bytes.clone()),
+        PathBuf::from("journal.jsonl"),
+        Mode::ReadOnly,
+        &mut folding,
+    )
+    .map_err(|_| "the journal reads and fits the meeting")
+    .expect("replayed");
+    assert!(recovery.torn.is_none());
+    folding.0
 }
 
 fn fold(meeting: &Arc<Meeting>, entries: &[Entry]) -> State {
@@ -141,6 +168,9 @@ fn replay(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("fold", n), |b| {
             b.iter_with_large_drop(|| fold(&meeting, &parse(&bytes)))
+        });
+        group.bench_function(BenchmarkId::new("stream", n), |b| {
+            b.iter_with_large_drop(|| stream(&meeting, &bytes))
         });
         group.finish();
         drop(entries);

@@ -13,8 +13,8 @@ use crate::domain::{
     Command, Entry, Inconsistent, Meeting, Refusal, State, apply, decide, describe, entries,
 };
 use crate::journal::{
-    AppendError, DiskFile, Journal, JournalError, JournalFile, Mode, Opened, Recovery, Sequenced,
-    SessionLog,
+    AppendError, DiskFile, JOURNAL_FILE, Journal, JournalError, JournalFile, Mode, Opened,
+    Recovery, Sequenced, SessionLog, Stopped,
 };
 use crate::text::Clean;
 
@@ -99,9 +99,87 @@ impl std::fmt::Display for Stop {
 }
 
 impl Live {
-    /// Opens `<dir>/journal.jsonl` (the meeting's own folder) and replays it.
+    /// Opens `<dir>/journal.jsonl` (the meeting's own folder) and replays it,
+    /// folding each line into the state as it is read.
     pub fn open(meeting: Arc<Meeting>, dir: &Path, mode: Mode) -> Result<Live, LiveError> {
-        Live::attach(meeting, Journal::<Entry>::open(dir, mode)?, dir)
+        // The journal first: what stops an officer there is what to say.
+        let path = dir.join(JOURNAL_FILE);
+        let file = DiskFile::open(&path, mode).map_err(JournalError::io("open", &path))?;
+        let mut log = open_log(dir, mode)?;
+        let mut replay = Replay::new(meeting, log.as_ref());
+        let (journal, recovery) = Journal::attach_each(file, path, mode, &mut replay).map_err(
+            |stopped| match stopped {
+                Stopped::Journal(e) => LiveError::from(e),
+                Stopped::Sink(e) => LiveError::from(e),
+            },
+        )?;
+        Live::finish(replay, journal, recovery, log.take(), dir)
+    }
+}
+
+fn open_log(dir: &Path, mode: Mode) -> Result<Option<SessionLog>, LiveError> {
+    match mode {
+        Mode::ReadWrite => SessionLog::open(dir)
+            .map(Some)
+            .map_err(|source| log_error(dir, source)),
+        Mode::ReadOnly => Ok(None),
+    }
+}
+
+fn log_error(dir: &Path, source: std::io::Error) -> LiveError {
+    LiveError::SessionLog {
+        dir: dir.into(),
+        source,
+    }
+}
+
+/// The state being built from the journal, line by line.
+struct Replay {
+    state: State,
+    /// The session log's last line; `None` when read-only, which writes no log.
+    logged: Option<u64>,
+    /// Describing a line costs more than applying it, so only the lines the
+    /// log lacks are described, however far back (it is rebuilt from the
+    /// journal), and the last few that fill a gap another writer leaves.
+    described_from: u64,
+    described: Vec<(u64, String)>,
+    recent: VecDeque<(u64, String)>,
+}
+
+impl Replay {
+    fn new(meeting: Arc<Meeting>, log: Option<&SessionLog>) -> Replay {
+        Replay {
+            state: State::new(meeting),
+            logged: log.map(|log| log.last_seq().unwrap_or(0)),
+            described_from: u64::MAX,
+            described: Vec::new(),
+            recent: VecDeque::new(),
+        }
+    }
+}
+
+impl crate::journal::Sink<Entry> for Replay {
+    type Error = Inconsistent;
+
+    fn expect(&mut self, last: u64) {
+        if let Some(logged) = self.logged {
+            let recent = last.saturating_sub(RECENT_LINES as u64);
+            self.described_from = logged.min(recent) + 1;
+        }
+    }
+
+    fn take(&mut self, entry: Entry) -> Result<(), Inconsistent> {
+        if entry.seq < self.described_from {
+            return apply(&mut self.state, &entry);
+        }
+        let line = describe(&self.state, &entry);
+        apply(&mut self.state, &entry)?;
+        self.recent.push_back((entry.seq, line.clone()));
+        if self.recent.len() > RECENT_LINES {
+            self.recent.pop_front();
+        }
+        self.described.push((entry.seq, line));
+        Ok(())
     }
 }
 
@@ -113,54 +191,42 @@ impl<F: JournalFile> Live<F> {
         opened: Opened<Entry, F>,
         dir: &Path,
     ) -> Result<Live<F>, LiveError> {
-        let mode = opened.journal.mode();
-        let mut live = Live {
-            state: State::new(meeting),
-            recovery: opened.recovery,
-            dir: dir.to_path_buf(),
-            journal: opened.journal,
-            log: None,
-            recent: VecDeque::new(),
-        };
-        let log_error = |source| LiveError::SessionLog {
-            dir: dir.into(),
-            source,
-        };
-        let mut log = match mode {
-            Mode::ReadWrite => Some(SessionLog::open(dir).map_err(log_error)?),
-            Mode::ReadOnly => None,
-        };
-        // Describing a line costs more than applying it, so only the lines the
-        // log lacks are described, however far back (it is rebuilt from the
-        // journal), and the last few that fill a gap another writer leaves.
-        // Read-only writes no log and fills no gap.
-        let last = opened.lines.last().map_or(0, |e| e.seq);
-        let described_from = log.as_ref().map_or(u64::MAX, |log| {
-            let recent = last.saturating_sub(RECENT_LINES as u64);
-            log.last_seq().unwrap_or(0).min(recent) + 1
-        });
-        let mut lines = Vec::new();
-        for entry in &opened.lines {
-            if entry.seq >= described_from {
-                lines.push((entry.seq, live.fold(entry)?));
-            } else {
-                apply(&mut live.state, entry)?;
-            }
+        use crate::journal::Sink;
+        let mut log = open_log(dir, opened.journal.mode())?;
+        let mut replay = Replay::new(meeting, log.as_ref());
+        replay.expect(opened.lines.last().map_or(0, |e| e.seq));
+        for entry in opened.lines {
+            replay.take(entry)?;
         }
+        Live::finish(replay, opened.journal, opened.recovery, log.take(), dir)
+    }
+
+    /// The session log given the lines it lacks, once the journal is replayed.
+    fn finish(
+        replay: Replay,
+        journal: Journal<Entry, F>,
+        recovery: Recovery,
+        mut log: Option<SessionLog>,
+        dir: &Path,
+    ) -> Result<Live<F>, LiveError> {
         if let Some(log) = log.as_mut() {
-            log.write_missing(&lines).map_err(log_error)?;
+            log.write_missing(&replay.described)
+                .map_err(|source| log_error(dir, source))?;
         }
-        live.log = log;
-        Ok(live)
+        Ok(Live {
+            state: replay.state,
+            recovery,
+            dir: dir.to_path_buf(),
+            journal,
+            log,
+            recent: replay.recent,
+        })
     }
 
     fn fold(&mut self, entry: &Entry) -> Result<String, Inconsistent> {
         let line = describe(&self.state, entry);
         apply(&mut self.state, entry)?;
-        self.recent.push_back((entry.seq, line.clone()));
-        if self.recent.len() > RECENT_LINES {
-            self.recent.pop_front();
-        }
+        self.remember(entry.seq, &line);
         Ok(line)
     }
 

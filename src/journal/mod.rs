@@ -47,6 +47,7 @@ pub use error::{AppendError, BadLine, JournalError, Problem};
 pub use file::{DiskFile, JournalFile, UNSYNCED_FILE};
 pub use session_log::SessionLog;
 
+pub use scan::Sink;
 use scan::{End, scan};
 
 /// Tries at cutting back a failed write, and the pause before the second
@@ -171,6 +172,50 @@ impl VerifyReport {
     }
 }
 
+/// Why a replay into a [`Sink`] stopped: the journal, or the sink.
+#[derive(Debug)]
+pub enum Stopped<E> {
+    Journal(JournalError),
+    Sink(E),
+}
+
+impl<E> From<JournalError> for Stopped<E> {
+    fn from(e: JournalError) -> Stopped<E> {
+        Stopped::Journal(e)
+    }
+}
+
+impl Stopped<std::convert::Infallible> {
+    fn into_journal(self) -> JournalError {
+        match self {
+            Stopped::Journal(e) => e,
+            Stopped::Sink(never) => match never {},
+        }
+    }
+}
+
+/// A journal replayed into a sink, and what was repaired on the way.
+pub type Replayed<T, F, E> = Result<(Journal<T, F>, Recovery), Stopped<E>>;
+
+/// A sink that counts what it is given.
+struct Counted<'a, S> {
+    sink: &'a mut S,
+    lines: u64,
+}
+
+impl<T, S: Sink<T>> Sink<T> for Counted<'_, S> {
+    type Error = S::Error;
+
+    fn expect(&mut self, last: u64) {
+        self.sink.expect(last);
+    }
+
+    fn take(&mut self, line: T) -> Result<(), S::Error> {
+        self.lines += 1;
+        self.sink.take(line)
+    }
+}
+
 /// One handle on a journal. Each handle has its own file descriptor, so two
 /// handles in one process lock against each other like two processes.
 #[derive(Debug)]
@@ -204,6 +249,24 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
     /// Replays `file` from the start. Read-write holds the exclusive lock while
     /// it cuts a torn tail; read-only only reports it.
     pub fn attach(file: F, path: PathBuf, mode: Mode) -> Result<Opened<T, F>, JournalError> {
+        let mut lines = Vec::new();
+        let (journal, recovery) =
+            Journal::attach_each(file, path, mode, &mut lines).map_err(Stopped::into_journal)?;
+        Ok(Opened {
+            journal,
+            lines,
+            recovery,
+        })
+    }
+
+    /// Replays `file` from the start into `sink`, line by line as they are
+    /// read, so the lines are never all held at once.
+    pub fn attach_each<S: Sink<T>>(
+        file: F,
+        path: PathBuf,
+        mode: Mode,
+        sink: &mut S,
+    ) -> Replayed<T, F, S::Error> {
         let state = State {
             path,
             mode,
@@ -216,22 +279,20 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             state,
             _lines: PhantomData,
         };
-        let (lines, torn) = match mode {
-            Mode::ReadWrite => journal.replay_exclusive()?,
-            Mode::ReadOnly => journal.replay_shared()?,
+        let torn = match mode {
+            Mode::ReadWrite => journal.replay_exclusive(sink)?,
+            Mode::ReadOnly => journal.replay_shared(sink)?,
         };
-        let recovery = Recovery { torn };
-        Ok(Opened {
-            journal,
-            lines,
-            recovery,
-        })
+        Ok((journal, Recovery { torn }))
     }
 
-    fn replay_exclusive(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+    fn replay_exclusive<S: Sink<T>>(
+        &mut self,
+        sink: &mut S,
+    ) -> Result<Option<TornTail>, Stopped<S::Error>> {
         let _held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
         let unsynced = self.state.unsynced(&self.file)?;
-        let replayed = self.state.read_locked(&self.file, true, unsynced)?;
+        let torn = self.state.read_locked(&self.file, true, unsynced, sink)?;
         if unsynced.is_some() {
             // Only now that the cut is synced: without the note the unsaved
             // bytes would read as saved.
@@ -239,18 +300,21 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
                 .clear_unsynced()
                 .map_err(self.state.io("remove the unsaved-bytes note beside"))?;
         }
-        Ok(replayed)
+        Ok(torn)
     }
 
-    fn replay_shared(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+    fn replay_shared<S: Sink<T>>(
+        &mut self,
+        sink: &mut S,
+    ) -> Result<Option<TornTail>, Stopped<S::Error>> {
         if !self.file.present().map_err(self.state.io("open"))? {
-            return Ok((Vec::new(), None));
+            return Ok(None);
         }
         // Without the lock within a second, read anyway: a line being written
         // then only shows as a torn tail, which read-only leaves alone.
         let _held = Held::patiently_shared(&self.file).map_err(self.state.io("lock"))?;
         let unsynced = self.state.unsynced(&self.file)?;
-        self.state.read_locked(&self.file, false, unsynced)
+        self.state.read_locked(&self.file, false, unsynced, sink)
     }
 
     /// Catches up with others under the exclusive lock, lets `decide` choose the
@@ -293,7 +357,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
                  were never saved"
             )));
         }
-        let (caught_up, recovered) = self.state.read_locked(&self.file, true, None)?;
+        let (caught_up, recovered) = self.state.read_all(&self.file, true, None)?;
         let written = match decide(&caught_up) {
             Ok(lines) => lines,
             Err(reason) => return Err(AppendError::Refused { caught_up, reason }),
@@ -336,7 +400,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             return Ok(Vec::new());
         };
         let unsynced = self.state.unsynced(&self.file)?;
-        Ok(self.state.read_locked(&self.file, false, unsynced)?.0)
+        Ok(self.state.read_all(&self.file, false, unsynced)?.0)
     }
 
     /// The seq of the last line this handle has read or written; 0 when empty.
@@ -366,22 +430,36 @@ impl State {
     /// Reads what follows this handle's position, trusting nothing from
     /// `unsynced` on. `repair` (only under the exclusive lock) cuts a torn
     /// tail, or the untrusted bytes, after keeping it aside.
-    fn read_locked<T: JournalLine, F: JournalFile>(
+    fn read_all<T: JournalLine, F: JournalFile>(
         &mut self,
         file: &F,
         repair: bool,
         unsynced: Option<u64>,
     ) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+        let mut lines = Vec::new();
+        let torn = self
+            .read_locked(file, repair, unsynced, &mut lines)
+            .map_err(Stopped::into_journal)?;
+        Ok((lines, torn))
+    }
+
+    fn read_locked<T: JournalLine, F: JournalFile, S: Sink<T>>(
+        &mut self,
+        file: &F,
+        repair: bool,
+        unsynced: Option<u64>,
+        sink: &mut S,
+    ) -> Result<Option<TornTail>, Stopped<S::Error>> {
         let size = file.size().map_err(self.io("read"))?;
         // Bytes before the note's offset had all been synced when it was
         // written, so a journal shorter than that was changed by something else.
         let known = self.offset.max(unsynced.unwrap_or(0));
         if size < known {
-            return Err(JournalError::Shrunk {
+            return Err(Stopped::Journal(JournalError::Shrunk {
                 path: self.path.clone(),
                 read: known,
                 found: size,
-            });
+            }));
         }
         let bytes = file.read_from(self.offset).map_err(self.io("read"))?;
         let trusted = match unsynced {
@@ -389,16 +467,18 @@ impl State {
                 .map_or(bytes.len(), |n| n.min(bytes.len())),
             None => bytes.len(),
         };
-        let scanned = scan::<T>(&bytes[..trusted], self.lines + 1);
+        let mut counted = Counted { sink, lines: 0 };
+        let scanned = scan::scan_each::<T, _>(&bytes[..trusted], self.lines + 1, &mut counted)
+            .map_err(Stopped::Sink)?;
+        let lines = counted.lines;
         let cut = match scanned.end {
             End::Clean if trusted < bytes.len() => {
-                let line = self.lines + scanned.lines.len() as u64 + 1;
-                Some((line, trusted, TornKind::Unsaved))
+                Some((self.lines + lines + 1, trusted, TornKind::Unsaved))
             }
             End::Clean => None,
             End::Bad(bad) => {
                 let path = self.path.clone();
-                return Err(JournalError::Damaged { path, bad });
+                return Err(Stopped::Journal(JournalError::Damaged { path, bad }));
             }
             End::Torn { line, offset, kind } => Some((line, offset, kind)),
         };
@@ -412,8 +492,8 @@ impl State {
             None => None,
         };
         self.offset += scanned.good_end as u64;
-        self.lines += scanned.lines.len() as u64;
-        Ok((scanned.lines, torn))
+        self.lines += lines;
+        Ok(torn)
     }
 
     fn torn_tail<F: JournalFile>(

@@ -47,69 +47,187 @@ const SHARED_FROM: usize = 1 << 20;
 /// At most this many threads read one journal.
 const MAX_READERS: usize = 4;
 
-/// The lines of `bytes`, the first being line (and seq) `first`. Since seq
-/// starts at 1 and each line carries the next one, a line's number is its seq.
-///
-/// A large journal is cut into parts at line breaks and the parts are read at
-/// once on several cores: a start-up is mostly reading, and each line is read
-/// on its own. The answer is the same as reading it in one go.
+/// A large journal is read in parts about this size, handed over in order.
+const PART_BYTES: usize = 4 << 20;
+
+/// Where the lines of a journal go as they are read, in order.
+pub trait Sink<T> {
+    type Error;
+
+    /// Before the first line: the seq of the last line, if every line is good.
+    fn expect(&mut self, last: u64) {
+        let _ = last;
+    }
+
+    /// A good line; an error stops the reading there.
+    fn take(&mut self, line: T) -> Result<(), Self::Error>;
+}
+
+impl<T> Sink<T> for Vec<T> {
+    type Error = std::convert::Infallible;
+
+    fn take(&mut self, line: T) -> Result<(), Self::Error> {
+        self.push(line);
+        Ok(())
+    }
+}
+
+/// How a run of bytes ended, once its good lines have gone to a sink.
+#[derive(Debug, PartialEq)]
+pub struct Ended {
+    /// Bytes up to and including the newline of the last good line.
+    pub good_end: usize,
+    pub end: End,
+}
+
+/// The lines of `bytes`, the first being line (and seq) `first`, all held.
 pub fn scan<T: DeserializeOwned + Sequenced + Send>(bytes: &[u8], first: u64) -> Scanned<T> {
+    let mut lines = Vec::new();
+    let Ok(Ended { good_end, end }) = scan_each(bytes, first, &mut lines);
+    Scanned {
+        lines,
+        good_end,
+        end,
+    }
+}
+
+/// The lines of `bytes`, the first being line (and seq) `first`, each given
+/// to `sink` as soon as it and every line before it are read, so that a
+/// start-up folds the journal as it reads it and never holds it all. Since
+/// seq starts at 1 and each line carries the next one, a line's number is
+/// its seq.
+///
+/// A large journal is cut into parts at line breaks, which other threads read
+/// at once on the cores there are while this one hands the lines over. What
+/// reaches the sink is the same as reading it in one go.
+pub fn scan_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
+where
+    T: DeserializeOwned + Sequenced + Send,
+    S: Sink<T>,
+{
+    let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    sink.expect((first + lines).saturating_sub(1));
     let readers = if bytes.len() < SHARED_FROM {
-        1
+        0
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_READERS))
     };
-    scan_in_parts(bytes, first, readers)
+    let parts = (bytes.len() / PART_BYTES).max(readers);
+    scan_in_parts(bytes, first, parts, readers, sink)
 }
 
-fn scan_in_parts<T: DeserializeOwned + Sequenced + Send>(
+/// What the readers and the thread handing over share: each part's lines
+/// once read, and how far the handing over has got, so that readers stay
+/// at most `AHEAD` parts ahead and memory holds a few parts, not the journal.
+struct Board<T> {
+    read: Vec<Option<Scanned<T>>>,
+    handed: usize,
+    stop: bool,
+}
+
+fn scan_in_parts<T, S>(
     bytes: &[u8],
     first: u64,
     parts: usize,
-) -> Scanned<T> {
+    readers: usize,
+    sink: &mut S,
+) -> Result<Ended, S::Error>
+where
+    T: DeserializeOwned + Sequenced + Send,
+    S: Sink<T>,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+
     let parts = cut(bytes, first, parts);
-    if parts.len() < 2 {
-        return scan_part(bytes, first);
+    if parts.len() < 2 || readers == 0 {
+        return scan_part_each(bytes, first, sink);
     }
-    let mut scanned: Vec<Scanned<T>> = std::thread::scope(|scope| {
-        // A part whose thread cannot be started is read here, after the first.
-        let others: Vec<_> = parts[1..]
-            .iter()
-            .map(|part| {
-                let read = || scan_part(&bytes[part.start..part.end], part.line);
-                (
-                    part,
-                    std::thread::Builder::new().spawn_scoped(scope, read).ok(),
-                )
-            })
-            .collect();
-        // The first part's lines are where all the others end up.
-        let total = parts.iter().map(|p| p.lines).sum();
-        let mut all = vec![scan_part_into(
-            Vec::with_capacity(total),
-            &bytes[..parts[0].end],
-            first,
-        )];
-        all.extend(others.into_iter().map(|(part, thread)| match thread {
-            Some(thread) => thread.join().expect("a reader thread"),
-            None => scan_part(&bytes[part.start..part.end], part.line),
-        }));
-        all
+    let ahead = 2 * readers;
+    let board = Mutex::new(Board {
+        read: (0..parts.len()).map(|_| None).collect(),
+        handed: 0,
+        stop: false,
     });
-    let last = scanned.pop().expect("two parts or more");
-    // A part that is not whole lines of good events ends the journal there,
-    // or not, depending on what follows: that takes reading it in one go.
-    if scanned.iter().any(|s| s.end != End::Clean) {
-        return scan_part(bytes, first);
-    }
-    let start = parts.last().expect("two parts or more").start;
-    let mut read = scanned.into_iter();
-    let mut lines = read.next().expect("two parts or more").lines;
-    for part in read {
-        lines.extend(part.lines);
-    }
-    lines.extend(last.lines);
-    let end = match last.end {
+    let changed = Condvar::new();
+    let next = AtomicUsize::new(0);
+    let lock = || board.lock().expect("no reader panics holding the board");
+    let read = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = parts.get(i) else {
+                return;
+            };
+            {
+                let mut b = lock();
+                while !b.stop && i >= b.handed + ahead {
+                    b = changed.wait(b).expect("no reader panics holding the board");
+                }
+                if b.stop {
+                    return;
+                }
+            }
+            let scanned = scan_part(&bytes[part.start..part.end], part.line);
+            lock().read[i] = Some(scanned);
+            changed.notify_all();
+        }
+    };
+    std::thread::scope(|scope| {
+        let started = (0..readers)
+            .filter(|_| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, read)
+                    .is_ok()
+            })
+            .count();
+        let stop = || {
+            lock().stop = true;
+            changed.notify_all();
+        };
+        if started == 0 {
+            stop();
+            return scan_part_each(bytes, first, sink);
+        }
+        let last = parts.len() - 1;
+        for (i, part) in parts.iter().enumerate() {
+            let scanned = {
+                let mut b = lock();
+                while b.read[i].is_none() {
+                    b = changed.wait(b).expect("no reader panics holding the board");
+                }
+                b.read[i].take().expect("just seen")
+            };
+            // A part that is not whole lines of good events ends the journal
+            // there, or not, depending on what follows: that takes reading on
+            // from it in one go, as every line before it was good.
+            if i < last && scanned.end != End::Clean {
+                stop();
+                let rest = scan_part_each(&bytes[part.start..], part.line, sink);
+                return rest.map(|ended| shifted(ended, part.start));
+            }
+            for line in scanned.lines {
+                if let Err(e) = sink.take(line) {
+                    stop();
+                    return Err(e);
+                }
+            }
+            lock().handed = i + 1;
+            changed.notify_all();
+            if i == last {
+                let ended = Ended {
+                    good_end: scanned.good_end,
+                    end: scanned.end,
+                };
+                return Ok(shifted(ended, part.start));
+            }
+        }
+        unreachable!("the last part returns")
+    })
+}
+
+/// An end found in bytes starting at `start`, as an offset into the whole.
+fn shifted(ended: Ended, start: usize) -> Ended {
+    let end = match ended.end {
         End::Torn { line, offset, kind } => End::Torn {
             line,
             offset: offset + start,
@@ -117,9 +235,8 @@ fn scan_in_parts<T: DeserializeOwned + Sequenced + Send>(
         },
         other => other,
     };
-    Scanned {
-        lines,
-        good_end: last.good_end + start,
+    Ended {
+        good_end: ended.good_end + start,
         end,
     }
 }
@@ -129,7 +246,6 @@ struct Part {
     start: usize,
     end: usize,
     line: u64,
-    lines: usize,
 }
 
 /// About equal parts, each ending just after a line break (the last at the
@@ -149,14 +265,8 @@ fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
             }
         };
         if end > start {
-            let lines = memchr::memchr_iter(b'\n', &bytes[start..end]).count();
-            cuts.push(Part {
-                start,
-                end,
-                line,
-                lines,
-            });
-            line += lines as u64;
+            cuts.push(Part { start, end, line });
+            line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
             start = end;
         }
         if end == bytes.len() {
@@ -166,17 +276,23 @@ fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
     cuts
 }
 
-/// One part read in order, line after line.
+/// One part read in order, its lines held.
 fn scan_part<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scanned<T> {
-    let lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
-    scan_part_into(lines, bytes, first)
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+    let Ok(Ended { good_end, end }) = scan_part_each(bytes, first, &mut lines);
+    Scanned {
+        lines,
+        good_end,
+        end,
+    }
 }
 
-fn scan_part_into<T: DeserializeOwned + Sequenced>(
-    mut lines: Vec<T>,
-    bytes: &[u8],
-    first: u64,
-) -> Scanned<T> {
+/// One part read in order, line after line, each good one to `sink`.
+fn scan_part_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
+where
+    T: DeserializeOwned + Sequenced,
+    S: Sink<T>,
+{
     let mut good_end = 0;
     let mut suspect: Option<(u64, usize, Problem)> = None;
     let mut line = first;
@@ -184,33 +300,32 @@ fn scan_part_into<T: DeserializeOwned + Sequenced>(
     while pos < bytes.len() {
         let Some(len) = memchr::memchr(b'\n', &bytes[pos..]) else {
             let (line, offset) = suspect.map_or((line, pos), |(l, o, _)| (l, o));
-            return torn(lines, good_end, line, offset, bytes);
+            return Ok(torn(good_end, line, offset, bytes));
         };
         let text = &bytes[pos..pos + len];
         match (judge::<T>(text, line), &suspect) {
             (Verdict::Unreadable(problem), None) => suspect = Some((line, pos, problem)),
             (Verdict::Unreadable(_), Some(_)) => {}
-            (_, Some((l, _, p))) => return bad(lines, good_end, *l, p.clone()),
-            (Verdict::Wrong(problem), None) => return bad(lines, good_end, line, problem),
+            (_, Some((l, _, p))) => return Ok(bad(good_end, *l, p.clone())),
+            (Verdict::Wrong(problem), None) => return Ok(bad(good_end, line, problem)),
             (Verdict::Good(t), None) => {
-                lines.push(t);
+                sink.take(t)?;
                 good_end = pos + len + 1;
             }
         }
         pos += len + 1;
         line += 1;
     }
-    match suspect {
-        Some((line, offset, _)) => torn(lines, good_end, line, offset, bytes),
-        None => Scanned {
-            lines,
+    Ok(match suspect {
+        Some((line, offset, _)) => torn(good_end, line, offset, bytes),
+        None => Ended {
             good_end,
             end: End::Clean,
         },
-    }
+    })
 }
 
-fn torn<T>(lines: Vec<T>, good_end: usize, line: u64, offset: usize, bytes: &[u8]) -> Scanned<T> {
+fn torn(good_end: usize, line: u64, offset: usize, bytes: &[u8]) -> Ended {
     let tail = &bytes[offset..];
     let kind = if tail.contains(&0) {
         TornKind::ZeroFilled
@@ -219,16 +334,14 @@ fn torn<T>(lines: Vec<T>, good_end: usize, line: u64, offset: usize, bytes: &[u8
     } else {
         TornKind::Unreadable
     };
-    Scanned {
-        lines,
+    Ended {
         good_end,
         end: End::Torn { line, offset, kind },
     }
 }
 
-fn bad<T>(lines: Vec<T>, good_end: usize, line: u64, problem: Problem) -> Scanned<T> {
-    Scanned {
-        lines,
+fn bad(good_end: usize, line: u64, problem: Problem) -> Ended {
+    Ended {
         good_end,
         end: End::Bad(BadLine { line, problem }),
     }
@@ -362,10 +475,59 @@ mod tests {
         ]
     }
 
+    /// Takes lines until it has `wanted`, then refuses the next.
+    struct Until {
+        wanted: usize,
+        got: Vec<u64>,
+        expected: Option<u64>,
+    }
+
+    impl Sink<L> for Until {
+        type Error = u64;
+
+        fn expect(&mut self, last: u64) {
+            self.expected = Some(last);
+        }
+
+        fn take(&mut self, line: L) -> Result<(), u64> {
+            if self.got.len() == self.wanted {
+                return Err(line.seq);
+            }
+            self.got.push(line.seq);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_sink_that_refuses_a_line_stops_the_reading_there() {
+        let bytes: Vec<u8> = (1..=500)
+            .flat_map(|seq| format!("{{\"v\":1,\"seq\":{seq}}}\n").into_bytes())
+            .collect();
+        for (parts, readers) in [(1, 0), (7, 1), (7, 3), (40, 2)] {
+            let mut sink = Until {
+                wanted: 321,
+                got: Vec::new(),
+                expected: None,
+            };
+            let stopped = scan_in_parts::<L, _>(&bytes, 1, parts, readers, &mut sink);
+            assert_eq!(stopped, Err(322), "{parts} parts, {readers} readers");
+            assert_eq!(sink.got, (1..=321).collect::<Vec<_>>());
+        }
+        let mut sink = Until {
+            wanted: usize::MAX,
+            got: Vec::new(),
+            expected: None,
+        };
+        let ended = scan_each::<L, _>(&bytes, 1, &mut sink);
+        assert_eq!(ended.map(|e| e.end), Ok(End::Clean));
+        assert_eq!(sink.expected, Some(500));
+        assert_eq!(sink.got.len(), 500);
+    }
+
     proptest::proptest! {
         /// Read in parts or in one go, a journal reads the same, however it is damaged.
         #[test]
-        fn parts_read_as_one(kinds in proptest::collection::vec(any_line(), 0..40), parts in 2usize..6) {
+        fn parts_read_as_one(kinds in proptest::collection::vec(any_line(), 0..40), parts in 2usize..9, readers in 1usize..4) {
             let mut bytes = Vec::new();
             for (i, kind) in kinds.iter().enumerate() {
                 if kind == b"good" {
@@ -375,7 +537,9 @@ mod tests {
                 }
             }
             let whole = scan_part::<L>(&bytes, 1);
-            let cut = scan_in_parts::<L>(&bytes, 1, parts);
+            let mut lines = Vec::new();
+            let Ok(Ended { good_end, end }) = scan_in_parts::<L, _>(&bytes, 1, parts, readers, &mut lines);
+            let cut = Scanned { lines, good_end, end };
             let seqs = |s: &Scanned<L>| s.lines.iter().map(|l| l.seq).collect::<Vec<_>>();
             proptest::prop_assert_eq!(seqs(&cut), seqs(&whole));
             proptest::prop_assert_eq!(cut.good_end, whole.good_end);
