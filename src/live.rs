@@ -105,7 +105,7 @@ impl Live {
         // The journal first: what stops an officer there is what to say.
         let path = dir.join(JOURNAL_FILE);
         let file = DiskFile::open(&path, mode).map_err(JournalError::io("open", &path))?;
-        let mut log = open_log(dir, mode)?;
+        let log = open_log(dir, mode)?;
         let mut replay = Replay::new(meeting, log.as_ref());
         let (journal, recovery) = Journal::attach_each(file, path, mode, &mut replay).map_err(
             |stopped| match stopped {
@@ -113,7 +113,15 @@ impl Live {
                 Stopped::Sink(e) => LiveError::from(e),
             },
         )?;
-        Live::finish(replay, journal, recovery, log.take(), dir)
+        Live::finish(replay, journal, recovery, log, dir)
+    }
+}
+
+/// Keeps a described line among the last [`RECENT_LINES`].
+fn remember(recent: &mut VecDeque<(u64, String)>, seq: u64, line: &str) {
+    recent.push_back((seq, line.to_string()));
+    if recent.len() > RECENT_LINES {
+        recent.pop_front();
     }
 }
 
@@ -174,10 +182,7 @@ impl crate::journal::Sink<Entry> for Replay {
         }
         let line = describe(&self.state, &entry);
         apply(&mut self.state, &entry)?;
-        self.recent.push_back((entry.seq, line.clone()));
-        if self.recent.len() > RECENT_LINES {
-            self.recent.pop_front();
-        }
+        remember(&mut self.recent, entry.seq, &line);
         self.described.push((entry.seq, line));
         Ok(())
     }
@@ -192,13 +197,13 @@ impl<F: JournalFile> Live<F> {
         dir: &Path,
     ) -> Result<Live<F>, LiveError> {
         use crate::journal::Sink;
-        let mut log = open_log(dir, opened.journal.mode())?;
+        let log = open_log(dir, opened.journal.mode())?;
         let mut replay = Replay::new(meeting, log.as_ref());
         replay.expect(opened.lines.last().map_or(0, |e| e.seq));
         for entry in opened.lines {
             replay.take(entry)?;
         }
-        Live::finish(replay, opened.journal, opened.recovery, log.take(), dir)
+        Live::finish(replay, opened.journal, opened.recovery, log, dir)
     }
 
     /// The session log given the lines it lacks, once the journal is replayed.
@@ -327,10 +332,7 @@ impl<F: JournalFile> Live<F> {
     }
 
     fn remember(&mut self, seq: u64, line: &str) {
-        self.recent.push_back((seq, line.to_string()));
-        if self.recent.len() > RECENT_LINES {
-            self.recent.pop_front();
-        }
+        remember(&mut self.recent, seq, line);
     }
 
     fn failed(&mut self, error: AppendError<Entry, Stop>, seq_before: u64) -> LiveError {

@@ -30,10 +30,7 @@ impl Default for Clean {
 
 impl Clean {
     pub fn new(raw: &str) -> Clean {
-        if already_clean(raw) {
-            return Clean(Arc::from(raw));
-        }
-        Clean(Arc::from(sanitise_fully(raw)))
+        Clean(Arc::from(sanitised(raw).as_ref()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -139,10 +136,15 @@ fn is_hidden_format(c: char) -> bool {
 /// line breaks and tabs into spaces, limits stacked combining marks and folds
 /// white space.
 pub fn sanitise(raw: &str) -> String {
+    sanitised(raw).into_owned()
+}
+
+/// [`sanitise`], borrowing the text when it is already clean, as most is.
+fn sanitised(raw: &str) -> std::borrow::Cow<'_, str> {
     if already_clean(raw) {
-        return raw.to_string();
+        return std::borrow::Cow::Borrowed(raw);
     }
-    sanitise_fully(raw)
+    std::borrow::Cow::Owned(sanitise_fully(raw))
 }
 
 fn sanitise_fully(raw: &str) -> String {
