@@ -117,12 +117,83 @@ where
 }
 
 /// What the readers and the thread handing over share: each part's lines
-/// once read, and how far the handing over has got, so that readers stay
-/// at most `AHEAD` parts ahead and memory holds a few parts, not the journal.
+/// once read, and how far the handing over has got, so that readers stay at
+/// most two parts each ahead of it and memory holds a few parts, not the
+/// journal.
 struct Board<T> {
     read: Vec<Option<Scanned<T>>>,
     handed: usize,
     stop: bool,
+}
+
+/// The board, and the means to wait on it.
+struct Shared<'a, T> {
+    parts: &'a [Part],
+    bytes: &'a [u8],
+    board: std::sync::Mutex<Board<T>>,
+    changed: std::sync::Condvar,
+    next: std::sync::atomic::AtomicUsize,
+    ahead: usize,
+}
+
+impl<T: DeserializeOwned + Sequenced> Shared<'_, T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Board<T>> {
+        self.board
+            .lock()
+            .expect("no reader panics holding the board")
+    }
+
+    fn wait<'g>(
+        &self,
+        board: std::sync::MutexGuard<'g, Board<T>>,
+    ) -> std::sync::MutexGuard<'g, Board<T>> {
+        self.changed
+            .wait(board)
+            .expect("no reader panics holding the board")
+    }
+
+    /// A reader: the next part no one has taken, until there are none or the
+    /// reading stops.
+    fn read(&self) {
+        loop {
+            let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(part) = self.parts.get(i) else {
+                return;
+            };
+            let mut board = self.lock();
+            while !board.stop && i >= board.handed + self.ahead {
+                board = self.wait(board);
+            }
+            if board.stop {
+                return;
+            }
+            drop(board);
+            let scanned = scan_part(&self.bytes[part.start..part.end], part.line);
+            self.lock().read[i] = Some(scanned);
+            self.changed.notify_all();
+        }
+    }
+
+    /// Part `i`'s lines, once a reader has them.
+    fn take(&self, i: usize) -> Scanned<T> {
+        let mut board = self.lock();
+        loop {
+            if let Some(scanned) = board.read[i].take() {
+                return scanned;
+            }
+            board = self.wait(board);
+        }
+    }
+
+    fn handed(&self, parts: usize) {
+        self.lock().handed = parts;
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        self.lock().stop = true;
+        self.changed.notify_all();
+    }
 }
 
 fn scan_in_parts<T, S>(
@@ -136,93 +207,70 @@ where
     T: DeserializeOwned + Sequenced + Send,
     S: Sink<T>,
 {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Condvar, Mutex};
-
     let parts = cut(bytes, first, parts);
     if parts.len() < 2 || readers == 0 {
         return scan_part_each(bytes, first, sink);
     }
-    let ahead = 2 * readers;
-    let board = Mutex::new(Board {
-        read: (0..parts.len()).map(|_| None).collect(),
-        handed: 0,
-        stop: false,
-    });
-    let changed = Condvar::new();
-    let next = AtomicUsize::new(0);
-    let lock = || board.lock().expect("no reader panics holding the board");
-    let read = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(part) = parts.get(i) else {
-                return;
-            };
-            {
-                let mut b = lock();
-                while !b.stop && i >= b.handed + ahead {
-                    b = changed.wait(b).expect("no reader panics holding the board");
-                }
-                if b.stop {
-                    return;
-                }
-            }
-            let scanned = scan_part(&bytes[part.start..part.end], part.line);
-            lock().read[i] = Some(scanned);
-            changed.notify_all();
-        }
+    let shared = Shared {
+        parts: &parts,
+        bytes,
+        board: std::sync::Mutex::new(Board {
+            read: (0..parts.len()).map(|_| None).collect(),
+            handed: 0,
+            stop: false,
+        }),
+        changed: std::sync::Condvar::new(),
+        next: std::sync::atomic::AtomicUsize::new(0),
+        ahead: 2 * readers,
     };
     std::thread::scope(|scope| {
         let started = (0..readers)
             .filter(|_| {
                 std::thread::Builder::new()
-                    .spawn_scoped(scope, read)
+                    .spawn_scoped(scope, || shared.read())
                     .is_ok()
             })
             .count();
-        let stop = || {
-            lock().stop = true;
-            changed.notify_all();
+        let handed = if started == 0 {
+            scan_part_each(bytes, first, sink)
+        } else {
+            hand_over(&shared, sink)
         };
-        if started == 0 {
-            stop();
-            return scan_part_each(bytes, first, sink);
-        }
-        let last = parts.len() - 1;
-        for (i, part) in parts.iter().enumerate() {
-            let scanned = {
-                let mut b = lock();
-                while b.read[i].is_none() {
-                    b = changed.wait(b).expect("no reader panics holding the board");
-                }
-                b.read[i].take().expect("just seen")
-            };
-            // A part that is not whole lines of good events ends the journal
-            // there, or not, depending on what follows: that takes reading on
-            // from it in one go, as every line before it was good.
-            if i < last && scanned.end != End::Clean {
-                stop();
-                let rest = scan_part_each(&bytes[part.start..], part.line, sink);
-                return rest.map(|ended| shifted(ended, part.start));
-            }
-            for line in scanned.lines {
-                if let Err(e) = sink.take(line) {
-                    stop();
-                    return Err(e);
-                }
-            }
-            lock().handed = i + 1;
-            changed.notify_all();
-            if i == last {
-                let ended = Ended {
-                    good_end: scanned.good_end,
-                    end: scanned.end,
-                };
-                return Ok(shifted(ended, part.start));
-            }
-        }
-        unreachable!("the last part returns")
+        shared.stop();
+        handed
     })
+}
+
+/// The parts' lines to `sink` in order, as the readers finish them.
+fn hand_over<T, S>(shared: &Shared<'_, T>, sink: &mut S) -> Result<Ended, S::Error>
+where
+    T: DeserializeOwned + Sequenced,
+    S: Sink<T>,
+{
+    let last = shared.parts.len() - 1;
+    for (i, part) in shared.parts.iter().enumerate() {
+        let scanned = shared.take(i);
+        // A part that is not whole lines of good events ends the journal
+        // there, or not, depending on what follows: that takes reading on
+        // from it in one go, as every line before it was good.
+        if i < last && scanned.end != End::Clean {
+            shared.stop();
+            let rest = scan_part_each(&shared.bytes[part.start..], part.line, sink);
+            return rest.map(|ended| shifted(ended, part.start));
+        }
+        for line in scanned.lines {
+            sink.take(line)?;
+        }
+        shared.handed(i + 1);
+        if i == last {
+            let ended = Ended {
+                good_end: scanned.good_end,
+                end: scanned.end,
+            };
+            return Ok(shifted(ended, part.start));
+        }
+    }
+    unreachable!("the last part returns")
 }
 
 /// An end found in bytes starting at `start`, as an offset into the whole.
