@@ -13,6 +13,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::duration::{DurationError, parse_duration};
 use super::{Diagnostic, Loaded};
+use crate::domain::format::ordinal;
 use crate::domain::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
 use crate::text::{Clean, fold};
 
@@ -1001,17 +1002,6 @@ fn roster_refs(r: &mut Report, s: &Section, key: &str, roster: &Roster) -> Optio
         out.push(Clean::new(raw));
     }
     ok.then_some(out)
-}
-
-fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
 
 fn seating(r: &mut Report, s: &Section) -> Option<Seating> {
