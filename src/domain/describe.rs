@@ -58,28 +58,23 @@ fn holder(state: &State, id: u32) -> Option<&Floor> {
         .find(|f| f.speech.id == id)
 }
 
-fn speech_name(state: &State, id: u32) -> String {
+/// The speech `id`, whether listed or holding the floor.
+fn speech(state: &State, id: u32) -> Option<&super::event::Speech> {
     let listed = state
         .segments
         .iter()
         .flat_map(|s| &s.queue)
         .find(|l| l.speech.id == id)
         .map(|l| &l.speech);
-    let holding = holder(state, id).map(|f| &f.speech);
-    listed
-        .or(holding)
-        .map_or_else(|| format!("speech {id}"), |s| s.delegate.display_name())
+    listed.or_else(|| holder(state, id).map(|f| &f.speech))
+}
+
+fn speech_name(state: &State, id: u32) -> String {
+    speech(state, id).map_or_else(|| format!("speech {id}"), |s| s.delegate.display_name())
 }
 
 fn delegation_of(state: &State, id: u32) -> String {
-    let listed = state
-        .segments
-        .iter()
-        .flat_map(|s| &s.queue)
-        .find(|l| l.speech.id == id)
-        .map(|l| &l.speech);
-    let holding = holder(state, id).map(|f| &f.speech);
-    listed.or(holding).map_or_else(
+    speech(state, id).map_or_else(
         || format!("speech {id}"),
         |s| s.delegate.delegation.to_string(),
     )
