@@ -94,9 +94,12 @@ enum Sub {
         place: Place,
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
-        /// Write to this file instead of standard output.
+        /// Write to this file instead of standard output (never over an existing one).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// With -o: replace the file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Check the journal's integrity without changing it.
     Verify {
@@ -203,7 +206,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             place,
             format,
             output,
-        } => export(&meeting, &place, format, output.as_deref()),
+            force,
+        } => export(&meeting, &place, format, output.as_deref(), force),
     }
 }
 
@@ -249,12 +253,10 @@ fn check(path: &Path) -> Result<(), Failure> {
 }
 
 fn init(path: &Path) -> Result<(), Failure> {
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path);
-    let mut file = match file {
-        Ok(f) => f,
+    let written =
+        crate::files::write_new(path, config::template().as_bytes(), crate::files::FILE_MODE);
+    match written {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(Failure::new(
                 2,
@@ -264,13 +266,10 @@ fn init(path: &Path) -> Result<(), Failure> {
         Err(e) => {
             return Err(Failure::new(
                 1,
-                format!("cannot create {}: {e}", path.display()),
+                format!("cannot write {}: {e}", path.display()),
             ));
         }
-    };
-    file.write_all(config::template().as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Failure::new(1, format!("cannot write {}: {e}", path.display())))?;
+    }
     println!(
         "wrote {}; check it with: gavel check {}",
         path.display(),
@@ -469,15 +468,31 @@ fn tail(path: &Path, place: &Place, follow: bool, json: bool) -> Result<(), Fail
     if json {
         return tail_journal(&dir, follow, &mut out).map_err(|e| Failure::new(1, e));
     }
-    let path = dir.join("session.log");
+    crate::files::check_folder(&dir, crate::files::Access::Read).map_err(io)?;
+    let path = dir.join(journal::session_log::SESSION_LOG_FILE);
     if !follow {
-        return match std::fs::read(&path) {
-            Ok(bytes) => out.write_all(&crate::text::printable(&bytes)).map_err(io),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io(e)),
-        };
+        return print_file(&path, &mut out).map_err(io);
     }
     journal::session_log::follow(&path, true, &mut out, &|| false).map_err(io)
+}
+
+/// A file printed as it is at the start, stripped of what a terminal acts on,
+/// a bounded piece at a time.
+fn print_file(path: &Path, out: &mut impl Write) -> std::io::Result<()> {
+    use std::io::Read;
+    let Some(file) = crate::files::open_existing(path)? else {
+        return Ok(());
+    };
+    let len = file.metadata()?.len();
+    let mut reader = std::io::BufReader::new(file.take(len));
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if std::io::BufRead::read_until(&mut reader, b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        out.write_all(&crate::text::printable(&line))?;
+    }
 }
 
 /// The journal's lines as they are, each checked and re-encoded, so nothing but
@@ -507,6 +522,7 @@ fn export(
     place: &Place,
     format: Format,
     output: Option<&Path>,
+    force: bool,
 ) -> Result<(), Failure> {
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, place)?;
@@ -518,8 +534,7 @@ fn export(
     }
     let text = render(&state, &opened.lines, format);
     match output {
-        Some(file) => std::fs::write(file, text)
-            .map_err(|e| Failure::new(1, format!("cannot write {}: {e}", file.display()))),
+        Some(file) => write_output(file, text.as_bytes(), force),
         None => std::io::stdout()
             .write_all(text.as_bytes())
             .map_err(|e| Failure::new(1, e.to_string())),
@@ -534,6 +549,31 @@ pub fn render(state: &crate::domain::State, entries: &[Entry], format: Format) -
         Format::Csv => crate::export::csv(&gathered),
         Format::Json => crate::export::json(&gathered),
     }
+}
+
+/// `-o FILE`: a new file, or with `--force` one that replaces what is there
+/// (a link included, which is replaced and never written through).
+fn write_output(file: &Path, bytes: &[u8], force: bool) -> Result<(), Failure> {
+    let written = if force {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Failure::new(2, format!("{} does not name a file", file.display())))?;
+        let dir = crate::files::parent(file);
+        crate::files::write_replacing(dir, name, bytes, crate::files::FILE_MODE).map(|_| ())
+    } else {
+        crate::files::write_new(file, bytes, crate::files::FILE_MODE)
+    };
+    written.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Failure::new(
+            2,
+            format!(
+                "{} exists already; it was left as it is (--force replaces it)",
+                file.display()
+            ),
+        ),
+        _ => Failure::new(1, format!("cannot write {}: {e}", file.display())),
+    })
 }
 
 fn verify(path: &Path, place: &Place) -> Result<(), Failure> {

@@ -489,29 +489,26 @@ pub fn draft(
 /// The files `write_beside` writes in the meeting's folder, by format.
 pub const FILES: [&str; 3] = ["summary.md", "interventions.csv", "export.json"];
 
-/// Writes the three exports beside the journal (0640, like it), from the
-/// journal as it is on disk. Called once the meeting is adjourned.
+/// Writes the three exports beside the journal, each whole under a temporary
+/// name and then renamed, with the journal's file mode; a link planted under
+/// one of their names is replaced, never written through. From the journal as
+/// it is on disk; called once the meeting is adjourned.
 pub fn write_beside(
     dir: &std::path::Path,
     meeting: std::sync::Arc<crate::domain::Meeting>,
 ) -> Result<Vec<std::path::PathBuf>, String> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt;
+    let modes = match crate::files::check_folder(dir, crate::files::Access::Write) {
+        Ok(crate::files::Folder::Safe(modes)) => modes,
+        Ok(crate::files::Folder::Missing) => return Err(format!("{} is missing", dir.display())),
+        Err(e) => return Err(e.to_string()),
+    };
     let (state, entries) = from_disk(dir, meeting)?;
     let x = gather(&state, &entries);
     let texts = [markdown(&state, &x), csv(&x), json(&x)];
     let mut written = Vec::new();
     for (name, text) in FILES.iter().zip(texts) {
-        let path = dir.join(name);
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o640)
-            .open(&path)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        file.write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let path = crate::files::write_replacing(dir, name, text.as_bytes(), modes.file)
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
         written.push(path);
     }
     Ok(written)

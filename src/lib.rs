@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod export;
+pub mod files;
 pub mod journal;
 pub mod lang;
 pub mod live;

@@ -154,7 +154,7 @@ struct Stats {
     /// ... and those that could not leave it either.
     unguarded: Cell<u64>,
     unacknowledged_kept: Cell<u64>,
-    cut: [Cell<u64>; 4],
+    cut: [Cell<u64>; 3],
 }
 
 impl std::fmt::Display for Stats {
@@ -165,7 +165,7 @@ impl std::fmt::Display for Stats {
              {} appends refused for a fault ({} of them because an earlier one could not be undone), \
              {} unsaved-bytes notes left ({} could not be), \
              {} unacknowledged complete lines kept; \
-             torn tails cut: {} unfinished, {} unreadable, {} zero-filled, {} at a note",
+             torn tails cut: {} unfinished, {} zero-filled, {} at a note",
             self.cases.get(),
             self.power_cuts.get(),
             self.torn_writes.get(),
@@ -178,7 +178,6 @@ impl std::fmt::Display for Stats {
             self.cut[0].get(),
             self.cut[1].get(),
             self.cut[2].get(),
-            self.cut[3].get(),
         )
     }
 }
@@ -250,9 +249,8 @@ fn recover<L: JournalLine>(
                 );
                 let kind = match torn.kind {
                     TornKind::Unfinished => 0,
-                    TornKind::Unreadable => 1,
-                    TornKind::ZeroFilled => 2,
-                    TornKind::Unsaved => 3,
+                    TornKind::ZeroFilled => 1,
+                    TornKind::Unsaved => 2,
                 };
                 bump(&stats.cut[kind], 1);
             }
@@ -407,8 +405,12 @@ fn stops_start_up(bytes: &[u8]) -> bool {
     })
 }
 
+/// What a crash leaves after the durable bytes. Garbage holds no line break:
+/// a complete line was written whole, so start-up takes a complete line that
+/// does not read for damage, stops and changes nothing (see
+/// `two_complete_garbage_lines_at_the_end_are_damage`), which is no crash image.
 fn tail() -> impl Strategy<Value = Tail> {
-    let byte = prop_oneof![29 => any::<u8>(), 1 => Just(b'\n')];
+    let byte = any::<u8>().prop_map(|b| if b == b'\n' { b' ' } else { b });
     let garbage = prop::collection::vec(byte, 1..300)
         .prop_filter("not a crash image", |g| !stops_start_up(g));
     prop_oneof![
@@ -1208,31 +1210,23 @@ fn a_torn_tail_that_cannot_be_cut_stops_start_up_until_it_can() {
     }
 }
 
-/// A bug, reported rather than fixed here: the scan asks serde for a JSON
-/// object and takes a type error for "well-formed JSON of the wrong kind",
-/// but serde raises it on the first token, before reading the rest. So a
-/// power-loss tail of stale bytes whose line starts with a digit (about one
-/// in twenty-five lines of random bytes) stops start-up as a damaged line,
-/// where the same bytes starting with a letter are cut as a torn tail.
+/// Debris after the last good line is cut only while it is unfinished, as
+/// an interrupted append leaves it; with a line break after it, it is a
+/// complete line that does not read, and start-up stops, whatever its first
+/// byte (a digit once read as well-formed JSON of the wrong kind).
 #[test]
-fn debris_that_starts_like_a_json_value_is_a_torn_tail() {
+fn debris_is_a_torn_tail_only_while_unfinished() {
     let dir = scratch();
     let sim = SimFile::new();
     let mut live = live_on(&sim, dir.path());
     run(&mut live, "open", at(0)).unwrap();
     drop(live);
     let mut wrong = Vec::new();
-    for debris in [
-        &b"x\x0b\n"[..],
-        b"0\x0b\n",
-        b"7 garbage\n",
-        b"[\x01\n",
-        b"\"ab\"cd\n",
-    ] {
+    for debris in [&b"x\x0b"[..], b"0\x0b", b"7 garbage", b"[\x01", b"\"ab\"cd"] {
         let mut image = sim.durable();
         image.extend_from_slice(debris);
-        let after = SimFile::with(&image);
-        match attach::<Entry>(&after, Mode::ReadWrite) {
+        let unfinished = SimFile::with(&image);
+        match attach::<Entry>(&unfinished, Mode::ReadWrite) {
             Ok(o)
                 if o.recovery
                     .torn
@@ -1240,6 +1234,18 @@ fn debris_that_starts_like_a_json_value_is_a_torn_tail() {
                     .is_some_and(|t| t.bytes == debris.len() as u64) => {}
             other => wrong.push(format!(
                 "{:?}: {:?}",
+                String::from_utf8_lossy(debris),
+                other.map(|o| o.recovery.torn).map_err(|e| e.to_string())
+            )),
+        }
+        image.push(b'\n');
+        let complete = SimFile::with(&image);
+        match attach::<Entry>(&complete, Mode::ReadWrite) {
+            Err(e) if e.bad_line().is_some_and(|b| b.line == 2) => {
+                assert_eq!(complete.data(), image, "nothing is cut");
+            }
+            other => wrong.push(format!(
+                "{:?} and a line break: {:?}",
                 String::from_utf8_lossy(debris),
                 other.map(|o| o.recovery.torn).map_err(|e| e.to_string())
             )),

@@ -61,20 +61,53 @@ fn appending_after_a_cut_continues_the_sequence() {
     assert_eq!(again.recovery.torn, None);
 }
 
+/// A complete line was written whole: one that does not read is damage,
+/// even the last, and nothing is cut.
 #[test]
-fn unreadable_complete_last_line_is_torn_too() {
+fn an_unreadable_complete_last_line_is_damage() {
+    let bytes = [good_bytes(1, 2), b"{\"v\":1,\"seq\"::\n".to_vec()].concat();
+    let problem = assert_stops_unchanged(&bytes, 3);
+    assert!(matches!(problem, Problem::NotJson(_)), "{problem:?}");
+}
+
+#[test]
+fn two_complete_garbage_lines_at_the_end_are_damage() {
+    let bytes = [good_bytes(1, 4), b"garbage one\ngarbage two\n".to_vec()].concat();
+    assert_stops_unchanged(&bytes, 5);
+}
+
+#[test]
+fn a_thousand_blank_lines_at_the_end_are_damage() {
+    let bytes = [good_bytes(1, 3), vec![b'\n'; 1000]].concat();
+    assert_eq!(assert_stops_unchanged(&bytes, 4), Problem::Blank);
+}
+
+/// The whole journal re-encoded (as an editor saving it as UTF-16 does) is
+/// not one torn line to cut to nothing.
+#[test]
+fn a_journal_re_encoded_as_utf16_is_damage_not_a_torn_tail() {
+    let text = String::from_utf8(good_bytes(1, 107)).unwrap();
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in text.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    assert_eq!(assert_stops_unchanged(&utf16, 1), Problem::NotUtf8);
+}
+
+/// Zeros with no line break after them, as a power loss leaves, are cut only
+/// up to the size one append writes.
+#[test]
+fn an_unfinished_tail_longer_than_one_append_is_damage() {
+    let longest = gavel::journal::MAX_APPEND;
+    let cut = [good_bytes(1, 2), vec![0u8; longest]].concat();
     let dir = tempdir().unwrap();
-    write_journal(
-        dir.path(),
-        &[good_bytes(1, 2), b"{\"v\":1,\"seq\"::\n".to_vec()].concat(),
-    );
-    let opened = open(dir.path(), Mode::ReadWrite).unwrap();
-    assert_eq!(opened.lines.len(), 2);
-    assert_eq!(opened.recovery.torn.unwrap().kind, TornKind::Unreadable);
-    assert_eq!(
-        fs::read(journal_path(dir.path())).unwrap(),
-        good_bytes(1, 2)
-    );
+    write_journal(dir.path(), &cut);
+    let torn = open(dir.path(), Mode::ReadWrite).unwrap().recovery.torn;
+    assert_eq!(torn.map(|t| t.kind), Some(TornKind::ZeroFilled));
+
+    let too_long = [good_bytes(1, 2), vec![0u8; longest + 1]].concat();
+    let problem = assert_stops_unchanged(&too_long, 3);
+    assert_eq!(problem, Problem::TooLong(longest + 1));
 }
 
 #[test]

@@ -179,7 +179,10 @@ fn a_journal_its_officer_cannot_write_refuses_commands_and_says_why() {
     let Some(p) = Place::new() else { return };
     p.root_does(&["open"]);
     p.root_does(&["next"]);
-    // Readable by everyone, writable by root only.
+    // A folder of the officer's group, so gavel will write in it; but the
+    // journal is readable by everyone and writable by root only.
+    std::os::unix::fs::chown(p.meeting_dir(), None, Some(NOBODY)).expect("chgrp");
+    chmod(&p.logs, 0o755);
     chmod(&p.meeting_dir(), 0o755);
     chmod(&p.journal(), 0o644);
     chmod(&p.session_log(), 0o644);

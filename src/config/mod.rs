@@ -61,6 +61,10 @@ pub fn parse(text: &str, file: &str, folder: &Path) -> Result<Loaded, Vec<Diagno
     check::check(text, file, folder)
 }
 
+/// Far more than any meeting needs (a roster of every delegation and 100,000
+/// seats is a few megabytes), and little enough to read at once.
+const MAX_MEETING_FILE: u64 = 64 << 20;
+
 /// Reads and checks the meeting file at `path`.
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
@@ -72,7 +76,8 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             message,
         }]
     };
-    let bytes = std::fs::read(path).map_err(|e| whole_file(read_failure(&e)))?;
+    let bytes = crate::files::read_named(path, MAX_MEETING_FILE)
+        .map_err(|e| whole_file(read_failure(&e)))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;

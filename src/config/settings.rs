@@ -25,8 +25,11 @@ pub fn path() -> Option<PathBuf> {
 /// No file is no settings; a file that does not read is an error in plain
 /// words, not silently ignored.
 pub fn load(path: &Path) -> Result<Settings, String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
+    // A settings file is a few lines; a megabyte is not one.
+    match crate::files::read_named(path, 1 << 20) {
+        Ok(bytes) => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
             toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),

@@ -20,6 +20,16 @@ pub enum Problem {
     NotEvent(String),
     #[error("sequence number {found} where {expected} was expected")]
     Seq { expected: u64, found: u64 },
+    #[error("an empty line")]
+    Blank,
+    #[error(
+        "{0} bytes with no line break at the end of the journal, more than one save writes \
+         ({max} at most), so not what a crash leaves",
+        max = super::MAX_APPEND
+    )]
+    TooLong(usize),
+    #[error("{0} bytes, more than one save may write ({max} at most)", max = super::MAX_APPEND)]
+    AppendTooLarge(usize),
 }
 
 /// A damaged line and its 1-based number in the file.

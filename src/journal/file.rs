@@ -2,20 +2,20 @@
 //! journal does to the disk goes through [`JournalFile`], so a test can put a
 //! file in its place that fails with EIO or ENOSPC, or forgets unsynced writes.
 
-use std::fs::{self, DirBuilder, File, OpenOptions, Permissions, TryLockError};
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt, PermissionsExt};
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use super::Mode;
-
-pub const DIR_MODE: u32 = 0o750;
-pub const FILE_MODE: u32 = 0o640;
+use crate::files::{self, Access, Folder, Modes, create_new, parent, sync_dir};
 /// Far more torn tails in one second than any crash loop produces.
 const MAX_ASIDE_SUFFIX: u32 = 1000;
 /// Beside the journal while bytes at its end were never synced and could not
 /// be cut off: see [`JournalFile::mark_unsynced`].
 pub const UNSYNCED_FILE: &str = "journal.unsynced";
+/// A note is a few lines; anything longer was not written by gavel.
+const NOTE_LIMIT: u64 = 4096;
 
 /// The operations the journal needs from its file. All take `&self` so that a
 /// held lock can borrow the file while the journal updates its own position.
@@ -69,19 +69,31 @@ pub trait JournalFile {
 pub struct DiskFile {
     path: PathBuf,
     file: Option<File>,
+    modes: Modes,
 }
 
 impl DiskFile {
     /// Read-write creates the folder and the file; read-only creates nothing and
-    /// accepts a file that does not exist yet.
+    /// accepts a file that does not exist yet. Either way the meeting folder
+    /// must be one no other user can change (see [`files::check_folder`]).
     pub fn open(path: &Path, mode: Mode) -> io::Result<DiskFile> {
-        let file = match mode {
-            Mode::ReadWrite => Some(open_or_create(path)?),
-            Mode::ReadOnly => open_existing(path)?,
+        let dir = parent(path);
+        let (file, modes) = match (mode, files::check_folder(dir, access(mode))?) {
+            (Mode::ReadWrite, Folder::Missing) => {
+                files::create_dirs(dir)?;
+                let modes = safe_modes(dir)?;
+                (Some(files::open_or_create(path, modes)?), modes)
+            }
+            (Mode::ReadWrite, Folder::Safe(modes)) => {
+                (Some(files::open_or_create(path, modes)?), modes)
+            }
+            (Mode::ReadOnly, Folder::Missing) => (None, Modes::default()),
+            (Mode::ReadOnly, Folder::Safe(modes)) => (files::open_existing(path)?, modes),
         };
         Ok(DiskFile {
             path: path.to_owned(),
             file,
+            modes,
         })
     }
 
@@ -94,8 +106,10 @@ impl DiskFile {
 
 impl JournalFile for DiskFile {
     fn present(&mut self) -> io::Result<bool> {
-        if self.file.is_none() {
-            self.file = open_existing(&self.path)?;
+        if self.file.is_none()
+            && files::check_folder(parent(&self.path), Access::Read)? != Folder::Missing
+        {
+            self.file = files::open_existing(&self.path)?;
         }
         Ok(self.file.is_some())
     }
@@ -121,28 +135,26 @@ impl JournalFile for DiskFile {
     }
 
     fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
-        const MORE: usize = 64 * 1024;
         let file = self.file()?;
-        // Read in place into a buffer the size of the file, and a little more
-        // in case another instance appends meanwhile: a start-up reads the
-        // whole journal, and copying it again as it grows would double that.
-        let expected = file.metadata()?.len().saturating_sub(offset);
-        let mut out = vec![0u8; usize::try_from(expected).unwrap_or(0) + MORE];
+        // Read in place into a buffer the size the file has now, and no
+        // further: every caller holds the lock, under which no one appends,
+        // and a file that grows while it is read (a hostile writer) must not
+        // make gavel read without end. What is appended later is read later.
+        let size = file.metadata()?.len();
+        let expected = usize::try_from(size.saturating_sub(offset))
+            .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+        let mut out = vec![0u8; expected];
         let mut filled = 0;
-        loop {
-            if filled == out.len() {
-                out.resize(filled + MORE, 0);
-            }
+        while filled < out.len() {
             match file.read_at(&mut out[filled..], offset + filled as u64) {
-                Ok(0) => {
-                    out.truncate(filled);
-                    return Ok(out);
-                }
+                Ok(0) => break,
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
+        out.truncate(filled);
+        Ok(out)
     }
 
     fn append(&self, bytes: &[u8]) -> io::Result<()> {
@@ -164,7 +176,7 @@ impl JournalFile for DiskFile {
     }
 
     fn keep_aside(&self, bytes: &[u8]) -> io::Result<PathBuf> {
-        keep_aside(&self.path, bytes)
+        keep_aside(&self.path, bytes, self.modes)
     }
 
     fn unsynced_from(&self) -> io::Result<Option<u64>> {
@@ -172,7 +184,7 @@ impl JournalFile for DiskFile {
     }
 
     fn mark_unsynced(&self, offset: u64) -> io::Result<()> {
-        write_note(parent(&self.path), offset)
+        write_note(parent(&self.path), offset, self.modes)
     }
 
     fn clear_unsynced(&self) -> io::Result<()> {
@@ -189,75 +201,24 @@ impl JournalFile for DiskFile {
     }
 }
 
-fn open_existing(path: &Path) -> io::Result<Option<File>> {
-    match File::open(path) {
-        Ok(file) => Ok(Some(file)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+fn access(mode: Mode) -> Access {
+    match mode {
+        Mode::ReadWrite => Access::Write,
+        Mode::ReadOnly => Access::Read,
     }
 }
 
-/// Opens `path` to read and append, creating it (0640) and its folder
-/// (0750) if missing, durably.
-pub(super) fn open_or_create(path: &Path) -> io::Result<File> {
-    let dir = parent(path);
-    ensure_dir(dir)?;
-    let mut options = OpenOptions::new();
-    options.read(true).append(true);
-    match create_new(path, &mut options) {
-        Ok(file) => {
-            sync_dir(dir)?;
-            Ok(file)
-        }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options.open(path),
-        Err(e) => Err(e),
-    }
-}
-
-/// Creates `path` with mode 0640 whatever the umask, failing if it exists.
-/// The caller syncs the folder once the entry should be durable.
-pub fn create_new(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
-    let file = options
-        .clone()
-        .create_new(true)
-        .mode(FILE_MODE)
-        .open(path)?;
-    file.set_permissions(Permissions::from_mode(FILE_MODE))?;
-    Ok(file)
-}
-
-/// Creates the meeting's folder (0750 whatever the umask) if it is missing,
-/// leaving the modes of folders that already exist as their owner set them.
-pub fn ensure_dir(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let above = parent(dir);
-    fs::create_dir_all(above)?;
-    match DirBuilder::new().mode(DIR_MODE).create(dir) {
-        Ok(()) => {
-            fs::set_permissions(dir, Permissions::from_mode(DIR_MODE))?;
-            sync_dir(above)
-        }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// A new directory entry is only durable once its folder is synced.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-pub fn parent(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+/// The modes of a folder just created, which must pass the same check as one
+/// found (a folder created inside a foreign one, say).
+fn safe_modes(dir: &Path) -> io::Result<Modes> {
+    match files::check_folder(dir, Access::Write)? {
+        Folder::Safe(modes) => Ok(modes),
+        Folder::Missing => Err(io::ErrorKind::NotFound.into()),
     }
 }
 
 /// `journal.torn-20170920T194210Z`, then `-2`, `-3`… if that name is taken.
-fn keep_aside(journal: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+fn keep_aside(journal: &Path, bytes: &[u8], modes: Modes) -> io::Result<PathBuf> {
     let dir = parent(journal);
     let stamp = jiff::Timestamp::now()
         .strftime("%Y%m%dT%H%M%SZ")
@@ -272,7 +233,7 @@ fn keep_aside(journal: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
             format!("{base}-{n}")
         };
         let path = dir.join(name);
-        match create_new(&path, &mut options) {
+        match create_new(&path, &options, modes.file) {
             Ok(mut file) => {
                 file.write_all(bytes)?;
                 file.sync_all()?;
@@ -300,11 +261,11 @@ fn note_text(offset: u64) -> String {
 }
 
 fn read_note(path: &Path) -> io::Result<Option<u64>> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(file) = files::open_existing(path)? else {
+        return Ok(None);
     };
+    let mut text = String::new();
+    file.take(NOTE_LIMIT).read_to_string(&mut text)?;
     let first = text.lines().next().unwrap_or_default().trim();
     match first.parse() {
         Ok(offset) => Ok(Some(offset)),
@@ -322,14 +283,14 @@ fn read_note(path: &Path) -> io::Result<Option<u64>> {
 /// short by a crash could name a smaller offset, and start-up would cut
 /// saved lines at it. The rename cannot replace another note, since only
 /// the holder of the journal's lock writes one, and only after finding none.
-fn write_note(dir: &Path, offset: u64) -> io::Result<()> {
+fn write_note(dir: &Path, offset: u64, modes: Modes) -> io::Result<()> {
     let draft = dir.join(format!("{UNSYNCED_FILE}.new"));
     match fs::remove_file(&draft) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    let mut file = create_new(&draft, OpenOptions::new().write(true))?;
+    let mut file = create_new(&draft, OpenOptions::new().write(true), modes.file)?;
     file.write_all(note_text(offset).as_bytes())?;
     file.sync_all()?;
     fs::rename(&draft, dir.join(UNSYNCED_FILE))?;

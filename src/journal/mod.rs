@@ -59,6 +59,10 @@ const CUT_PAUSE: Duration = Duration::from_millis(10);
 /// The `v` every line must carry.
 pub const VERSION: u64 = 1;
 pub const JOURNAL_FILE: &str = "journal.jsonl";
+/// The most one append writes. It bounds what start-up may take for the
+/// unfinished end of an interrupted append and cut off: anything longer is
+/// damage, and stops start-up instead.
+pub const MAX_APPEND: usize = 256 * 1024;
 
 /// A journal line knows its place in the sequence.
 pub trait Sequenced {
@@ -83,8 +87,6 @@ pub enum Mode {
 pub enum TornKind {
     /// The last line has no newline: the write was cut short.
     Unfinished,
-    /// Complete last line(s), but not JSON.
-    Unreadable,
     /// NUL bytes, as a power loss leaves when the size was saved before the data.
     ZeroFilled,
     /// Bytes past the offset in `journal.unsynced`: a save that failed and
@@ -96,7 +98,6 @@ impl fmt::Display for TornKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             TornKind::Unfinished => "an unfinished line, as a crash while writing leaves",
-            TornKind::Unreadable => "an unreadable last line",
             TornKind::ZeroFilled => "zero bytes, as a power loss leaves",
             TornKind::Unsaved => "bytes of a save that failed and could not be undone",
         })
@@ -597,6 +598,9 @@ fn encode<T: JournalLine>(lines: &[T], first: u64) -> Result<Vec<u8>, (usize, Pr
             .map_err(|e| (index, Problem::NotEvent(e.to_string())))?;
         scan::check_new::<T>(&buf[start..], first + index as u64).map_err(|p| (index, p))?;
         buf.push(b'\n');
+    }
+    if buf.len() > MAX_APPEND {
+        return Err((lines.len() - 1, Problem::AppendTooLarge(buf.len())));
     }
     Ok(buf)
 }

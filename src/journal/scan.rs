@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 
 use super::error::{BadLine, Problem};
-use super::{Sequenced, TornKind, VERSION};
+use super::{MAX_APPEND, Sequenced, TornKind, VERSION};
 
 /// What a run of bytes holds, starting at a line boundary.
 #[derive(Debug)]
@@ -19,15 +19,14 @@ pub struct Scanned<T> {
 pub enum End {
     /// Every byte belongs to a good line.
     Clean,
-    /// From `offset` to the end there is nothing but what a crash leaves:
-    /// an unfinished line, unreadable bytes, zeros.
+    /// From `offset` to the end there is nothing but what an interrupted
+    /// append leaves: an unfinished line, or zeros.
     Torn {
         line: u64,
         offset: usize,
         kind: TornKind,
     },
-    /// A line that is wrong in a way no crash explains, or unreadable but
-    /// followed by readable lines: stop, change nothing.
+    /// A line that is wrong in a way no crash explains: stop, change nothing.
     Bad(BadLine),
 }
 
@@ -36,7 +35,7 @@ enum Verdict<T> {
     Good(T),
     /// Well-formed JSON, but not the line that belongs here.
     Wrong(Problem),
-    /// Not JSON at all: what a torn write or zero fill looks like.
+    /// Not JSON at all.
     Unreadable(Problem),
 }
 
@@ -336,51 +335,55 @@ fn scan_part<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scann
 }
 
 /// One part read in order, line after line, each good one to `sink`.
+///
+/// Only what one interrupted append can leave ends the journal as a torn
+/// tail: an unfinished last line, with no line break after it, of at most
+/// [`MAX_APPEND`] bytes (zeros included, as a power loss leaves them). Every
+/// complete line was written whole, so one that does not read is damage,
+/// however near the end: gavel stops there and changes nothing.
 fn scan_part_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
 where
     T: DeserializeOwned + Sequenced,
     S: Sink<T>,
 {
     let mut good_end = 0;
-    let mut suspect: Option<(u64, usize, Problem)> = None;
     let mut line = first;
     let mut pos = 0;
     while pos < bytes.len() {
         let Some(len) = memchr::memchr(b'\n', &bytes[pos..]) else {
-            let (line, offset) = suspect.map_or((line, pos), |(l, o, _)| (l, o));
-            return Ok(torn(good_end, line, offset, bytes));
+            return Ok(unfinished(good_end, line, pos, bytes));
         };
         let text = &bytes[pos..pos + len];
-        match (judge::<T>(text, line), &suspect) {
-            (Verdict::Unreadable(problem), None) => suspect = Some((line, pos, problem)),
-            (Verdict::Unreadable(_), Some(_)) => {}
-            (_, Some((l, _, p))) => return Ok(bad(good_end, *l, p.clone())),
-            (Verdict::Wrong(problem), None) => return Ok(bad(good_end, line, problem)),
-            (Verdict::Good(t), None) => {
+        match judge::<T>(text, line) {
+            Verdict::Good(t) => {
                 sink.take(t)?;
                 good_end = pos + len + 1;
+            }
+            Verdict::Wrong(problem) | Verdict::Unreadable(problem) => {
+                return Ok(bad(good_end, line, problem));
             }
         }
         pos += len + 1;
         line += 1;
     }
-    Ok(match suspect {
-        Some((line, offset, _)) => torn(good_end, line, offset, bytes),
-        None => Ended {
-            good_end,
-            end: End::Clean,
-        },
+    Ok(Ended {
+        good_end,
+        end: End::Clean,
     })
 }
 
-fn torn(good_end: usize, line: u64, offset: usize, bytes: &[u8]) -> Ended {
+/// The last line, from `offset`, has no line break: a write cut short, if it
+/// is no longer than one append writes.
+fn unfinished(good_end: usize, line: u64, offset: usize, bytes: &[u8]) -> Ended {
     let tail = &bytes[offset..];
+    if tail.len() > MAX_APPEND {
+        let problem = Problem::TooLong(tail.len());
+        return bad(good_end, line, problem);
+    }
     let kind = if tail.contains(&0) {
         TornKind::ZeroFilled
-    } else if tail.last() != Some(&b'\n') {
-        TornKind::Unfinished
     } else {
-        TornKind::Unreadable
+        TornKind::Unfinished
     };
     Ended {
         good_end,
@@ -399,6 +402,9 @@ fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
     let Ok(text) = std::str::from_utf8(text) else {
         return Verdict::Unreadable(Problem::NotUtf8);
     };
+    if text.trim().is_empty() {
+        return Verdict::Unreadable(Problem::Blank);
+    }
     if let Some(line) = as_written::<T>(text) {
         return sequenced(line, seq);
     }
@@ -603,8 +609,14 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_lines_at_the_end_are_one_torn_tail() {
+    fn an_unreadable_complete_line_is_bad_even_at_the_end() {
         let e = end(b"{\"v\":1,\"seq\":1}\nxx\n{\"v\":1,\"se");
+        assert!(matches!(e, End::Bad(BadLine { line: 2, .. })), "{e:?}");
+    }
+
+    #[test]
+    fn only_an_unfinished_last_line_is_torn() {
+        let e = end(b"{\"v\":1,\"seq\":1}\n{\"v\":1,\"se");
         assert_eq!(
             e,
             End::Torn {

@@ -13,12 +13,14 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
-use super::file::open_or_create;
+use crate::files::{self, Folder};
 
 pub const SESSION_LOG_FILE: &str = "session.log";
 
 /// How often a follower looks for new lines.
 const FOLLOW_EVERY: Duration = Duration::from_millis(150);
+/// The most a follower reads at one look.
+const FOLLOW_BITE: u64 = 1 << 20;
 
 #[derive(Debug)]
 pub struct SessionLog {
@@ -33,7 +35,11 @@ impl SessionLog {
     /// written again from the journal.
     pub fn open(dir: &Path) -> io::Result<SessionLog> {
         let path = dir.join(SESSION_LOG_FILE);
-        let file = open_or_create(&path)?;
+        let modes = match files::check_folder(dir, files::Access::Write)? {
+            Folder::Safe(modes) => modes,
+            Folder::Missing => return Err(io::ErrorKind::NotFound.into()),
+        };
+        let file = files::open_or_create(&path, modes)?;
         file.lock()?;
         let last = cut_unfinished(&file).and_then(|()| last_line(&file));
         let _ = file.unlock();
@@ -218,9 +224,12 @@ impl<'a> Follower<'a> {
             self.offset = 0;
             self.pending.clear();
         }
-        let mut buf = vec![0u8; (len - self.offset) as usize];
+        // A bounded bite at a time: a log that grows without end (a hostile
+        // writer) is printed as it comes, never held whole.
+        let bite = (len - self.offset).min(FOLLOW_BITE);
+        let mut buf = vec![0u8; bite as usize];
         file.read_exact_at(&mut buf, self.offset)?;
-        self.offset = len;
+        self.offset += bite;
         self.pending.extend_from_slice(&buf);
         self.print_complete(out)
     }
@@ -228,7 +237,7 @@ impl<'a> Follower<'a> {
     /// Keeps the open file while the path still names it; (re)opens otherwise.
     fn same_file(&mut self) -> io::Result<bool> {
         use std::os::unix::fs::MetadataExt;
-        let on_disk = match std::fs::metadata(self.path) {
+        let on_disk = match std::fs::symlink_metadata(self.path) {
             Ok(m) => m.ino(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(self.file.is_some()),
             Err(e) => return Err(e),
@@ -236,7 +245,9 @@ impl<'a> Follower<'a> {
         if self.file.as_ref().is_some_and(|(_, ino)| *ino == on_disk) {
             return Ok(true);
         }
-        let file = File::open(self.path)?;
+        let Some(file) = files::open_existing(self.path)? else {
+            return Ok(self.file.is_some());
+        };
         let ino = file.metadata()?.ino();
         self.offset = if self.skip { file.metadata()?.len() } else { 0 };
         self.skip = false;
