@@ -22,7 +22,7 @@ use futures_util::Stream;
 use gavel::domain::{Entry, Event, Meeting, Phase, State};
 use gavel::journal::{
     DiskFile, Journal, JournalError, JournalFile, JournalLine, Mode, Opened, TornKind,
-    UNSYNCED_FILE,
+    UNSYNCED_FILE, UnsyncedNote,
 };
 use gavel::live::{Live, LiveError};
 use gavel::now::WallClock;
@@ -1130,7 +1130,9 @@ fn the_note_on_a_real_disk() {
 
     // As a failed save whose cut-back failed leaves it: the seat reads well.
     let disk = DiskFile::open(&path, Mode::ReadWrite).unwrap();
-    disk.mark_unsynced(at_byte as u64).unwrap();
+    let (saved, unsaved) = bytes.split_at(at_byte);
+    let written = UnsyncedNote::after(saved, at_byte as u64, 1, unsaved);
+    disk.mark_unsynced(&written).unwrap();
     drop(disk);
     let note = dir.path().join(UNSYNCED_FILE);
     let text = std::fs::read_to_string(&note).unwrap();

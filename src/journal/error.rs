@@ -56,6 +56,13 @@ pub enum JournalError {
     )]
     Damaged { path: PathBuf, bad: BadLine },
     #[error(
+        "{} does not match the journal beside it: {why}. It was not left by a failed save \
+         of this journal, or lines were saved since, so gavel stops rather than cut them; \
+         nothing was changed. If no save failed here, move {} aside.",
+        note.display(), note.display()
+    )]
+    BadNote { note: PathBuf, why: String },
+    #[error(
         "the journal {} became shorter ({found} bytes where {read} were already read): \
          something other than gavel changed it. Restart gavel to read it again.",
         path.display()

@@ -8,6 +8,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use super::Mode;
+use super::note::UnsyncedNote;
 use crate::files::{self, Access, Folder, Modes, create_new, parent, sync_dir};
 /// Far more torn tails in one second than any crash loop produces.
 const MAX_ASIDE_SUFFIX: u32 = 1000;
@@ -38,20 +39,21 @@ pub trait JournalFile {
     /// file, and returns where.
     fn keep_aside(&self, bytes: &[u8]) -> io::Result<PathBuf>;
 
-    /// The offset a [`JournalFile::mark_unsynced`] note holds, while it exists.
+    /// The note [`JournalFile::mark_unsynced`] left, while it exists. One
+    /// that does not read as gavel writes it is an `InvalidData` error.
     ///
     /// The three note methods have defaults so that a file which keeps no
     /// notes (a test double) works as before: it never finds one, and writing
     /// one fails, which the journal handles as its last resort.
-    fn unsynced_from(&self) -> io::Result<Option<u64>> {
+    fn unsynced_note(&self) -> io::Result<Option<UnsyncedNote>> {
         Ok(None)
     }
 
-    /// Durably notes, beside the journal, that its bytes from `offset` on were
-    /// never synced and could not be cut off. Reads still show those bytes, so
-    /// without the note a restart would take them for saved.
-    fn mark_unsynced(&self, offset: u64) -> io::Result<()> {
-        let _ = offset;
+    /// Durably notes, beside the journal, that its bytes from `note.offset` on
+    /// were never synced and could not be cut off. Reads still show those
+    /// bytes, so without the note a restart would take them for saved.
+    fn mark_unsynced(&self, note: &UnsyncedNote) -> io::Result<()> {
+        let _ = note;
         Err(io::Error::new(
             io::ErrorKind::Unsupported,
             "this journal file cannot keep a note beside it",
@@ -179,12 +181,12 @@ impl JournalFile for DiskFile {
         keep_aside(&self.path, bytes, self.modes)
     }
 
-    fn unsynced_from(&self) -> io::Result<Option<u64>> {
+    fn unsynced_note(&self) -> io::Result<Option<UnsyncedNote>> {
         read_note(&parent(&self.path).join(UNSYNCED_FILE))
     }
 
-    fn mark_unsynced(&self, offset: u64) -> io::Result<()> {
-        write_note(parent(&self.path), offset, self.modes)
+    fn mark_unsynced(&self, note: &UnsyncedNote) -> io::Result<()> {
+        write_note(parent(&self.path), note, self.modes)
     }
 
     fn clear_unsynced(&self) -> io::Result<()> {
@@ -250,40 +252,22 @@ fn keep_aside(journal: &Path, bytes: &[u8], modes: Modes) -> io::Result<PathBuf>
     ))
 }
 
-fn note_text(offset: u64) -> String {
-    format!(
-        "{offset}\n\
-         The bytes of {journal} from byte {offset} on were never saved to the disk and \
-         could not be cut off. The next gavel to start on this folder cuts them off, \
-         keeps them aside and removes this file; until then nothing is recorded.\n",
-        journal = super::JOURNAL_FILE,
-    )
-}
-
-fn read_note(path: &Path) -> io::Result<Option<u64>> {
+fn read_note(path: &Path) -> io::Result<Option<UnsyncedNote>> {
     let Some(file) = files::open_existing(path)? else {
         return Ok(None);
     };
     let mut text = String::new();
     file.take(NOTE_LIMIT).read_to_string(&mut text)?;
-    let first = text.lines().next().unwrap_or_default().trim();
-    match first.parse() {
-        Ok(offset) => Ok(Some(offset)),
-        Err(_) => Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "{} does not start with a byte offset; gavel cannot tell which bytes were saved",
-                path.display()
-            ),
-        )),
-    }
+    UnsyncedNote::parse(&text)
+        .map(Some)
+        .map_err(|why| io::Error::new(io::ErrorKind::InvalidData, why))
 }
 
-/// Written whole and synced under another name, then renamed: a note cut
-/// short by a crash could name a smaller offset, and start-up would cut
-/// saved lines at it. The rename cannot replace another note, since only
-/// the holder of the journal's lock writes one, and only after finding none.
-fn write_note(dir: &Path, offset: u64, modes: Modes) -> io::Result<()> {
+/// Written whole and synced under another name, then renamed, so that a
+/// crash cannot leave half a note. The rename cannot replace another note,
+/// since only the holder of the journal's lock writes one, and only after
+/// finding none.
+fn write_note(dir: &Path, note: &UnsyncedNote, modes: Modes) -> io::Result<()> {
     let draft = dir.join(format!("{UNSYNCED_FILE}.new"));
     match fs::remove_file(&draft) {
         Ok(()) => {}
@@ -291,7 +275,7 @@ fn write_note(dir: &Path, offset: u64, modes: Modes) -> io::Result<()> {
         Err(e) => return Err(e),
     }
     let mut file = create_new(&draft, OpenOptions::new().write(true), modes.file)?;
-    file.write_all(note_text(offset).as_bytes())?;
+    file.write_all(note.to_text(super::JOURNAL_FILE).as_bytes())?;
     file.sync_all()?;
     fs::rename(&draft, dir.join(UNSYNCED_FILE))?;
     sync_dir(dir)

@@ -30,6 +30,7 @@
 
 mod error;
 mod file;
+mod note;
 mod scan;
 pub mod session_log;
 
@@ -45,6 +46,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::{AppendError, BadLine, JournalError, Problem};
 pub use file::{DiskFile, JournalFile, UNSYNCED_FILE};
+pub use note::UnsyncedNote;
 pub use session_log::SessionLog;
 
 pub use scan::Sink;
@@ -293,7 +295,9 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
     ) -> Result<Option<TornTail>, Stopped<S::Error>> {
         let _held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
         let unsynced = self.state.unsynced(&self.file)?;
-        let torn = self.state.read_locked(&self.file, true, unsynced, sink)?;
+        let torn = self
+            .state
+            .read_locked(&self.file, true, unsynced.as_ref(), sink)?;
         if unsynced.is_some() {
             // Only now that the cut is synced: without the note the unsaved
             // bytes would read as saved.
@@ -315,7 +319,8 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         // then only shows as a torn tail, which read-only leaves alone.
         let _held = Held::patiently_shared(&self.file).map_err(self.state.io("lock"))?;
         let unsynced = self.state.unsynced(&self.file)?;
-        self.state.read_locked(&self.file, false, unsynced, sink)
+        self.state
+            .read_locked(&self.file, false, unsynced.as_ref(), sink)
     }
 
     /// Catches up with others under the exclusive lock, lets `decide` choose the
@@ -352,10 +357,11 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             return Err(AppendError::Broken(why.clone()));
         }
         let held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
-        if let Some(at) = self.state.unsynced(&self.file)? {
+        if let Some(note) = self.state.unsynced(&self.file)? {
             return Err(AppendError::Broken(format!(
-                "a note beside it, {UNSYNCED_FILE}, says its bytes from byte {at} on \
-                 were never saved"
+                "a note beside it, {UNSYNCED_FILE}, says its bytes from byte {} on \
+                 were never saved",
+                note.offset
             )));
         }
         let (caught_up, recovered) = self.state.read_all(&self.file, true, None)?;
@@ -401,7 +407,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             return Ok(Vec::new());
         };
         let unsynced = self.state.unsynced(&self.file)?;
-        Ok(self.state.read_all(&self.file, false, unsynced)?.0)
+        Ok(self.state.read_all(&self.file, false, unsynced.as_ref())?.0)
     }
 
     /// The seq of the last line this handle has read or written; 0 when empty.
@@ -423,9 +429,39 @@ impl State {
         JournalError::io(action, &self.path)
     }
 
-    fn unsynced<F: JournalFile>(&self, file: &F) -> Result<Option<u64>, JournalError> {
-        file.unsynced_from()
-            .map_err(self.io("read the unsaved-bytes note beside"))
+    /// Where the unsaved bytes a note names start, once the journal is seen
+    /// to agree with the note; a note it does not agree with stops everything,
+    /// since believing it would cut lines whose save succeeded.
+    fn unsynced<F: JournalFile>(&self, file: &F) -> Result<Option<UnsyncedNote>, JournalError> {
+        let note = match file.unsynced_note() {
+            Ok(Some(note)) => note,
+            Ok(None) => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                return Err(self.bad_note(e.to_string()));
+            }
+            Err(e) => return Err(self.io("read the unsaved-bytes note beside")(e)),
+        };
+        let size = file.size().map_err(self.io("read"))?;
+        let from = note.offset.min(size).saturating_sub(MAX_APPEND as u64 + 1);
+        let bytes = file.read_from(from).map_err(self.io("read"))?;
+        if size < note.offset {
+            let why = format!("it names byte {} of a journal of {size} bytes", note.offset);
+            return Err(self.bad_note(why));
+        }
+        let end = usize::try_from(note.offset - from).map_or(bytes.len(), |n| n.min(bytes.len()));
+        let (before, after) = bytes.split_at(end);
+        note.check(before, after, self.offset)
+            .map_err(|why| self.bad_note(why))?;
+        // The line it names must also carry its seq, which only the reading
+        // can tell: see `read_locked`.
+        Ok(Some(note))
+    }
+
+    fn bad_note(&self, why: String) -> JournalError {
+        JournalError::BadNote {
+            note: crate::files::parent(&self.path).join(UNSYNCED_FILE),
+            why,
+        }
     }
 
     /// Reads what follows this handle's position, trusting nothing from
@@ -435,7 +471,7 @@ impl State {
         &mut self,
         file: &F,
         repair: bool,
-        unsynced: Option<u64>,
+        unsynced: Option<&UnsyncedNote>,
     ) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
         let mut lines = Vec::new();
         let torn = self
@@ -448,9 +484,10 @@ impl State {
         &mut self,
         file: &F,
         repair: bool,
-        unsynced: Option<u64>,
+        note: Option<&UnsyncedNote>,
         sink: &mut S,
     ) -> Result<Option<TornTail>, Stopped<S::Error>> {
+        let unsynced = note.map(|n| n.offset);
         let size = file.size().map_err(self.io("read"))?;
         // Bytes before the note's offset had all been synced when it was
         // written, so a journal shorter than that was changed by something else.
@@ -472,6 +509,16 @@ impl State {
         let scanned = scan::scan_each::<T, _>(&bytes[..trusted], self.lines + 1, &mut counted)
             .map_err(Stopped::Sink)?;
         let lines = counted.lines;
+        if let Some(note) =
+            note.filter(|n| scanned.end == End::Clean && n.last_seq != self.lines + lines)
+        {
+            let why = format!(
+                "it says line {} is the last one saved, but that is line {}",
+                note.last_seq,
+                self.lines + lines
+            );
+            return Err(Stopped::Journal(self.bad_note(why)));
+        }
         let cut = match scanned.end {
             End::Clean if trusted < bytes.len() => {
                 Some((self.lines + lines + 1, trusted, TornKind::Unsaved))
@@ -527,6 +574,17 @@ impl State {
         })
     }
 
+    /// The note for a save of `len` bytes after `before` that failed and
+    /// could not be cut off, naming the last line saved.
+    fn note_for_failed<F: JournalFile>(&self, file: &F, before: u64, buf: &[u8]) -> UnsyncedNote {
+        let from = before.saturating_sub(MAX_APPEND as u64 + 1);
+        // Unreadable now, the line cannot be named; the note then names
+        // none, and start-up refuses it rather than cut in the wrong place.
+        let bytes = file.read_from(from).unwrap_or_default();
+        let end = usize::try_from(before - from).map_or(0, |n| n.min(bytes.len()));
+        UnsyncedNote::after(&bytes[..end], before, self.lines, buf)
+    }
+
     fn write_locked<F: JournalFile>(
         &mut self,
         file: &F,
@@ -541,7 +599,8 @@ impl State {
             let Err(cut) = cut_back(file, before) else {
                 return Err((e, true));
             };
-            return Err(match file.mark_unsynced(before) {
+            let note = self.note_for_failed(file, before, buf);
+            return Err(match file.mark_unsynced(&note) {
                 Ok(()) => {
                     self.broken = Some(format!(
                         "{e}; then, cutting it back: {cut}; {UNSYNCED_FILE} beside it now \
@@ -646,11 +705,23 @@ pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError>
     }
     let held = Held::patiently_shared(&file).map_err(io("lock"))?;
     let bytes = file.read_from(0).map_err(io("read"))?;
-    let unsynced = file
-        .unsynced_from()
-        .map_err(io("read the unsaved-bytes note beside"))?;
+    let checker = State {
+        path: path.to_owned(),
+        mode: Mode::ReadOnly,
+        offset: 0,
+        lines: 0,
+        broken: None,
+    };
+    let note = checker.unsynced(&file)?;
     drop(held);
-    Ok(report::<T>(&bytes, unsynced))
+    let report = report::<T>(&bytes, note.as_ref().map(|n| n.offset));
+    if let Some(note) = note.filter(|n| report.bad.is_none() && n.last_seq != report.lines) {
+        return Err(checker.bad_note(format!(
+            "it says line {} is the last one saved, but that is line {}",
+            note.last_seq, report.lines
+        )));
+    }
+    Ok(report)
 }
 
 fn report<T: JournalLine>(bytes: &[u8], unsynced: Option<u64>) -> VerifyReport {

@@ -20,7 +20,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use gavel::journal::JournalFile;
+use gavel::journal::{JournalFile, UnsyncedNote};
 
 pub const EIO: i32 = 5;
 pub const ENOSPC: i32 = 28;
@@ -112,7 +112,7 @@ pub struct Disk {
     pub set_lens: u32,
     /// The unsaved-bytes note beside the journal: on the disk, so it survives
     /// restarts and power cuts alike.
-    pub unsynced: Option<u64>,
+    pub unsynced: Option<UnsyncedNote>,
 }
 
 /// One handle on a simulated disk; clones share it, so a test keeps one to
@@ -199,7 +199,7 @@ impl SimFile {
             data: d.data.clone(),
             durable: d.durable.clone(),
             dropped: d.dropped.clone(),
-            unsynced: d.unsynced,
+            unsynced: d.unsynced.clone(),
             ..Disk::default()
         })))
     }
@@ -208,12 +208,13 @@ impl SimFile {
     /// image, and the note if one was written.
     pub fn rebooted(&self, tail: &Tail) -> SimFile {
         let sim = SimFile::with(&self.crash_image(tail));
-        sim.disk().unsynced = self.disk().unsynced;
+        sim.disk().unsynced = self.disk().unsynced.clone();
         sim
     }
 
+    /// Where the note says the unsaved bytes start, while there is one.
     pub fn unsynced(&self) -> Option<u64> {
-        self.disk().unsynced
+        self.disk().unsynced.as_ref().map(|n| n.offset)
     }
 }
 
@@ -408,19 +409,19 @@ impl JournalFile for SimFile {
         }
     }
 
-    fn unsynced_from(&self) -> io::Result<Option<u64>> {
+    fn unsynced_note(&self) -> io::Result<Option<UnsyncedNote>> {
         let d = self.disk();
         if d.dead {
             return Err(gone());
         }
-        Ok(d.unsynced)
+        Ok(d.unsynced.clone())
     }
 
-    fn mark_unsynced(&self, offset: u64) -> io::Result<()> {
+    fn mark_unsynced(&self, note: &UnsyncedNote) -> io::Result<()> {
         let mut d = self.disk();
         match d.enter(Op::Mark) {
             Ok(()) => {
-                d.unsynced = Some(offset);
+                d.unsynced = Some(note.clone());
                 Ok(())
             }
             Err(Stop::Dead | Stop::PowerCut) => Err(gone()),
