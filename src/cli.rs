@@ -63,6 +63,10 @@ enum Sub {
         /// Who is doing it (default: $USER).
         #[arg(long)]
         operator: Option<String>,
+        /// How long to wait for another officer's gavel to let go of the journal
+        /// (e.g. `5s`, `1m`); then it gives up, saying who holds it.
+        #[arg(long, default_value = "5s", value_parser = wait_duration)]
+        wait: std::time::Duration,
         /// The command, in the language of the `:` prompt.
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         words: Vec<String>,
@@ -187,8 +191,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             meeting,
             place,
             operator,
+            wait,
             words,
-        } => do_command(&meeting, &place, operator, &words),
+        } => do_command(&meeting, &place, operator, wait, &words),
         Sub::State {
             meeting,
             place,
@@ -353,10 +358,15 @@ fn operator(flag: Option<String>) -> Result<Clean, Failure> {
     })
 }
 
+fn wait_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (write it as 5s, 30s or 2m)"))
+}
+
 fn do_command(
     path: &Path,
     place: &Place,
     op: Option<String>,
+    wait: std::time::Duration,
     words: &[String],
 ) -> Result<(), Failure> {
     let command =
@@ -374,7 +384,11 @@ fn do_command(
         return Err(Failure::new(3, refusal.to_string()));
     }
     drop(looked);
-    let mut live = open(path, place, Mode::ReadWrite)?;
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, place)?;
+    let wait = crate::journal::LockWait::at_most(wait);
+    let mut live = Live::open_waiting(Arc::new(loaded.meeting), &dir, Mode::ReadWrite, wait)?;
+    say_torn(&live);
     let executed = live.execute(command, &by, now);
     if let Some(warning) = &executed.warning {
         say!("gavel: done, but {warning}");
@@ -411,8 +425,13 @@ fn tui(
     } else {
         Mode::ReadWrite
     };
-    let live = open(path, place, mode)?;
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, place)?;
+    let meeting = Arc::new(loaded.meeting);
     let operator = operator(op)?;
+    let (updates, received) = tokio::sync::mpsc::unbounded_channel();
+    let (live, opener) = open_for_screen(meeting, &dir, mode)?;
+    say_torn(&live);
     let mut ui = Ui::new(operator.clone(), read_only);
     if let Some(torn) = &live.recovery.torn {
         ui.message = Some(crate::tui::ui::Message {
@@ -425,8 +444,16 @@ fn tui(
         theme = Theme::PLAIN;
     }
     let mut app = App::new(live.state.clone(), ui, theme);
-    let (updates, received) = tokio::sync::mpsc::unbounded_channel();
-    let worker = Worker::start(live, operator, updates);
+    let worker = match opener {
+        None => Worker::start(live, operator, updates),
+        Some(open) => {
+            app.update(crate::tui::worker::Update::Waiting {
+                secs: 0,
+                holder: None,
+            });
+            Worker::start_opening(live, open, operator, updates)
+        }
+    };
     let exit = crate::tui::run::on_terminal(&mut app, Some(&worker), received, clock, kind);
     // Waits for an append under way: what was sent is on disk or not begun.
     drop(worker);
@@ -442,6 +469,32 @@ fn tui(
             Ok(())
         }
         Err(e) => Err(Failure::new(1, format!("the terminal failed: {e}"))),
+    }
+}
+
+/// The journal for a screen. When another process holds its lock, the screen
+/// does not wait blank: it shows the journal read-only at once, and the
+/// returned opener takes the lock once it is let go.
+fn open_for_screen(
+    meeting: Arc<crate::domain::Meeting>,
+    dir: &Path,
+    mode: Mode,
+) -> Result<(Live, Option<crate::tui::worker::Opener>), Failure> {
+    use crate::journal::LockWait;
+    if mode == Mode::ReadOnly {
+        return Ok((Live::open(meeting, dir, mode)?, None));
+    }
+    let now = LockWait::at_most(std::time::Duration::ZERO);
+    match Live::open_waiting(meeting.clone(), dir, mode, now) {
+        Ok(live) => Ok((live, None)),
+        Err(e) if e.is_locked() => {
+            let viewer = Live::open(meeting.clone(), dir, Mode::ReadOnly)?;
+            let dir = dir.to_path_buf();
+            let open: crate::tui::worker::Opener =
+                Box::new(move |wait| Live::open_waiting(meeting, &dir, Mode::ReadWrite, wait));
+            Ok((viewer, Some(open)))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -13,8 +13,8 @@ use crate::domain::{
     Command, Entry, Inconsistent, Meeting, Refusal, State, apply, decide, describe, entries,
 };
 use crate::journal::{
-    AppendError, DiskFile, JOURNAL_FILE, Journal, JournalError, JournalFile, Mode, Opened,
-    Recovery, Sequenced, SessionLog, Stopped,
+    AppendError, DiskFile, JOURNAL_FILE, Journal, JournalError, JournalFile, LockWait, Mode,
+    Opened, Recovery, Sequenced, SessionLog, Stopped,
 };
 use crate::text::Clean;
 
@@ -51,6 +51,24 @@ pub enum LiveError {
     NotSaved(String),
     #[error("this instance is read-only: it never writes")]
     ReadOnly,
+}
+
+impl LiveError {
+    /// Whether it stopped because another process held the journal's lock
+    /// longer than it was to be waited for.
+    pub fn is_locked(&self) -> bool {
+        let source = match self {
+            LiveError::Journal(JournalError::Io { action, source, .. }) if *action == "lock" => {
+                source
+            }
+            LiveError::SessionLog { source, .. } => source,
+            _ => return false,
+        };
+        matches!(
+            source.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::Interrupted
+        )
+    }
 }
 
 /// Described session-log lines kept to fill a gap another writer left.
@@ -100,11 +118,25 @@ impl std::fmt::Display for Stop {
 
 impl Live {
     /// Opens `<dir>/journal.jsonl` (the meeting's own folder) and replays it,
-    /// folding each line into the state as it is read.
+    /// folding each line into the state as it is read; waits for the lock
+    /// as long as it takes.
     pub fn open(meeting: Arc<Meeting>, dir: &Path, mode: Mode) -> Result<Live, LiveError> {
+        Live::open_waiting(meeting, dir, mode, LockWait::default())
+    }
+
+    /// As [`Live::open`], waiting for the journal's lock (at start-up and at
+    /// every append) as `wait` says.
+    pub fn open_waiting(
+        meeting: Arc<Meeting>,
+        dir: &Path,
+        mode: Mode,
+        wait: LockWait,
+    ) -> Result<Live, LiveError> {
         // The journal first: what stops an officer there is what to say.
         let path = dir.join(JOURNAL_FILE);
-        let file = DiskFile::open(&path, mode).map_err(JournalError::io("open", &path))?;
+        let file = DiskFile::open(&path, mode)
+            .map_err(JournalError::io("open", &path))?
+            .waiting(wait);
         let log = open_log(dir, mode)?;
         let mut replay = Replay::new(meeting, log.as_ref());
         let (journal, recovery) = Journal::attach_each(file, path, mode, &mut replay).map_err(
@@ -374,5 +406,10 @@ impl<F: JournalFile> Live<F> {
 
     pub fn journal_path(&self) -> &Path {
         self.journal.path()
+    }
+
+    /// How long appends wait for the journal's lock from now on.
+    pub fn wait_for_lock(&mut self, wait: LockWait) {
+        self.journal.wait_for_lock(wait);
     }
 }

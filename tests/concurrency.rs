@@ -355,7 +355,7 @@ fn tui_child(id: usize, dir: &Path, live: Live, by: Clean, rng: &mut Rng, clock:
                     refused += 1;
                     sent -= 1;
                 }
-                Update::Others(_) => {}
+                Update::Others(_) | Update::Waiting { .. } => {}
                 other => panic!("{other:?}"),
             }
             follow(&mut app, update);

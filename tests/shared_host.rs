@@ -560,3 +560,144 @@ fn a_journal_linked_to_a_device_or_hard_linked_is_refused() {
         "{out:?}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// A stopped process holding the journal's lock
+
+/// A process holding the journal's exclusive lock, stopped as Ctrl-Z stops
+/// one; let go of (and ended) when dropped.
+struct StoppedHolder(std::process::Child);
+
+impl StoppedHolder {
+    fn on(journal: &Path) -> StoppedHolder {
+        // Without forking, the process that takes the lock is the one stopped.
+        let child = Command::new("flock")
+            .args(["--exclusive", "--no-fork"])
+            .arg(journal)
+            .args(["sleep", "60"])
+            .spawn()
+            .expect("util-linux's flock");
+        let pid = child.id();
+        let held = Instant::now();
+        // Stopped only once it holds the lock.
+        while !fs::read_to_string("/proc/locks")
+            .unwrap()
+            .lines()
+            .any(|l| l.split_whitespace().nth(4) == Some(&pid.to_string()))
+        {
+            assert!(
+                held.elapsed() < Duration::from_secs(5),
+                "flock took no lock"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // SAFETY: kill only sends a signal to the child just started.
+        unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
+        StoppedHolder(child)
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    fn let_go(mut self) {
+        self.end();
+    }
+
+    fn end(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for StoppedHolder {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+#[test]
+fn gavel_do_gives_up_on_a_stopped_lock_holder_saying_who_it_is() {
+    let h = Host::new();
+    h.begun();
+    let holder = StoppedHolder::on(&h.file("journal.jsonl"));
+    let before = h.snapshot();
+    let started = Instant::now();
+    let out = h.run_within(
+        Duration::from_secs(10),
+        &["do", h.m(), "--wait", "1s", "note", "five"],
+    );
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let why = stderr(&out);
+    assert!(why.contains("was not let go within 1.0 s"), "{why}");
+    assert!(
+        why.contains(&format!("held by process {}", holder.pid())),
+        "{why}"
+    );
+    assert!(
+        why.contains("which is stopped (Ctrl-Z or SIGSTOP)"),
+        "{why}"
+    );
+    assert!(took < Duration::from_secs(4), "gave up after {took:?}");
+    assert_eq!(h.snapshot(), before);
+
+    holder.let_go();
+    h.do_(&["note", "five"]);
+}
+
+#[allow(dead_code)]
+mod pty;
+
+/// The TUI draws its first frame at once, says it is waiting for the lock
+/// (and for how long), keeps the officer's command, and carries it out once
+/// the lock is let go.
+#[test]
+fn the_tui_shows_the_meeting_while_it_waits_for_the_lock() {
+    let logs = tempfile::tempdir().unwrap();
+    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    assert!(out.status.success(), "{out:?}");
+    let holder = StoppedHolder::on(&pty::journal_path(logs.path()));
+    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    g.wait_for("Speakers", Duration::from_secs(4));
+    g.wait_for("waiting for the journal's lock (", Duration::from_secs(2));
+    g.wait_for(
+        &format!("held by process {}", holder.pid()),
+        Duration::from_secs(2),
+    );
+    g.type_keys("n");
+    g.wait_for(
+        "waiting for the journal's lock (2 s)",
+        Duration::from_secs(4),
+    );
+    assert_eq!(pty::journal_events(logs.path()), ["opened"]);
+
+    holder.let_go();
+    g.wait_for(" saved ", Duration::from_secs(3));
+    assert_eq!(pty::journal_events(logs.path()), ["opened", "floor_given"]);
+    g.type_keys("qy");
+    assert!(g.wait_exit(Duration::from_secs(3)).is_some());
+}
+
+/// A command typed while another process holds the lock waits, says so,
+/// and is saved once the lock is let go.
+#[test]
+fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
+    let logs = tempfile::tempdir().unwrap();
+    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    assert!(out.status.success(), "{out:?}");
+    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    g.wait_for(" saved ", Duration::from_secs(4));
+    let holder = StoppedHolder::on(&pty::journal_path(logs.path()));
+    g.type_keys("n");
+    g.wait_for(
+        "waiting for the journal's lock (1 s)",
+        Duration::from_secs(3),
+    );
+    assert_eq!(pty::journal_events(logs.path()), ["opened"]);
+    holder.let_go();
+    g.wait_for(" saved ", Duration::from_secs(3));
+    assert_eq!(pty::journal_events(logs.path()), ["opened", "floor_given"]);
+    g.type_keys("qy");
+    assert!(g.wait_exit(Duration::from_secs(3)).is_some());
+}

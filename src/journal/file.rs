@@ -8,6 +8,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use super::Mode;
+use super::lock::{LockWait, Locker};
 use super::note::UnsyncedNote;
 use crate::files::{self, Access, Folder, Modes, create_new, parent, sync_dir};
 /// Far more torn tails in one second than any crash loop produces.
@@ -60,6 +61,12 @@ pub trait JournalFile {
         ))
     }
 
+    /// How long [`JournalFile::lock`] waits from now on; a file whose lock
+    /// never waits (a test double) ignores it.
+    fn wait_for_lock(&mut self, wait: LockWait) {
+        let _ = wait;
+    }
+
     /// Removes the note durably, once the bytes it names are cut off for good.
     fn clear_unsynced(&self) -> io::Result<()> {
         Ok(())
@@ -72,6 +79,7 @@ pub struct DiskFile {
     path: PathBuf,
     file: Option<File>,
     modes: Modes,
+    locker: Locker,
 }
 
 impl DiskFile {
@@ -96,7 +104,14 @@ impl DiskFile {
             path: path.to_owned(),
             file,
             modes,
+            locker: Locker::default(),
         })
+    }
+
+    /// How long this handle waits for the exclusive lock, and who is told.
+    pub fn waiting(mut self, wait: LockWait) -> DiskFile {
+        self.locker.wait = wait;
+        self
     }
 
     fn file(&self) -> io::Result<&File> {
@@ -117,7 +132,7 @@ impl JournalFile for DiskFile {
     }
 
     fn lock(&self) -> io::Result<()> {
-        self.file()?.lock()
+        self.locker.lock(self.file()?)
     }
 
     fn try_lock_shared(&self) -> io::Result<bool> {
@@ -179,6 +194,10 @@ impl JournalFile for DiskFile {
 
     fn keep_aside(&self, bytes: &[u8]) -> io::Result<PathBuf> {
         keep_aside(&self.path, bytes, self.modes)
+    }
+
+    fn wait_for_lock(&mut self, wait: LockWait) {
+        self.locker.wait = wait;
     }
 
     fn unsynced_note(&self) -> io::Result<Option<UnsyncedNote>> {

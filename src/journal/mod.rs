@@ -30,6 +30,7 @@
 
 mod error;
 mod file;
+mod lock;
 mod note;
 mod scan;
 pub mod session_log;
@@ -46,6 +47,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::{AppendError, BadLine, JournalError, Problem};
 pub use file::{DiskFile, JournalFile, UNSYNCED_FILE};
+pub use lock::{Holder, LockWait, Waiting};
 pub use note::UnsyncedNote;
 pub use session_log::SessionLog;
 
@@ -408,6 +410,11 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         };
         let unsynced = self.state.unsynced(&self.file)?;
         Ok(self.state.read_all(&self.file, false, unsynced.as_ref())?.0)
+    }
+
+    /// How long appends wait for the lock from now on.
+    pub fn wait_for_lock(&mut self, wait: LockWait) {
+        self.file.wait_for_lock(wait);
     }
 
     /// The seq of the last line this handle has read or written; 0 when empty.

@@ -26,8 +26,15 @@ const FOLLOW_BITE: u64 = 1 << 20;
 pub struct SessionLog {
     file: File,
     path: PathBuf,
+    modes: files::Modes,
+    locker: super::lock::Locker,
     last_seq: Option<u64>,
 }
+
+/// A session log's lock is held for one write; a holder that keeps it longer
+/// is stopped or hung, and the journal, which matters, must not wait on it.
+/// What is not written then is written from the journal at the next write.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 impl SessionLog {
     /// Opens or creates (0640) `<dir>/session.log`. An unfinished last line, as
@@ -40,15 +47,38 @@ impl SessionLog {
             Folder::Missing => return Err(io::ErrorKind::NotFound.into()),
         };
         let file = files::open_or_create(&path, modes)?;
-        file.lock()?;
-        let last = cut_unfinished(&file).and_then(|()| last_line(&file));
-        let _ = file.unlock();
-        let last_seq = last?.as_deref().and_then(seq_of);
-        Ok(SessionLog {
+        let mut log = SessionLog {
             file,
             path,
-            last_seq,
-        })
+            modes,
+            locker: super::lock::Locker::new(super::LockWait::at_most(LOCK_WAIT)),
+            last_seq: None,
+        };
+        log.lock()?;
+        let last = cut_unfinished(&log.file).and_then(|()| last_line(&log.file));
+        let _ = log.file.unlock();
+        log.last_seq = last?.as_deref().and_then(seq_of);
+        Ok(log)
+    }
+
+    /// The file's lock, for [`LOCK_WAIT`] at most. A wait given up leaves a
+    /// helper waiting on this descriptor, which would let go of the lock
+    /// should it get it later, perhaps while this log holds it again; so the
+    /// file is opened anew, and the old descriptor is the helper's alone.
+    fn lock(&mut self) -> io::Result<()> {
+        match self.locker.lock(&self.file) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                if let Ok(file) = files::open_or_create(&self.path, self.modes) {
+                    self.file = file;
+                    self.locker = super::lock::Locker::new(super::LockWait::at_most(LOCK_WAIT));
+                }
+                Err(io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", self.path.display()),
+                ))
+            }
+        }
     }
 
     /// The `#0042` of the last line, if there is one.
@@ -76,7 +106,7 @@ impl SessionLog {
             push_clean(&mut buf, line);
         }
         // Other instances append too; the lock keeps our line whole between theirs.
-        self.file.lock()?;
+        self.lock()?;
         let written = (&self.file).write_all(buf.as_bytes());
         let _ = self.file.unlock();
         written?;
@@ -92,7 +122,7 @@ impl SessionLog {
     /// judged by the file's own last line under its lock, so a line another
     /// instance wrote meanwhile is neither lost nor written twice.
     pub fn write_missing(&mut self, lines: &[(u64, String)]) -> io::Result<()> {
-        self.file.lock()?;
+        self.lock()?;
         let written = self.write_missing_locked(lines);
         let _ = self.file.unlock();
         written

@@ -104,6 +104,9 @@ impl App {
 
     /// Folds the journal's answer in.
     pub fn update(&mut self, update: Update) {
+        if !matches!(update, Update::Waiting { .. }) {
+            self.ui.lock_wait = None;
+        }
         match update {
             Update::Others(seen) => {
                 // Another officer's action is the latest news: it replaces our own
@@ -146,6 +149,26 @@ impl App {
             Update::Preview(text) => self.ui.summary = Some((text, 0)),
             Update::FollowFailed(why) => {
                 self.say(Tone::Error, format!("cannot follow the journal: {why}"))
+            }
+            Update::Waiting { secs, holder } => {
+                self.ui.lock_wait = Some(secs);
+                if let Some(holder) = holder {
+                    self.say(
+                        Tone::Error,
+                        format!("the journal's lock is held by {holder}"),
+                    );
+                }
+            }
+            Update::Reopened(state) => {
+                self.state = *state;
+                if self
+                    .ui
+                    .message
+                    .as_ref()
+                    .is_some_and(|m| m.tone == Tone::Error)
+                {
+                    self.ui.message = None;
+                }
             }
         }
         self.clamp_cursors();

@@ -86,11 +86,15 @@ fn too_small(frame: &mut Frame, area: Rect) {
 fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
     let t = view.theme;
     let state = view.state;
-    let (health, health_style) = match &view.ui.health {
-        Health::Saved => ("saved".to_string(), t.ok()),
-        Health::Saving(n) => (format!("saving {n}…"), t.warn()),
-        Health::Failed(_) => ("NOT SAVED".to_string(), t.error()),
-        Health::ReadOnly => ("read-only".to_string(), t.dim()),
+    let (health, health_style) = match (&view.ui.health, view.ui.lock_wait) {
+        (Health::Failed(_), _) => ("NOT SAVED".to_string(), t.error()),
+        (_, Some(secs)) => (
+            format!("waiting for the journal's lock ({secs} s)"),
+            t.warn(),
+        ),
+        (Health::Saved, None) => ("saved".to_string(), t.ok()),
+        (Health::Saving(n), None) => (format!("saving {n}…"), t.warn()),
+        (Health::ReadOnly, None) => ("read-only".to_string(), t.dim()),
     };
     let mut spans = vec![
         Span::styled(

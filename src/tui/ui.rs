@@ -168,6 +168,8 @@ pub struct Ui {
     pub help: bool,
     pub message: Option<Message>,
     pub health: Health,
+    /// Seconds this instance has waited for the journal's lock, while it waits.
+    pub lock_wait: Option<u64>,
     /// The session-log line of the latest event, whoever did it.
     pub last_line: Option<String>,
     /// The prompt as it was when its command was sent, to give back for
@@ -197,6 +199,7 @@ impl Ui {
             last_line: None,
             sent_prompt: None,
             summary: None,
+            lock_wait: None,
         }
     }
 }

@@ -3,6 +3,8 @@
 //! keeps its own copy of the state and folds in what this thread reports, in
 //! the journal's order.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -11,7 +13,7 @@ use jiff::Timestamp;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::{Command, Entry, Event};
-use crate::journal::JournalFile;
+use crate::journal::{JournalFile, LockWait, Waiting};
 use crate::live::{Live, LiveError};
 use crate::text::Clean;
 
@@ -47,27 +49,74 @@ pub enum Update {
     Warning(String),
     /// Following the journal failed; the screen may be behind.
     FollowFailed(String),
+    /// Another process holds the journal's lock: how long this one has
+    /// waited, and who holds it where that is known. Sent each second.
+    Waiting { secs: u64, holder: Option<String> },
+    /// The journal opened for writing at last: the state as it then read,
+    /// in place of the read-only one shown meanwhile.
+    Reopened(Box<crate::domain::State>),
 }
 
 pub struct Worker {
     requests: Option<mpsc::Sender<Request>>,
     thread: Option<JoinHandle<()>>,
+    quit: Arc<AtomicBool>,
 }
+
+/// Opens the journal for writing, waiting for its lock as it is told.
+pub type Opener = Box<dyn FnOnce(LockWait) -> Result<Live, LiveError> + Send>;
 
 impl Worker {
     pub fn start<F: JournalFile + Send + 'static>(
-        live: Live<F>,
+        mut live: Live<F>,
         operator: Clean,
         updates: UnboundedSender<Update>,
+    ) -> Worker {
+        let quit = Arc::new(AtomicBool::new(false));
+        live.wait_for_lock(lock_wait(&updates, &quit));
+        Worker::spawn(quit, move |inbox| serve(live, &operator, inbox, &updates))
+    }
+
+    /// Starts on `viewer`, a read-only journal shown while `open` waits for
+    /// the lock another process holds; once it opens, the screen is given its
+    /// state and commands go to it. Until then they wait in line.
+    pub fn start_opening(
+        viewer: Live,
+        open: Opener,
+        operator: Clean,
+        updates: UnboundedSender<Update>,
+    ) -> Worker {
+        let quit = Arc::new(AtomicBool::new(false));
+        let wait = lock_wait(&updates, &quit);
+        Worker::spawn(quit, move |inbox| match open(wait) {
+            Ok(live) => {
+                let state = Box::new(live.state.clone());
+                if updates.send(Update::Reopened(state)).is_ok() {
+                    serve(live, &operator, inbox, &updates);
+                }
+            }
+            Err(e) => {
+                let why = format!("the journal could not be opened for writing: {e}");
+                if updates.send(Update::Failed(why)).is_ok() {
+                    serve(viewer, &operator, inbox, &updates);
+                }
+            }
+        })
+    }
+
+    fn spawn(
+        quit: Arc<AtomicBool>,
+        body: impl FnOnce(&mpsc::Receiver<Request>) + Send + 'static,
     ) -> Worker {
         let (requests, inbox) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("journal".into())
-            .spawn(move || serve(live, &operator, &inbox, &updates))
+            .spawn(move || body(&inbox))
             .expect("a thread can be started");
         Worker {
             requests: Some(requests),
             thread: Some(thread),
+            quit,
         }
     }
 
@@ -83,10 +132,33 @@ impl Drop for Worker {
     /// Lets an append under way finish: what was sent is either on disk or not
     /// begun, never half done.
     fn drop(&mut self) {
+        // A wait for the lock gives up; an append under way is not stopped.
+        self.quit.store(true, Ordering::Relaxed);
         drop(self.requests.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Waits as long as it takes, telling the screen each second, and gives up
+/// once the officer quits.
+fn lock_wait(updates: &UnboundedSender<Update>, quit: &Arc<AtomicBool>) -> LockWait {
+    let (updates, quit) = (updates.clone(), Arc::clone(quit));
+    let told = std::sync::Mutex::new(None);
+    LockWait {
+        limit: None,
+        watch: Some(Arc::new(move |waiting: &Waiting| {
+            // A wait under a second is another officer's save; not news.
+            let secs = waiting.waited.as_secs();
+            let mut told = told.lock().unwrap_or_else(|e| e.into_inner());
+            if secs > 0 && *told != Some(secs) {
+                *told = Some(secs);
+                let holder = waiting.holder.as_ref().map(ToString::to_string);
+                let _ = updates.send(Update::Waiting { secs, holder });
+            }
+            !quit.load(Ordering::Relaxed)
+        })),
     }
 }
 
