@@ -832,40 +832,101 @@ fn name_of(delegate: &Delegate) -> Clean {
     }
 }
 
+/// Edits in place, by byte offsets: a line grown by a long paste without
+/// brackets costs the same for each key as a short one.
 fn edit_text(input: &mut Input, key: Key) {
-    let mut chars: Vec<char> = input.text.chars().collect();
-    let at = input.cursor.min(chars.len());
+    let text = &mut input.text;
+    let len = text.chars().count();
+    let at = input.cursor.min(len);
+    let byte = |text: &str, char_at: usize| {
+        text.char_indices()
+            .nth(char_at)
+            .map_or(text.len(), |(b, _)| b)
+    };
     match key {
         // No pile of combining marks on the screen; characters that cannot be
         // shown are kept for the command (it sanitises) but never drawn.
         Key::Char(c)
             if is_combining_mark(c)
-                && chars[..at]
-                    .iter()
+                && text[..byte(text, at)]
+                    .chars()
                     .rev()
-                    .take_while(|c| is_combining_mark(**c))
+                    .take_while(|c| is_combining_mark(*c))
                     .count()
                     >= 3 => {}
         Key::Char(c) => {
-            chars.insert(at, c);
+            let b = if at == len {
+                text.len()
+            } else {
+                byte(text, at)
+            };
+            text.insert(b, c);
             input.cursor = at + 1;
         }
         Key::Backspace if at > 0 => {
-            chars.remove(at - 1);
+            text.remove(byte(text, at - 1));
             input.cursor = at - 1;
         }
-        Key::Delete if at < chars.len() => {
-            chars.remove(at);
+        Key::Delete if at < len => {
+            text.remove(byte(text, at));
         }
         Key::Left => input.cursor = at.saturating_sub(1),
-        Key::Right => input.cursor = (at + 1).min(chars.len()),
+        Key::Right => input.cursor = (at + 1).min(len),
         Key::Home | Key::Ctrl('a') => input.cursor = 0,
-        Key::End | Key::Ctrl('e') => input.cursor = chars.len(),
+        Key::End | Key::Ctrl('e') => input.cursor = len,
         Key::Ctrl('u') => {
-            chars.clear();
+            text.clear();
             input.cursor = 0;
         }
         _ => {}
     }
-    input.text = chars.into_iter().collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(keys: &[Key]) -> Input {
+        let mut input = Input::new(InputKind::Command, "");
+        for key in keys {
+            edit_text(&mut input, *key);
+        }
+        input
+    }
+
+    fn chars(s: &str) -> Vec<Key> {
+        s.chars().map(Key::Char).collect()
+    }
+
+    #[test]
+    fn editing_moves_by_characters_not_bytes() {
+        let mut keys = chars("Côte");
+        keys.extend([Key::Left, Key::Left, Key::Backspace, Key::Char('o')]);
+        keys.extend([
+            Key::Home,
+            Key::Delete,
+            Key::Char('c'),
+            Key::End,
+            Key::Char('!'),
+        ]);
+        let input = typed(&keys);
+        assert_eq!(input.text, "cote!");
+        assert_eq!(input.cursor, 5);
+    }
+
+    #[test]
+    fn at_most_three_combining_marks_are_kept_on_a_letter() {
+        let mut keys = chars("z");
+        keys.extend(std::iter::repeat_n(Key::Char('\u{301}'), 10));
+        keys.push(Key::Char('a'));
+        assert_eq!(typed(&keys).text, "z\u{301}\u{301}\u{301}a");
+    }
+
+    #[test]
+    fn ctrl_u_clears_the_line() {
+        let mut keys = chars("note hello");
+        keys.push(Key::Ctrl('u'));
+        let input = typed(&keys);
+        assert_eq!((input.text.as_str(), input.cursor), ("", 0));
+    }
 }

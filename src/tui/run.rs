@@ -5,9 +5,9 @@
 
 use std::future::Future;
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::app::{App, Effect};
@@ -16,6 +16,10 @@ use super::layout;
 use super::terminal::Screen;
 use super::worker::{Request, Update, Worker};
 use crate::now::WallClock;
+
+/// How long a burst of inputs is taken before a frame shows how far it got:
+/// well under the 50 ms in which every key is to be handled.
+const BURST_FRAME: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -70,6 +74,9 @@ impl<S: Screen> Loop<'_, S> {
                     if let Some(exit) = self.input(input)? {
                         return Ok(exit);
                     }
+                    if let Some(exit) = self.burst(&mut inputs)? {
+                        return Ok(exit);
+                    }
                 }
                 Some(update) = self.updates.recv() => {
                     let effects = self.app.update(update);
@@ -95,6 +102,26 @@ impl<S: Screen> Loop<'_, S> {
             Some(Input::Paste(text)) => self.app.paste(&text),
             Some(Input::Lost(why)) => return Ok(Some(Exit::InputEnded(Some(why)))),
             None => return Ok(Some(Exit::InputEnded(None))),
+        }
+        Ok(None)
+    }
+
+    /// The inputs that have already arrived, taken before the next frame: a
+    /// burst of keys (key repeat over a slow link, a paste without brackets)
+    /// costs one frame, not one each. A frame is still drawn every
+    /// `BURST_FRAME`, so a long burst shows its progress.
+    fn burst(
+        &mut self,
+        inputs: &mut (impl Stream<Item = Input> + Unpin),
+    ) -> io::Result<Option<Exit>> {
+        let started = Instant::now();
+        while started.elapsed() < BURST_FRAME {
+            let Some(input) = inputs.next().now_or_never() else {
+                break;
+            };
+            if let Some(exit) = self.input(input)? {
+                return Ok(Some(exit));
+            }
         }
         Ok(None)
     }
@@ -203,7 +230,7 @@ pub fn on_terminal(
     runtime.block_on(async {
         let signals = signals()?;
         let mut screen = super::terminal::Real::enter()?;
-        let inputs = super::input::terminal();
+        let inputs = super::input::terminal()?;
         Loop {
             app,
             screen: &mut screen,
