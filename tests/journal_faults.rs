@@ -1421,6 +1421,7 @@ enum Cue {
     /// Waits until the disk shows it, and a little more for the screen.
     Until(Box<dyn Fn() -> bool>),
     Then(Box<dyn Fn()>),
+    Pause(Duration),
 }
 
 fn keys(s: &str) -> Vec<Cue> {
@@ -1428,6 +1429,7 @@ fn keys(s: &str) -> Vec<Cue> {
         .map(|c| {
             Cue::Key(match c {
                 '\n' => Key::Enter,
+                '\x1b' => Key::Esc,
                 c => Key::Char(c),
             })
         })
@@ -1453,6 +1455,7 @@ fn script(cues: Vec<Cue>) -> impl Stream<Item = Input> + Unpin {
                         tokio::time::sleep(Duration::from_millis(150)).await;
                     }
                     Some(Cue::Then(act)) => act(),
+                    Some(Cue::Pause(pause)) => tokio::time::sleep(pause).await,
                     None => return None,
                 }
             }
@@ -1460,12 +1463,44 @@ fn script(cues: Vec<Cue>) -> impl Stream<Item = Input> + Unpin {
     ))
 }
 
+/// Waits until the disk has refused `n` operations.
+fn hits(sim: &SimFile, n: u32) -> Cue {
+    let sim = sim.clone();
+    Cue::Until(Box::new(move || sim.disk().faults_hit >= n))
+}
+
+/// Waits until the disk holds `n` synced lines.
+fn synced(sim: &SimFile, n: usize) -> Cue {
+    let sim = sim.clone();
+    Cue::Until(Box::new(move || complete_lines(&sim.durable()).len() == n))
+}
+
 /// The frames drawn, the screen's controller and the disk after: `:open`
-/// and a note refused by a full disk, the fault cleared, `:open` again.
+/// and a note refused by a full disk, each line closed with Esc, the fault
+/// cleared, `:open` again.
 fn tui_on_a_full_disk() -> (Vec<String>, App, SimFile) {
-    let dir = scratch();
     let sim = SimFile::new();
-    let live = live_on(&sim, dir.path());
+    sim.arm(Fault::until_cleared(Op::Append, ENOSPC).landing(40));
+    let mut cues = keys(":open\n");
+    cues.push(hits(&sim, 1));
+    // More keys: another pane, a note written there, refused by the disk too.
+    cues.extend(keys(
+        "\x1b4iThe Secretary-General urges timelines #summary\n",
+    ));
+    cues.push(hits(&sim, 2));
+    let clear = sim.clone();
+    cues.push(Cue::Then(Box::new(move || clear.clear())));
+    cues.extend(keys("\x1b:open\n"));
+    cues.push(synced(&sim, 1));
+    let (frames, app) = tui_on(&sim, cues);
+    (frames, app, sim)
+}
+
+/// The loop on a simulated disk, driven by `cues`: the frames drawn and the
+/// screen's controller after.
+fn tui_on(sim: &SimFile, cues: Vec<Cue>) -> (Vec<String>, App) {
+    let dir = scratch();
+    let live = live_on(sim, dir.path());
     let operator = Clean::new("ana");
     let mut app = App::new(
         live.state.clone(),
@@ -1473,25 +1508,7 @@ fn tui_on_a_full_disk() -> (Vec<String>, App, SimFile) {
         Theme::PLAIN,
     );
     let (updates, received) = tokio::sync::mpsc::unbounded_channel();
-    sim.arm(Fault::until_cleared(Op::Append, ENOSPC).landing(40));
     let worker = Worker::start(live, operator, updates);
-
-    let hits = |n: u32| {
-        let sim = sim.clone();
-        Cue::Until(Box::new(move || sim.disk().faults_hit >= n))
-    };
-    let mut cues = keys(":open\n");
-    cues.push(hits(1));
-    // More keys: another pane, a note written there, refused by the disk too.
-    cues.extend(keys("4iThe Secretary-General urges timelines #summary\n"));
-    cues.push(hits(2));
-    let clear = sim.clone();
-    cues.push(Cue::Then(Box::new(move || clear.clear())));
-    cues.extend(keys(":open\n"));
-    let saved = sim.clone();
-    cues.push(Cue::Until(Box::new(move || {
-        complete_lines(&saved.durable()).len() == 1
-    })));
 
     let mut screen = Filmed {
         screen: Test::new(200, 40),
@@ -1520,7 +1537,7 @@ fn tui_on_a_full_disk() -> (Vec<String>, App, SimFile) {
         Exit::InputEnded(None),
         "the loop ran to the end of input"
     );
-    (screen.frames, app, sim)
+    (screen.frames, app)
 }
 
 #[test]
@@ -1572,4 +1589,158 @@ fn the_status_line_says_saved_again_once_a_save_succeeds() {
         status.contains("saved") && !status.contains("NOT SAVED"),
         "{status}"
     );
+}
+
+/// The input line: the bottom row of a frame (the test screen quotes each row).
+fn input_row(frame: &str) -> &str {
+    frame.lines().last().unwrap_or_default().trim_matches('"')
+}
+
+fn journaled(sim: &SimFile) -> Vec<Event> {
+    replayed_entries(sim).into_iter().map(|e| e.event).collect()
+}
+
+fn replayed_entries(sim: &SimFile) -> Vec<Entry> {
+    complete_lines(&sim.durable())
+        .iter()
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect()
+}
+
+/// The meeting opened and `before` typed and saved (`saved` lines in all),
+/// then `typed`, refused by a full disk; then, once the disk has room again,
+/// `retry`, until one more line is saved. The frame that said NOT SAVED, and
+/// the controller after.
+fn refused_by_a_full_disk(
+    before: &str,
+    saved: usize,
+    typed: &str,
+    retry: &str,
+) -> (String, App, SimFile) {
+    let sim = SimFile::new();
+    let mut cues = keys(&format!(":open\n{before}"));
+    cues.push(synced(&sim, saved));
+    let full = sim.clone();
+    cues.push(Cue::Then(Box::new(move || {
+        full.arm(Fault::until_cleared(Op::Append, ENOSPC));
+    })));
+    cues.extend(keys(typed));
+    cues.push(hits(&sim, 1));
+    let room = sim.clone();
+    cues.push(Cue::Then(Box::new(move || room.clear())));
+    cues.extend(keys(retry));
+    cues.push(synced(&sim, saved + 1));
+    let (frames, app) = tui_on(&sim, cues);
+    let refused = frames
+        .iter()
+        .find(|f| f.contains("NOT SAVED"))
+        .expect("a frame says NOT SAVED")
+        .clone();
+    (refused, app, sim)
+}
+
+/// Refused by the disk, the `:` line stays with its text and the reason, and
+/// the officer's Enter once there is room again sends it again: before, the
+/// line was gone and that Enter gave the floor to the first listed.
+#[test]
+fn a_prompt_refused_by_a_full_disk_keeps_its_text_and_enter_sends_it_again() {
+    let (refused, app, sim) = refused_by_a_full_disk("", 1, ":note hello\n", "\n");
+    assert_eq!(input_row(&refused).trim_end(), ":note hello", "{refused}");
+    assert!(refused.contains("No space left on device"), "{refused}");
+
+    let events = journaled(&sim);
+    assert!(matches!(events[0], Event::Opened { .. }), "{events:?}");
+    assert!(
+        matches!(&events[1], Event::Noted { text, .. } if text.as_str() == "hello"),
+        "{events:?}"
+    );
+    assert_eq!(events.len(), 2, "nothing else was done: {events:?}");
+    assert!(app.state.floor().is_none(), "nobody was given the floor");
+    assert!(app.ui.input.is_none(), "the line closes once saved");
+    assert_eq!(app.state, replayed(&sim));
+}
+
+#[test]
+fn the_note_editor_refused_by_a_full_disk_keeps_the_note() {
+    let (refused, app, sim) = refused_by_a_full_disk("", 1, "4nhello\n", "\n");
+    assert_eq!(input_row(&refused).trim_end(), "Note: hello", "{refused}");
+    assert!(refused.contains("No space left on device"), "{refused}");
+    let events = journaled(&sim);
+    assert!(
+        matches!(&events[1], Event::Noted { text, .. } if text.as_str() == "hello"),
+        "{events:?}"
+    );
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(app.ui.input.is_none());
+}
+
+#[test]
+fn the_amend_editor_refused_by_a_full_disk_keeps_the_new_text() {
+    let (refused, app, sim) = refused_by_a_full_disk(":note first\n", 2, "4e, amended\n", "\n");
+    assert_eq!(
+        input_row(&refused).trim_end(),
+        "Amend note 1: first, amended",
+        "{refused}"
+    );
+    let events = journaled(&sim);
+    assert!(
+        matches!(&events[2], Event::Amended { note: 1, text, .. } if text.as_str() == "first, amended"),
+        "{events:?}"
+    );
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert!(app.ui.input.is_none());
+}
+
+/// The answer comes after the officer closed the line with Esc: the line is
+/// not opened again under their hands, and the refusal is said in the status
+/// area, naming the line it was for.
+#[test]
+fn a_refusal_after_the_line_was_closed_is_said_and_the_line_stays_closed() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let sim = SimFile::new();
+    let (held, free) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let mut cues = keys(":open\n");
+    cues.push(synced(&sim, 1));
+    let (busy, holding, freed) = (sim.clone(), held.clone(), free.clone());
+    // The disk is busy: the journal's thread waits on it with the command in hand.
+    cues.push(Cue::Then(Box::new(move || {
+        let (busy, now_held, freed) = (busy.clone(), holding.clone(), freed.clone());
+        std::thread::spawn(move || {
+            let _disk = busy.disk();
+            now_held.store(true, Ordering::SeqCst);
+            while !freed.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        while !holding.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    })));
+    // France is listed already: the journal refuses, once it gets to it.
+    cues.extend(keys(":add france\n\x1b"));
+    cues.push(Cue::Then(Box::new(move || {
+        free.store(true, Ordering::SeqCst)
+    })));
+    cues.push(Cue::Pause(Duration::from_millis(300)));
+    let (frames, app) = tui_on(&sim, cues);
+
+    assert!(held.load(Ordering::SeqCst));
+    assert_eq!(app.ui.input, None, "the line came back after Esc");
+    let said = app
+        .ui
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains(":add france") && said.contains("already listed"),
+        "{said:?}"
+    );
+    let last = frames.last().unwrap();
+    assert!(last.contains("already listed"), "{last}");
+    assert!(!input_row(last).starts_with(":add"), "{last}");
+    assert_eq!(journaled(&sim).len(), 1, "only the open");
 }

@@ -39,6 +39,27 @@ fn typed(keys: Vec<Key>) -> impl Stream<Item = Input> + Unpin {
     ))
 }
 
+/// Keys in bursts: the keys of one burst arrive together, as over a slow
+/// link; the bursts a little apart.
+fn bursts(bursts: Vec<Vec<Key>>) -> impl Stream<Item = Input> + Unpin {
+    let steps: Vec<(bool, Option<Key>)> = bursts
+        .into_iter()
+        .flat_map(|b| b.into_iter().enumerate().map(|(i, k)| (i == 0, Some(k))))
+        .chain([(true, None)])
+        .collect();
+    Box::pin(futures_util::stream::unfold(
+        steps.into_iter(),
+        |mut steps| async move {
+            let (first, step) = steps.next()?;
+            if first {
+                let pause = if step.is_some() { 50 } else { 300 };
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+            step.map(|k| (Input::Key(k), steps))
+        },
+    ))
+}
+
 fn text(s: &str) -> Vec<Key> {
     s.chars()
         .map(|c| match c {
@@ -59,6 +80,10 @@ struct Run {
 }
 
 fn run(dir: &Path, keys: Vec<Key>, read_only: bool) -> Run {
+    run_on(dir, typed(keys), read_only)
+}
+
+fn run_on(dir: &Path, inputs: impl Stream<Item = Input> + Unpin, read_only: bool) -> Run {
     let meeting = seed();
     let mode = if read_only {
         Mode::ReadOnly
@@ -90,7 +115,7 @@ fn run(dir: &Path, keys: Vec<Key>, read_only: bool) -> Run {
                 clock,
                 kind: Kind::Run,
             }
-            .run(typed(keys), std::future::pending()),
+            .run(inputs, std::future::pending()),
         )
         .unwrap();
     drop(worker);
@@ -170,6 +195,32 @@ fn a_refused_command_gives_the_prompt_back_for_correction() {
     );
     assert!(r.screen.contains(":add france"), "{}", r.screen);
     assert!(events(dir.path()).is_empty());
+}
+
+/// A second Enter straight after the first, before the refusal is in: it is
+/// not a key for the speakers' pane (where Enter gives the floor), and the
+/// Enter after the refusal sends the line again.
+#[test]
+fn enter_again_after_a_refusal_only_sends_the_line_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut enter_twice = text(":add france");
+    enter_twice.extend([Key::Enter, Key::Enter]);
+    let r = run_on(
+        dir.path(),
+        bursts(vec![text(":open\n"), enter_twice, vec![Key::Enter]]),
+        false,
+    );
+    let events = events(dir.path());
+    assert_eq!(events.len(), 1, "only the open, no floor given: {events:?}");
+    assert!(
+        r.prompt_error
+            .as_deref()
+            .is_some_and(|e| e.contains("already listed")),
+        "{:?}",
+        r.prompt_error
+    );
+    assert!(r.screen.contains(":add france"), "{}", r.screen);
+    assert!(r.app_state.floor().is_none());
 }
 
 #[test]

@@ -436,3 +436,74 @@ fn a_panic_gives_the_terminal_back() {
     assert_given_back(&g);
     assert_cooked(&g);
 }
+
+/// Key repeat over a slow link, or a paste without brackets, brings more
+/// keys at once than one read takes: every one of them is handled then, not
+/// when the next key comes.
+#[test]
+fn a_burst_of_keys_is_handled_at_once() {
+    let dir = log_dir();
+    let mut g = run(dir.path(), &[], 100, 30);
+    let sent = Instant::now();
+    g.type_keys(&format!("{}\x03", "j".repeat(3000)));
+    let status = g
+        .wait_exit(SECOND)
+        .unwrap_or_else(|| panic!("still running 1 s after 3,000 × j and Ctrl-C"));
+    eprintln!("3,000 × j then Ctrl-C: ended after {:?}", sent.elapsed());
+    assert!(status.success(), "{status:?}");
+    assert_given_back(&g);
+}
+
+/// The note's text, once it is in the journal.
+fn noted(log_dir: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(journal_path(log_dir)).ok()?;
+    text.lines().find_map(|line| {
+        let entry: serde_json::Value = serde_json::from_str(line).ok()?;
+        (entry["event"]["type"] == "noted")
+            .then(|| entry["event"]["text"].as_str().map(String::from))?
+    })
+}
+
+#[test]
+fn a_long_note_typed_in_one_burst_is_saved_at_once() {
+    let dir = log_dir();
+    let mut g = run(dir.path(), &["--operator", "ana"], 100, 30);
+    let words = "the co-chairs urge clear timelines for the reforms ";
+    let text: String = words.chars().cycle().take(2_999).chain(['.']).collect();
+    let sent = Instant::now();
+    g.type_keys(&format!(":note {text}\r"));
+    while noted(dir.path()).is_none() {
+        assert!(
+            sent.elapsed() < SECOND,
+            "the note is not in the journal 1 s after its keys:\n{}",
+            g.contents()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    eprintln!(
+        "a note of 3,000 characters: journaled after {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(noted(dir.path()).as_deref(), Some(text.as_str()));
+    g.type_keys("qy");
+    assert!(g.wait_exit(SECOND).is_some_and(|s| s.success()));
+}
+
+/// An Esc that ends a burst is the Esc key at once: nothing more is on its
+/// way to make it the start of a sequence. Here it ends 1,024 bytes, one
+/// whole read of crossterm's own readers, which held it until the next key.
+#[test]
+fn an_esc_at_the_end_of_a_burst_is_taken_at_once() {
+    let dir = log_dir();
+    let mut g = run(dir.path(), &[], 100, 30);
+    // `q` asks whether to quit; the Esc says no, and the status line says so.
+    let burst = format!("{}q\x1b", "j".repeat(1_022));
+    assert_eq!(burst.len(), 1_024);
+    g.type_keys(&burst);
+    let taken = g.wait_until("the question cancelled by the Esc", SECOND, |g| {
+        g.status_row().contains("cancelled")
+    });
+    eprintln!("a burst ending in Esc: taken after {taken:?}");
+    g.type_keys("qy");
+    assert!(g.wait_exit(SECOND).is_some_and(|s| s.success()));
+}

@@ -2,6 +2,8 @@
 //! line, or a command for the journal; the journal's answers are folded into
 //! the screen's copy of the state. No I/O here: the loop does that.
 
+use std::collections::VecDeque;
+
 use jiff::Timestamp;
 use unicode_normalization::char::is_combining_mark;
 
@@ -26,12 +28,40 @@ pub enum Effect {
     Quit,
 }
 
+/// Where a command sent to the journal came from. The journal answers in the
+/// order commands were sent, so the answer to each is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Origin {
+    /// A pane's key or a confirmed question: nothing to give back.
+    Key,
+    /// The input line, still open and waiting for the answer.
+    Line,
+    /// The input line's command, its line closed with Esc before the answer
+    /// came: a refusal is said in the status line, naming it.
+    Closed(String),
+}
+
+/// What was typed while the input line waited for the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Held {
+    Key(Key),
+    Paste(String),
+}
+
+/// Keys held while the input line waits, at most: a bound on memory, far
+/// beyond what an officer types while the disk answers.
+const HELD_AT_MOST: usize = 10_000;
+
 pub struct App {
     pub state: State,
     pub ui: Ui,
     pub theme: Theme,
-    /// Commands sent and not yet answered.
-    pending: usize,
+    /// Commands sent and not yet answered, oldest first.
+    sent: VecDeque<Origin>,
+    /// Keys typed while the input line waits for its answer, in order. They are
+    /// taken once it comes: after a refusal they go to the line given back,
+    /// never to a pane the officer did not mean.
+    held: VecDeque<Held>,
     /// The speech the bell rang for, so it rings once.
     rung_for: Option<u32>,
 }
@@ -42,7 +72,8 @@ impl App {
             state,
             ui,
             theme,
-            pending: 0,
+            sent: VecDeque::new(),
+            held: VecDeque::new(),
             rung_for: None,
         }
     }
@@ -79,6 +110,10 @@ impl App {
     /// Pasted text goes into the open input line, cleaned to one line; with
     /// no input line open it is not taken as keys.
     pub fn paste(&mut self, text: &str) {
+        if self.waiting() {
+            self.hold(Held::Paste(text.to_string()));
+            return;
+        }
         let Some(input) = self
             .ui
             .input
@@ -102,8 +137,10 @@ impl App {
         }
     }
 
-    /// Folds the journal's answer in.
-    pub fn update(&mut self, update: Update) {
+    /// Folds the journal's answer in. An answer to the input line releases
+    /// the keys held meanwhile, and what they do is returned.
+    pub fn update(&mut self, update: Update) -> Vec<Effect> {
+        let mut effects = Vec::new();
         if !matches!(update, Update::Waiting { .. }) {
             self.ui.lock_wait = None;
         }
@@ -123,27 +160,25 @@ impl App {
                 self.fold(seen)
             }
             Update::Done(ours) => {
-                self.answered(true);
-                self.ui.sent_prompt = None;
+                let origin = self.answered(true);
                 let line = ours.last().map(|(_, l)| l.clone());
                 self.fold(ours);
                 if let Some(line) = line {
                     self.say(Tone::Done, line);
                 }
+                if origin == Origin::Line {
+                    self.ui.input = None;
+                    effects = self.take_held();
+                }
             }
             Update::Refused(why) => {
-                self.answered(false);
-                if let Some(mut prompt) = self.ui.sent_prompt.take() {
-                    prompt.error = Some(why.clone());
-                    self.ui.input = Some(prompt);
-                }
-                self.say(Tone::Refused, why);
+                let origin = self.answered(false);
+                effects = self.not_done(origin, Tone::Refused, why);
             }
             Update::Failed(why) => {
-                self.answered(false);
-                self.ui.sent_prompt = None;
+                let origin = self.answered(false);
                 self.ui.health = Health::Failed(why.clone());
-                self.say(Tone::Error, why);
+                effects = self.not_done(origin, Tone::Error, why);
             }
             Update::Warning(why) => self.say(Tone::Error, why),
             Update::Preview(text) => self.ui.summary = Some((text, 0)),
@@ -151,6 +186,9 @@ impl App {
                 self.say(Tone::Error, format!("cannot follow the journal: {why}"))
             }
             Update::Waiting { secs, holder } => {
+                // Keys typed ahead of a save that waits on another process
+                // would land long after, on a meeting that has moved on.
+                self.held.clear();
                 self.ui.lock_wait = Some(secs);
                 if let Some(holder) = holder {
                     self.say(
@@ -172,6 +210,55 @@ impl App {
             }
         }
         self.clamp_cursors();
+        effects
+    }
+
+    /// A command refused, or not written: the input line it came from, if
+    /// still open, is given back with its text and the reason, and the keys
+    /// held meanwhile go to it.
+    fn not_done(&mut self, origin: Origin, tone: Tone, why: String) -> Vec<Effect> {
+        match origin {
+            Origin::Line => {
+                if let Some(input) = self.ui.input.as_mut() {
+                    input.sending = false;
+                    input.error = Some(why.clone());
+                }
+                self.say(tone, why);
+                self.take_held()
+            }
+            Origin::Closed(line) => {
+                self.say(tone, format!("{line} — {why}"));
+                Vec::new()
+            }
+            Origin::Key => {
+                self.say(tone, why);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Whether the input line is waiting for the journal's answer.
+    fn waiting(&self) -> bool {
+        self.ui.input.as_ref().is_some_and(|i| i.sending)
+    }
+
+    fn hold(&mut self, held: Held) {
+        if self.ui.lock_wait.is_none() && self.held.len() < HELD_AT_MOST {
+            self.held.push_back(held);
+        }
+    }
+
+    /// The keys held while the line waited, taken in order now that it has
+    /// its answer. One that sends the line again holds the rest anew.
+    fn take_held(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for held in std::mem::take(&mut self.held) {
+            match held {
+                Held::Key(key) => effects.extend(self.key(key)),
+                Held::Paste(text) => self.paste(&text),
+            }
+        }
+        effects
     }
 
     /// Once a second: whether the bell should ring now.
@@ -202,18 +289,18 @@ impl App {
         }
     }
 
-    /// One answer from the journal. `saved` when it was a success: a save
-    /// that works again clears an earlier NOT SAVED.
-    fn answered(&mut self, saved: bool) {
-        self.pending = self.pending.saturating_sub(1);
+    /// One answer from the journal, and where its command came from. `saved`
+    /// when it was a success: a save that works again clears an earlier NOT SAVED.
+    fn answered(&mut self, saved: bool) -> Origin {
+        let origin = self.sent.pop_front().unwrap_or(Origin::Key);
         let failed = matches!(self.ui.health, Health::Failed(_));
         if saved || !failed {
-            self.ui.health = if self.pending == 0 {
-                Health::Saved
-            } else {
-                Health::Saving(self.pending)
+            self.ui.health = match self.sent.len() {
+                0 => Health::Saved,
+                n => Health::Saving(n),
             };
         }
+        origin
     }
 
     fn say(&mut self, tone: Tone, text: impl Into<String>) {
@@ -224,13 +311,17 @@ impl App {
     }
 
     fn run(&mut self, command: Command) -> Vec<Effect> {
+        self.send(command, Origin::Key)
+    }
+
+    fn send(&mut self, command: Command, origin: Origin) -> Vec<Effect> {
         if self.ui.read_only {
             self.say(Tone::Refused, "read-only: this screen never writes");
             return Vec::new();
         }
-        self.pending += 1;
+        self.sent.push_back(origin);
         if !matches!(self.ui.health, Health::Failed(_)) {
-            self.ui.health = Health::Saving(self.pending);
+            self.ui.health = Health::Saving(self.sent.len());
         }
         vec![Effect::Execute(command)]
     }
@@ -555,6 +646,9 @@ impl App {
     /// Keys while the input line is open.
     fn edit(&mut self, key: Key) -> Vec<Effect> {
         let input = self.ui.input.as_mut().expect("checked by the caller");
+        if input.sending {
+            return self.while_waiting(key);
+        }
         if let InputKind::Confirm { intent, .. } = &input.kind {
             let intent = intent.clone();
             self.ui.input = None;
@@ -598,6 +692,31 @@ impl App {
         }
     }
 
+    /// Keys while the line waits for the journal: Esc closes it (the command
+    /// is sent all the same) and drops what was typed meanwhile; an Enter
+    /// straight after the one that sent it is a second press, not a key for
+    /// the panes; the rest wait for the answer.
+    fn while_waiting(&mut self, key: Key) -> Vec<Effect> {
+        match key {
+            Key::Esc => {
+                if let Some(input) = self.ui.input.take() {
+                    let line = format!("{}{}", input.label(), input.text.trim());
+                    if let Some(origin) = self.sent.iter_mut().find(|o| **o == Origin::Line) {
+                        *origin = Origin::Closed(line);
+                    }
+                }
+                self.held.clear();
+                self.say(
+                    Tone::Info,
+                    "line closed; its command was sent, and a refusal will show here",
+                );
+            }
+            Key::Enter if self.held.is_empty() => {}
+            key => self.hold(Held::Key(key)),
+        }
+        Vec::new()
+    }
+
     fn submit(&mut self) -> Vec<Effect> {
         let input = self.ui.input.clone().expect("checked by the caller");
         let text = input.text.trim().to_string();
@@ -618,10 +737,19 @@ impl App {
             InputKind::Confirm { .. } => unreachable!("handled in edit"),
         };
         match parsed {
-            Ok(command) => {
+            Ok(_) if self.ui.read_only => {
                 self.ui.input = None;
-                self.ui.sent_prompt = Some(input);
-                self.run(command)
+                self.say(Tone::Refused, "read-only: this screen never writes");
+                Vec::new()
+            }
+            // The line stays, waiting, until the journal answers: given back
+            // on a refusal, closed once saved.
+            Ok(command) => {
+                if let Some(input) = self.ui.input.as_mut() {
+                    input.sending = true;
+                    input.error = None;
+                }
+                self.send(command, Origin::Line)
             }
             Err(why) => {
                 if let Some(input) = self.ui.input.as_mut() {
@@ -730,40 +858,101 @@ fn name_of(delegate: &Delegate) -> Clean {
     }
 }
 
+/// Edits in place, by byte offsets: a line grown by a long paste without
+/// brackets costs the same for each key as a short one.
 fn edit_text(input: &mut Input, key: Key) {
-    let mut chars: Vec<char> = input.text.chars().collect();
-    let at = input.cursor.min(chars.len());
+    let text = &mut input.text;
+    let len = text.chars().count();
+    let at = input.cursor.min(len);
+    let byte = |text: &str, char_at: usize| {
+        text.char_indices()
+            .nth(char_at)
+            .map_or(text.len(), |(b, _)| b)
+    };
     match key {
         // No pile of combining marks on the screen; characters that cannot be
         // shown are kept for the command (it sanitises) but never drawn.
         Key::Char(c)
             if is_combining_mark(c)
-                && chars[..at]
-                    .iter()
+                && text[..byte(text, at)]
+                    .chars()
                     .rev()
-                    .take_while(|c| is_combining_mark(**c))
+                    .take_while(|c| is_combining_mark(*c))
                     .count()
                     >= 3 => {}
         Key::Char(c) => {
-            chars.insert(at, c);
+            let b = if at == len {
+                text.len()
+            } else {
+                byte(text, at)
+            };
+            text.insert(b, c);
             input.cursor = at + 1;
         }
         Key::Backspace if at > 0 => {
-            chars.remove(at - 1);
+            text.remove(byte(text, at - 1));
             input.cursor = at - 1;
         }
-        Key::Delete if at < chars.len() => {
-            chars.remove(at);
+        Key::Delete if at < len => {
+            text.remove(byte(text, at));
         }
         Key::Left => input.cursor = at.saturating_sub(1),
-        Key::Right => input.cursor = (at + 1).min(chars.len()),
+        Key::Right => input.cursor = (at + 1).min(len),
         Key::Home | Key::Ctrl('a') => input.cursor = 0,
-        Key::End | Key::Ctrl('e') => input.cursor = chars.len(),
+        Key::End | Key::Ctrl('e') => input.cursor = len,
         Key::Ctrl('u') => {
-            chars.clear();
+            text.clear();
             input.cursor = 0;
         }
         _ => {}
     }
-    input.text = chars.into_iter().collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(keys: &[Key]) -> Input {
+        let mut input = Input::new(InputKind::Command, "");
+        for key in keys {
+            edit_text(&mut input, *key);
+        }
+        input
+    }
+
+    fn chars(s: &str) -> Vec<Key> {
+        s.chars().map(Key::Char).collect()
+    }
+
+    #[test]
+    fn editing_moves_by_characters_not_bytes() {
+        let mut keys = chars("Côte");
+        keys.extend([Key::Left, Key::Left, Key::Backspace, Key::Char('o')]);
+        keys.extend([
+            Key::Home,
+            Key::Delete,
+            Key::Char('c'),
+            Key::End,
+            Key::Char('!'),
+        ]);
+        let input = typed(&keys);
+        assert_eq!(input.text, "cote!");
+        assert_eq!(input.cursor, 5);
+    }
+
+    #[test]
+    fn at_most_three_combining_marks_are_kept_on_a_letter() {
+        let mut keys = chars("z");
+        keys.extend(std::iter::repeat_n(Key::Char('\u{301}'), 10));
+        keys.push(Key::Char('a'));
+        assert_eq!(typed(&keys).text, "z\u{301}\u{301}\u{301}a");
+    }
+
+    #[test]
+    fn ctrl_u_clears_the_line() {
+        let mut keys = chars("note hello");
+        keys.push(Key::Ctrl('u'));
+        let input = typed(&keys);
+        assert_eq!((input.text.as_str(), input.cursor), ("", 0));
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::ui::Pane;
 
-/// A key press, in gavel's own terms: crossterm's types stay where input is read.
+/// A key press, in gavel's own terms: the parser's types stay where input is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {
     Char(char),

@@ -253,6 +253,22 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
         .filter(|c| !crate::text::is_unsafe(*c))
         .collect();
     let line = Line::from(vec![Span::styled(label.clone(), t.key()), Span::raw(shown)]);
+    let area = if input.sending {
+        // Said on the line itself: a box for the two milliseconds of a save would flicker.
+        let waiting = " saving… Esc closes this line ";
+        let [line_area, waiting_area] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(waiting.chars().count() as u16),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(waiting, t.warn())),
+            waiting_area,
+        );
+        line_area
+    } else {
+        area
+    };
     frame.render_widget(Paragraph::new(line), area);
     if !matches!(input.kind, InputKind::Confirm { .. }) {
         let before = input

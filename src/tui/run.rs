@@ -5,9 +5,9 @@
 
 use std::future::Future;
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::app::{App, Effect};
@@ -16,6 +16,10 @@ use super::layout;
 use super::terminal::Screen;
 use super::worker::{Request, Update, Worker};
 use crate::now::WallClock;
+
+/// How long a burst of inputs is taken before a frame shows how far it got:
+/// well under the 50 ms in which every key is to be handled.
+const BURST_FRAME: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -66,18 +70,20 @@ impl<S: Screen> Loop<'_, S> {
             }
             let tick = tokio::time::sleep(until_next_second(&self.clock));
             tokio::select! {
-                input = inputs.next() => match input {
-                    Some(Input::Key(key)) => {
-                        if let Some(exit) = self.key(key) {
-                            return Ok(exit);
-                        }
+                input = inputs.next() => {
+                    if let Some(exit) = self.input(input)? {
+                        return Ok(exit);
                     }
-                    Some(Input::Resize) => self.screen.resized()?,
-                    Some(Input::Paste(text)) => self.app.paste(&text),
-                    Some(Input::Lost(why)) => return Ok(Exit::InputEnded(Some(why))),
-                    None => return Ok(Exit::InputEnded(None)),
-                },
-                Some(update) = self.updates.recv() => self.app.update(update),
+                    if let Some(exit) = self.burst(&mut inputs)? {
+                        return Ok(exit);
+                    }
+                }
+                Some(update) = self.updates.recv() => {
+                    let effects = self.app.update(update);
+                    if let Some(exit) = self.perform(effects) {
+                        return Ok(exit);
+                    }
+                }
                 () = tick => {
                     if self.app.bell_due(self.clock.now()) {
                         self.screen.bell()?;
@@ -86,6 +92,38 @@ impl<S: Screen> Loop<'_, S> {
                 signal = &mut shutdown => return Ok(Exit::Signal(signal)),
             }
         }
+    }
+
+    /// One input; `Some` when it ends the loop.
+    fn input(&mut self, input: Option<Input>) -> io::Result<Option<Exit>> {
+        match input {
+            Some(Input::Key(key)) => return Ok(self.key(key)),
+            Some(Input::Resize) => self.screen.resized()?,
+            Some(Input::Paste(text)) => self.app.paste(&text),
+            Some(Input::Lost(why)) => return Ok(Some(Exit::InputEnded(Some(why)))),
+            None => return Ok(Some(Exit::InputEnded(None))),
+        }
+        Ok(None)
+    }
+
+    /// The inputs that have already arrived, taken before the next frame: a
+    /// burst of keys (key repeat over a slow link, a paste without brackets)
+    /// costs one frame, not one each. A frame is still drawn every
+    /// `BURST_FRAME`, so a long burst shows its progress.
+    fn burst(
+        &mut self,
+        inputs: &mut (impl Stream<Item = Input> + Unpin),
+    ) -> io::Result<Option<Exit>> {
+        let started = Instant::now();
+        while started.elapsed() < BURST_FRAME {
+            let Some(input) = inputs.next().now_or_never() else {
+                break;
+            };
+            if let Some(exit) = self.input(input)? {
+                return Ok(Some(exit));
+            }
+        }
+        Ok(None)
     }
 
     fn key(&mut self, key: super::keys::Key) -> Option<Exit> {
@@ -105,30 +143,33 @@ impl<S: Screen> Loop<'_, S> {
             )
             .then_some(Exit::Quit);
         }
-        for effect in self.app.key(key) {
-            match effect {
+        let effects = self.app.key(key);
+        self.perform(effects)
+    }
+
+    /// Carries out what the controller asked for. A command the journal's
+    /// thread cannot take is answered here, and that answer may release keys
+    /// the controller held, with effects of their own.
+    fn perform(&mut self, effects: Vec<Effect>) -> Option<Exit> {
+        let mut todo = std::collections::VecDeque::from(effects);
+        while let Some(effect) = todo.pop_front() {
+            let gone = || "the journal thread has stopped; restart gavel".to_string();
+            let answer = match effect {
                 Effect::Quit => return Some(Exit::Quit),
                 Effect::Preview => {
-                    if self.worker.is_some_and(|w| w.send(Request::Preview)) {
-                        continue;
-                    }
-                    self.app.update(Update::Failed(
-                        "the journal thread has stopped; restart gavel".into(),
-                    ));
+                    let sent = self.worker.is_some_and(|w| w.send(Request::Preview));
+                    (!sent).then(|| Update::Warning(gone()))
                 }
                 Effect::Execute(command) => {
-                    let sent = self.worker.is_some_and(|w| {
-                        w.send(Request::Execute {
-                            command,
-                            now: self.clock.now(),
-                        })
-                    });
-                    if !sent {
-                        self.app.update(Update::Failed(
-                            "the journal thread has stopped; restart gavel".into(),
-                        ));
-                    }
+                    let now = self.clock.now();
+                    let sent = self
+                        .worker
+                        .is_some_and(|w| w.send(Request::Execute { command, now }));
+                    (!sent).then(|| Update::Failed(gone()))
                 }
+            };
+            if let Some(answer) = answer {
+                todo.extend(self.app.update(answer));
             }
         }
         None
@@ -189,7 +230,7 @@ pub fn on_terminal(
     runtime.block_on(async {
         let signals = signals()?;
         let mut screen = super::terminal::Real::enter()?;
-        let inputs = super::input::terminal();
+        let inputs = super::input::terminal()?;
         Loop {
             app,
             screen: &mut screen,

@@ -125,6 +125,8 @@ pub struct Input {
     pub cursor: usize,
     /// Why the last Enter was refused; the text is kept for correction.
     pub error: Option<String>,
+    /// Sent to the journal, waiting for its answer.
+    pub sending: bool,
     /// Candidates (search) or completions (prompt), best first.
     pub choices: Vec<String>,
     pub chosen: usize,
@@ -137,6 +139,7 @@ impl Input {
             text: text.to_string(),
             cursor: text.chars().count(),
             error: None,
+            sending: false,
             choices: Vec::new(),
             chosen: 0,
         }
@@ -172,9 +175,6 @@ pub struct Ui {
     pub lock_wait: Option<u64>,
     /// The session-log line of the latest event, whoever did it.
     pub last_line: Option<String>,
-    /// The prompt as it was when its command was sent, to give back for
-    /// correction if the command is refused.
-    pub sent_prompt: Option<Input>,
     /// The draft co-chairs' summary, shown over the panes, and how far it is scrolled.
     pub summary: Option<(String, u16)>,
 }
@@ -197,7 +197,6 @@ impl Ui {
                 Health::Saved
             },
             last_line: None,
-            sent_prompt: None,
             summary: None,
             lock_wait: None,
         }
