@@ -779,7 +779,7 @@ fn a_full_map_sends_delegations_to_the_waitlist() {
     assert_refused(
         &g,
         &["seat", "Rwanda"],
-        "the free seats are offered first to the waitlist: Peru is 1st",
+        "the free seats are offered first to the waitlist: Peru is 1st, offered A1",
     );
     let seated = g.do_(&["seat", "Peru"]);
     assert!(
@@ -792,6 +792,54 @@ fn a_full_map_sends_delegations_to_the_waitlist() {
         serde_json::json!({"seat": "A1", "delegation": "Peru"})
     );
     assert_eq!(s["seats"]["waitlist"], serde_json::json!([]));
+}
+
+/// Kiribati 1st and Kyrgyzstan 2nd: Ghana's seat is announced to Kiribati,
+/// then B3 to Kyrgyzstan, and each keeps what it was told. Kazakhstan takes
+/// part in the meeting, so it may not wait for a seat it could never take.
+#[test]
+fn an_announced_offer_stays_with_its_delegation() {
+    let g = Gavel::seed();
+    for name in OBSERVERS.split_whitespace() {
+        g.do_(&["seat", name]);
+    }
+    assert_refused(
+        &g,
+        &["wait", "Kazakhstan"],
+        "Kazakhstan takes part in the meeting: the observer seats are for observer delegations",
+    );
+    g.do_(&["wait", "Kiribati"]);
+    g.do_(&["wait", "Kyrgyzstan"]);
+    let ghana = g.do_(&["release", "Ghana"]);
+    assert!(
+        ghana.contains("Seat B6 freed (Ghana); offered to Kiribati, 1st on the waitlist"),
+        "{ghana}"
+    );
+    let b3 = g.do_(&["release", "B3"]);
+    assert!(
+        b3.contains("offered to Kyrgyzstan, 2nd on the waitlist"),
+        "{b3}"
+    );
+    let s = g.state_json(&start());
+    assert_eq!(
+        s["seats"]["offers"],
+        serde_json::json!([
+            {"seat": "B3", "delegation": "Kyrgyzstan"},
+            {"seat": "B6", "delegation": "Kiribati"},
+        ])
+    );
+    assert_refused(
+        &g,
+        &["seat", "Kiribati", "B3"],
+        "seat B3 is offered to Kyrgyzstan, 2nd on the waitlist",
+    );
+    let seated = g.do_(&["seat", "Kiribati"]);
+    assert!(seated.contains("Kiribati seated at B6"), "{seated}");
+    let s = g.state_json(&start());
+    assert_eq!(
+        s["seats"]["offers"],
+        serde_json::json!([{"seat": "B3", "delegation": "Kyrgyzstan"}])
+    );
 }
 
 #[test]
