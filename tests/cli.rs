@@ -1371,6 +1371,57 @@ fn verify_passes_a_sound_journal() {
     assert_eq!(g.journal_bytes(), before);
 }
 
+/// A journal written by hand: line 2 jumps back three years, line 3 is two
+/// seconds behind line 2 (two hosts' clocks: tolerated), line 4 gives the
+/// floor with effect in the year 9999.
+const ODD_TIMES: &str = r#"{"v":1,"seq":1,"at":"2017-09-20T19:31:00Z","by":"ana","event":{"type":"opened","effective":"2017-09-20T19:31:00Z"}}
+{"v":1,"seq":2,"at":"2014-09-20T19:31:05Z","by":"ana","event":{"type":"noted","note":1,"text":"back in 2014","tags":[],"segment":"opening"}}
+{"v":1,"seq":3,"at":"2014-09-20T19:31:03Z","by":"ben","event":{"type":"noted","note":2,"text":"a moment behind","tags":[],"segment":"opening"}}
+{"v":1,"seq":4,"at":"2017-09-20T19:32:00Z","by":"ana","event":{"type":"floor_given","speech":1073741824,"effective":"9999-01-01T00:00:00Z"}}
+"#;
+
+#[test]
+fn verify_reports_times_that_go_back_or_lie_in_the_future() {
+    let g = Gavel::seed();
+    fs::create_dir_all(g.meeting_dir()).unwrap();
+    fs::write(g.journal(), ODD_TIMES).unwrap();
+    let now = at("15:40:00");
+    let out = g.run_at(&now, &["verify", g.m()]);
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("replay: ok, 4 events fit the meeting file"),
+        "{out:#?}"
+    );
+    let found: Vec<&str> = out
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("suspicious time: "))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "suspicious time: line 2 (#2): recorded at 2014-09-20T19:31:05Z, 3 years before line 1 \
+             (2017-09-20T19:31:00Z): the clock went back, or the line was changed",
+            "suspicious time: line 4 (#4): takes effect at 9999-01-01T00:00:00Z, 7981 years after now \
+             (2017-09-20T19:40:00Z)",
+        ],
+        "{out:#?}"
+    );
+    assert_eq!(
+        out.stderr,
+        "gavel: the journal's times cannot be right (see above)\n"
+    );
+    assert_eq!(
+        g.journal_bytes(),
+        ODD_TIMES.as_bytes(),
+        "verify changes nothing"
+    );
+    // Only verify tells: a running meeting is not stopped by such a journal.
+    let state = g.run_at(&now, &["state", g.m(), "--json"]);
+    assert_eq!(state.code, Some(0), "{state:#?}");
+}
+
 #[test]
 fn a_damaged_middle_line_is_named_and_nothing_is_overwritten() {
     let g = Gavel::seed();

@@ -398,23 +398,10 @@ fn restore(state: &mut State, saved: &Saved) {
 
 fn change(state: &mut State, entry: &Entry) -> Fit {
     change_only(state, entry)?;
-    if let Some(effective) = timing(&entry.event) {
+    if let Some(effective) = entry.event.effective() {
         state.segments[state.current].last_timing = Some(effective);
     }
     Ok(())
-}
-
-/// When a timing event took effect.
-fn timing(event: &Event) -> Option<Timestamp> {
-    match event {
-        Event::Opened { effective }
-        | Event::Adjourned { effective }
-        | Event::FloorGiven { effective, .. }
-        | Event::Paused { effective, .. }
-        | Event::Resumed { effective, .. }
-        | Event::Ended { effective, .. } => Some(*effective),
-        _ => None,
-    }
 }
 
 fn change_only(state: &mut State, entry: &Entry) -> Fit {
