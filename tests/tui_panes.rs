@@ -824,5 +824,9 @@ fn flags_in_notes_stay_whole_as_the_pane_scrolls() {
             }
         }
     }
-    assert!(checked > 1000);
+    assert_eq!(
+        checked,
+        45 * 3 * 7,
+        "every width, height and scroll position"
+    );
 }
