@@ -85,20 +85,53 @@ impl<'de> Deserialize<'de> for Clean {
     }
 }
 
-/// Characters that must never reach a terminal or a log, beyond the C0/C1 controls:
-/// bidi embeddings, overrides and isolates, zero-width characters, BOM, and other
-/// format characters that change how neighbouring text is shown.
 /// A character that must never be shown: a control or a hidden format one.
+/// The two joiners count here too: they are kept only between two visible
+/// characters (see [`without_loose_joiners`]), which a single character
+/// cannot tell.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_hidden_format(c)
 }
 
+/// ZERO WIDTH JOINER and ZERO WIDTH NON-JOINER: they shape Persian and Indic
+/// words (`می‌خواهم`, conjuncts) and join emoji sequences, so they are kept
+/// where they stand between two visible characters.
+const ZWNJ: char = '\u{200C}';
+const ZWJ: char = '\u{200D}';
+
+fn is_joiner(c: char) -> bool {
+    c == ZWNJ || c == ZWJ
+}
+
+/// Hidden in any place, unlike the joiners.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || (is_hidden_format(c) && !is_joiner(c))
+}
+
+/// Joiners kept only between two visible characters: one at the start or end
+/// of a word, or doubled, joins nothing and is removed. A combining mark after
+/// a joiner counts as visible (Bengali writes RA, ZWJ, VIRAMA, YA).
+fn without_loose_joiners(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let visible = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|&c| !c.is_whitespace() && !is_joiner(c) && !is_hidden(c))
+    };
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| !is_joiner(c) || (visible(i.checked_sub(1)) && visible(Some(i + 1))))
+        .map(|(_, &c)| c)
+        .collect()
+}
+
 /// One line of a file made safe to print, its spacing kept.
 pub fn printable_line(line: &str) -> String {
-    strip_escape_sequences(line)
+    let kept: String = strip_escape_sequences(line)
         .chars()
-        .filter(|&c| !is_unsafe(c))
-        .collect()
+        .filter(|&c| !is_hidden(c))
+        .collect();
+    without_loose_joiners(&kept)
 }
 
 fn is_hidden_format(c: char) -> bool {
@@ -152,14 +185,28 @@ fn sanitise_fully(raw: &str) -> String {
     // a second pass changes nothing: the journal's text reads back the same.
     let kept: String = strip_escape_sequences(raw)
         .chars()
-        .filter(|&c| c.is_whitespace() || !(c.is_control() || is_hidden_format(c)))
+        .filter(|&c| c.is_whitespace() || !is_hidden(c))
         .collect();
     let mut out = String::with_capacity(kept.len());
     let mut marks = 0usize;
     let mut pending_space = false;
+    // A joiner waits for the character after it: it is kept only if that one
+    // is visible too, and a doubled joiner is dropped whole.
+    let mut joiner: Option<char> = None;
+    let mut doubled = false;
     for c in kept.nfc() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
+            (joiner, doubled) = (None, false);
+            continue;
+        }
+        if is_joiner(c) {
+            let after_visible = !out.is_empty() && !pending_space;
+            match joiner {
+                Some(_) => doubled = true,
+                None if after_visible => joiner = Some(c),
+                None => {}
+            }
             continue;
         }
         if is_combining_mark(c) {
@@ -167,6 +214,7 @@ fn sanitise_fully(raw: &str) -> String {
                 continue;
             }
             marks += 1;
+            push_joined(&mut out, &mut joiner, &mut doubled);
             out.push(c);
             continue;
         }
@@ -175,9 +223,20 @@ fn sanitise_fully(raw: &str) -> String {
             pending_space = false;
         }
         marks = 0;
+        push_joined(&mut out, &mut joiner, &mut doubled);
         out.push(c);
     }
     out
+}
+
+/// The joiner waiting before a visible character, unless it was doubled.
+fn push_joined(out: &mut String, joiner: &mut Option<char>, doubled: &mut bool) {
+    if let Some(j) = joiner.take()
+        && !*doubled
+    {
+        out.push(j);
+    }
+    *doubled = false;
 }
 
 /// Text that sanitising would leave as it is, told cheaply: most names and
@@ -190,15 +249,26 @@ fn already_clean(raw: &str) -> bool {
     let mut previous_space = true;
     let mut marks = 0;
     let mut beyond_latin1 = false;
+    // The last character was a joiner, which must have a visible one after it.
+    let mut joiner = false;
     for c in raw.chars() {
         if c == ' ' {
-            if previous_space {
+            if previous_space || joiner {
                 return false;
             }
             previous_space = true;
             marks = 0;
             continue;
         }
+        if is_joiner(c) {
+            if previous_space || joiner {
+                return false;
+            }
+            joiner = true;
+            beyond_latin1 = true;
+            continue;
+        }
+        joiner = false;
         // Below U+0300 there are no combining marks, and the only hidden
         // character is the soft hyphen: no tables to look in.
         if c < '\u{300}' {
@@ -225,7 +295,7 @@ fn already_clean(raw: &str) -> bool {
         previous_space = false;
     }
     // Latin-1 text is always NFC.
-    !raw.ends_with(' ') && (!beyond_latin1 || is_nfc(raw))
+    !joiner && !raw.ends_with(' ') && (!beyond_latin1 || is_nfc(raw))
 }
 
 /// ASCII holds no marks, no hidden characters and is NFC: only printable
@@ -297,9 +367,9 @@ pub fn printable(bytes: &[u8]) -> Vec<u8> {
     let text = strip_escape_sequences(&text);
     let kept: String = text
         .chars()
-        .filter(|&c| c == '\n' || !(c.is_control() || is_hidden_format(c)))
+        .filter(|&c| c == '\n' || !is_hidden(c))
         .collect();
-    kept.into_bytes()
+    without_loose_joiners(&kept).into_bytes()
 }
 
 /// The form names are compared in: no accents, lower case, punctuation as spaces,
@@ -323,8 +393,8 @@ pub fn fold(text: &str) -> String {
             }
             out.push_str("and");
             space = true;
-        } else if c == '\'' || c == '’' || c == '.' {
-            // D'Ivoire and U.S. read as one word.
+        } else if c == '\'' || c == '’' || c == '.' || is_joiner(c) {
+            // D'Ivoire and U.S. read as one word, and a joiner joins.
         } else {
             space = true;
         }
@@ -367,6 +437,48 @@ mod tests {
             proptest::prop_assert_eq!(sanitise(&once), once.clone());
             proptest::prop_assert!(!once.chars().any(|c| c.is_control() || is_hidden_format(c)));
         }
+    }
+
+    #[test]
+    fn joiners_between_visible_characters_stay() {
+        for word in [
+            "می\u{200C}خواهم",                             // Persian: mi-khāham, ZWNJ
+            "क्\u{200D}ष",                                  // Hindi: KA VIRAMA ZWJ SSA
+            "ന്\u{200D}റ",                                  // Malayalam: NA VIRAMA ZWJ RRA
+            "র\u{200D}্য",                                  // Bengali: RA ZWJ VIRAMA YA
+            "\u{1F469}\u{200D}\u{1F469}\u{200D}\u{1F467}", // emoji: a family
+            "Kyrgyz\u{200C}stan",
+        ] {
+            assert_eq!(sanitise(word), word, "{word:?}");
+            assert!(already_clean(word), "{word:?}");
+            assert_eq!(printable_line(word), word, "{word:?}");
+        }
+        assert_eq!(
+            sanitise("Note: می\u{200C}خواهم ok"),
+            "Note: می\u{200C}خواهم ok"
+        );
+        assert_eq!(fold("می\u{200C}خواهم"), fold("میخواهم"));
+    }
+
+    #[test]
+    fn joiners_at_the_edges_of_words_or_doubled_go() {
+        assert_eq!(sanitise("\u{200D}Mali"), "Mali");
+        assert_eq!(sanitise("Mali\u{200C}"), "Mali");
+        assert_eq!(sanitise("Mali\u{200D} Niger"), "Mali Niger");
+        assert_eq!(sanitise("Mali \u{200C}Niger"), "Mali Niger");
+        assert_eq!(sanitise("Ma\u{200D}\u{200D}li"), "Mali");
+        assert_eq!(sanitise("Ma\u{200C}\u{200D}\u{200C}li"), "Mali");
+        assert_eq!(sanitise("\u{200D}"), "");
+        // Other invisibles still go, and a joiner with them when left loose.
+        assert_eq!(sanitise("Ma\u{200B}\u{200D}\u{202E}"), "Ma");
+        assert_eq!(
+            printable_line("\u{200D}Mali\u{200C} x\u{200D}\u{200D}y"),
+            "Mali xy"
+        );
+        assert!(!already_clean("Mali\u{200D}"));
+        assert!(!already_clean("\u{200D}Mali"));
+        assert!(!already_clean("Ma\u{200D}\u{200D}li"));
+        assert!(!already_clean("Mali\u{200D} Niger"));
     }
 
     #[test]

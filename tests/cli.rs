@@ -779,7 +779,7 @@ fn a_full_map_sends_delegations_to_the_waitlist() {
     assert_refused(
         &g,
         &["seat", "Rwanda"],
-        "the free seats are offered first to the waitlist: Peru is 1st",
+        "the free seats are offered first to the waitlist: Peru is 1st, offered A1",
     );
     let seated = g.do_(&["seat", "Peru"]);
     assert!(
@@ -792,6 +792,54 @@ fn a_full_map_sends_delegations_to_the_waitlist() {
         serde_json::json!({"seat": "A1", "delegation": "Peru"})
     );
     assert_eq!(s["seats"]["waitlist"], serde_json::json!([]));
+}
+
+/// Kiribati 1st and Kyrgyzstan 2nd: Ghana's seat is announced to Kiribati,
+/// then B3 to Kyrgyzstan, and each keeps what it was told. Kazakhstan takes
+/// part in the meeting, so it may not wait for a seat it could never take.
+#[test]
+fn an_announced_offer_stays_with_its_delegation() {
+    let g = Gavel::seed();
+    for name in OBSERVERS.split_whitespace() {
+        g.do_(&["seat", name]);
+    }
+    assert_refused(
+        &g,
+        &["wait", "Kazakhstan"],
+        "Kazakhstan takes part in the meeting: the observer seats are for observer delegations",
+    );
+    g.do_(&["wait", "Kiribati"]);
+    g.do_(&["wait", "Kyrgyzstan"]);
+    let ghana = g.do_(&["release", "Ghana"]);
+    assert!(
+        ghana.contains("Seat B6 freed (Ghana); offered to Kiribati, 1st on the waitlist"),
+        "{ghana}"
+    );
+    let b3 = g.do_(&["release", "B3"]);
+    assert!(
+        b3.contains("offered to Kyrgyzstan, 2nd on the waitlist"),
+        "{b3}"
+    );
+    let s = g.state_json(&start());
+    assert_eq!(
+        s["seats"]["offers"],
+        serde_json::json!([
+            {"seat": "B3", "delegation": "Kyrgyzstan"},
+            {"seat": "B6", "delegation": "Kiribati"},
+        ])
+    );
+    assert_refused(
+        &g,
+        &["seat", "Kiribati", "B3"],
+        "seat B3 is offered to Kyrgyzstan, 2nd on the waitlist",
+    );
+    let seated = g.do_(&["seat", "Kiribati"]);
+    assert!(seated.contains("Kiribati seated at B6"), "{seated}");
+    let s = g.state_json(&start());
+    assert_eq!(
+        s["seats"]["offers"],
+        serde_json::json!([{"seat": "B3", "delegation": "Kyrgyzstan"}])
+    );
 }
 
 #[test]
@@ -1321,6 +1369,57 @@ fn verify_passes_a_sound_journal() {
         )
     );
     assert_eq!(g.journal_bytes(), before);
+}
+
+/// A journal written by hand: line 2 jumps back three years, line 3 is two
+/// seconds behind line 2 (two hosts' clocks: tolerated), line 4 gives the
+/// floor with effect in the year 9999.
+const ODD_TIMES: &str = r#"{"v":1,"seq":1,"at":"2017-09-20T19:31:00Z","by":"ana","event":{"type":"opened","effective":"2017-09-20T19:31:00Z"}}
+{"v":1,"seq":2,"at":"2014-09-20T19:31:05Z","by":"ana","event":{"type":"noted","note":1,"text":"back in 2014","tags":[],"segment":"opening"}}
+{"v":1,"seq":3,"at":"2014-09-20T19:31:03Z","by":"ben","event":{"type":"noted","note":2,"text":"a moment behind","tags":[],"segment":"opening"}}
+{"v":1,"seq":4,"at":"2017-09-20T19:32:00Z","by":"ana","event":{"type":"floor_given","speech":1073741824,"effective":"9999-01-01T00:00:00Z"}}
+"#;
+
+#[test]
+fn verify_reports_times_that_go_back_or_lie_in_the_future() {
+    let g = Gavel::seed();
+    fs::create_dir_all(g.meeting_dir()).unwrap();
+    fs::write(g.journal(), ODD_TIMES).unwrap();
+    let now = at("15:40:00");
+    let out = g.run_at(&now, &["verify", g.m()]);
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("replay: ok, 4 events fit the meeting file"),
+        "{out:#?}"
+    );
+    let found: Vec<&str> = out
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("suspicious time: "))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "suspicious time: line 2 (#2): recorded at 2014-09-20T19:31:05Z, 3 years before line 1 \
+             (2017-09-20T19:31:00Z): the clock went back, or the line was changed",
+            "suspicious time: line 4 (#4): takes effect at 9999-01-01T00:00:00Z, 7981 years after now \
+             (2017-09-20T19:40:00Z)",
+        ],
+        "{out:#?}"
+    );
+    assert_eq!(
+        out.stderr,
+        "gavel: the journal's times cannot be right (see above)\n"
+    );
+    assert_eq!(
+        g.journal_bytes(),
+        ODD_TIMES.as_bytes(),
+        "verify changes nothing"
+    );
+    // Only verify tells: a running meeting is not stopped by such a journal.
+    let state = g.run_at(&now, &["state", g.m(), "--json"]);
+    assert_eq!(state.code, Some(0), "{state:#?}");
 }
 
 #[test]

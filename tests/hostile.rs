@@ -69,7 +69,7 @@ role = "participant"
 
 [[roster]]
 id = "northland"
-delegation = "North\u200dland\ufeff\u0000"
+delegation = "\u200dNorth\u200c\u200cland\u200d\ufeff\u0000"
 level = "observer"
 role = "observer"
 aliases = ["\u001b[5mblink"]
@@ -114,6 +114,12 @@ const NOTES: [(&str, &str); 6] = [
         "dcs apc end",
     ),
 ];
+
+/// Joiners stay between letters; at a word's edge or doubled they go.
+const JOINED: (&str, &str) = (
+    "joined \u{200d}می\u{200c}خواهم\u{200c} क्\u{200d}ष\u{200c}\u{200c}x",
+    "joined می\u{200c}خواهم क्\u{200d}षx",
+);
 
 /// A temporary folder with the hostile meeting file and its log folder.
 struct Hostile {
@@ -540,10 +546,11 @@ fn follow(h: &Hostile, lines: usize) -> Vec<u8> {
 #[test]
 fn hostile_text_never_reaches_the_logs_or_any_output() {
     let h = busy_hostile();
+    h.do_(&["note", JOINED.0]);
     let log = fs::read(h.session_log()).expect("the session log");
     assert_printable("session.log", &log);
     let log = String::from_utf8(log).expect("UTF-8");
-    for (_, clean) in NOTES {
+    for (_, clean) in NOTES.iter().chain([&JOINED]) {
         assert!(log.contains(clean), "{clean:?} not in the log:\n{log}");
     }
     assert!(log.contains("The meeting is open: Hostile input · mallory"));
@@ -585,6 +592,8 @@ fn hostile_text_never_reaches_the_logs_or_any_output() {
     let followed = follow(&h, lines);
     assert_printable("tail -f", &followed);
     assert_eq!(String::from_utf8(followed).expect("UTF-8"), log);
+    let tail = h.run(&["tail", h.m()]).stdout;
+    assert_eq!(String::from_utf8(tail).expect("UTF-8"), log, "tail");
 }
 
 fn assert_json_strings_printable(value: &serde_json::Value) {

@@ -1,4 +1,5 @@
-//! For random command sequences on the seed meeting, by several operators, the
+//! For random command sequences on the seed meeting (with a small seat map,
+//! so the waitlist and its offers come into play), by several operators, the
 //! state replayed from the journal equals the state built live, and replaying
 //! twice gives the same state.
 
@@ -20,6 +21,18 @@ const NAMES: &[&str] = &[
 
 fn name() -> impl Strategy<Value = Clean> {
     prop::sample::select(NAMES).prop_map(Clean::new)
+}
+
+/// Delegations that may sit in the observer seats, more than there are seats.
+const OBSERVERS: &[&str] = &[
+    "Brazil", "Holy See", "Peru", "Nepal", "Fiji", "Oman", "Chile",
+];
+
+fn observer() -> impl Strategy<Value = Clean> {
+    prop_oneof![
+        3 => prop::sample::select(OBSERVERS).prop_map(Clean::new),
+        1 => name(),
+    ]
 }
 
 fn seat() -> impl Strategy<Value = SeatId> {
@@ -65,12 +78,14 @@ fn command() -> impl Strategy<Value = Command> {
         name().prop_map(|who| Command::Pass { who }),
         Just(Command::CloseList),
         Just(Command::ReopenList),
-        (name(), prop::option::of(seat()))
+        (observer(), prop::option::of(seat()))
             .prop_map(|(delegation, seat)| Command::Seat { delegation, seat }),
-        name().prop_map(|d| Command::Release(SeatOrDelegation::Delegation(d))),
+        (observer(), prop::option::of(seat()))
+            .prop_map(|(delegation, seat)| Command::Seat { delegation, seat }),
+        observer().prop_map(|d| Command::Release(SeatOrDelegation::Delegation(d))),
         seat().prop_map(|s| Command::Release(SeatOrDelegation::Seat(s))),
-        name().prop_map(|delegation| Command::Wait { delegation }),
-        name().prop_map(|delegation| Command::Unwait { delegation }),
+        observer().prop_map(|delegation| Command::Wait { delegation }),
+        observer().prop_map(|delegation| Command::Unwait { delegation }),
         seat().prop_map(Command::Block),
         seat().prop_map(Command::Unblock),
         "[a-z #]{1,30}".prop_map(|t| Command::Note {
@@ -86,13 +101,20 @@ fn command() -> impl Strategy<Value = Command> {
     ]
 }
 
+/// The seed meeting with five observer seats, so that the seats fill, the
+/// waitlist forms and its offers come and go within a case.
 fn seed() -> Arc<gavel::domain::Meeting> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    Arc::new(
-        gavel::config::load(&path)
-            .expect("the seed meeting loads")
-            .meeting,
-    )
+    let mut meeting = gavel::config::load(&path)
+        .expect("the seed meeting loads")
+        .meeting;
+    meeting.seating = gavel::domain::Seating {
+        rows: 2,
+        seats_per_row: 3,
+        blocked: vec![SeatId { row: 1, seat: 2 }],
+        per_delegation: 1,
+    };
+    Arc::new(meeting)
 }
 
 fn replayed(meeting: &Arc<gavel::domain::Meeting>, dir: &Path) -> State {

@@ -9,6 +9,7 @@ use gavel::domain::state::{Listed, Note, NoteVersion};
 use gavel::domain::{State, apply, decide, entries};
 use gavel::text::Clean;
 use gavel::tui::panes;
+use gavel::tui::terminal::wire::Wire;
 use gavel::tui::theme::Theme;
 use gavel::tui::ui::{Pane, Ui, View};
 use insta::assert_snapshot;
@@ -698,5 +699,134 @@ fn a_protocol_list_says_so() {
     assert!(
         header.contains("Opening session") && header.contains("by protocol · list closed"),
         "{header}"
+    );
+}
+
+/// Notes holding flags (two regional indicators each), one a run of flags
+/// longer than a line, so that lines break among them.
+fn with_flags() -> State {
+    let mut state = opening();
+    let flags = "🇲🇱🇫🇷🇩🇿🇳🇪🇹🇩".repeat(9);
+    let long = format!("note Flags at the table: {flags} and a right of reply 🇲🇱");
+    let notes = [
+        "note Mali 🇲🇱 thanks France 🇫🇷 and Algeria 🇩🇿 #summary".to_string(),
+        long,
+        "note x🇲🇱🇫🇷 y🇩🇿🇳🇪🇹🇩 z #action".to_string(),
+        // An emoji joined by ZWJ is left out: terminals that give each of its
+        // characters its own cells draw it three times as wide as the rest.
+        "note the conjunct क्‍ष stays whole".to_string(),
+        "note last one".to_string(),
+    ];
+    let script: Vec<(i64, &str)> = notes.iter().map(|n| (600, n.as_str())).collect();
+    run(&mut state, &script);
+    state
+}
+
+/// Every cell holds whole graphemes: a flag never split over two cells or two
+/// lines (a lone regional indicator is the stray half a terminal shows), and
+/// a symbol two columns wide leaves the cell after it blank, inside the row.
+fn assert_whole_graphemes(buffer: &Buffer, what: &str) {
+    let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+    let w = buffer.area.width;
+    for y in 0..buffer.area.height {
+        let mut x = 0;
+        while x < w {
+            let symbol = buffer[(x, y)].symbol();
+            let halves = symbol.chars().filter(|c| regional(*c)).count();
+            assert!(
+                halves % 2 == 0,
+                "{what}: half a flag at ({x}, {y}) {symbol:?}:\n{}",
+                text(buffer)
+            );
+            let cells = ratatui::text::Span::raw(symbol).width().max(1) as u16;
+            assert!(
+                x + cells <= w,
+                "{what}: {symbol:?} at ({x}, {y}) runs past the edge:\n{}",
+                text(buffer)
+            );
+            for after in x + 1..x + cells {
+                assert!(
+                    buffer[(after, y)].symbol().trim().is_empty(),
+                    "{what}: the cell under the second half of {symbol:?} at ({x}, {y}) holds {:?}",
+                    buffer[(after, y)].symbol()
+                );
+            }
+            x += cells;
+        }
+    }
+}
+
+/// The screen a terminal emulator shows after the bytes gavel's backend
+/// wrote for `frames` frames drawn one after another.
+struct Emulated {
+    terminal: Terminal<Wire<Vec<u8>>>,
+    screen: vt100::Parser,
+}
+
+impl Emulated {
+    fn new((w, h): (u16, u16)) -> Emulated {
+        let wire = Wire::with_size(Vec::new(), ratatui::layout::Size::new(w, h));
+        let nz = |n| std::num::NonZeroU16::new(n).expect("above zero");
+        Emulated {
+            terminal: Terminal::new(wire).unwrap(),
+            screen: vt100::Parser::new(nz(h), nz(w), 0),
+        }
+    }
+
+    fn draw(&mut self, state: &State, ui: &Ui) {
+        let view = View {
+            state,
+            ui,
+            now: at(700),
+            theme: PLAIN,
+        };
+        self.terminal
+            .draw(|frame| panes::notes::draw(frame, frame.area(), &view))
+            .unwrap();
+        let bytes = std::mem::take(self.terminal.backend_mut().writer_mut());
+        self.screen.process(&bytes);
+    }
+
+    /// Each cell's text, a blank one as a space whether written or not.
+    fn cells(&self) -> Vec<Vec<String>> {
+        let screen = self.screen.screen();
+        let (h, w) = screen.size();
+        let cell = |y, x| match screen.cell(y, x).expect("a cell").contents() {
+            "" => " ".to_string(),
+            text => text.to_string(),
+        };
+        (0..h.get())
+            .map(|y| (0..w.get()).map(|x| cell(y, x)).collect())
+            .collect()
+    }
+}
+
+#[test]
+fn flags_in_notes_stay_whole_as_the_pane_scrolls() {
+    let state = with_flags();
+    let mut checked = 0;
+    for w in 20..=64u16 {
+        for h in [3u16, 5, 11] {
+            // One terminal scrolled from the newest note up to the first and
+            // back: what the frames before leave on it must not show.
+            let mut scrolled = Emulated::new((w, h));
+            let mut ui = ui(Pane::Notes);
+            for cursor in [None, Some(4), Some(3), Some(2), Some(1), Some(2), Some(5)] {
+                ui.note_cursor = cursor;
+                let what = format!("{w}x{h}, cursor {cursor:?}");
+                let fresh = draw_pane(panes::notes::draw, &state, &ui, 700, PLAIN, (w, h));
+                assert_whole_graphemes(&fresh, &what);
+                scrolled.draw(&state, &ui);
+                let mut once = Emulated::new((w, h));
+                once.draw(&state, &ui);
+                assert_eq!(scrolled.cells(), once.cells(), "{what}:\n{}", text(&fresh));
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(
+        checked,
+        45 * 3 * 7,
+        "every width, height and scroll position"
     );
 }

@@ -3,9 +3,10 @@
 use jiff::Timestamp;
 
 use super::event::{Entry, Event, Speech};
+use super::meeting::{SeatId, Seating};
 use super::state::{
     Area, Back, Floor, Holder, LastAction, Listed, Note, NoteVersion, Phase, Saved, SavedSegment,
-    SegmentState, Spoken, State, Timer, UNDO_DEPTH, UndoRecord, secs_between,
+    Seats, SegmentState, Spoken, State, Timer, UNDO_DEPTH, UndoRecord, secs_between,
 };
 
 /// An entry that does not fit the state it is applied to: a journal edited by
@@ -397,23 +398,10 @@ fn restore(state: &mut State, saved: &Saved) {
 
 fn change(state: &mut State, entry: &Entry) -> Fit {
     change_only(state, entry)?;
-    if let Some(effective) = timing(&entry.event) {
+    if let Some(effective) = entry.event.effective() {
         state.segments[state.current].last_timing = Some(effective);
     }
     Ok(())
-}
-
-/// When a timing event took effect.
-fn timing(event: &Event) -> Option<Timestamp> {
-    match event {
-        Event::Opened { effective }
-        | Event::Adjourned { effective }
-        | Event::FloorGiven { effective, .. }
-        | Event::Paused { effective, .. }
-        | Event::Resumed { effective, .. }
-        | Event::Ended { effective, .. } => Some(*effective),
-        _ => None,
-    }
 }
 
 fn change_only(state: &mut State, entry: &Entry) -> Fit {
@@ -473,46 +461,14 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
         }
         Event::ListClosed { segment } => set_closed(state, segment.as_str(), true),
         Event::ListReopened { segment } => set_closed(state, segment.as_str(), false),
-        Event::Seated { seat, delegation } => {
-            if !state.meeting.seating.contains(*seat) || state.seats.blocked.contains(seat) {
-                return Err(format!("seat {seat} cannot be given"));
-            }
-            if state.seats.occupied.contains_key(seat) {
-                return Err(format!("seat {seat} is already taken"));
-            }
-            state.seats.occupied.insert(*seat, delegation.clone());
-            if let Some(at) = state.seats.waiting_position(delegation.as_str()) {
-                state.seats.waitlist.remove(at);
-            }
-            Ok(())
-        }
-        Event::Released { seat } => state
-            .seats
-            .occupied
-            .remove(seat)
-            .map(drop)
-            .ok_or_else(|| format!("seat {seat} is not taken")),
-        Event::Waitlisted { delegation } => {
-            state.seats.waitlist.push(delegation.clone());
-            Ok(())
-        }
-        Event::Unwaitlisted { delegation } => {
-            let at = state
-                .seats
-                .waiting_position(delegation.as_str())
-                .ok_or_else(|| format!("{delegation} is not waiting"))?;
-            state.seats.waitlist.remove(at);
-            Ok(())
-        }
-        Event::Blocked { seat } => {
-            on_the_map(state, *seat)?;
-            state.seats.blocked.insert(*seat);
-            Ok(())
-        }
-        Event::Unblocked { seat } => {
-            on_the_map(state, *seat)?;
-            state.seats.blocked.remove(seat);
-            Ok(())
+        Event::Seated { .. }
+        | Event::Released { .. }
+        | Event::Waitlisted { .. }
+        | Event::Unwaitlisted { .. }
+        | Event::Blocked { .. }
+        | Event::Unblocked { .. } => {
+            let seating = &state.meeting.seating;
+            change_seats(&mut state.seats, seating, &entry.event)
         }
         Event::Noted {
             note,
@@ -539,12 +495,55 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
     }
 }
 
-fn on_the_map(state: &State, seat: crate::domain::SeatId) -> Fit {
-    if state.meeting.seating.contains(seat) {
-        Ok(())
-    } else {
-        Err(format!("seat {seat} is not on the seat map"))
+/// A change to the observer seats, then the offers settled after it; the
+/// session log works out what a change offers with this too. Other events
+/// leave the seats alone.
+pub(super) fn change_seats(seats: &mut Seats, seating: &Seating, event: &Event) -> Fit {
+    let on_the_map = |seat: SeatId| {
+        if seating.contains(seat) {
+            Ok(())
+        } else {
+            Err(format!("seat {seat} is not on the seat map"))
+        }
+    };
+    match event {
+        Event::Seated { seat, delegation } => {
+            if !seating.contains(*seat) || seats.blocked.contains(seat) {
+                return Err(format!("seat {seat} cannot be given"));
+            }
+            if seats.occupied.contains_key(seat) {
+                return Err(format!("seat {seat} is already taken"));
+            }
+            seats.occupied.insert(*seat, delegation.clone());
+            if let Some(at) = seats.waiting_position(delegation.as_str()) {
+                seats.waitlist.remove(at);
+            }
+        }
+        Event::Released { seat } => {
+            seats
+                .occupied
+                .remove(seat)
+                .ok_or_else(|| format!("seat {seat} is not taken"))?;
+        }
+        Event::Waitlisted { delegation } => seats.waitlist.push(delegation.clone()),
+        Event::Unwaitlisted { delegation } => {
+            let at = seats
+                .waiting_position(delegation.as_str())
+                .ok_or_else(|| format!("{delegation} is not waiting"))?;
+            seats.waitlist.remove(at);
+        }
+        Event::Blocked { seat } => {
+            on_the_map(*seat)?;
+            seats.blocked.insert(*seat);
+        }
+        Event::Unblocked { seat } => {
+            on_the_map(*seat)?;
+            seats.blocked.remove(seat);
+        }
+        _ => return Ok(()),
     }
+    seats.settle_offers(seating);
+    Ok(())
 }
 
 fn open(state: &mut State, effective: Timestamp) -> Fit {

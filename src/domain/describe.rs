@@ -1,11 +1,12 @@
 //! The session log's line for an entry: what a person watching `tail -f` reads.
 //! Described against the state before the entry, which knows the names.
 
+use super::apply::{change_seats, undo_record};
 use super::command::SpeechKind;
 use super::decide::local_time;
 use super::event::{Entry, Event};
 use super::format::{duration, ordinal};
-use super::state::{Floor, State};
+use super::state::{Floor, Saved, Seats, State};
 
 /// `15:42:10 #0042 floor  France — H.E. Mr. Jean-Yves Le Drian takes the floor (limit 3m) · ana`
 pub fn describe(state: &State, entry: &Entry) -> String {
@@ -255,7 +256,8 @@ fn what(state: &State, entry: &Entry) -> String {
             let seated = state.seats.occupied.len() + 1;
             let still_waiting = state.seats.waitlist.len() - usize::from(waiting.is_some());
             format!(
-                "{delegation} seated at {seat}{from} ({seated}/{capacity} seated · {still_waiting} waiting)"
+                "{delegation} seated at {seat}{from} ({seated}/{capacity} seated · {still_waiting} waiting){}",
+                offer_news(state, entry)
             )
         }
         Event::Released { seat } => {
@@ -264,21 +266,23 @@ fn what(state: &State, entry: &Entry) -> String {
                 .occupied
                 .get(seat)
                 .map_or(String::new(), |d| format!(" ({d})"));
-            let next = state.offers().len();
-            let offer = state.seats.waitlist.get(next).map_or(String::new(), |d| {
-                format!("; offered to {d}, {} on the waitlist", ordinal(next + 1))
-            });
-            format!("Seat {seat} freed{by}{offer}")
+            format!("Seat {seat} freed{by}{}", offer_news(state, entry))
         }
         Event::Waitlisted { delegation } => {
             format!(
-                "{delegation} waits, {} on the waitlist",
-                ordinal(state.seats.waitlist.len() + 1)
+                "{delegation} waits, {} on the waitlist{}",
+                ordinal(state.seats.waitlist.len() + 1),
+                offer_news(state, entry)
             )
         }
-        Event::Unwaitlisted { delegation } => format!("{delegation} leaves the waitlist"),
-        Event::Blocked { seat } => format!("Seat {seat} blocked"),
-        Event::Unblocked { seat } => format!("Seat {seat} unblocked"),
+        Event::Unwaitlisted { delegation } => format!(
+            "{delegation} leaves the waitlist{}",
+            offer_news(state, entry)
+        ),
+        Event::Blocked { seat } => format!("Seat {seat} blocked{}", offer_news(state, entry)),
+        Event::Unblocked { seat } => {
+            format!("Seat {seat} unblocked{}", offer_news(state, entry))
+        }
         Event::Noted {
             note, text, speech, ..
         } => {
@@ -294,7 +298,76 @@ fn what(state: &State, entry: &Entry) -> String {
                 .undoable(entry.by.as_str())
                 .filter(|(s, _)| s == seq)
                 .map_or("action", |(_, v)| v);
-            format!("Undoes #{seq:04} ({verb})")
+            format!("Undoes #{seq:04} ({verb}){}", offer_news(state, entry))
         }
     }
+}
+
+/// The observer seats as `entry` leaves them, for the entries that change them.
+fn seats_after(state: &State, entry: &Entry) -> Option<Seats> {
+    if let Event::Undone { seq } = entry.event {
+        let record = undo_record(state, entry.by.as_str(), seq).ok()?;
+        return record.saved.iter().find_map(|saved| match saved {
+            Saved::Seats(seats) => Some(seats.clone()),
+            _ => None,
+        });
+    }
+    let changes_seats = matches!(
+        entry.event,
+        Event::Seated { .. }
+            | Event::Released { .. }
+            | Event::Waitlisted { .. }
+            | Event::Unwaitlisted { .. }
+            | Event::Blocked { .. }
+            | Event::Unblocked { .. }
+    );
+    if !changes_seats {
+        return None;
+    }
+    let mut seats = state.seats.clone();
+    change_seats(&mut seats, &state.meeting.seating, &entry.event).ok()?;
+    Some(seats)
+}
+
+/// What `entry` does to the offers of free seats, in the words every other
+/// view of an offer agrees with: `; B9 offered to Kazakhstan, 1st on the
+/// waitlist` for an offer made (`; offered to …` for the seat just freed),
+/// `; the offer of B9 to Kazakhstan is withdrawn` for one that ends other than
+/// by its delegation taking the seat now or the seat being offered anew.
+fn offer_news(state: &State, entry: &Entry) -> String {
+    let Some(after) = seats_after(state, entry) else {
+        return String::new();
+    };
+    let before = &state.seats;
+    let freed = match entry.event {
+        Event::Released { seat } => Some(seat),
+        _ => None,
+    };
+    let taken = match &entry.event {
+        Event::Seated { seat, delegation } => Some((seat, delegation)),
+        _ => None,
+    };
+    let mut news = String::new();
+    for (seat, to) in &before.offers {
+        let stands = after.offers.contains_key(seat);
+        if !stands && taken != Some((seat, to)) {
+            news.push_str(&format!("; the offer of {seat} to {to} is withdrawn"));
+        }
+    }
+    for (seat, to) in &after.offers {
+        if before.offers.get(seat) == Some(to) {
+            continue;
+        }
+        let place = after
+            .waiting_position(to.as_str())
+            .map_or(String::new(), |at| {
+                format!(", {} on the waitlist", ordinal(at + 1))
+            });
+        if freed == Some(*seat) {
+            news.push_str(&format!("; offered to {to}{place}"));
+        } else {
+            news.push_str(&format!("; {seat} offered to {to}{place}"));
+        }
+    }
+    news
 }

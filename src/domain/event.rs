@@ -233,6 +233,19 @@ events! {
 }
 
 impl Event {
+    /// When a timing event took effect; `None` for the others.
+    pub fn effective(&self) -> Option<Timestamp> {
+        match self {
+            Event::Opened { effective }
+            | Event::Adjourned { effective }
+            | Event::FloorGiven { effective, .. }
+            | Event::Paused { effective, .. }
+            | Event::Resumed { effective, .. }
+            | Event::Ended { effective, .. } => Some(*effective),
+            _ => None,
+        }
+    }
+
     /// What it did, in words, for undo's questions and refusals.
     pub fn action(&self) -> &'static str {
         match self {

@@ -17,6 +17,7 @@ pub mod resolve;
 mod seats;
 pub mod state;
 pub mod states;
+pub mod times;
 
 pub use apply::{Inconsistent, apply};
 pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind};

@@ -1,5 +1,6 @@
 //! The observer seats: a seat map, a per-delegation limit and a FIFO waitlist.
-//! Free seats are offered to the waitlist in order before anyone else.
+//! Free seats are offered to the waitlist in order before anyone else, and an
+//! offer stands until it is taken or withdrawn (see `Seats::settle_offers`).
 
 use super::command::SeatOrDelegation;
 use super::decide::{Refusal, seat_list};
@@ -50,13 +51,19 @@ fn participates(state: &State, name: &str) -> bool {
     !roles.is_empty() && !roles.contains(&Role::Observer)
 }
 
-pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decided {
+/// The delegation typed, if it may have an observer seat.
+fn observer(state: &State, typed: &Clean) -> Result<Clean, Refusal> {
     let name = delegation(state, typed)?;
     if participates(state, name.as_str()) {
         return refuse(format!(
             "{name} takes part in the meeting: the observer seats are for observer delegations"
         ));
     }
+    Ok(name)
+}
+
+pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decided {
+    let name = observer(state, typed)?;
     let held: Vec<SeatId> = state.seats.held_by(name.as_str()).collect();
     let limit = usize::from(state.meeting.seating.per_delegation);
     if held.len() >= limit {
@@ -66,9 +73,8 @@ pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decide
             seat_list(held.into_iter())
         ));
     }
-    let free: Vec<SeatId> = state.free_seats().collect();
     let waiting = state.seats.waiting_position(name.as_str());
-    if free.is_empty() {
+    if state.free_seats().next().is_none() {
         return match waiting {
             Some(at) => refuse(format!(
                 "no observer seats free: {name} is {} on the waitlist",
@@ -80,37 +86,70 @@ pub(super) fn seat(state: &State, typed: &Clean, seat: Option<SeatId>) -> Decide
             )),
         };
     }
-    // The first n waiting delegations hold the offers of the n free seats.
-    let offered_to_others = state.seats.waitlist.len().min(free.len());
-    if waiting.is_none_or(|at| at >= free.len()) && offered_to_others == free.len() {
-        let head = &state.seats.waitlist[0];
-        return refuse(format!(
-            "the free seats are offered first to the waitlist: {head} is 1st"
-        ));
-    }
     let seat = match seat {
-        Some(seat) => {
-            check_seat(state, seat)?;
-            if state.seats.blocked.contains(&seat) {
-                return refuse(format!("seat {seat} is blocked"));
-            }
-            if let Some(by) = state.seats.occupied.get(&seat) {
-                return refuse(format!("seat {seat} is taken by {by}"));
-            }
-            seat
-        }
-        // The seat offered to them if they are waiting; otherwise the first one
-        // not offered to anyone: offers made to others stay as they were.
-        None => {
-            free[waiting
-                .filter(|at| *at < free.len())
-                .unwrap_or(offered_to_others.min(free.len() - 1))]
-        }
+        Some(seat) => named_seat(state, &name, seat)?,
+        // The seat offered to them if they hold one; otherwise the first one
+        // nobody holds: offers made to others stand.
+        None => match state.seats.offered_to(name.as_str()) {
+            Some(seat) => seat,
+            None => unoffered(state)
+                .next()
+                .ok_or_else(|| all_offered(state, &name, waiting))?,
+        },
     };
     Ok(vec![Event::Seated {
         seat,
         delegation: name,
     }])
+}
+
+/// Free seats that no waiting delegation holds, in reading order.
+fn unoffered(state: &State) -> impl Iterator<Item = SeatId> + '_ {
+    state
+        .free_seats()
+        .filter(|s| !state.seats.offers.contains_key(s))
+}
+
+fn named_seat(state: &State, name: &Clean, seat: SeatId) -> Result<SeatId, Refusal> {
+    check_seat(state, seat)?;
+    if state.seats.blocked.contains(&seat) {
+        return refuse(format!("seat {seat} is blocked"));
+    }
+    if let Some(by) = state.seats.occupied.get(&seat) {
+        return refuse(format!("seat {seat} is taken by {by}"));
+    }
+    match state.seats.offers.get(&seat) {
+        Some(to) if to != name => {
+            let place = state.seats.waiting_position(to.as_str()).unwrap_or(0);
+            refuse(format!(
+                "seat {seat} is offered to {to}, {} on the waitlist",
+                ordinal(place + 1)
+            ))
+        }
+        _ => Ok(seat),
+    }
+}
+
+/// `the free seats are offered first to the waitlist: Peru is 1st, offered A1 (Holy See is 2nd on the waitlist)`
+fn all_offered(state: &State, name: &Clean, waiting: Option<usize>) -> Refusal {
+    let seats = &state.seats;
+    let mut held: Vec<(usize, SeatId, &Clean)> = seats
+        .offers
+        .iter()
+        .map(|(s, d)| (seats.waiting_position(d.as_str()).unwrap_or(0), *s, d))
+        .collect();
+    held.sort();
+    let held: Vec<String> = held
+        .into_iter()
+        .map(|(at, seat, to)| format!("{to} is {}, offered {seat}", ordinal(at + 1)))
+        .collect();
+    let own = waiting.map_or(String::new(), |at| {
+        format!(" ({name} is {} on the waitlist)", ordinal(at + 1))
+    });
+    Refusal(format!(
+        "the free seats are offered first to the waitlist: {}{own}",
+        held.join("; ")
+    ))
 }
 
 pub(super) fn release(state: &State, what: SeatOrDelegation) -> Decided {
@@ -143,7 +182,8 @@ pub(super) fn release(state: &State, what: SeatOrDelegation) -> Decided {
 }
 
 pub(super) fn wait(state: &State, typed: &Clean) -> Decided {
-    let name = delegation(state, typed)?;
+    // A seat offered to a delegation that may not sit would stay held for good.
+    let name = observer(state, typed)?;
     if let Some(at) = state.seats.waiting_position(name.as_str()) {
         return refuse(format!(
             "{name} is {} on the waitlist already",
@@ -156,8 +196,7 @@ pub(super) fn wait(state: &State, typed: &Clean) -> Decided {
             "{name} holds all the seats one delegation may have"
         ));
     }
-    let free = state.free_seats().count();
-    if free > state.seats.waitlist.len() {
+    if unoffered(state).next().is_some() {
         return refuse(format!("there are free seats: seat {name}"));
     }
     Ok(vec![Event::Waitlisted { delegation: name }])

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use super::command::SpeechKind;
 use super::event::{Delegate, Speech};
-use super::meeting::{Level, Meeting, Ordering, SeatId};
+use super::meeting::{Level, Meeting, Ordering, SeatId, Seating};
 use crate::text::Clean;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,9 +128,58 @@ pub struct Seats {
     pub occupied: BTreeMap<SeatId, Clean>,
     pub blocked: BTreeSet<SeatId>,
     pub waitlist: Vec<Clean>,
+    /// Free seats held for waiting delegations, one each. An offer, once made
+    /// and announced, stands until its delegation is seated or leaves the
+    /// waitlist, or its seat is blocked: it never passes to someone else, so
+    /// what the session log announced stays true.
+    pub offers: BTreeMap<SeatId, Clean>,
 }
 
 impl Seats {
+    /// The seat offered to `delegation`, if any.
+    pub fn offered_to(&self, delegation: &str) -> Option<SeatId> {
+        self.offers
+            .iter()
+            .find(|(_, d)| d.as_str() == delegation)
+            .map(|(s, _)| *s)
+    }
+
+    fn is_free(&self, seating: &Seating, seat: SeatId) -> bool {
+        seating.contains(seat)
+            && !self.blocked.contains(&seat)
+            && !self.occupied.contains_key(&seat)
+    }
+
+    /// After any change to the seats: offers whose seat is gone or whose
+    /// delegation no longer waits are withdrawn, and the free seats nobody
+    /// holds are offered, in reading order, to the waiting delegations that
+    /// hold no offer, in waitlist order. What others hold is left as it is.
+    pub(super) fn settle_offers(&mut self, seating: &Seating) {
+        let offers = std::mem::take(&mut self.offers);
+        self.offers = offers
+            .into_iter()
+            .filter(|(seat, to)| {
+                self.is_free(seating, *seat) && self.waiting_position(to.as_str()).is_some()
+            })
+            .collect();
+        if self.offers.len() >= self.waitlist.len() {
+            return;
+        }
+        let mut unserved: Vec<&Clean> = Vec::new();
+        for d in &self.waitlist {
+            if self.offered_to(d.as_str()).is_none() && !unserved.contains(&d) {
+                unserved.push(d);
+            }
+        }
+        let made: Vec<(SeatId, Clean)> = seating
+            .all()
+            .filter(|s| self.is_free(seating, *s) && !self.offers.contains_key(s))
+            .zip(unserved)
+            .map(|(s, d)| (s, d.clone()))
+            .collect();
+        self.offers.extend(made);
+    }
+
     pub fn held_by<'a>(&'a self, delegation: &'a str) -> impl Iterator<Item = SeatId> + 'a {
         self.occupied
             .iter()
@@ -404,9 +453,9 @@ impl State {
             .filter(|s| !self.seats.blocked.contains(s) && !self.seats.occupied.contains_key(s))
     }
 
-    /// The waitlisted delegations a free seat is offered to now, one per free seat.
+    /// The free seats held for waiting delegations, in seat order.
     pub fn offers(&self) -> Vec<(SeatId, &Clean)> {
-        self.free_seats().zip(self.seats.waitlist.iter()).collect()
+        self.seats.offers.iter().map(|(s, d)| (*s, d)).collect()
     }
 
     /// Seq of the action of `by` that `undo` would revert, if any.

@@ -880,15 +880,142 @@ fn a_waitlisted_delegation_takes_the_seat_offered_to_it() {
     sim.ok(Command::Release(SeatOrDelegation::Delegation(
         "Brazil".into(),
     )));
-    // A1 is offered to Peru, A2 to Nepal: Nepal seated first still gets A2.
+    // A2 was offered to Peru first, then A1 to Nepal: Nepal seated first still gets A1.
     sim.ok(seat("Nepal"));
     assert_eq!(
         sim.state
             .seats
             .occupied
-            .get(&SeatId::parse("A2").unwrap())
+            .get(&SeatId::parse("A1").unwrap())
             .map(|d| d.as_str()),
         Some("Nepal")
+    );
+}
+
+/// Offers as they stand, seat by seat: `A1 Nepal`.
+fn offers(sim: &Sim) -> Vec<String> {
+    sim.state
+        .offers()
+        .into_iter()
+        .map(|(seat, to)| format!("{seat} {to}"))
+        .collect()
+}
+
+#[test]
+fn an_offer_once_announced_stays_with_its_delegation() {
+    let mut sim = Sim::new();
+    let seat = |d: &str| Command::Seat {
+        delegation: d.into(),
+        seat: None,
+    };
+    let wait = |d: &str| Command::Wait {
+        delegation: d.into(),
+    };
+    sim.ok(seat("Brazil")).ok(seat("Chile"));
+    sim.ok(wait("Peru")).ok(wait("Nepal"));
+    sim.ok(Command::Release(SeatOrDelegation::Delegation(
+        "Chile".into(),
+    )));
+    assert!(
+        sim.log
+            .last()
+            .unwrap()
+            .contains("Seat A2 freed (Chile); offered to Peru"),
+        "{}",
+        sim.log.last().unwrap()
+    );
+    assert_eq!(offers(&sim), ["A2 Peru"]);
+    sim.ok(Command::Release(SeatOrDelegation::Seat(
+        SeatId::parse("A1").unwrap(),
+    )));
+    assert!(
+        sim.log
+            .last()
+            .unwrap()
+            .contains("offered to Nepal, 2nd on the waitlist"),
+        "{}",
+        sim.log.last().unwrap()
+    );
+    assert_eq!(offers(&sim), ["A1 Nepal", "A2 Peru"], "Peru keeps A2");
+    assert!(
+        sim.refused(Command::Seat {
+            delegation: "Peru".into(),
+            seat: SeatId::parse("A1"),
+        })
+        .contains("A1 is offered to Nepal")
+    );
+    sim.ok(seat("Peru"));
+    assert_eq!(
+        sim.state.seats.occupied.get(&SeatId::parse("A2").unwrap()),
+        Some(&Clean::new("Peru"))
+    );
+    assert_eq!(offers(&sim), ["A1 Nepal"]);
+}
+
+#[test]
+fn an_offer_is_withdrawn_when_its_delegation_leaves_or_its_seat_is_blocked() {
+    let mut sim = Sim::new();
+    let seat = |d: &str| Command::Seat {
+        delegation: d.into(),
+        seat: None,
+    };
+    let wait = |d: &str| Command::Wait {
+        delegation: d.into(),
+    };
+    let a1 = SeatId::parse("A1").unwrap();
+    let a2 = SeatId::parse("A2").unwrap();
+    sim.ok(seat("Brazil")).ok(seat("Chile"));
+    sim.ok(wait("Peru")).ok(wait("Nepal"));
+    sim.ok(Command::Release(SeatOrDelegation::Seat(a1)));
+    assert_eq!(offers(&sim), ["A1 Peru"]);
+    sim.ok(Command::Unwait {
+        delegation: "Peru".into(),
+    });
+    assert!(
+        sim.log
+            .last()
+            .unwrap()
+            .contains("Peru leaves the waitlist; A1 offered to Nepal, 1st on the waitlist"),
+        "{}",
+        sim.log.last().unwrap()
+    );
+    assert_eq!(offers(&sim), ["A1 Nepal"]);
+    // Blocking the seat withdraws the offer; Nepal keeps its place and gets the next seat.
+    sim.ok(Command::Block(a1));
+    assert!(
+        sim.log
+            .last()
+            .unwrap()
+            .contains("Seat A1 blocked; the offer of A1 to Nepal is withdrawn"),
+        "{}",
+        sim.log.last().unwrap()
+    );
+    assert!(offers(&sim).is_empty());
+    sim.ok(Command::Release(SeatOrDelegation::Seat(a2)));
+    assert_eq!(offers(&sim), ["A2 Nepal"]);
+    sim.ok(Command::Unblock(a1));
+    assert_eq!(offers(&sim), ["A2 Nepal"], "nobody else waits");
+    // Undo puts the seats back as they were, offers included.
+    sim.ok(Command::Undo);
+    sim.ok(Command::Undo);
+    assert!(
+        sim.log
+            .last()
+            .unwrap()
+            .contains("the offer of A2 to Nepal is withdrawn"),
+        "{}",
+        sim.log.last().unwrap()
+    );
+    assert!(offers(&sim).is_empty());
+    sim.ok(Command::Undo);
+    assert_eq!(offers(&sim), ["A1 Nepal"]);
+    assert!(
+        sim.log
+            .last()
+            .unwrap()
+            .contains("A1 offered to Nepal, 1st on the waitlist"),
+        "{}",
+        sim.log.last().unwrap()
     );
 }
 
@@ -898,6 +1025,16 @@ fn participants_do_not_take_observer_seats() {
     let why = sim.refused(Command::Seat {
         delegation: "France".into(),
         seat: None,
+    });
+    assert!(why.contains("takes part in the meeting"), "{why}");
+    // Nor wait for one: the seat offered would be held for good.
+    let seat = |d: &str| Command::Seat {
+        delegation: d.into(),
+        seat: None,
+    };
+    sim.ok(seat("Brazil")).ok(seat("Chile"));
+    let why = sim.refused(Command::Wait {
+        delegation: "France".into(),
     });
     assert!(why.contains("takes part in the meeting"), "{why}");
 }

@@ -169,19 +169,25 @@ fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
     );
 }
 
-/// Words to lines of at most `width` characters; a word longer than that is cut.
+/// Words to lines of at most `width` columns; a word wider than that is cut,
+/// between graphemes.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut used = 0;
     for word in text.split(' ') {
-        let word: String = word.chars().take(width).collect();
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+        let word = panes::first_columns(word, width);
+        let word_w = panes::width(word);
+        if !line.is_empty() && used + 1 + word_w > width {
             lines.push(std::mem::take(&mut line));
+            used = 0;
         }
         if !line.is_empty() {
             line.push(' ');
+            used += 1;
         }
-        line.push_str(&word);
+        line.push_str(word);
+        used += word_w;
     }
     lines.push(line);
     lines
@@ -271,14 +277,15 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
     };
     frame.render_widget(Paragraph::new(line), area);
     if !matches!(input.kind, InputKind::Confirm { .. }) {
-        let before = input
+        let before: String = input
             .text
             .chars()
             .take(input.cursor)
             .filter(|c| !crate::text::is_unsafe(*c))
-            .count();
-        let x = area.x
-            + (label.chars().count() + before).min(area.width.saturating_sub(1) as usize) as u16;
+            .collect();
+        // Columns, not characters: a wide or joined character moves the cursor by what it takes.
+        let columns = panes::width(&label) + panes::width(&before);
+        let x = area.x + columns.min(area.width.saturating_sub(1) as usize) as u16;
         frame.set_cursor_position(Position::new(x, area.y));
     }
     let inner_width = above.width.saturating_sub(2).max(1) as usize;

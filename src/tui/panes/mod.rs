@@ -65,14 +65,32 @@ fn by_priority(parts: Vec<(u8, Line<'static>)>, room: usize) -> Vec<Line<'static
     kept
 }
 
-/// Columns a text takes on the terminal.
-fn width(text: &str) -> usize {
+/// Columns a text takes on the terminal, as ratatui measures it.
+pub(crate) fn width(text: &str) -> usize {
     Span::raw(text).width()
 }
 
-fn char_width(ch: char) -> usize {
-    let mut utf8 = [0; 4];
-    width(ch.encode_utf8(&mut utf8))
+/// What a terminal draws as one: a letter with its marks, a flag (two
+/// regional indicators), an emoji sequence or a conjunct joined by ZWJ.
+/// Text is cut and wrapped only between these, each measured whole, so no
+/// half of one is ever left in a cell of its own.
+fn graphemes(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    use unicode_segmentation::UnicodeSegmentation;
+    text.graphemes(true).map(|g| (g, width(g)))
+}
+
+/// The longest start of `text` that fits in `max` columns, cut between graphemes.
+pub(crate) fn first_columns(text: &str, max: usize) -> &str {
+    let mut used = 0;
+    let mut end = 0;
+    for (g, w) in graphemes(text) {
+        if used + w > max {
+            break;
+        }
+        used += w;
+        end += g.len();
+    }
+    &text[..end]
 }
 
 /// `text` cut to `max` columns, ending in `…` when cut.
@@ -83,18 +101,8 @@ fn fit(text: &str, max: usize) -> Cow<'_, str> {
     if max == 0 {
         return Cow::Borrowed("");
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for ch in text.chars() {
-        used += char_width(ch);
-        if used > max - 1 {
-            break;
-        }
-        out.push(ch);
-    }
-    out.truncate(out.trim_end().len());
-    out.push('…');
-    Cow::Owned(out)
+    let kept = first_columns(text, max - 1).trim_end();
+    Cow::Owned(format!("{kept}…"))
 }
 
 /// Spans cut to `max` columns, ending in `…` in the style of the span that was cut.
@@ -226,6 +234,8 @@ mod tests {
         assert_eq!(fit("Côte d'Ivoire", 1), "…");
         assert_eq!(fit("Côte d'Ivoire", 0), "");
         assert_eq!(fit("日本国", 4), "日…");
+        assert_eq!(fit("🇲🇱🇫🇷🇩🇿", 4), "🇲🇱…", "a flag is cut whole");
+        assert_eq!(fit("Mali 🇲🇱 x", 7), "Mali…");
     }
 
     #[test]

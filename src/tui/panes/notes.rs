@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{char_width, fit_line, frame_pane, local, pad, put_lines};
+use super::{fit_line, frame_pane, graphemes, local, pad, put_lines};
 use crate::domain::state::Note;
 use crate::tui::ui::{Pane, View};
 
@@ -177,13 +177,13 @@ fn wrap(words: Vec<Vec<Span<'static>>>, w: usize, indent: usize) -> Vec<Line<'st
     lines
 }
 
-/// Appends `span` to the last line, breaking it over new lines where it does not fit.
+/// Appends `span` to the last line, breaking it over new lines where it does
+/// not fit, between graphemes.
 fn place(lines: &mut Vec<Line<'static>>, span: Span<'static>, w: usize, indent: usize) {
     let style = span.style;
     let mut piece = String::new();
     let mut used = lines.last().map_or(0, Line::width);
-    for ch in span.content.chars() {
-        let cw = char_width(ch);
+    for (g, cw) in graphemes(&span.content) {
         if used + cw > w && used > indent {
             lines
                 .last_mut()
@@ -193,7 +193,7 @@ fn place(lines: &mut Vec<Line<'static>>, span: Span<'static>, w: usize, indent: 
             lines.push(Line::from(" ".repeat(indent)));
             used = indent;
         }
-        piece.push(ch);
+        piece.push_str(g);
         used += cw;
     }
     if !piece.is_empty() {

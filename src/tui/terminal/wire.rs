@@ -9,6 +9,7 @@
 //! writes the cursor's visibility only when it changes. Colours are written as
 //! that backend writes them, so the screen looks the same.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -56,6 +57,12 @@ pub struct Wire<W: Write> {
     /// The terminal's size, asked once and again after each resize: asking
     /// opens the terminal device, and ratatui asks before every frame.
     known: std::cell::Cell<Option<Size>>,
+    /// Glyphs of several characters and more than one column (a flag, a
+    /// conjunct), by row and column, with the columns they take. Many
+    /// terminals give each character its own cell, so the second half of a
+    /// flag stays on screen where ratatui sees a blank it has no reason to
+    /// write again, once the glyph's first cell is written over.
+    spread: BTreeMap<(u16, u16), u16>,
 }
 
 impl<W: Write> Wire<W> {
@@ -67,6 +74,7 @@ impl<W: Write> Wire<W> {
             shown: None,
             fixed: None,
             known: std::cell::Cell::new(None),
+            spread: BTreeMap::new(),
         }
     }
 
@@ -124,6 +132,54 @@ impl<W: Write> Wire<W> {
         };
         let _ = write!(out, "\x1b[{params}m");
         self.pen = Some(to);
+    }
+
+    fn put(&mut self, out: &mut String, at: Position, cell: &Cell, screen: u16) {
+        self.move_to(out, at);
+        self.pen_to(out, Pen::of(cell));
+        let symbol = cell.symbol();
+        out.push_str(symbol);
+        // Where a character leaves the cursor is only sure for one column
+        // wide, and not at the right edge, where the next one would wrap.
+        let one_column = symbol.len() == 1 && symbol.as_bytes()[0].is_ascii_graphic()
+            || symbol == " "
+            || ratatui::text::Span::raw(symbol).width() == 1;
+        self.cursor = (one_column && at.x + 1 < screen).then_some(Position {
+            x: at.x + 1,
+            y: at.y,
+        });
+    }
+
+    /// `symbol` written at `x`: the cells of spread glyphs it wrote over that
+    /// it does not cover itself, which must be blanked.
+    fn spread_over(&mut self, x: u16, y: u16, symbol: &str) -> Vec<(u16, u16)> {
+        let columns = (ratatui::text::Span::raw(symbol).width() as u16).max(1);
+        let end = x.saturating_add(columns);
+        // A glyph starting left of `x` that reaches it is written over too.
+        let from = self
+            .spread
+            .range(..(y, x))
+            .next_back()
+            .filter(|((row, start), cols)| *row == y && start + **cols > x)
+            .map_or(x, |((_, start), _)| *start);
+        let over: Vec<((u16, u16), u16)> = self
+            .spread
+            .range((y, from)..(y, end))
+            .map(|(at, cols)| (*at, *cols))
+            .collect();
+        let mut uncovered = Vec::new();
+        for ((_, start), cols) in over {
+            self.spread.remove(&(y, start));
+            uncovered.extend(
+                (start..start + cols)
+                    .filter(|c| *c < x || *c >= end)
+                    .map(|c| (y, c)),
+            );
+        }
+        if columns > 1 && symbol.chars().nth(1).is_some() {
+            self.spread.insert((y, x), columns);
+        }
+        uncovered
     }
 
     fn size_now(&self) -> io::Result<Size> {
@@ -247,21 +303,24 @@ impl<W: Write> Backend for Wire<W> {
     {
         let mut out = String::new();
         let mut width = None;
+        let mut written = BTreeSet::new();
+        let mut uncovered = Vec::new();
         for (x, y, cell) in content {
-            self.move_to(&mut out, Position { x, y });
-            self.pen_to(&mut out, Pen::of(cell));
-            let symbol = cell.symbol();
-            out.push_str(symbol);
-            // Where a character leaves the cursor is only sure for one column
-            // wide, and not at the right edge, where the next one would wrap.
             let screen = match width {
                 Some(w) => w,
                 None => *width.insert(self.size_now()?.width),
             };
-            let one_column = symbol.len() == 1 && symbol.as_bytes()[0].is_ascii_graphic()
-                || symbol == " "
-                || ratatui::text::Span::raw(symbol).width() == 1;
-            self.cursor = (one_column && x + 1 < screen).then_some(Position { x: x + 1, y });
+            self.put(&mut out, Position { x, y }, cell, screen);
+            written.insert((y, x));
+            uncovered.extend(self.spread_over(x, y, cell.symbol()));
+        }
+        // What ratatui holds there is the blank it left under the glyph.
+        let blank = Cell::default();
+        for (y, x) in uncovered {
+            if !written.contains(&(y, x)) {
+                let screen = width.unwrap_or(u16::MAX);
+                self.put(&mut out, Position { x, y }, &blank, screen);
+            }
         }
         self.out.write_all(out.as_bytes())
     }
@@ -298,6 +357,7 @@ impl<W: Write> Backend for Wire<W> {
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.spread.clear();
         // Erasing fills with the current background: erase with none.
         if self.pen != Some(Pen::RESET) {
             self.out.write_all(b"\x1b[0m")?;
@@ -441,6 +501,35 @@ mod tests {
             wire.out.len(),
             stock.len()
         );
+    }
+
+    /// A terminal that gives each regional indicator a cell of its own keeps
+    /// the flag's second half when the first is written over: it is blanked.
+    #[test]
+    fn a_flag_written_over_leaves_no_half_behind() {
+        let mut wire = Wire::with_size(Vec::new(), Size::new(W, H));
+        let empty = Buffer::empty(Rect::new(0, 0, W, H));
+        let mut flags = empty.clone();
+        flags.set_string(2, 1, "🇲🇱 🇫🇷 ab", Style::default());
+        let mut text = empty.clone();
+        text.set_string(0, 1, "x", Style::default());
+        text.set_string(2, 1, "y", Style::default());
+        text.set_string(4, 1, "🇩🇿", Style::default());
+        text.set_string(8, 1, "ab", Style::default());
+        for (from, to) in [(&empty, &flags), (&flags, &text)] {
+            wire.draw(from.diff(to).into_iter()).unwrap();
+        }
+        let screen = screen_of(&wire.out);
+        let row: String = (0..12)
+            .map(
+                |x| match screen.screen().cell(1, x).expect("a cell").contents() {
+                    "" => " ",
+                    c => c,
+                },
+            )
+            .collect::<Vec<_>>()
+            .concat();
+        assert_eq!(row, "x y 🇩🇿  ab  ");
     }
 
     #[test]
