@@ -2,7 +2,7 @@
 //! mistake; an officer fixing a meeting file the evening before wants them all,
 //! each with the place to look.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -189,34 +189,20 @@ impl<'a> Report<'a> {
         self.found.is_empty()
     }
 
-    /// 1-based line and column; the column counts characters, as editors do.
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let col = self.text[start..offset]
-            .chars()
-            .filter(|&c| c != '\u{feff}')
-            .count()
-            + 1;
-        (line, col)
-    }
-
+    /// 1-based line number.
     fn line(&self, offset: usize) -> usize {
-        self.line_col(offset).0
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     fn finish(mut self) -> Vec<Diagnostic> {
         self.found.sort_by_key(|(offset, _)| *offset);
         self.found.dedup();
         let found = std::mem::take(&mut self.found);
+        let mut columns = Columns::new(self.text, &self.line_starts);
         found
             .into_iter()
             .map(|(offset, message)| {
-                let (line, col) = self.line_col(offset);
+                let (line, col) = columns.at(offset);
                 Diagnostic {
                     file: self.file.to_string(),
                     line,
@@ -225,6 +211,49 @@ impl<'a> Report<'a> {
                 }
             })
             .collect()
+    }
+}
+
+/// Columns of offsets taken in increasing order, counting each character of
+/// the text once: thousands of findings on one long line (a generated list
+/// of seats) would otherwise count the line from its start for each.
+struct Columns<'a> {
+    text: &'a str,
+    line_starts: &'a [usize],
+    /// Where the last column was taken, and that column.
+    offset: usize,
+    col: usize,
+}
+
+impl<'a> Columns<'a> {
+    fn new(text: &'a str, line_starts: &'a [usize]) -> Self {
+        Columns {
+            text,
+            line_starts,
+            offset: 0,
+            col: 1,
+        }
+    }
+
+    /// The 1-based line and column of `offset`, the column in characters
+    /// as editors count them.
+    fn at(&mut self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        if line_start > self.offset {
+            self.offset = line_start;
+            self.col = 1;
+        }
+        self.col += self.text[self.offset..offset]
+            .chars()
+            .filter(|&c| c != '\u{feff}')
+            .count();
+        self.offset = offset;
+        (line, self.col)
     }
 }
 
@@ -767,9 +796,10 @@ struct Roster {
     /// Every id that was well formed, even on an entry with other mistakes, so one
     /// mistake is not echoed by every segment that names that participant.
     ids: HashMap<String, usize>,
-    /// (folded delegation or alias, id), to say "did you mean" when a segment
-    /// names someone the way people do rather than by id.
-    names: Vec<(String, String)>,
+    /// Folded delegation or alias → the ids it names, to say "did you mean"
+    /// when a segment names someone the way people do rather than by id. Two
+    /// ids are enough to know that a hint would be ambiguous.
+    names: HashMap<String, Vec<String>>,
 }
 
 /// Tables of an array of tables (`[[name]]`), or `None` after saying what is wrong.
@@ -861,13 +891,12 @@ fn roster(r: &mut Report, value: &Val) -> Roster {
             }
         }
         if let Some((id, _)) = &id {
-            if let Some(delegation) = &delegation {
-                roster
-                    .names
-                    .push((fold(delegation.as_str()), id.to_string()));
-            }
-            for alias in aliases.iter().flatten() {
-                roster.names.push((fold(alias.as_str()), id.to_string()));
+            let names = delegation.iter().chain(aliases.iter().flatten());
+            for name in names {
+                let ids = roster.names.entry(fold(name.as_str())).or_default();
+                if ids.len() < 2 && !ids.iter().any(|known| known == id.as_str()) {
+                    ids.push(id.to_string());
+                }
             }
         }
         if let (
@@ -961,14 +990,17 @@ fn segments(r: &mut Report, value: &Val, roster: &Roster) -> Vec<SegmentDef> {
 fn roster_refs(r: &mut Report, s: &Section, key: &str, roster: &Roster) -> Option<Vec<Clean>> {
     let (items, mut ok) = s.strings(r, key);
     let mut out: Vec<Clean> = Vec::new();
+    // Each id listed → its place in the list, from 1.
+    let mut places: HashMap<&str, usize> = HashMap::new();
     for (raw, span) in items {
         if !roster.ids.contains_key(raw) {
             let folded = fold(raw);
             let mut near: Vec<&str> = roster
                 .names
-                .iter()
-                .filter(|(name, _)| *name == folded)
-                .map(|(_, id)| id.as_str())
+                .get(&folded)
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
                 .collect();
             // `Burkina Faso` for `burkina-faso`.
             if let Some((id, _)) = roster.ids.get_key_value(folded.replace(' ', "-").as_str()) {
@@ -987,19 +1019,16 @@ fn roster_refs(r: &mut Report, s: &Section, key: &str, roster: &Roster) -> Optio
             ok = false;
             continue;
         }
-        if let Some(position) = out.iter().position(|c| c.as_str() == raw) {
+        if let Some(&place) = places.get(raw) {
             r.at(
                 &span,
-                format!(
-                    "{} is already in `{key}` ({})",
-                    shown(raw),
-                    ordinal(position + 1)
-                ),
+                format!("{} is already in `{key}` ({})", shown(raw), ordinal(place)),
             );
             ok = false;
             continue;
         }
         out.push(Clean::new(raw));
+        places.insert(raw, out.len());
     }
     ok.then_some(out)
 }
@@ -1048,6 +1077,7 @@ fn seating(r: &mut Report, s: &Section) -> Option<Seating> {
     let blocked = {
         let (items, mut ok) = s.strings(r, "blocked");
         let mut out: Vec<SeatId> = Vec::new();
+        let mut seen: HashSet<SeatId> = HashSet::new();
         for (raw, span) in items {
             let Some(seat) = SeatId::parse(raw).filter(|_| raw.trim() == raw) else {
                 r.at(
@@ -1078,7 +1108,7 @@ fn seating(r: &mut Report, s: &Section) -> Option<Seating> {
                 ok = false;
                 continue;
             }
-            if out.contains(&seat) {
+            if !seen.insert(seat) {
                 r.at(&span, format!("seat {seat} is already blocked"));
                 ok = false;
                 continue;
