@@ -242,9 +242,10 @@ fn check(path: &Path) -> Result<(), Failure> {
             Ok(())
         }
         Err(diagnostics) => {
-            for d in &diagnostics {
-                say!("{d}");
-            }
+            // One write for them all: a generated file can have thousands,
+            // and stderr writes each piece of each line at once otherwise.
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            say!("{}", lines.join("\n"));
             let n = diagnostics.len();
             Err(Failure::new(
                 2,

@@ -99,6 +99,9 @@ pub fn gather(state: &State, entries: &[Entry]) -> Export {
             .values()
             .filter(|n| n.retracted.is_none())
             .map(note_line)
+            // A note of tags alone says nothing to summarise, and its empty
+            // list item under a speaker would underline them as a heading.
+            .filter(|n| !n.text.is_empty())
             .collect(),
     }
 }
@@ -210,25 +213,77 @@ fn kind_note(kind: SpeechKind) -> &'static str {
 }
 
 fn who(i: &Intervention) -> String {
-    let mut who = i.delegation.clone();
+    let mut who = markdown_text(&i.delegation);
     if !i.speaker.is_empty() {
-        let _ = write!(who, " — {}", i.speaker);
+        let _ = write!(who, " — {}", markdown_text(&i.speaker));
     }
     if !i.title.is_empty() {
-        let _ = write!(who, ", {}", i.title);
+        let _ = write!(who, ", {}", markdown_text(&i.title));
     }
     who
+}
+
+/// Characters that mean something wherever they stand: `\\` escapes, `` ` ``
+/// opens code, `*` and `_` emphasis, `[` a link, an image, a footnote or a
+/// task box, `#` a heading or its end, `~` strikethrough, `$` math, `^`
+/// superscript, `}` heading attributes, `<` HTML, a comment or a `<…>` link.
+/// The others can be left alone, as the tests show with two renderers: `]`
+/// and `{` mean nothing once `[` and `}` are escaped, and `|`, `=` and `:`
+/// make a table, an underline or a definition only on a line of their own
+/// below another, which user text never is.
+const MARKDOWN_ANYWHERE: &str = "\\`*_[#~$^}<";
+
+/// Text from a person (a name, a title, a note, anything from the meeting
+/// file or a command) made to render as exactly itself in CommonMark and
+/// GitHub's Markdown, wherever the summary puts it: no markup, no HTML, no
+/// link, and no list, heading, quote, table or code block of its own.
+/// Officers edit the summary as a draft, so only what could mean something
+/// is escaped: `H.E. Mr. Le Drian` stays as it is. The text is one line, as
+/// `Clean` makes every name and note.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let leading_digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    for (at, c) in text.char_indices() {
+        let before = &text[..at];
+        let after = &text[at + c.len_utf8()..];
+        let escape = match c {
+            c if MARKDOWN_ANYWHERE.contains(c) => true,
+            // User text can start a line or a list item (after gavel's `- `
+            // or `1. `), where these make a quote, a list or a rule, and
+            // `2017.` or `1)` a numbered list.
+            '>' | '-' | '+' if at == 0 => true,
+            '.' | ')' if at > 0 && at == leading_digits => true,
+            // `&amp;` and `&#38;` would be read as the character they name.
+            '&' => after.starts_with(|n: char| n.is_ascii_alphanumeric() || n == '#'),
+            // GitHub makes links of bare `http://…`, `www.…` and
+            // `name@host.org`; an escape in the `://`, the `www.` or before
+            // the `@` keeps them text.
+            ':' => after.starts_with("//"),
+            '.' => before
+                .get(before.len().saturating_sub(3)..)
+                .is_some_and(|w| w.eq_ignore_ascii_case("www")),
+            '@' => before.ends_with(|p: char| p.is_ascii_alphanumeric() || ".+-_".contains(p)),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The draft co-chairs' summary, in Markdown.
 pub fn markdown(state: &State, x: &Export) -> String {
     let mut out = String::new();
     let t = |at| local(state, at, "%H:%M");
-    let _ = writeln!(out, "# {}\n", x.title);
+    let _ = writeln!(out, "# {}\n", markdown_text(&x.title));
     let _ = writeln!(
         out,
         "Draft co-chairs' summary · {}, {} · {}\n",
-        x.venue, x.room, x.date
+        markdown_text(&x.venue),
+        markdown_text(&x.room),
+        x.date
     );
     if !x.complete {
         let since = x
@@ -260,16 +315,20 @@ pub fn markdown(state: &State, x: &Export) -> String {
 }
 
 fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::domain::SegmentDef) {
-    let _ = writeln!(out, "## {}\n", def.title);
+    let _ = writeln!(out, "## {}\n", markdown_text(def.title.as_str()));
     let chairs: Vec<String> = def
         .chairs
         .iter()
         .filter_map(|id| state.meeting.participant(id.as_str()))
         .map(|p| {
+            let delegation = markdown_text(p.delegation.as_str());
             if p.representative.is_empty() {
-                p.delegation.to_string()
+                delegation
             } else {
-                format!("{} ({})", p.representative, p.delegation)
+                format!(
+                    "{} ({delegation})",
+                    markdown_text(p.representative.as_str())
+                )
             }
         })
         .collect();
@@ -298,7 +357,7 @@ fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::dom
             .iter()
             .filter(|note| note.speech == Some(i.speech) && tagged(note, "summary"))
         {
-            let _ = writeln!(out, "   - {}", note.text);
+            let _ = writeln!(out, "   - {}", markdown_text(&note.text));
         }
     }
     let loose: Vec<&NoteLine> = x
@@ -310,10 +369,15 @@ fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::dom
     if !loose.is_empty() {
         let _ = writeln!(out);
         for note in loose {
-            let _ = writeln!(out, "- {}", note.text);
+            let _ = writeln!(out, "- {}", markdown_text(&note.text));
         }
     }
     let _ = writeln!(out);
+}
+
+fn names(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| markdown_text(n)).collect();
+    names.join(", ")
 }
 
 fn tagged(note: &NoteLine, tag: &str) -> bool {
@@ -328,7 +392,7 @@ fn tagged_list(out: &mut String, x: &Export, tag: &str, heading: &str) {
         return;
     }
     for note in notes {
-        let _ = writeln!(out, "- {}", note.text);
+        let _ = writeln!(out, "- {}", markdown_text(&note.text));
     }
     let _ = writeln!(out);
 }
@@ -344,13 +408,13 @@ fn attendance_section(out: &mut String, x: &Export) {
         a.capacity
     );
     if !a.seated.is_empty() {
-        let _ = writeln!(out, "Seated: {}.\n", a.seated.join(", "));
+        let _ = writeln!(out, "Seated: {}.\n", names(&a.seated));
     }
     let list = |v: &[String]| {
         if v.is_empty() {
             "none".to_string()
         } else {
-            v.join(", ")
+            names(v)
         }
     };
     let _ = writeln!(
@@ -409,8 +473,8 @@ fn timekeeping_section(out: &mut String, state: &State, x: &Export) {
         let _ = writeln!(
             out,
             "- {} ({}): {} of {}, {} over",
-            i.delegation,
-            i.segment,
+            markdown_text(&i.delegation),
+            markdown_text(&i.segment),
             duration(i.seconds_spoken),
             duration(i64::from(i.limit)),
             duration(by)
@@ -420,42 +484,70 @@ fn timekeeping_section(out: &mut String, state: &State, x: &Export) {
 
 /// One row per intervention.
 pub fn csv(x: &Export) -> String {
-    let mut out = String::from(
-        "delegation,speaker,kind,segment,start,end,seconds_spoken,limit,seconds_paused\n",
-    );
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut row = |fields: [&str; 9]| {
+        out.write_record(fields)
+            .expect("writing to memory cannot fail");
+    };
+    row([
+        "delegation",
+        "speaker",
+        "kind",
+        "segment",
+        "start",
+        "end",
+        "seconds_spoken",
+        "limit",
+        "seconds_paused",
+    ]);
     for i in &x.interventions {
         let kind = match i.kind {
             SpeechKind::Statement => "statement",
             SpeechKind::Reply => "reply",
             SpeechKind::Order => "order",
         };
-        let fields = [
-            field(&i.delegation),
-            field(&i.speaker),
-            kind.to_string(),
-            field(&i.segment),
-            i.start.to_string(),
-            i.end.to_string(),
-            i.seconds_spoken.to_string(),
-            i.limit.to_string(),
-            i.seconds_paused.to_string(),
-        ];
-        let _ = writeln!(out, "{}", fields.join(","));
+        row([
+            &spreadsheet_text(&i.delegation),
+            &spreadsheet_text(&i.speaker),
+            kind,
+            &spreadsheet_text(&i.segment),
+            &i.start.to_string(),
+            &i.end.to_string(),
+            &i.seconds_spoken.to_string(),
+            &i.limit.to_string(),
+            &i.seconds_paused.to_string(),
+        ]);
     }
     if !x.complete {
         // A spreadsheet reads this as one more row, which is the point: it is seen.
-        let _ = writeln!(out, "\"(meeting in progress: not complete)\",,,,,,,,");
+        row([
+            "(meeting in progress: not complete)",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
     }
-    out
+    let bytes = out.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the fields are text")
 }
 
-/// RFC 4180: quoted when it holds a comma, a quote or a line break. Names
-/// are sanitised, so no control character can be here.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+/// A cell that came from a person, made safe to open in a spreadsheet: one
+/// that starts like a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or a
+/// carriage return) would be evaluated, quoted or not, so it gets a leading
+/// `'`, which spreadsheets read as "text", as OWASP's advice on CSV injection
+/// says. Cells gavel writes itself (times, numbers, kinds) are never touched.
+fn spreadsheet_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
     } else {
-        text.to_string()
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -516,15 +608,24 @@ pub fn write_beside(
 
 #[cfg(test)]
 mod tests {
-    use super::field;
+    use super::*;
 
     #[test]
-    fn csv_fields_are_quoted_when_they_must_be() {
-        assert_eq!(field("Mali"), "Mali");
+    fn a_cell_that_starts_like_a_formula_is_written_as_text() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example\",\"Mali\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(spreadsheet_text(formula), format!("'{formula}"));
+        }
+        assert_eq!(spreadsheet_text("Mali"), "Mali");
         assert_eq!(
-            field("Bolivia, Plurinational State of"),
-            "\"Bolivia, Plurinational State of\""
+            spreadsheet_text("Bolivia (Plurinational State of)"),
+            "Bolivia (Plurinational State of)"
         );
-        assert_eq!(field("the \"Comité\""), "\"the \"\"Comité\"\"\"");
     }
 }

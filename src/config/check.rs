@@ -2,20 +2,21 @@
 //! mistake; an officer fixing a meeting file the evening before wants them all,
 //! each with the place to look.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 use std::ops::Range;
 use std::path::Path;
 
-use jiff::civil::{Date, Time};
-use jiff::tz::TimeZone;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::{AmbiguousOffset, TimeZone};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::duration::{DurationError, parse_duration};
 use super::{Diagnostic, Loaded};
-use crate::domain::format::ordinal;
+use crate::domain::format::{duration, ordinal};
 use crate::domain::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
-use crate::text::{Clean, fold};
+use crate::text::{Clean, fold, is_unsafe};
 
 type Val<'i> = Spanned<DeValue<'i>>;
 
@@ -91,14 +92,17 @@ pub(super) fn check(text: &str, file: &str, folder: &Path) -> Result<Loaded, Vec
     let root = root.get_ref();
     report_unknown(&mut r, root, "at the top level", TOP_FIELDS);
 
-    let head = match root.get("meeting") {
-        Some(v) => Section::open(&mut r, "[meeting]", MEETING_FIELDS, v)
-            .and_then(|s| meeting_head(&mut r, &s)),
+    let meeting = match root.get("meeting") {
+        Some(v) => Section::open(&mut r, "[meeting]", MEETING_FIELDS, v),
         None => {
             r.at(&root_span, "missing the [meeting] table");
             None
         }
     };
+    let warning = meeting.as_ref().and_then(|s| warning(&mut r, s));
+    let head = meeting
+        .as_ref()
+        .and_then(|s| meeting_head(&mut r, s, warning));
 
     let roster = match root.get("roster") {
         Some(v) => roster(&mut r, v),
@@ -106,7 +110,7 @@ pub(super) fn check(text: &str, file: &str, folder: &Path) -> Result<Loaded, Vec
     };
 
     let segments = match root.get("segment") {
-        Some(v) => segments(&mut r, v, &roster),
+        Some(v) => segments(&mut r, v, &roster, warning),
         None => {
             r.at(&root_span, "at least one [[segment]] is required");
             Vec::new()
@@ -189,34 +193,20 @@ impl<'a> Report<'a> {
         self.found.is_empty()
     }
 
-    /// 1-based line and column; the column counts characters, as editors do.
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let col = self.text[start..offset]
-            .chars()
-            .filter(|&c| c != '\u{feff}')
-            .count()
-            + 1;
-        (line, col)
-    }
-
+    /// 1-based line number.
     fn line(&self, offset: usize) -> usize {
-        self.line_col(offset).0
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     fn finish(mut self) -> Vec<Diagnostic> {
         self.found.sort_by_key(|(offset, _)| *offset);
         self.found.dedup();
         let found = std::mem::take(&mut self.found);
+        let mut columns = Columns::new(self.text, &self.line_starts);
         found
             .into_iter()
             .map(|(offset, message)| {
-                let (line, col) = self.line_col(offset);
+                let (line, col) = columns.at(offset);
                 Diagnostic {
                     file: self.file.to_string(),
                     line,
@@ -225,6 +215,49 @@ impl<'a> Report<'a> {
                 }
             })
             .collect()
+    }
+}
+
+/// Columns of offsets taken in increasing order, counting each character of
+/// the text once: thousands of findings on one long line (a generated list
+/// of seats) would otherwise count the line from its start for each.
+struct Columns<'a> {
+    text: &'a str,
+    line_starts: &'a [usize],
+    /// Where the last column was taken, and that column.
+    offset: usize,
+    col: usize,
+}
+
+impl<'a> Columns<'a> {
+    fn new(text: &'a str, line_starts: &'a [usize]) -> Self {
+        Columns {
+            text,
+            line_starts,
+            offset: 0,
+            col: 1,
+        }
+    }
+
+    /// The 1-based line and column of `offset`, the column in characters
+    /// as editors count them.
+    fn at(&mut self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        if line_start > self.offset {
+            self.offset = line_start;
+            self.col = 1;
+        }
+        self.col += self.text[self.offset..offset]
+            .chars()
+            .filter(|&c| c != '\u{feff}')
+            .count();
+        self.offset = offset;
+        (line, self.col)
     }
 }
 
@@ -272,20 +305,34 @@ impl<'t, 'i> Section<'t, 'i> {
     /// A required string that must say something once cleaned.
     fn text(&self, r: &mut Report, key: &str) -> Option<Clean> {
         let value = self.required(r, key)?;
-        let clean = Clean::new(string(r, key, value)?);
+        let raw = string(r, key, value)?;
+        let clean = Clean::new(raw);
         if clean.is_empty() {
-            r.at(&value.span(), format!("`{key}` must not be empty"));
+            let message = match emptied(raw) {
+                Some(emptied) => format!("`{key}` {emptied}"),
+                None => format!("`{key}` must not be empty"),
+            };
+            r.at(&value.span(), message);
             return None;
         }
         Some(clean)
     }
 
-    /// An optional string; absent reads as empty.
+    /// An optional string; absent or blank reads as empty, but one that is
+    /// only invisible characters is a mistake to show.
     fn optional_text(&self, r: &mut Report, key: &str) -> Option<Clean> {
-        match self.get(key) {
-            Some(value) => string(r, key, value).map(Clean::new),
-            None => Some(Clean::default()),
+        let Some(value) = self.get(key) else {
+            return Some(Clean::default());
+        };
+        let raw = string(r, key, value)?;
+        let clean = Clean::new(raw);
+        if clean.is_empty()
+            && let Some(emptied) = emptied(raw)
+        {
+            r.at(&value.span(), format!("`{key}` {emptied}"));
+            return None;
         }
+        Some(clean)
     }
 
     fn id(&self, r: &mut Report, key: &str, example: &str) -> Option<(Clean, Range<usize>)> {
@@ -448,7 +495,7 @@ fn report_unknown(r: &mut Report, table: &DeTable, place: &str, allowed: &[&str]
             &key.span(),
             format!(
                 "unknown field `{}` {place}{hint}; allowed: {}",
-                Clean::new(&clip(name)),
+                escaped(&clip(name)),
                 allowed.join(", ")
             ),
         );
@@ -494,10 +541,47 @@ fn kind(value: &DeValue) -> &'static str {
     }
 }
 
-/// Untrusted text quoted in a message: cleaned, so a diagnostic cannot carry
-/// escape sequences to the terminal, and clipped, so it stays on one screen line.
+/// What to say of text that held something, yet nothing once cleaned: it was
+/// only controls and invisible characters, which an officer cannot see.
+/// `None` for text that was empty or blank to begin with.
+fn emptied(raw: &str) -> Option<String> {
+    let blank = raw.chars().all(char::is_whitespace);
+    (!blank).then(|| {
+        format!(
+            "{} is empty once invisible characters are removed",
+            shown(raw)
+        )
+    })
+}
+
+/// Untrusted text quoted in a message, clipped so that it stays on one
+/// screen line, with every character `Clean` would remove written out.
 fn shown(raw: &str) -> String {
-    format!("\"{}\"", Clean::new(&clip(raw)))
+    format!("\"{}\"", escaped(&clip(raw)))
+}
+
+/// Controls and invisible characters as `\u{1b}`: a diagnostic then carries
+/// no escape sequence to the terminal, and the officer can see, and find in
+/// the file, the character that made a name wrong. Combining marks past
+/// three on one character are written out too, as `Clean` would drop them,
+/// so that they do not smear the line.
+fn escaped(raw: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(raw.len());
+    let mut marks = usize::MAX;
+    for c in raw.chars() {
+        if is_combining_mark(c) {
+            marks = marks.saturating_add(1);
+        } else {
+            marks = 0;
+        }
+        if is_unsafe(c) || marks > 3 {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn clip(raw: &str) -> String {
@@ -536,15 +620,14 @@ struct Head {
     log_dir: Option<String>,
 }
 
-fn meeting_head(r: &mut Report, s: &Section) -> Option<Head> {
+fn meeting_head(r: &mut Report, s: &Section, warning: Option<Warning>) -> Option<Head> {
     let id = s.id(r, "id", "mali-ministerial-2017").map(|(id, _)| id);
     let title = s.text(r, "title");
     let venue = s.text(r, "venue");
     let room = s.text(r, "room");
     let date = s.required(r, "date").and_then(|v| date(r, v));
-    let start = s
-        .required(r, "start")
-        .and_then(|v| time_of_day(r, "start", v));
+    let start_value = s.required(r, "start");
+    let start = start_value.and_then(|v| time_of_day(r, "start", v));
     let end_value = s.required(r, "end");
     let end = end_value.and_then(|v| time_of_day(r, "end", v));
     if let (Some(start), Some(end), Some(value)) = (start, end, end_value)
@@ -560,10 +643,13 @@ fn meeting_head(r: &mut Report, s: &Section) -> Option<Head> {
         );
     }
     let zone = s.required(r, "timezone").and_then(|v| time_zone(r, v));
-    let warn_before = match s.get("warn_before") {
-        Some(value) => s.duration(r, "warn_before", value),
-        None => Some(DEFAULT_WARN_BEFORE),
-    };
+    if let (Some(date), Some((name, tz))) = (date, &zone) {
+        for (key, time, value) in [("start", start, start_value), ("end", end, end_value)] {
+            if let (Some(time), Some(value)) = (time, value) {
+                clock_change(r, key, value, date.to_datetime(time), name, tz);
+            }
+        }
+    }
     let bell = match s.get("bell") {
         Some(value) => match value.get_ref() {
             DeValue::Boolean(b) => Some(*b),
@@ -592,10 +678,71 @@ fn meeting_head(r: &mut Report, s: &Section) -> Option<Head> {
         end: end?,
         timezone,
         tz,
-        warn_before: warn_before?,
+        warn_before: warning?.seconds,
         bell: bell?,
         log_dir: log_dir?,
     })
+}
+
+/// How long before the limit the timer warns, and whether the file said so.
+#[derive(Clone, Copy)]
+struct Warning {
+    seconds: u32,
+    set: bool,
+}
+
+fn warning(r: &mut Report, s: &Section) -> Option<Warning> {
+    match s.get("warn_before") {
+        Some(value) => s
+            .duration(r, "warn_before", value)
+            .map(|seconds| Warning { seconds, set: true }),
+        None => Some(Warning {
+            seconds: DEFAULT_WARN_BEFORE,
+            set: false,
+        }),
+    }
+}
+
+/// A time of day that the venue's clocks skip, or show twice, on the
+/// meeting's date is no single instant: the meeting could not be scheduled
+/// by it (it would even last no time at all), so it is refused, naming the
+/// change of the clocks.
+fn clock_change(r: &mut Report, key: &str, value: &Val, at: DateTime, zone: &str, tz: &TimeZone) {
+    let (happens, goes, before, after) = match tz.to_ambiguous_timestamp(at).offset() {
+        AmbiguousOffset::Unambiguous { .. } => return,
+        AmbiguousOffset::Gap { before, after } => ("does not exist", "forward", before, after),
+        AmbiguousOffset::Fold { before, after } => ("happens twice", "back", before, after),
+    };
+    let change = [before, after]
+        .iter()
+        .filter_map(|offset| offset.to_timestamp(at).ok())
+        .min()
+        .and_then(|earliest| tz.following(earliest).next());
+    let clocks = match change {
+        Some(change) => format!(
+            ": clocks go {goes} from {} to {}",
+            clock(before.to_datetime(change.timestamp()).time()),
+            clock(after.to_datetime(change.timestamp()).time())
+        ),
+        None => String::new(),
+    };
+    r.at(
+        &value.span(),
+        format!(
+            "`{key}` {} {happens} on {} in {zone}{clocks}",
+            clock(at.time()),
+            at.date()
+        ),
+    );
+}
+
+/// `15:30`, or `15:30:20` when there are seconds.
+fn clock(time: Time) -> String {
+    if time.second() == 0 && time.subsec_nanosecond() == 0 {
+        time.strftime("%H:%M").to_string()
+    } else {
+        time.strftime("%H:%M:%S").to_string()
+    }
 }
 
 const DATE_HINT: &str = "a date like 2017-09-20";
@@ -767,9 +914,10 @@ struct Roster {
     /// Every id that was well formed, even on an entry with other mistakes, so one
     /// mistake is not echoed by every segment that names that participant.
     ids: HashMap<String, usize>,
-    /// (folded delegation or alias, id), to say "did you mean" when a segment
-    /// names someone the way people do rather than by id.
-    names: Vec<(String, String)>,
+    /// Folded delegation or alias → the ids it names, to say "did you mean"
+    /// when a segment names someone the way people do rather than by id. Two
+    /// ids are enough to know that a hint would be ambiguous.
+    names: HashMap<String, Vec<String>>,
 }
 
 /// Tables of an array of tables (`[[name]]`), or `None` after saying what is wrong.
@@ -830,12 +978,16 @@ fn roster(r: &mut Report, value: &Val) -> Roster {
             let (items, mut ok) = s.strings(r, "aliases");
             let mut out = Vec::new();
             for (alias, span) in items {
-                let alias = Clean::new(alias);
-                if alias.is_empty() {
-                    r.at(&span, "an alias must not be empty");
+                let clean = Clean::new(alias);
+                if clean.is_empty() {
+                    let message = match emptied(alias) {
+                        Some(emptied) => format!("the alias {emptied}"),
+                        None => "an alias must not be empty".to_string(),
+                    };
+                    r.at(&span, message);
                     ok = false;
                 } else {
-                    out.push(alias);
+                    out.push(clean);
                 }
             }
             ok.then_some(out)
@@ -861,13 +1013,12 @@ fn roster(r: &mut Report, value: &Val) -> Roster {
             }
         }
         if let Some((id, _)) = &id {
-            if let Some(delegation) = &delegation {
-                roster
-                    .names
-                    .push((fold(delegation.as_str()), id.to_string()));
-            }
-            for alias in aliases.iter().flatten() {
-                roster.names.push((fold(alias.as_str()), id.to_string()));
+            let names = delegation.iter().chain(aliases.iter().flatten());
+            for name in names {
+                let ids = roster.names.entry(fold(name.as_str())).or_default();
+                if ids.len() < 2 && !ids.iter().any(|known| known == id.as_str()) {
+                    ids.push(id.to_string());
+                }
             }
         }
         if let (
@@ -894,7 +1045,12 @@ fn roster(r: &mut Report, value: &Val) -> Roster {
     roster
 }
 
-fn segments(r: &mut Report, value: &Val, roster: &Roster) -> Vec<SegmentDef> {
+fn segments(
+    r: &mut Report,
+    value: &Val,
+    roster: &Roster,
+    warning: Option<Warning>,
+) -> Vec<SegmentDef> {
     let mut out = Vec::new();
     let Some(entries) = table_list(r, "segment", "part of the meeting", value) else {
         return out;
@@ -928,6 +1084,12 @@ fn segments(r: &mut Report, value: &Val, roster: &Roster) -> Vec<SegmentDef> {
                 r.at(&value.span(), "`speaking_limit` must be longer than zero");
                 return None;
             }
+            if let Some(warning) = warning
+                && seconds <= warning.seconds
+            {
+                r.at(&value.span(), warning_too_long(seconds, warning));
+                return None;
+            }
             Some(seconds)
         });
         let ordering = match s.get("ordering") {
@@ -958,17 +1120,35 @@ fn segments(r: &mut Report, value: &Val, roster: &Roster) -> Vec<SegmentDef> {
     out
 }
 
+/// The timer warns once a speaker has `warn_before` left; with a limit no
+/// longer than that, every speech would be warned from its first second.
+fn warning_too_long(limit: u32, warning: Warning) -> String {
+    let warn = duration(i64::from(warning.seconds));
+    let said = if warning.set {
+        format!("`warn_before` {warn}")
+    } else {
+        format!("the warning before the limit ({warn} unless `warn_before` says otherwise)")
+    };
+    format!(
+        "`speaking_limit` {} is not longer than {said}: the warning would show from the first second of every speech",
+        duration(i64::from(limit))
+    )
+}
+
 fn roster_refs(r: &mut Report, s: &Section, key: &str, roster: &Roster) -> Option<Vec<Clean>> {
     let (items, mut ok) = s.strings(r, key);
     let mut out: Vec<Clean> = Vec::new();
+    // Each id listed → its place in the list, from 1.
+    let mut places: HashMap<&str, usize> = HashMap::new();
     for (raw, span) in items {
         if !roster.ids.contains_key(raw) {
             let folded = fold(raw);
             let mut near: Vec<&str> = roster
                 .names
-                .iter()
-                .filter(|(name, _)| *name == folded)
-                .map(|(_, id)| id.as_str())
+                .get(&folded)
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
                 .collect();
             // `Burkina Faso` for `burkina-faso`.
             if let Some((id, _)) = roster.ids.get_key_value(folded.replace(' ', "-").as_str()) {
@@ -987,19 +1167,16 @@ fn roster_refs(r: &mut Report, s: &Section, key: &str, roster: &Roster) -> Optio
             ok = false;
             continue;
         }
-        if let Some(position) = out.iter().position(|c| c.as_str() == raw) {
+        if let Some(&place) = places.get(raw) {
             r.at(
                 &span,
-                format!(
-                    "{} is already in `{key}` ({})",
-                    shown(raw),
-                    ordinal(position + 1)
-                ),
+                format!("{} is already in `{key}` ({})", shown(raw), ordinal(place)),
             );
             ok = false;
             continue;
         }
         out.push(Clean::new(raw));
+        places.insert(raw, out.len());
     }
     ok.then_some(out)
 }
@@ -1048,6 +1225,7 @@ fn seating(r: &mut Report, s: &Section) -> Option<Seating> {
     let blocked = {
         let (items, mut ok) = s.strings(r, "blocked");
         let mut out: Vec<SeatId> = Vec::new();
+        let mut seen: HashSet<SeatId> = HashSet::new();
         for (raw, span) in items {
             let Some(seat) = SeatId::parse(raw).filter(|_| raw.trim() == raw) else {
                 r.at(
@@ -1078,7 +1256,7 @@ fn seating(r: &mut Report, s: &Section) -> Option<Seating> {
                 ok = false;
                 continue;
             }
-            if out.contains(&seat) {
+            if !seen.insert(seat) {
                 r.at(&span, format!("seat {seat} is already blocked"));
                 ok = false;
                 continue;

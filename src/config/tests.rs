@@ -555,7 +555,11 @@ fn untrusted_text_is_cleaned() {
         "\"minister\"\nrole = \"participant\"",
         "\"k\\u001b]0;x\\u0007\"\nrole = \"participant\"",
     ));
-    assert!(found[0].contains("unknown level \"k\""), "{found:?}");
+    // Shown written out, so the officer sees what to remove.
+    assert!(
+        found[0].contains(r#"unknown level "k\u{1b}]0;x\u{7}""#),
+        "{found:?}"
+    );
     assert_eq!(found.len(), 1);
     assert!(
         !found[0].contains('\u{1b}') && !found[0].contains('\u{7}'),
@@ -752,4 +756,56 @@ fn seed_parses_and_follows_the_note() {
     // Struck-through text of the note is deleted text.
     assert!(!seed.contains("AU representative"));
     assert!(!seed.contains("notably"));
+}
+
+#[test]
+fn a_limit_no_longer_than_the_default_warning_is_refused() {
+    assert_one(
+        &edit("\"3m\"", "\"30s\""),
+        26,
+        18,
+        "`speaking_limit` 30s is not longer than the warning before the limit (30s unless `warn_before` says otherwise): the warning would show from the first second of every speech",
+    );
+    assert_eq!(errors(&edit("\"3m\"", "\"31s\"")), Vec::<String>::new());
+}
+
+#[test]
+fn a_clock_change_on_another_day_or_in_another_zone_is_no_matter() {
+    // 02:30 is skipped in New York on 2017-03-12, not in Zurich, nor on the 13th.
+    let night = edit("start = \"15:30\"", "start = \"02:30\"");
+    let night = night.replacen("2017-09-20", "2017-03-12", 1);
+    assert_eq!(errors(&night).len(), 1, "{:?}", errors(&night));
+    let zurich = night.replacen("America/New_York", "Europe/Zurich", 1);
+    assert_eq!(errors(&zurich), Vec::<String>::new());
+    let next_day = night.replacen("2017-03-12", "2017-03-13", 1);
+    assert_eq!(errors(&next_day), Vec::<String>::new());
+}
+
+#[test]
+fn a_blank_representative_is_no_representative() {
+    let blank = edit(
+        "delegation = \"Alpha\"",
+        "delegation = \"Alpha\"\nrepresentative = \"  \"",
+    );
+    assert_eq!(errors(&blank), Vec::<String>::new());
+}
+
+#[test]
+fn a_name_in_a_diagnostic_shows_what_cleaning_would_remove() {
+    let found = errors(&edit("id = \"a\"", "id = \"thai\\u001band\""));
+    assert!(found[0].contains(r#"`id` "thai\u{1b}and""#), "{found:?}");
+    let zalgo = format!("z{}", "\u{301}".repeat(6));
+    let found = errors(&edit(
+        "\"minister\"\nrole = \"participant\"",
+        &format!("\"{zalgo}\"\nrole = \"participant\""),
+    ));
+    assert!(
+        found[0].contains("\"z\u{301}\u{301}\u{301}\\u{301}\\u{301}\\u{301}\""),
+        "{found:?}"
+    );
+    let found = errors(&edit(
+        "\"minister\"\nrole = \"participant\"",
+        "\"\u{301}x\"\nrole = \"participant\"",
+    ));
+    assert!(found[0].contains("\"\\u{301}x\""), "{found:?}");
 }
