@@ -304,7 +304,10 @@ pub enum Access {
 pub fn check_folder(dir: &Path, access: Access) -> io::Result<Folder> {
     let meta = match fs::symlink_metadata(dir) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Folder::Missing),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            check_above(dir, access)?;
+            return Ok(Folder::Missing);
+        }
         Err(e) => return Err(e),
     };
     if !meta.is_dir() {
@@ -335,7 +338,7 @@ pub fn check_folder(dir: &Path, access: Access) -> io::Result<Folder> {
              group you are in, as the README's \"Several Unix accounts\" says",
         ));
     }
-    check_above(dir)?;
+    check_above(dir, access)?;
     Ok(Folder::Safe(Modes {
         file: if is_shared(mode) {
             SHARED_FILE_MODE
@@ -345,22 +348,75 @@ pub fn check_folder(dir: &Path, access: Access) -> io::Result<Folder> {
     }))
 }
 
-/// A folder that everyone can write without the sticky bit lets anyone rename
-/// the meeting folder and put another in its place.
-fn check_above(dir: &Path) -> io::Result<()> {
-    let above = parent(dir);
-    let Ok(meta) = fs::metadata(above) else {
-        return Ok(());
-    };
-    let mode = meta.mode();
-    if mode & 0o002 != 0 && mode & 0o1000 == 0 {
-        return Err(unsafe_folder(
-            above,
-            "can be written by every user of this host, who could replace the meeting folder in it",
-            &format!("chmod o-w {} (or +t)", above.display()),
+/// Every folder above the meeting folder, up to `/`: one that someone else
+/// can rename things in lets them move the meeting folder away, or swap
+/// another in between gavel's check and its next open. So each must belong
+/// to root or the officer (to write), and one that others can write must
+/// have the sticky bit, as `/tmp` has, under which only an entry's owner may
+/// rename it. A folder writable by the officer's own primary group (a
+/// private group, under a umask of 002) counts as the officer's.
+pub fn check_above(dir: &Path, access: Access) -> io::Result<()> {
+    let mut above = parent(dir).to_path_buf();
+    // A folder still to be made: its nearest existing ancestor is checked.
+    while !above.exists() {
+        match above.parent() {
+            Some(p) if !p.as_os_str().is_empty() => above = p.to_path_buf(),
+            _ => return Ok(()),
+        }
+    }
+    let real = fs::canonicalize(&above)?;
+    for folder in real.ancestors() {
+        check_one_above(folder, access)?;
+    }
+    Ok(())
+}
+
+fn check_one_above(folder: &Path, access: Access) -> io::Result<()> {
+    let meta = fs::metadata(folder)?;
+    let (mode, sticky) = (meta.mode(), meta.mode() & 0o1000 != 0);
+    if mode & 0o002 != 0 && !sticky {
+        return Err(unsafe_above(
+            folder,
+            "can be written by every user of this host, who could move or replace the \
+             meeting folder in it",
+            &format!("chmod o-w {} (or chmod +t)", folder.display()),
+        ));
+    }
+    // SAFETY: getegid cannot fail and touches no memory.
+    let own_group = meta.gid() == unsafe { libc::getegid() };
+    if mode & 0o020 != 0 && !sticky && !own_group {
+        return Err(unsafe_above(
+            folder,
+            &format!(
+                "can be written by every member of group {}, who could move or replace the \
+                 meeting folder in it",
+                meta.gid()
+            ),
+            &format!("chmod +t {}", folder.display()),
+        ));
+    }
+    if access == Access::Write && meta.uid() != 0 && meta.uid() != effective_uid() {
+        return Err(unsafe_above(
+            folder,
+            &format!(
+                "belongs to user {}, who could move or replace the meeting folder in it",
+                meta.uid()
+            ),
+            "keep meetings in folders of your own or root's (--log-dir)",
         ));
     }
     Ok(())
+}
+
+fn unsafe_above(folder: &Path, why: &str, fix: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!(
+            "the folder {}, above the meeting folder, {why}; gavel will not keep a meeting \
+             under it. To fix it: {fix}",
+            folder.display()
+        ),
+    )
 }
 
 fn unsafe_folder(dir: &Path, why: &str, fix: &str) -> io::Error {

@@ -376,11 +376,42 @@ fn a_meeting_folder_everyone_can_write_is_refused_saying_how_to_fix_it() {
     refused_unchanged(
         &h,
         &["do", h.m(), "note", "five"],
-        "who could replace the meeting folder in it",
+        "who could move or replace the meeting folder in it",
     );
     // With the sticky bit, as /tmp has it, no one else can rename it.
     chmod(&h.logs, 0o1777);
     h.do_(&["note", "five"]);
+}
+
+/// A folder above the meeting folder that another user owns, or that a
+/// group can write without the sticky bit, would let them move the meeting
+/// folder away under gavel, or swap another in.
+#[test]
+fn a_folder_above_that_others_can_rename_in_is_refused() {
+    if !is_root() {
+        eprintln!("skipped: only root can give a folder to another user");
+        return;
+    }
+    let h = Host::new();
+    fs::create_dir(&h.logs).unwrap();
+    std::os::unix::fs::chown(&h.logs, Some(65534), Some(65534)).unwrap();
+    let out = h.run(&["do", h.m(), "open"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr(&out).contains("belongs to user 65534"), "{out:?}");
+    assert!(!h.folder().exists(), "nothing was made under it");
+
+    std::os::unix::fs::chown(&h.logs, Some(0), Some(65534)).unwrap();
+    chmod(&h.logs, 0o2770);
+    let out = h.run(&["do", h.m(), "open"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        stderr(&out).contains("can be written by every member of group 65534"),
+        "{out:?}"
+    );
+    assert!(stderr(&out).contains("chmod +t"), "{out:?}");
+    // As the README sets a shared folder up: setgid and sticky.
+    chmod(&h.logs, 0o3770);
+    h.do_(&["open"]);
 }
 
 #[test]
