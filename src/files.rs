@@ -175,6 +175,16 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     sync_dir(parent(path))
 }
 
+/// Whether `path` still names the open `file` (not a link, not another file).
+pub fn same_file(file: &File, path: &Path) -> io::Result<bool> {
+    let open = file.metadata()?;
+    match fs::symlink_metadata(path) {
+        Ok(named) => Ok(named.dev() == open.dev() && named.ino() == open.ino()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// A new directory entry is only durable once its folder is synced.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     OpenOptions::new()

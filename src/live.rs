@@ -390,7 +390,7 @@ impl<F: JournalFile> Live<F> {
                 ..
             } => LiveError::Inconsistent(e),
             AppendError::ReadOnly => LiveError::ReadOnly,
-            other => LiveError::NotSaved(other.to_string()),
+            other => LiveError::NotSaved(other.to_string().trim_end_matches('.').to_string()),
         }
     }
 

@@ -732,3 +732,57 @@ fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
     g.type_keys("qy");
     assert!(g.wait_exit(Duration::from_secs(3)).is_some());
 }
+
+// ---------------------------------------------------------------------------
+// Files moved or replaced under a running gavel
+
+/// A journal replaced under a running TUI (moved aside and copied back, as
+/// an editor or a restore does): its saves would go to a file no one reads.
+/// It says NOT SAVED and why, and saves nothing there.
+#[test]
+fn a_journal_replaced_under_a_running_screen_is_not_written_blind() {
+    let logs = tempfile::tempdir().unwrap();
+    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    assert!(out.status.success(), "{out:?}");
+    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    g.wait_for(" saved ", Duration::from_secs(4));
+    let journal = pty::journal_path(logs.path());
+    let aside = journal.with_extension("old");
+    fs::rename(&journal, &aside).unwrap();
+    fs::copy(&aside, &journal).unwrap();
+    g.type_keys(":note after the copy\r");
+    g.wait_for("NOT SAVED", Duration::from_secs(3));
+    g.wait_for("is no longer the file", Duration::from_secs(1));
+    assert_eq!(pty::journal_events(logs.path()), ["opened"]);
+    assert_eq!(fs::read(&aside).unwrap(), fs::read(&journal).unwrap());
+
+    // Moved away with its folder: the same.
+    let folder = journal.parent().unwrap();
+    fs::rename(folder, logs.path().join("moved")).unwrap();
+    g.type_keys("\x1b:note after the move\r");
+    g.wait_for("is no longer the file", Duration::from_secs(3));
+    assert!(!folder.exists(), "no new journal was begun");
+    g.type_keys("\x1bqy");
+    assert!(g.wait_exit(Duration::from_secs(3)).is_some());
+}
+
+/// A session log replaced (edited and saved by hand) is written on at its
+/// path, so `tail -f` goes on showing what happens.
+#[test]
+fn a_session_log_replaced_under_a_running_screen_is_written_on_at_its_path() {
+    let logs = tempfile::tempdir().unwrap();
+    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    assert!(out.status.success(), "{out:?}");
+    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    g.wait_for(" saved ", Duration::from_secs(4));
+    let log = pty::journal_path(logs.path()).with_file_name("session.log");
+    let text = fs::read_to_string(&log).unwrap();
+    fs::remove_file(&log).unwrap();
+    fs::write(&log, &text).unwrap();
+    g.type_keys(":note after the edit\r");
+    g.wait_for("Note 1", Duration::from_secs(3));
+    let after = fs::read_to_string(&log).unwrap();
+    assert!(after.contains("after the edit"), "{after}");
+    g.type_keys("qy");
+    assert!(g.wait_exit(Duration::from_secs(3)).is_some());
+}

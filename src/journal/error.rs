@@ -63,6 +63,13 @@ pub enum JournalError {
     )]
     BadNote { note: PathBuf, why: String },
     #[error(
+        "the journal {} is no longer the file this gavel opened: it was moved, replaced or \
+         deleted since. Nothing more is saved or shown; quit and start gavel again to read the \
+         journal now at that place.",
+        path.display()
+    )]
+    Replaced { path: PathBuf },
+    #[error(
         "the journal {} became shorter ({found} bytes where {read} were already read): \
          something other than gavel changed it. Restart gavel to read it again.",
         path.display()

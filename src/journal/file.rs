@@ -61,6 +61,14 @@ pub trait JournalFile {
         ))
     }
 
+    /// Whether the journal's path still names the file this handle has open.
+    /// A journal moved, replaced or deleted under a running gavel would take
+    /// its saves into a file no one reads. A file with no path (a test
+    /// double) always is.
+    fn still_named(&self) -> io::Result<bool> {
+        Ok(true)
+    }
+
     /// How long [`JournalFile::lock`] waits from now on; a file whose lock
     /// never waits (a test double) ignores it.
     fn wait_for_lock(&mut self, wait: LockWait) {
@@ -198,6 +206,13 @@ impl JournalFile for DiskFile {
 
     fn wait_for_lock(&mut self, wait: LockWait) {
         self.locker.wait = wait;
+    }
+
+    fn still_named(&self) -> io::Result<bool> {
+        let Some(file) = &self.file else {
+            return Ok(true);
+        };
+        files::same_file(file, &self.path)
     }
 
     fn unsynced_note(&self) -> io::Result<Option<UnsyncedNote>> {

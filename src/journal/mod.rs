@@ -359,6 +359,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             return Err(AppendError::Broken(why.clone()));
         }
         let held = Held::exclusive(&self.file).map_err(self.state.io("lock"))?;
+        self.state.check_named(&self.file)?;
         if let Some(note) = self.state.unsynced(&self.file)? {
             return Err(AppendError::Broken(format!(
                 "a note beside it, {UNSYNCED_FILE}, says its bytes from byte {} on \
@@ -408,6 +409,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         let Some(_held) = Held::try_shared(&self.file).map_err(self.state.io("lock"))? else {
             return Ok(Vec::new());
         };
+        self.state.check_named(&self.file)?;
         let unsynced = self.state.unsynced(&self.file)?;
         Ok(self.state.read_all(&self.file, false, unsynced.as_ref())?.0)
     }
@@ -462,6 +464,15 @@ impl State {
         // The line it names must also carry its seq, which only the reading
         // can tell: see `read_locked`.
         Ok(Some(note))
+    }
+
+    fn check_named<F: JournalFile>(&self, file: &F) -> Result<(), JournalError> {
+        match file.still_named().map_err(self.io("look up"))? {
+            true => Ok(()),
+            false => Err(JournalError::Replaced {
+                path: self.path.clone(),
+            }),
+        }
     }
 
     fn bad_note(&self, why: String) -> JournalError {

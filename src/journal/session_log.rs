@@ -66,6 +66,12 @@ impl SessionLog {
     /// should it get it later, perhaps while this log holds it again; so the
     /// file is opened anew, and the old descriptor is the helper's alone.
     fn lock(&mut self) -> io::Result<()> {
+        // Moved, replaced (an editor saving it) or deleted meanwhile: the log
+        // is made from the journal, so a new one at the path is written on.
+        if !files::same_file(&self.file, &self.path)? {
+            self.file = files::open_or_create(&self.path, self.modes)?;
+            self.locker = super::lock::Locker::new(super::LockWait::at_most(LOCK_WAIT));
+        }
         match self.locker.lock(&self.file) {
             Ok(()) => Ok(()),
             Err(e) => {
