@@ -526,28 +526,9 @@ fn tail(path: &Path, place: &Place, follow: bool, json: bool) -> Result<(), Fail
     crate::files::check_folder(&dir, crate::files::Access::Read).map_err(io)?;
     let path = dir.join(journal::session_log::SESSION_LOG_FILE);
     if !follow {
-        return print_file(&path, &mut out).map_err(io);
+        return journal::session_log::print(&path, &mut out).map_err(io);
     }
     journal::session_log::follow(&path, true, &mut out, &|| false).map_err(io)
-}
-
-/// A file printed as it is at the start, stripped of what a terminal acts on,
-/// a bounded piece at a time.
-fn print_file(path: &Path, out: &mut impl Write) -> std::io::Result<()> {
-    use std::io::Read;
-    let Some(file) = crate::files::open_existing(path)? else {
-        return Ok(());
-    };
-    let len = file.metadata()?.len();
-    let mut reader = std::io::BufReader::new(file.take(len));
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if std::io::BufRead::read_until(&mut reader, b'\n', &mut line)? == 0 {
-            return Ok(());
-        }
-        out.write_all(&crate::text::printable(&line))?;
-    }
 }
 
 /// The journal's lines as they are, each checked and re-encoded, so nothing but

@@ -786,3 +786,73 @@ fn a_session_log_replaced_under_a_running_screen_is_written_on_at_its_path() {
     g.type_keys("qy");
     assert!(g.wait_exit(Duration::from_secs(3)).is_some());
 }
+
+// ---------------------------------------------------------------------------
+// Files too large to hold
+
+/// Runs gavel to its end and returns its exit code, its stderr and its peak
+/// resident memory in kilobytes. It is reaped by `wait4`, which gives the
+/// memory, rather than by `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn run_measured(h: &Host, args: &[&str]) -> (Option<i32>, String, i64) {
+    use std::io::Read;
+    let mut child = h
+        .command(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid out-parameter; the pid is our child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as i32;
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (code, err, usage.ru_maxrss)
+}
+
+#[test]
+fn a_huge_journal_is_refused_without_being_read_whole() {
+    let h = Host::new();
+    h.begun();
+    let journal = fs::OpenOptions::new()
+        .write(true)
+        .open(h.file("journal.jsonl"))
+        .unwrap();
+    let end = journal.metadata().unwrap().len();
+    // Sparse: 30 GB of zeros after the good lines, on no disk at all.
+    journal.set_len(end + (30 << 30)).unwrap();
+    let started = Instant::now();
+    for args in [vec!["state", h.m()], vec!["verify", h.m()]] {
+        let (code, err, rss_kb) = run_measured(&h, &args);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(rss_kb < 100_000, "{args:?} held {rss_kb} kB");
+        if args[0] == "state" {
+            assert!(err.contains("with no line break"), "{args:?}: {err}");
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_huge_session_log_is_printed_in_bounded_memory() {
+    let h = Host::new();
+    h.begun();
+    let log = fs::OpenOptions::new()
+        .write(true)
+        .open(h.file("session.log"))
+        .unwrap();
+    let end = log.metadata().unwrap().len();
+    log.set_len(end + (128 << 20)).unwrap();
+    let (code, err, rss_kb) = run_measured(&h, &["tail", h.m()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(rss_kb < 100_000, "tail held {rss_kb} kB");
+}

@@ -23,11 +23,16 @@ pub enum Problem {
     #[error("an empty line")]
     Blank,
     #[error(
-        "{0} bytes with no line break at the end of the journal, more than one save writes \
-         ({max} at most), so not what a crash leaves",
+        "{0} bytes or more with no line break, more than one save writes ({max} at most), \
+         so not what a crash leaves",
         max = super::MAX_APPEND
     )]
     TooLong(usize),
+    #[error(
+        "a line of {0} bytes, longer than one save writes ({max} at most)",
+        max = super::MAX_APPEND
+    )]
+    LineTooLong(usize),
     #[error("{0} bytes, more than one save may write ({max} at most)", max = super::MAX_APPEND)]
     AppendTooLarge(usize),
 }

@@ -31,6 +31,12 @@ pub trait JournalFile {
     fn size(&self) -> io::Result<u64>;
     /// Everything from `offset` to the end of the file.
     fn read_from(&self, offset: u64) -> io::Result<Vec<u8>>;
+    /// At most `len` bytes from `offset`: fewer only at the end of the file.
+    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let mut bytes = self.read_from(offset)?;
+        bytes.truncate(len);
+        Ok(bytes)
+    }
     /// Writes `bytes` at the end of the file in one call.
     fn append(&self, bytes: &[u8]) -> io::Result<()>;
     fn sync_data(&self) -> io::Result<()>;
@@ -160,15 +166,15 @@ impl JournalFile for DiskFile {
     }
 
     fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
-        let file = self.file()?;
-        // Read in place into a buffer the size the file has now, and no
-        // further: every caller holds the lock, under which no one appends,
-        // and a file that grows while it is read (a hostile writer) must not
-        // make gavel read without end. What is appended later is read later.
-        let size = file.metadata()?.len();
-        let expected = usize::try_from(size.saturating_sub(offset))
+        let size = self.file()?.metadata()?.len();
+        let len = usize::try_from(size.saturating_sub(offset))
             .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
-        let mut out = vec![0u8; expected];
+        self.read_range(offset, len)
+    }
+
+    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let file = self.file()?;
+        let mut out = vec![0u8; len];
         let mut filled = 0;
         while filled < out.len() {
             match file.read_at(&mut out[filled..], offset + filled as u64) {

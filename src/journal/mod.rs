@@ -51,14 +51,17 @@ pub use lock::{Holder, LockWait, Waiting};
 pub use note::UnsyncedNote;
 pub use session_log::SessionLog;
 
+use scan::End;
 pub use scan::Sink;
-use scan::{End, scan};
 
 /// Tries at cutting back a failed write, and the pause before the second
 /// (doubled each time): long enough to ride out a passing error, short
 /// enough that others waiting on the lock barely notice.
 const CUT_TRIES: u32 = 4;
 const CUT_PAUSE: Duration = Duration::from_millis(10);
+
+/// How much of the journal is read at once.
+const PIECE: u64 = 1 << 20;
 
 /// The `v` every line must carry.
 pub const VERSION: u64 = 1;
@@ -163,7 +166,8 @@ pub struct Appended<T> {
 pub struct VerifyReport {
     /// Good lines from the start up to the first bad one or the torn tail.
     pub lines: u64,
-    /// Every line in the file, counting an unfinished last one.
+    /// Every line in the file, counting an unfinished last one; in a file
+    /// damaged by a line longer than one append, those before it.
     pub total_lines: u64,
     pub bytes: u64,
     pub last_seq: Option<u64>,
@@ -452,7 +456,22 @@ impl State {
         };
         let size = file.size().map_err(self.io("read"))?;
         let from = note.offset.min(size).saturating_sub(MAX_APPEND as u64 + 1);
-        let bytes = file.read_from(from).map_err(self.io("read"))?;
+        // The note's own check refuses more after it than one failed save
+        // and one append; reading no further keeps a huge journal from being
+        // read whole here.
+        if size.saturating_sub(note.offset) > note.unsaved + MAX_APPEND as u64 {
+            let why = format!(
+                "{} bytes follow byte {}, far more than the {} the failed save wrote, so lines \
+                 were added since",
+                size - note.offset,
+                note.offset,
+                note.unsaved
+            );
+            return Err(self.bad_note(why));
+        }
+        let bytes = file
+            .read_range(from, usize::try_from(size - from).unwrap_or(usize::MAX))
+            .map_err(self.io("read"))?;
         if size < note.offset {
             let why = format!("it names byte {} of a journal of {size} bytes", note.offset);
             return Err(self.bad_note(why));
@@ -517,15 +536,11 @@ impl State {
                 found: size,
             }));
         }
-        let bytes = file.read_from(self.offset).map_err(self.io("read"))?;
-        let trusted = match unsynced {
-            Some(at) => usize::try_from(at.saturating_sub(self.offset))
-                .map_or(bytes.len(), |n| n.min(bytes.len())),
-            None => bytes.len(),
-        };
+        let trusted = unsynced.map_or(size, |at| at.min(size)).max(self.offset);
+        let ahead = self.count_lines(file, self.offset, trusted)?;
         let mut counted = Counted { sink, lines: 0 };
-        let scanned = scan::scan_each::<T, _>(&bytes[..trusted], self.lines + 1, &mut counted)
-            .map_err(Stopped::Sink)?;
+        counted.expect(self.lines + ahead);
+        let scanned = self.scan_range(file, self.offset, trusted, &mut counted)?;
         let lines = counted.lines;
         if let Some(note) =
             note.filter(|n| scanned.end == End::Clean && n.last_seq != self.lines + lines)
@@ -538,9 +553,11 @@ impl State {
             return Err(Stopped::Journal(self.bad_note(why)));
         }
         let cut = match scanned.end {
-            End::Clean if trusted < bytes.len() => {
-                Some((self.lines + lines + 1, trusted, TornKind::Unsaved))
-            }
+            End::Clean if trusted < size => Some((
+                self.lines + lines + 1,
+                (trusted - self.offset) as usize,
+                TornKind::Unsaved,
+            )),
             End::Clean => None,
             End::Bad(bad) => {
                 let path = self.path.clone();
@@ -550,16 +567,75 @@ impl State {
         };
         let torn = match cut {
             Some((line, offset, kind)) => {
-                // To the end of the file, untrusted bytes included.
-                let tail = &bytes[offset..];
+                // To the end of the file, untrusted bytes included: an
+                // unfinished line is at most one append, and what follows a
+                // note was bounded by its check.
                 let at = self.offset + offset as u64;
-                Some(self.torn_tail(file, tail, at, line, kind, repair)?)
+                let tail = file
+                    .read_range(at, usize::try_from(size - at).unwrap_or(usize::MAX))
+                    .map_err(self.io("read"))?;
+                Some(self.torn_tail(file, &tail, at, line, kind, repair)?)
             }
             None => None,
         };
         self.offset += scanned.good_end as u64;
         self.lines += lines;
         Ok(torn)
+    }
+
+    /// Scans bytes `from..to` of the journal a piece at a time, each good
+    /// line to `sink`: memory holds a piece and a line, not the journal.
+    fn scan_range<T: JournalLine, F: JournalFile, S: Sink<T>>(
+        &self,
+        file: &F,
+        from: u64,
+        to: u64,
+        sink: &mut S,
+    ) -> Result<scan::Ended, Stopped<S::Error>> {
+        let mut scanner = scan::Scanner::new(self.lines + 1);
+        let mut at = from;
+        while at < to {
+            let want = usize::try_from((to - at).min(PIECE)).unwrap_or(PIECE as usize);
+            let piece = file.read_range(at, want).map_err(self.io("read"))?;
+            if piece.is_empty() {
+                break;
+            }
+            at += piece.len() as u64;
+            if let Some(bad) = scanner.feed(&piece, sink).map_err(Stopped::Sink)? {
+                return Ok(bad);
+            }
+        }
+        Ok(scanner.finish())
+    }
+
+    /// How many line breaks bytes `from..to` hold, read a piece at a time,
+    /// as far as the scan can get: it stops where a line runs on longer than
+    /// one append writes, so a huge file of no lines is not read through.
+    fn count_lines<F: JournalFile>(
+        &self,
+        file: &F,
+        from: u64,
+        to: u64,
+    ) -> Result<u64, JournalError> {
+        let (mut at, mut lines, mut since) = (from, 0, 0u64);
+        while at < to && since <= MAX_APPEND as u64 {
+            let want = usize::try_from((to - at).min(PIECE)).unwrap_or(PIECE as usize);
+            let piece = file.read_range(at, want).map_err(self.io("read"))?;
+            if piece.is_empty() {
+                break;
+            }
+            at += piece.len() as u64;
+            let mut last = None;
+            for i in memchr::memchr_iter(b'\n', &piece) {
+                lines += 1;
+                last = Some(i);
+            }
+            since = match last {
+                Some(i) => (piece.len() - i - 1) as u64,
+                None => since + piece.len() as u64,
+            };
+        }
+        Ok(lines)
     }
 
     fn torn_tail<F: JournalFile>(
@@ -598,7 +674,9 @@ impl State {
         let from = before.saturating_sub(MAX_APPEND as u64 + 1);
         // Unreadable now, the line cannot be named; the note then names
         // none, and start-up refuses it rather than cut in the wrong place.
-        let bytes = file.read_from(from).unwrap_or_default();
+        let bytes = file
+            .read_range(from, (before - from) as usize)
+            .unwrap_or_default();
         let end = usize::try_from(before - from).map_or(0, |n| n.min(bytes.len()));
         UnsyncedNote::after(&bytes[..end], before, self.lines, buf)
     }
@@ -722,68 +800,49 @@ pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError>
         return Err(io("find")(io::ErrorKind::NotFound.into()));
     }
     let held = Held::patiently_shared(&file).map_err(io("lock"))?;
-    let bytes = file.read_from(0).map_err(io("read"))?;
-    let checker = State {
+    let mut checker = State {
         path: path.to_owned(),
         mode: Mode::ReadOnly,
         offset: 0,
         lines: 0,
         broken: None,
     };
+    let size = file.size().map_err(io("read"))?;
+    let total = checker.count_lines(&file, 0, size)?;
+    let unfinished = size > 0 && file.read_range(size - 1, 1).map_err(io("read"))? != b"\n";
     let note = checker.unsynced(&file)?;
+    let mut last = LastSeq::default();
+    let read = checker.read_locked::<T, _, _>(&file, false, note.as_ref(), &mut last);
     drop(held);
-    let report = report::<T>(&bytes, note.as_ref().map(|n| n.offset));
-    if let Some(note) = note.filter(|n| report.bad.is_none() && n.last_seq != report.lines) {
-        return Err(checker.bad_note(format!(
-            "it says line {} is the last one saved, but that is line {}",
-            note.last_seq, report.lines
-        )));
-    }
-    Ok(report)
-}
-
-fn report<T: JournalLine>(bytes: &[u8], unsynced: Option<u64>) -> VerifyReport {
-    let trusted = unsynced
-        .and_then(|at| usize::try_from(at).ok())
-        .map_or(bytes.len(), |at| at.min(bytes.len()));
-    let scanned = scan::<T>(&bytes[..trusted], 1);
-    let lines = scanned.lines.len() as u64;
-    let end = match scanned.end {
-        End::Clean if trusted < bytes.len() => End::Torn {
-            line: lines + 1,
-            offset: trusted,
-            kind: TornKind::Unsaved,
-        },
-        end => end,
+    let (torn, bad) = match read.map_err(Stopped::into_journal) {
+        Ok(torn) => (torn, None),
+        Err(JournalError::Damaged { bad, .. }) => (None, Some(bad)),
+        Err(other) => return Err(other),
     };
-    let (torn, bad) = match end {
-        End::Clean => (None, None),
-        End::Bad(bad) => (None, Some(bad)),
-        End::Torn { line, offset, kind } => {
-            let bytes = (bytes.len() - offset) as u64;
-            let offset = offset as u64;
-            let kept_in = None;
-            (
-                Some(TornTail {
-                    line,
-                    offset,
-                    bytes,
-                    kind,
-                    kept_in,
-                }),
-                None,
-            )
-        }
-    };
-    let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-    let unfinished = u64::from(bytes.last().is_some_and(|&b| b != b'\n'));
-    VerifyReport {
-        lines,
-        total_lines: newlines + unfinished,
-        bytes: bytes.len() as u64,
-        last_seq: scanned.lines.last().map(Sequenced::seq),
+    Ok(VerifyReport {
+        lines: last.count,
+        total_lines: total + u64::from(unfinished),
+        bytes: size,
+        last_seq: last.seq,
         torn,
         bad,
+    })
+}
+
+/// Counts the lines it is given and keeps the last one's seq.
+#[derive(Default)]
+struct LastSeq {
+    count: u64,
+    seq: Option<u64>,
+}
+
+impl<T: Sequenced> Sink<T> for LastSeq {
+    type Error = std::convert::Infallible;
+
+    fn take(&mut self, line: T) -> Result<(), Self::Error> {
+        self.count += 1;
+        self.seq = Some(line.seq());
+        Ok(())
     }
 }
 

@@ -6,10 +6,9 @@ use serde::de::DeserializeOwned;
 use super::error::{BadLine, Problem};
 use super::{MAX_APPEND, Sequenced, TornKind, VERSION};
 
-/// What a run of bytes holds, starting at a line boundary.
-#[derive(Debug)]
-pub struct Scanned<T> {
-    pub lines: Vec<T>,
+/// How a run of bytes ended, once its good lines have gone to a sink.
+#[derive(Debug, PartialEq)]
+pub struct Ended {
     /// Bytes up to and including the newline of the last good line.
     pub good_end: usize,
     pub end: End,
@@ -39,16 +38,6 @@ enum Verdict<T> {
     Unreadable(Problem),
 }
 
-/// Below this, one thread reads the journal: starting others costs more than
-/// it saves.
-const SHARED_FROM: usize = 1 << 20;
-
-/// At most this many threads read one journal.
-const MAX_READERS: usize = 4;
-
-/// A large journal is read in parts about this size, handed over in order.
-const PART_BYTES: usize = 4 << 20;
-
 /// Where the lines of a journal go as they are read, in order.
 pub trait Sink<T> {
     type Error;
@@ -71,324 +60,135 @@ impl<T> Sink<T> for Vec<T> {
     }
 }
 
-/// How a run of bytes ended, once its good lines have gone to a sink.
-#[derive(Debug, PartialEq)]
-pub struct Ended {
-    /// Bytes up to and including the newline of the last good line.
-    pub good_end: usize,
-    pub end: End,
-}
-
-/// The lines of `bytes`, the first being line (and seq) `first`, all held.
-pub fn scan<T: DeserializeOwned + Sequenced + Send>(bytes: &[u8], first: u64) -> Scanned<T> {
-    let mut lines = Vec::new();
-    let Ok(Ended { good_end, end }) = scan_each(bytes, first, &mut lines);
-    Scanned {
-        lines,
-        good_end,
-        end,
-    }
-}
-
-/// The lines of `bytes`, the first being line (and seq) `first`, each given
-/// to `sink` as soon as it and every line before it are read, so that a
-/// start-up folds the journal as it reads it and never holds it all. Since
-/// seq starts at 1 and each line carries the next one, a line's number is
-/// its seq.
-///
-/// A large journal is cut into parts at line breaks, which other threads read
-/// at once on the cores there are while this one hands the lines over. What
-/// reaches the sink is the same as reading it in one go.
-pub fn scan_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
-where
-    T: DeserializeOwned + Sequenced + Send,
-    S: Sink<T>,
-{
-    let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
-    sink.expect((first + lines).saturating_sub(1));
-    let readers = if bytes.len() < SHARED_FROM {
-        0
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_READERS))
-    };
-    let parts = (bytes.len() / PART_BYTES).max(readers);
-    scan_in_parts(bytes, first, parts, readers, sink)
-}
-
-/// What the readers and the thread handing over share: each part's lines
-/// once read, and how far the handing over has got, so that readers stay at
-/// most two parts each ahead of it and memory holds a few parts, not the
-/// journal.
-struct Board<T> {
-    read: Vec<Option<Scanned<T>>>,
-    handed: usize,
-    stop: bool,
-}
-
-/// The board, and the means to wait on it.
-struct Shared<'a, T> {
-    parts: &'a [Part],
-    bytes: &'a [u8],
-    board: std::sync::Mutex<Board<T>>,
-    changed: std::sync::Condvar,
-    next: std::sync::atomic::AtomicUsize,
-    ahead: usize,
-}
-
-impl<T: DeserializeOwned + Sequenced> Shared<'_, T> {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Board<T>> {
-        self.board
-            .lock()
-            .expect("no reader panics holding the board")
-    }
-
-    fn wait<'g>(
-        &self,
-        board: std::sync::MutexGuard<'g, Board<T>>,
-    ) -> std::sync::MutexGuard<'g, Board<T>> {
-        self.changed
-            .wait(board)
-            .expect("no reader panics holding the board")
-    }
-
-    /// A reader: the next part no one has taken, until there are none or the
-    /// reading stops.
-    fn read(&self) {
-        loop {
-            let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(part) = self.parts.get(i) else {
-                return;
-            };
-            let mut board = self.lock();
-            while !board.stop && i >= board.handed + self.ahead {
-                board = self.wait(board);
-            }
-            if board.stop {
-                return;
-            }
-            drop(board);
-            let scanned = scan_part(&self.bytes[part.start..part.end], part.line);
-            self.lock().read[i] = Some(scanned);
-            self.changed.notify_all();
-        }
-    }
-
-    /// Part `i`'s lines, once a reader has them.
-    fn take(&self, i: usize) -> Scanned<T> {
-        let mut board = self.lock();
-        loop {
-            if let Some(scanned) = board.read[i].take() {
-                return scanned;
-            }
-            board = self.wait(board);
-        }
-    }
-
-    fn handed(&self, parts: usize) {
-        self.lock().handed = parts;
-        self.changed.notify_all();
-    }
-
-    fn stop(&self) {
-        self.lock().stop = true;
-        self.changed.notify_all();
-    }
-}
-
-fn scan_in_parts<T, S>(
-    bytes: &[u8],
-    first: u64,
-    parts: usize,
-    readers: usize,
-    sink: &mut S,
-) -> Result<Ended, S::Error>
-where
-    T: DeserializeOwned + Sequenced + Send,
-    S: Sink<T>,
-{
-    let parts = cut(bytes, first, parts);
-    if parts.len() < 2 || readers == 0 {
-        return scan_part_each(bytes, first, sink);
-    }
-    let shared = Shared {
-        parts: &parts,
-        bytes,
-        board: std::sync::Mutex::new(Board {
-            read: (0..parts.len()).map(|_| None).collect(),
-            handed: 0,
-            stop: false,
-        }),
-        changed: std::sync::Condvar::new(),
-        next: std::sync::atomic::AtomicUsize::new(0),
-        ahead: 2 * readers,
-    };
-    std::thread::scope(|scope| {
-        let started = (0..readers)
-            .filter(|_| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, || shared.read())
-                    .is_ok()
-            })
-            .count();
-        let handed = if started == 0 {
-            scan_part_each(bytes, first, sink)
-        } else {
-            hand_over(&shared, sink)
-        };
-        shared.stop();
-        handed
-    })
-}
-
-/// The parts' lines to `sink` in order, as the readers finish them.
-fn hand_over<T, S>(shared: &Shared<'_, T>, sink: &mut S) -> Result<Ended, S::Error>
-where
-    T: DeserializeOwned + Sequenced,
-    S: Sink<T>,
-{
-    let last = shared.parts.len() - 1;
-    for (i, part) in shared.parts.iter().enumerate() {
-        let scanned = shared.take(i);
-        // A part that is not whole lines of good events ends the journal
-        // there, or not, depending on what follows: that takes reading on
-        // from it in one go, as every line before it was good.
-        if i < last && scanned.end != End::Clean {
-            shared.stop();
-            let rest = scan_part_each(&shared.bytes[part.start..], part.line, sink);
-            return rest.map(|ended| shifted(ended, part.start));
-        }
-        for line in scanned.lines {
-            sink.take(line)?;
-        }
-        shared.handed(i + 1);
-        if i == last {
-            let ended = Ended {
-                good_end: scanned.good_end,
-                end: scanned.end,
-            };
-            return Ok(shifted(ended, part.start));
-        }
-    }
-    unreachable!("the last part returns")
-}
-
-/// An end found in bytes starting at `start`, as an offset into the whole.
-fn shifted(ended: Ended, start: usize) -> Ended {
-    let end = match ended.end {
-        End::Torn { line, offset, kind } => End::Torn {
-            line,
-            offset: offset + start,
-            kind,
-        },
-        other => other,
-    };
-    Ended {
-        good_end: ended.good_end + start,
-        end,
-    }
-}
-
-/// Where one part of the journal starts and ends, and its first line's number.
-struct Part {
-    start: usize,
-    end: usize,
-    line: u64,
-}
-
-/// About equal parts, each ending just after a line break (the last at the
-/// end of the bytes).
-fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
-    let mut cuts = Vec::with_capacity(parts);
-    let mut start = 0;
-    let mut line = first;
-    for i in 1..=parts {
-        let target = (bytes.len() / parts * i).max(start);
-        let end = if i == parts {
-            bytes.len()
-        } else {
-            match memchr::memchr(b'\n', &bytes[target..]) {
-                Some(at) => target + at + 1,
-                None => bytes.len(),
-            }
-        };
-        if end > start {
-            cuts.push(Part { start, end, line });
-            line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
-            start = end;
-        }
-        if end == bytes.len() {
-            break;
-        }
-    }
-    cuts
-}
-
-/// One part read in order, its lines held.
-fn scan_part<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scanned<T> {
-    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
-    let Ok(Ended { good_end, end }) = scan_part_each(bytes, first, &mut lines);
-    Scanned {
-        lines,
-        good_end,
-        end,
-    }
-}
-
-/// One part read in order, line after line, each good one to `sink`.
+/// Reads a journal that arrives in pieces, as it is read from the disk, so
+/// that memory holds one piece and at most one line, never the journal.
 ///
 /// Only what one interrupted append can leave ends the journal as a torn
 /// tail: an unfinished last line, with no line break after it, of at most
 /// [`MAX_APPEND`] bytes (zeros included, as a power loss leaves them). Every
 /// complete line was written whole, so one that does not read is damage,
-/// however near the end: gavel stops there and changes nothing.
-fn scan_part_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
+/// however near the end, and so is any line longer than one append writes:
+/// gavel stops there and changes nothing.
+#[derive(Debug)]
+pub struct Scanner {
+    /// The number (and seq) of the next line.
+    line: u64,
+    /// Bytes before the current line, all of them in good lines.
+    good_end: usize,
+    /// The start of a line whose end has not arrived yet.
+    carry: Vec<u8>,
+}
+
+impl Scanner {
+    /// Bytes start at a line boundary, their first line being `first`.
+    pub fn new(first: u64) -> Scanner {
+        Scanner {
+            line: first,
+            good_end: 0,
+            carry: Vec::new(),
+        }
+    }
+
+    /// The next piece of the journal; each good line goes to `sink` as soon
+    /// as it is whole. `Some` when the journal is found damaged.
+    pub fn feed<T, S>(&mut self, piece: &[u8], sink: &mut S) -> Result<Option<Ended>, S::Error>
+    where
+        T: DeserializeOwned + Sequenced,
+        S: Sink<T>,
+    {
+        let mut rest = piece;
+        if !self.carry.is_empty() {
+            let Some(at) = memchr::memchr(b'\n', rest) else {
+                return Ok(self.keep(rest));
+            };
+            let mut line = std::mem::take(&mut self.carry);
+            line.extend_from_slice(&rest[..at]);
+            if let Some(bad) = self.judge_one(&line, sink)? {
+                return Ok(Some(bad));
+            }
+            rest = &rest[at + 1..];
+        }
+        let mut pos = 0;
+        while let Some(len) = memchr::memchr(b'\n', &rest[pos..]) {
+            if let Some(bad) = self.judge_one(&rest[pos..pos + len], sink)? {
+                return Ok(Some(bad));
+            }
+            pos += len + 1;
+        }
+        Ok(self.keep(&rest[pos..]))
+    }
+
+    /// No more bytes: what is left is an unfinished last line, or nothing.
+    pub fn finish(self) -> Ended {
+        let good_end = self.good_end;
+        if self.carry.is_empty() {
+            return Ended {
+                good_end,
+                end: End::Clean,
+            };
+        }
+        let kind = if self.carry.contains(&0) {
+            TornKind::ZeroFilled
+        } else {
+            TornKind::Unfinished
+        };
+        Ended {
+            good_end,
+            end: End::Torn {
+                line: self.line,
+                offset: good_end,
+                kind,
+            },
+        }
+    }
+
+    /// One complete line, without its line break.
+    fn judge_one<T, S>(&mut self, text: &[u8], sink: &mut S) -> Result<Option<Ended>, S::Error>
+    where
+        T: DeserializeOwned + Sequenced,
+        S: Sink<T>,
+    {
+        if text.len() >= MAX_APPEND {
+            return Ok(Some(bad(
+                self.good_end,
+                self.line,
+                Problem::LineTooLong(text.len()),
+            )));
+        }
+        match judge::<T>(text, self.line) {
+            Verdict::Good(t) => sink.take(t)?,
+            Verdict::Wrong(problem) | Verdict::Unreadable(problem) => {
+                return Ok(Some(bad(self.good_end, self.line, problem)));
+            }
+        }
+        self.good_end += text.len() + 1;
+        self.line += 1;
+        Ok(None)
+    }
+
+    /// The start of a line still to be finished, unless it is already
+    /// longer than one append writes.
+    fn keep(&mut self, start: &[u8]) -> Option<Ended> {
+        self.carry.extend_from_slice(start);
+        (self.carry.len() > MAX_APPEND)
+            .then(|| bad(self.good_end, self.line, Problem::TooLong(self.carry.len())))
+    }
+}
+
+/// The lines of `bytes`, the first being line (and seq) `first`, each given
+/// to `sink` as it is read. Since seq starts at 1 and each line carries the
+/// next one, a line's number is its seq.
+#[cfg(test)]
+pub fn scan_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
 where
     T: DeserializeOwned + Sequenced,
     S: Sink<T>,
 {
-    let mut good_end = 0;
-    let mut line = first;
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let Some(len) = memchr::memchr(b'\n', &bytes[pos..]) else {
-            return Ok(unfinished(good_end, line, pos, bytes));
-        };
-        let text = &bytes[pos..pos + len];
-        match judge::<T>(text, line) {
-            Verdict::Good(t) => {
-                sink.take(t)?;
-                good_end = pos + len + 1;
-            }
-            Verdict::Wrong(problem) | Verdict::Unreadable(problem) => {
-                return Ok(bad(good_end, line, problem));
-            }
-        }
-        pos += len + 1;
-        line += 1;
+    let mut scanner = Scanner::new(first);
+    if let Some(bad) = scanner.feed(bytes, sink)? {
+        return Ok(bad);
     }
-    Ok(Ended {
-        good_end,
-        end: End::Clean,
-    })
-}
-
-/// The last line, from `offset`, has no line break: a write cut short, if it
-/// is no longer than one append writes.
-fn unfinished(good_end: usize, line: u64, offset: usize, bytes: &[u8]) -> Ended {
-    let tail = &bytes[offset..];
-    if tail.len() > MAX_APPEND {
-        let problem = Problem::TooLong(tail.len());
-        return bad(good_end, line, problem);
-    }
-    let kind = if tail.contains(&0) {
-        TornKind::ZeroFilled
-    } else {
-        TornKind::Unfinished
-    };
-    Ended {
-        good_end,
-        end: End::Torn { line, offset, kind },
-    }
+    Ok(scanner.finish())
 }
 
 fn bad(good_end: usize, line: u64, problem: Problem) -> Ended {
@@ -512,8 +312,32 @@ mod tests {
         }
     }
 
+    fn scan(bytes: &[u8]) -> (Vec<L>, Ended) {
+        let mut lines = Vec::new();
+        let Ok(ended) = scan_each::<L, _>(bytes, 1, &mut lines);
+        (lines, ended)
+    }
+
     fn end(bytes: &[u8]) -> End {
-        scan::<L>(bytes, 1).end
+        scan(bytes).1.end
+    }
+
+    /// As the disk gives it: in pieces cut at `cuts`.
+    fn in_pieces(bytes: &[u8], cuts: &[usize]) -> (Vec<L>, Ended) {
+        let mut lines = Vec::new();
+        let mut scanner = Scanner::new(1);
+        let mut from = 0;
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+        cuts.sort_unstable();
+        cuts.push(bytes.len());
+        for to in cuts {
+            let Ok(found) = scanner.feed::<L, _>(&bytes[from..to], &mut lines);
+            if let Some(bad) = found {
+                return (lines, bad);
+            }
+            from = to;
+        }
+        (lines, scanner.finish())
     }
 
     /// One line of a journal as a crash, a disk or a hand may leave it.
@@ -533,15 +357,10 @@ mod tests {
     struct Until {
         wanted: usize,
         got: Vec<u64>,
-        expected: Option<u64>,
     }
 
     impl Sink<L> for Until {
         type Error = u64;
-
-        fn expect(&mut self, last: u64) {
-            self.expected = Some(last);
-        }
 
         fn take(&mut self, line: L) -> Result<(), u64> {
             if self.got.len() == self.wanted {
@@ -557,31 +376,49 @@ mod tests {
         let bytes: Vec<u8> = (1..=500)
             .flat_map(|seq| format!("{{\"v\":1,\"seq\":{seq}}}\n").into_bytes())
             .collect();
-        for (parts, readers) in [(1, 0), (7, 1), (7, 3), (40, 2)] {
-            let mut sink = Until {
-                wanted: 321,
-                got: Vec::new(),
-                expected: None,
-            };
-            let stopped = scan_in_parts::<L, _>(&bytes, 1, parts, readers, &mut sink);
-            assert_eq!(stopped, Err(322), "{parts} parts, {readers} readers");
-            assert_eq!(sink.got, (1..=321).collect::<Vec<_>>());
-        }
         let mut sink = Until {
-            wanted: usize::MAX,
+            wanted: 321,
             got: Vec::new(),
-            expected: None,
         };
-        let ended = scan_each::<L, _>(&bytes, 1, &mut sink);
-        assert_eq!(ended.map(|e| e.end), Ok(End::Clean));
-        assert_eq!(sink.expected, Some(500));
-        assert_eq!(sink.got.len(), 500);
+        assert_eq!(scan_each::<L, _>(&bytes, 1, &mut sink), Err(322));
+        assert_eq!(sink.got, (1..=321).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_line_longer_than_one_append_is_bad_before_it_is_all_read() {
+        let mut scanner = Scanner::new(1);
+        let mut lines: Vec<L> = Vec::new();
+        let piece = vec![b'x'; 64 * 1024];
+        let mut fed = 0;
+        let bad = loop {
+            let Ok(found) = scanner.feed(&piece, &mut lines);
+            fed += piece.len();
+            if let Some(bad) = found {
+                break bad;
+            }
+            assert!(fed < 2 * MAX_APPEND, "it read on");
+        };
+        assert!(matches!(
+            bad.end,
+            End::Bad(BadLine {
+                line: 1,
+                problem: Problem::TooLong(_)
+            })
+        ));
+        let long = [vec![b'x'; MAX_APPEND], b"\n".to_vec()].concat();
+        assert!(matches!(
+            end(&long),
+            End::Bad(BadLine {
+                problem: Problem::LineTooLong(_),
+                ..
+            })
+        ));
     }
 
     proptest::proptest! {
-        /// Read in parts or in one go, a journal reads the same, however it is damaged.
+        /// Read in pieces or in one go, a journal reads the same, however it is damaged.
         #[test]
-        fn parts_read_as_one(kinds in proptest::collection::vec(any_line(), 0..40), parts in 2usize..9, readers in 1usize..4) {
+        fn pieces_read_as_one(kinds in proptest::collection::vec(any_line(), 0..40), cuts in proptest::collection::vec(0usize..2000, 0..12)) {
             let mut bytes = Vec::new();
             for (i, kind) in kinds.iter().enumerate() {
                 if kind == b"good" {
@@ -590,22 +427,19 @@ mod tests {
                     bytes.extend(kind);
                 }
             }
-            let whole = scan_part::<L>(&bytes, 1);
-            let mut lines = Vec::new();
-            let Ok(Ended { good_end, end }) = scan_in_parts::<L, _>(&bytes, 1, parts, readers, &mut lines);
-            let cut = Scanned { lines, good_end, end };
-            let seqs = |s: &Scanned<L>| s.lines.iter().map(|l| l.seq).collect::<Vec<_>>();
+            let (whole, whole_end) = scan(&bytes);
+            let (cut, cut_end) = in_pieces(&bytes, &cuts);
+            let seqs = |s: &[L]| s.iter().map(|l| l.seq).collect::<Vec<_>>();
             proptest::prop_assert_eq!(seqs(&cut), seqs(&whole));
-            proptest::prop_assert_eq!(cut.good_end, whole.good_end);
-            proptest::prop_assert_eq!(cut.end, whole.end);
+            proptest::prop_assert_eq!(cut_end, whole_end);
         }
     }
 
     #[test]
     fn clean_lines_are_read_in_order() {
-        let s = scan::<L>(b"{\"v\":1,\"seq\":1}\n{\"v\":1,\"seq\":2}\n", 1);
-        assert_eq!(s.lines.len(), 2);
-        assert_eq!(s.end, End::Clean);
+        let (lines, ended) = scan(b"{\"v\":1,\"seq\":1}\n{\"v\":1,\"seq\":2}\n");
+        assert_eq!(lines.len(), 2);
+        assert_eq!(ended.end, End::Clean);
     }
 
     #[test]

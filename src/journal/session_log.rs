@@ -208,6 +208,24 @@ fn seq_of(line: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// Prints the log at `path` as it is now, a bounded piece at a time, and an
+/// unfinished last line too.
+pub fn print(path: &Path, out: &mut impl Write) -> io::Result<()> {
+    let mut follower = Follower::new(path, true);
+    loop {
+        let before = follower.offset;
+        follower.step(out)?;
+        if follower.offset == before {
+            break;
+        }
+    }
+    if !follower.pending.is_empty() {
+        let rest = String::from_utf8_lossy(&follower.pending);
+        writeln!(out, "{}", crate::text::printable_line(&rest))?;
+    }
+    Ok(())
+}
+
 /// Prints the log at `path` (all of it if `from_start`, otherwise from its
 /// current end), then each new complete line as it appears, until `stop` says
 /// so. The file may not exist yet, and may be cut or replaced: then it is read
@@ -294,6 +312,13 @@ impl<'a> Follower<'a> {
 
     fn print_complete(&mut self, out: &mut impl Write) -> io::Result<()> {
         let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') else {
+            // A line that never ends (a hand-made file) is printed in
+            // pieces rather than held without bound.
+            if self.pending.len() as u64 >= FOLLOW_BITE {
+                let piece = String::from_utf8_lossy(&self.pending);
+                writeln!(out, "{}", crate::text::printable_line(&piece))?;
+                self.pending.clear();
+            }
             return Ok(());
         };
         let text = String::from_utf8_lossy(&self.pending[..end]);
