@@ -420,7 +420,7 @@ fn tui(
     read_only: bool,
     kind: Kind,
 ) -> Result<(), Failure> {
-    use crate::tui::{app::App, theme::Theme, ui::Ui, worker::Worker};
+    use crate::tui::{app::App, theme::Theme, view::Ui, worker::Worker};
     let clock = clock()?;
     let mode = if read_only {
         Mode::ReadOnly
@@ -436,8 +436,8 @@ fn tui(
     say_torn(&live);
     let mut ui = Ui::new(operator.clone(), read_only);
     if let Some(torn) = &live.recovery.torn {
-        ui.message = Some(crate::tui::ui::Message {
-            tone: crate::tui::ui::Tone::Info,
+        ui.message = Some(crate::tui::view::Message {
+            tone: crate::tui::view::Tone::Info,
             text: torn.to_string(),
         });
     }

@@ -33,7 +33,7 @@ use gavel::text::Clean;
 use gavel::tui::app::{App, Effect};
 use gavel::tui::keys::Key;
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::Ui;
+use gavel::tui::view::Ui;
 use gavel::tui::worker::{Request, Update, Worker};
 use harness::{MeetingClock, Mix, Rng};
 

@@ -17,7 +17,7 @@ use gavel::tui::keys::Key;
 use gavel::tui::run::{Exit, Kind, Loop};
 use gavel::tui::terminal::Test;
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::Ui;
+use gavel::tui::view::Ui;
 use gavel::tui::worker::Worker;
 
 fn seed() -> Arc<Meeting> {

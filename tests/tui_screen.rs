@@ -7,11 +7,11 @@ use std::sync::Arc;
 use gavel::domain::{Meeting, State, apply, decide, entries};
 use gavel::text::Clean;
 use gavel::tui::app::App;
+use gavel::tui::draw;
 use gavel::tui::keys::Key;
-use gavel::tui::layout;
 use gavel::tui::terminal::{Screen, Test};
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::{Pane, Ui};
+use gavel::tui::view::{Pane, Ui};
 use jiff::{SignedDuration, Timestamp};
 
 fn seed() -> Arc<Meeting> {
@@ -61,7 +61,7 @@ fn meeting_in_progress() -> State {
 fn screen(app: &App, width: u16, height: u16, now: Timestamp) -> String {
     let mut screen = Test::new(width, height);
     screen
-        .frame(&mut |frame| layout::draw(frame, app, now))
+        .frame(&mut |frame| draw::screen(frame, app, now))
         .unwrap();
     format!("{}", screen.terminal.backend())
 }

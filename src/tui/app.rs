@@ -16,7 +16,7 @@ use crate::text::Clean;
 use super::keys::{self, Action, Key};
 use super::search::search;
 use super::theme::Theme;
-use super::ui::{Health, Input, InputKind, Intent, Message, Pane, Purpose, Tone, Ui};
+use super::view::{Health, Input, InputKind, Intent, Message, Pane, Purpose, Tone, Ui};
 use super::worker::Update;
 
 /// What the loop must do after a key.

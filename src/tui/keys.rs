@@ -1,7 +1,7 @@
 //! The key table: one list that dispatches keys, draws the footer and the `?`
 //! help, so what the screen says a key does is what it does.
 
-use super::ui::Pane;
+use super::view::Pane;
 
 /// A key press, in gavel's own terms: the parser's types stay where input is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -11,8 +11,8 @@ use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::app::{App, Effect};
+use super::draw;
 use super::input::Input;
-use super::layout;
 use super::terminal::Screen;
 use super::worker::{Request, Update, Worker};
 use crate::now::WallClock;
@@ -177,15 +177,15 @@ impl<S: Screen> Loop<'_, S> {
 
     fn too_small(&mut self) -> bool {
         let size = self.screen.terminal().size().unwrap_or_default();
-        size.width < layout::MIN_WIDTH || size.height < layout::MIN_HEIGHT
+        size.width < draw::MIN_WIDTH || size.height < draw::MIN_HEIGHT
     }
 
     fn draw(&mut self) -> io::Result<()> {
         let now = self.clock.now();
         let (app, kind) = (&*self.app, self.kind);
         self.screen.frame(&mut |frame| match kind {
-            Kind::Run => layout::draw(frame, app, now),
-            Kind::Board => layout::draw_board(frame, app, now),
+            Kind::Run => draw::screen(frame, app, now),
+            Kind::Board => draw::board(frame, app, now),
         })
     }
 }

@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use super::theme::Theme;
-use super::ui::{Pane, View};
+use super::view::{Pane, View};
 use crate::domain::Meeting;
 use crate::domain::state::Floor;
 

@@ -12,12 +12,12 @@ use super::app::App;
 use super::keys;
 use super::panes;
 use super::theme::Theme;
-use super::ui::{Health, InputKind, Tone, View};
+use super::view::{Health, InputKind, Tone, View};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
+pub fn screen(frame: &mut Frame, app: &App, now: Timestamp) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return too_small(frame, area);
@@ -63,7 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
 }
 
 /// The chair's screen: big clock, the floor, the next speakers.
-pub fn draw_board(frame: &mut Frame, app: &App, now: Timestamp) {
+pub fn board(frame: &mut Frame, app: &App, now: Timestamp) {
     let area = frame.area();
     let [board, footer] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
@@ -345,7 +345,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, t: Theme, text: &str, scroll: u16
     );
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: super::ui::Pane) {
+fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: super::view::Pane) {
     let mut lines = Vec::new();
     for (section, keys) in keys::help(focus) {
         if !lines.is_empty() {
