@@ -436,7 +436,7 @@ fn tui(
     say_torn(&live);
     let mut ui = Ui::new(operator.clone(), read_only);
     if let Some(torn) = &live.recovery.torn {
-        ui.message = Some(crate::tui::view::Message {
+        ui.notice = Some(crate::tui::view::Notice {
             tone: crate::tui::view::Tone::Info,
             text: torn.to_string(),
         });
@@ -449,7 +449,7 @@ fn tui(
     let worker = match opener {
         None => Worker::start(live, operator, updates),
         Some(open) => {
-            app.update(crate::tui::worker::Update::Waiting {
+            app.update(crate::tui::message::Update::Waiting {
                 secs: 0,
                 holder: None,
             });

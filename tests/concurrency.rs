@@ -32,9 +32,10 @@ use gavel::live::{Live, LiveError};
 use gavel::text::Clean;
 use gavel::tui::app::{App, Effect};
 use gavel::tui::keys::Key;
+use gavel::tui::message::{Request, Update};
 use gavel::tui::theme::Theme;
 use gavel::tui::view::Ui;
-use gavel::tui::worker::{Request, Update, Worker};
+use gavel::tui::worker::Worker;
 use harness::{MeetingClock, Mix, Rng};
 
 const TEST: &str = "four_officers_at_once_agree_on_every_line";

@@ -1731,7 +1731,7 @@ fn a_refusal_after_the_line_was_closed_is_said_and_the_line_stays_closed() {
     assert_eq!(app.ui.input, None, "the line came back after Esc");
     let said = app
         .ui
-        .message
+        .notice
         .as_ref()
         .map(|m| m.text.clone())
         .unwrap_or_default();

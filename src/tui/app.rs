@@ -14,10 +14,10 @@ use crate::domain::{
 use crate::text::Clean;
 
 use super::keys::{self, Action, Key};
+use super::message::Update;
 use super::search::search;
 use super::theme::Theme;
-use super::view::{Health, Input, InputKind, Intent, Message, Pane, Purpose, Tone, Ui};
-use super::worker::Update;
+use super::view::{Health, Input, InputKind, Intent, Notice, Pane, Purpose, Tone, Ui};
 
 /// What the loop must do after a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ impl App {
         if self.ui.input.is_some() {
             return self.edit(key);
         }
-        self.ui.message = None;
+        self.ui.notice = None;
         match keys::action(self.ui.focus, key) {
             Some(action) => self.act(action),
             None => Vec::new(),
@@ -151,11 +151,11 @@ impl App {
                 if !seen.is_empty()
                     && self
                         .ui
-                        .message
+                        .notice
                         .as_ref()
                         .is_some_and(|m| matches!(m.tone, Tone::Done | Tone::Info))
                 {
-                    self.ui.message = None;
+                    self.ui.notice = None;
                 }
                 self.fold(seen)
             }
@@ -201,11 +201,11 @@ impl App {
                 self.state = *state;
                 if self
                     .ui
-                    .message
+                    .notice
                     .as_ref()
                     .is_some_and(|m| m.tone == Tone::Error)
                 {
-                    self.ui.message = None;
+                    self.ui.notice = None;
                 }
             }
         }
@@ -304,7 +304,7 @@ impl App {
     }
 
     fn say(&mut self, tone: Tone, text: impl Into<String>) {
-        self.ui.message = Some(Message {
+        self.ui.notice = Some(Notice {
             tone,
             text: text.into(),
         });

@@ -107,7 +107,7 @@ fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
     ];
     let shown = view
         .ui
-        .message
+        .notice
         .as_ref()
         .filter(|m| matches!(m.tone, Tone::Done | Tone::Info));
     match (shown, &view.ui.last_line) {
@@ -140,7 +140,7 @@ fn last_action(line: &str, view: &View) -> Vec<Span<'static>> {
 fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
     let Some(m) = view
         .ui
-        .message
+        .notice
         .as_ref()
         .filter(|m| matches!(m.tone, Tone::Refused | Tone::Error))
     else {

@@ -4,6 +4,7 @@ pub mod app;
 pub mod draw;
 pub mod input;
 pub mod keys;
+pub mod message;
 pub mod panes;
 pub mod run;
 pub mod search;

@@ -13,8 +13,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use super::app::{App, Effect};
 use super::draw;
 use super::input::Input;
+use super::message::{Request, Update};
 use super::terminal::Screen;
-use super::worker::{Request, Update, Worker};
+use super::worker::Worker;
 use crate::now::WallClock;
 
 /// How long a burst of inputs is taken before a frame shows how far it got:

@@ -1,5 +1,5 @@
 //! What the screen shows beyond the meeting itself: focus, cursors, the input
-//! line, messages and the journal's health. The panes draw from a [`View`]:
+//! line, notices and the journal's health. The panes draw from a [`View`]:
 //! the meeting's state, this, the instant to draw for and the theme.
 
 use jiff::Timestamp;
@@ -62,8 +62,9 @@ pub enum Tone {
     Info,
 }
 
+/// A line for the officer: a command done, a refusal and its reason, an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
+pub struct Notice {
     pub tone: Tone,
     pub text: String,
 }
@@ -169,7 +170,7 @@ pub struct Ui {
     pub note_cursor: Option<u32>,
     pub input: Option<Input>,
     pub help: bool,
-    pub message: Option<Message>,
+    pub notice: Option<Notice>,
     pub health: Health,
     /// Seconds this instance has waited for the journal's lock, while it waits.
     pub lock_wait: Option<u64>,
@@ -190,7 +191,7 @@ impl Ui {
             note_cursor: None,
             input: None,
             help: false,
-            message: None,
+            notice: None,
             health: if read_only {
                 Health::ReadOnly
             } else {
