@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::App;
+use super::columns;
 use super::keys;
 use super::panes;
 use super::theme::Theme;
@@ -146,7 +147,7 @@ fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
     else {
         return;
     };
-    let lines: Vec<Line> = wrap(&m.text, above.width.saturating_sub(2).max(1) as usize)
+    let lines: Vec<Line> = columns::wrap(&m.text, above.width.saturating_sub(2).max(1) as usize)
         .into_iter()
         .map(|l| Line::styled(l, tone(view.theme, m.tone)))
         .collect();
@@ -167,30 +168,6 @@ fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
         Paragraph::new(lines).block(Block::bordered().title(title)),
         popup,
     );
-}
-
-/// Words to lines of at most `width` columns; a word wider than that is cut,
-/// between graphemes.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split(' ') {
-        let word = panes::first_columns(word, width);
-        let word_w = panes::width(word);
-        if !line.is_empty() && used + 1 + word_w > width {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        if !line.is_empty() {
-            line.push(' ');
-            used += 1;
-        }
-        line.push_str(word);
-        used += word_w;
-    }
-    lines.push(line);
-    lines
 }
 
 fn tone(t: Theme, tone: Tone) -> Style {
@@ -284,7 +261,7 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
             .filter(|c| !crate::text::is_unsafe(*c))
             .collect();
         // Columns, not characters: a wide or joined character moves the cursor by what it takes.
-        let columns = panes::width(&label) + panes::width(&before);
+        let columns = columns::width(&label) + columns::width(&before);
         let x = area.x + columns.min(area.width.saturating_sub(1) as usize) as u16;
         frame.set_cursor_position(Position::new(x, area.y));
     }
@@ -292,7 +269,7 @@ fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
     let mut lines: Vec<Line> = Vec::new();
     if let Some(error) = &input.error {
         lines.extend(
-            wrap(error, inner_width)
+            columns::wrap(error, inner_width)
                 .into_iter()
                 .map(|l| Line::styled(l, t.error())),
         );

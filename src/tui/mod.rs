@@ -1,6 +1,7 @@
 //! The full-screen terminal interface: `gavel run` and `gavel board`.
 
 pub mod app;
+pub mod columns;
 pub mod draw;
 pub mod input;
 pub mod keys;
