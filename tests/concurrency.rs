@@ -362,10 +362,10 @@ fn tui_child(id: usize, dir: &Path, live: Live, by: Clean, rng: &mut Rng, clock:
             follow(&mut app, update);
         }
         // A refused prompt comes back for correction; the officer gives up on it.
-        if app.ui.input.is_some() {
+        if app.ui.overlay.is_some() {
             app.key(Key::Esc);
         }
-        assert!(app.ui.input.is_none());
+        assert!(app.ui.overlay.is_none());
     }
     say(&format!("FINISHED {accepted} {refused} {skipped}"));
     let last: u64 = wait_for(&final_file(dir)).parse().unwrap();

@@ -1656,7 +1656,7 @@ fn a_prompt_refused_by_a_full_disk_keeps_its_text_and_enter_sends_it_again() {
     );
     assert_eq!(events.len(), 2, "nothing else was done: {events:?}");
     assert!(app.state.floor().is_none(), "nobody was given the floor");
-    assert!(app.ui.input.is_none(), "the line closes once saved");
+    assert!(app.ui.overlay.is_none(), "the line closes once saved");
     assert_eq!(app.state, replayed(&sim));
 }
 
@@ -1671,7 +1671,7 @@ fn the_note_editor_refused_by_a_full_disk_keeps_the_note() {
         "{events:?}"
     );
     assert_eq!(events.len(), 2, "{events:?}");
-    assert!(app.ui.input.is_none());
+    assert!(app.ui.overlay.is_none());
 }
 
 #[test]
@@ -1688,7 +1688,7 @@ fn the_amend_editor_refused_by_a_full_disk_keeps_the_new_text() {
         "{events:?}"
     );
     assert_eq!(events.len(), 3, "{events:?}");
-    assert!(app.ui.input.is_none());
+    assert!(app.ui.overlay.is_none());
 }
 
 /// The answer comes after the officer closed the line with Esc: the line is
@@ -1728,7 +1728,7 @@ fn a_refusal_after_the_line_was_closed_is_said_and_the_line_stays_closed() {
     let (frames, app) = tui_on(&sim, cues);
 
     assert!(held.load(Ordering::SeqCst));
-    assert_eq!(app.ui.input, None, "the line came back after Esc");
+    assert_eq!(app.ui.overlay, None, "the line came back after Esc");
     let said = app
         .ui
         .notice

@@ -126,7 +126,7 @@ fn run_on(dir: &Path, inputs: impl Stream<Item = Input> + Unpin, read_only: bool
         exit,
         app_state: app.state,
         journal,
-        prompt_error: app.ui.input.and_then(|i| i.error),
+        prompt_error: app.ui.prompt().and_then(|p| p.error.clone()),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod input;
 pub mod keys;
 pub mod message;
 pub mod panes;
+pub mod prompt;
 pub mod run;
 pub mod search;
 pub mod terminal;

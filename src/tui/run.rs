@@ -13,6 +13,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use super::app::{App, Effect};
 use super::draw;
 use super::input::Input;
+use super::keys::{self, Action, Key, Scope};
 use super::message::{Request, Update};
 use super::terminal::Screen;
 use super::worker::Worker;
@@ -127,22 +128,15 @@ impl<S: Screen> Loop<'_, S> {
         Ok(None)
     }
 
-    fn key(&mut self, key: super::keys::Key) -> Option<Exit> {
-        if self.kind == Kind::Board {
-            return matches!(
-                key,
-                super::keys::Key::Char('q') | super::keys::Key::Ctrl('c') | super::keys::Key::Esc
-            )
-            .then_some(Exit::Quit);
-        }
-        // On the "too small" screen nothing can be seen, so nothing is done:
-        // only q (and Ctrl-C) work, and quit at once, as the screen says.
-        if self.too_small() {
-            return matches!(
-                key,
-                super::keys::Key::Char('q') | super::keys::Key::Ctrl('c')
-            )
-            .then_some(Exit::Quit);
+    fn key(&mut self, key: Key) -> Option<Exit> {
+        // The board only shows; on the "too small" screen nothing can be
+        // seen, so nothing is done: only quitting, at once, as the screen says.
+        let only_quits = match self.kind {
+            Kind::Board => Some(Scope::Board),
+            Kind::Run => self.too_small().then_some(Scope::TooSmall),
+        };
+        if let Some(scope) = only_quits {
+            return (keys::action(scope, key) == Some(Action::QuitNow)).then_some(Exit::Quit);
         }
         let effects = self.app.key(key);
         self.perform(effects)
