@@ -298,3 +298,28 @@ fn one_thing_at_a_time_is_open_over_the_panes() {
     preview(&mut app, "draft");
     assert_eq!(app.key(Key::Ctrl('c')), [Effect::Quit], "over the summary");
 }
+
+/// Tab at the `:` prompt offers what the command table says each command
+/// takes: names, a segment, the one word `list`, or nothing.
+#[test]
+fn tab_completes_what_each_command_takes() {
+    let completed = |typed: &str| -> (String, Vec<String>) {
+        let mut app = app(meeting_in_progress());
+        app.key(Key::Char(':'));
+        type_text(&mut app, typed);
+        app.key(Key::Tab);
+        let prompt = app.ui.prompt().expect("the prompt is open");
+        (prompt.text.clone(), prompt.choices.clone())
+    };
+    assert_eq!(completed("rel").0, "release ");
+    let (text, choices) = completed("release bra");
+    assert_eq!(text, "release Brazil", "{choices:?}");
+    let (text, _) = completed("wait chi");
+    assert!(text.starts_with("wait ch") && text != "wait chi", "{text}");
+    assert_eq!(completed("close ").0, "close list");
+    let (text, choices) = completed("segment ");
+    assert_eq!(text, "segment next");
+    assert!(choices.len() > 1, "the segments too: {choices:?}");
+    assert_eq!(completed("block ").0, "block ");
+    assert_eq!(completed("retract ").0, "retract ");
+}

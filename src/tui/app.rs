@@ -10,6 +10,7 @@ use crate::domain::event::Delegate;
 use crate::domain::{
     Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State, apply,
 };
+use crate::lang::Argument;
 use crate::text::Clean;
 
 use super::keys::{self, Action, Key, Scope};
@@ -848,6 +849,9 @@ fn completions(meeting: &crate::domain::Meeting, text: &str) -> Vec<String> {
         return words.into_iter().map(|w| format!("{w} ")).collect();
     };
     let word = word.to_lowercase();
+    let Some(command) = crate::lang::commands().iter().find(|c| c.word == word) else {
+        return Vec::new();
+    };
     let fixed = |options: Vec<String>| -> Vec<String> {
         options
             .into_iter()
@@ -855,20 +859,24 @@ fn completions(meeting: &crate::domain::Meeting, text: &str) -> Vec<String> {
             .map(|o| format!("{word} {o}"))
             .collect()
     };
-    match word.as_str() {
-        "add" | "floor" | "move" | "remove" | "pass" | "seat" | "release" | "wait" | "unwait" => {
+    match command.takes {
+        Argument::Speaker | Argument::Delegation | Argument::SeatOrDelegation => {
             search(meeting, rest)
                 .into_iter()
                 .map(|f| format!("{word} {}", f.name))
                 .collect()
         }
-        "segment" => fixed(
+        Argument::Segment => fixed(
             std::iter::once("next".to_string())
                 .chain(meeting.segments.iter().map(|s| s.id.to_string()))
                 .collect(),
         ),
-        "close" | "reopen" => fixed(vec!["list".into()]),
-        _ => Vec::new(),
+        Argument::Word(only) => fixed(vec![only.to_string()]),
+        Argument::Nothing
+        | Argument::Seat
+        | Argument::Duration
+        | Argument::NoteNumber
+        | Argument::Text => Vec::new(),
     }
 }
 
