@@ -27,14 +27,13 @@ use gavel::journal::{
 use gavel::live::{Live, LiveError};
 use gavel::now::WallClock;
 use gavel::text::Clean;
+use gavel::tui::Setup;
 use gavel::tui::app::App;
 use gavel::tui::input::Input;
 use gavel::tui::keys::Key;
-use gavel::tui::run::{Exit, Kind, Loop};
+use gavel::tui::run::{Exit, Kind};
 use gavel::tui::terminal::{Screen, Test};
 use gavel::tui::theme::Theme;
-use gavel::tui::view::Ui;
-use gavel::tui::worker::Worker;
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
@@ -1501,37 +1500,23 @@ fn tui_on_a_full_disk() -> (Vec<String>, App, SimFile) {
 fn tui_on(sim: &SimFile, cues: Vec<Cue>) -> (Vec<String>, App) {
     let dir = scratch();
     let live = live_on(sim, dir.path());
-    let operator = Clean::new("ana");
-    let mut app = App::new(
-        live.state.clone(),
-        Ui::new(operator.clone(), false),
-        Theme::PLAIN,
-    );
-    let (updates, received) = tokio::sync::mpsc::unbounded_channel();
-    let worker = Worker::start(live, operator, updates);
-
+    let setup = Setup {
+        operator: Clean::new("ana"),
+        read_only: false,
+        theme: Theme::PLAIN,
+        notice: None,
+        clock: WallClock::starting_at(start()),
+        kind: Kind::Run,
+    };
+    let mut session = gavel::tui::start(live, None, setup);
     let mut screen = Filmed {
         screen: Test::new(200, 40),
         frames: Vec::new(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let exit = session
+        .run(&mut screen, script(cues), std::future::pending())
         .unwrap();
-    let exit = runtime
-        .block_on(
-            Loop {
-                app: &mut app,
-                screen: &mut screen,
-                worker: Some(&worker),
-                updates: received,
-                clock: WallClock::starting_at(start()),
-                kind: Kind::Run,
-            }
-            .run(script(cues), std::future::pending()),
-        )
-        .unwrap();
-    drop(worker);
+    let app = session.finish();
     assert_eq!(
         exit,
         Exit::InputEnded(None),

@@ -40,11 +40,11 @@ pub enum Exit {
     Signal(&'static str),
 }
 
-pub struct Loop<'a, S: Screen> {
+pub(crate) struct Loop<'a, S: Screen> {
     pub app: &'a mut App,
     pub screen: &'a mut S,
     pub worker: Option<&'a Worker>,
-    pub updates: UnboundedReceiver<Update>,
+    pub updates: &'a mut UnboundedReceiver<Update>,
     pub clock: WallClock,
     pub kind: Kind,
 }
@@ -196,7 +196,7 @@ fn until_next_second(clock: &WallClock) -> Duration {
 /// SIGHUP (the SSH connection dropped), SIGTERM and SIGINT. The handlers are
 /// installed here, at once, so a signal that comes before the loop first
 /// waits is not lost to the default action.
-pub fn signals() -> io::Result<impl Future<Output = &'static str>> {
+pub(crate) fn signals() -> io::Result<impl Future<Output = &'static str>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut hup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
@@ -207,34 +207,5 @@ pub fn signals() -> io::Result<impl Future<Output = &'static str>> {
             _ = term.recv() => "SIGTERM",
             _ = int.recv() => "SIGINT",
         }
-    })
-}
-
-/// Runs the loop on the real terminal. Start-up errors are printed before the
-/// screen is taken over, so they read plainly.
-pub fn on_terminal(
-    app: &mut App,
-    worker: Option<&Worker>,
-    updates: UnboundedReceiver<Update>,
-    clock: WallClock,
-    kind: Kind,
-) -> io::Result<Exit> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let signals = signals()?;
-        let mut screen = super::terminal::Real::enter()?;
-        let inputs = super::input::terminal()?;
-        Loop {
-            app,
-            screen: &mut screen,
-            worker,
-            updates,
-            clock,
-            kind,
-        }
-        .run(inputs, signals)
-        .await
     })
 }

@@ -48,8 +48,8 @@ impl Worker {
     /// Starts on `viewer`, a read-only journal shown while `open` waits for
     /// the lock another process holds; once it opens, the screen is given its
     /// state and commands go to it. Until then they wait in line.
-    pub fn start_opening(
-        viewer: Live,
+    pub fn start_opening<F: JournalFile + Send + 'static>(
+        viewer: Live<F>,
         open: Opener,
         operator: Clean,
         updates: UnboundedSender<Update>,
