@@ -10,9 +10,9 @@ use crate::domain::event::Delegate;
 use crate::domain::{
     Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State, apply,
 };
-use crate::lang::Argument;
 use crate::text::Clean;
 
+use super::complete;
 use super::keys::{self, Action, Key, Scope};
 use super::message::Update;
 use super::prompt::{Edit, Prompt, PromptKind, Purpose};
@@ -99,17 +99,10 @@ impl App {
                 Vec::new()
             }
             Some(Overlay::Summary { scroll, .. }) => {
-                *scroll = match action {
-                    Some(Action::Up) => scroll.saturating_sub(1),
-                    Some(Action::Down) => scroll.saturating_add(1),
-                    Some(Action::PageUp) => scroll.saturating_sub(10),
-                    Some(Action::PageDown) => scroll.saturating_add(10),
-                    Some(Action::Top) => 0,
-                    _ => {
-                        self.ui.overlay = None;
-                        return Vec::new();
-                    }
-                };
+                match action.and_then(|action| scrolled(*scroll, action)) {
+                    Some(to) => *scroll = to,
+                    None => self.ui.overlay = None,
+                }
                 Vec::new()
             }
             Some(Overlay::Confirm(_)) => self.answer(action),
@@ -828,7 +821,7 @@ impl App {
             prompt.chosen = next;
             return;
         }
-        let options = completions(&meeting, &prompt.text);
+        let options = complete::offers(&meeting, &prompt.text);
         let Some(first) = options.first() else { return };
         prompt.set_text(first.clone());
         prompt.choices = options;
@@ -836,47 +829,17 @@ impl App {
     }
 }
 
-/// What Tab offers for the text typed so far at the `:` prompt.
-fn completions(meeting: &crate::domain::Meeting, text: &str) -> Vec<String> {
-    let Some((word, rest)) = text.split_once(' ') else {
-        let mut words: Vec<&str> = crate::lang::commands()
-            .iter()
-            .map(|c| c.word)
-            .filter(|w| w.starts_with(text))
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        return words.into_iter().map(|w| format!("{w} ")).collect();
-    };
-    let word = word.to_lowercase();
-    let Some(command) = crate::lang::commands().iter().find(|c| c.word == word) else {
-        return Vec::new();
-    };
-    let fixed = |options: Vec<String>| -> Vec<String> {
-        options
-            .into_iter()
-            .filter(|o| o.starts_with(rest))
-            .map(|o| format!("{word} {o}"))
-            .collect()
-    };
-    match command.takes {
-        Argument::Speaker | Argument::Delegation | Argument::SeatOrDelegation => {
-            search(meeting, rest)
-                .into_iter()
-                .map(|f| format!("{word} {}", f.name))
-                .collect()
-        }
-        Argument::Segment => fixed(
-            std::iter::once("next".to_string())
-                .chain(meeting.segments.iter().map(|s| s.id.to_string()))
-                .collect(),
-        ),
-        Argument::Word(only) => fixed(vec![only.to_string()]),
-        Argument::Nothing
-        | Argument::Seat
-        | Argument::Duration
-        | Argument::NoteNumber
-        | Argument::Text => Vec::new(),
+/// How far the summary is scrolled after `action`; `None`: it closes.
+fn scrolled(scroll: u16, action: Action) -> Option<u16> {
+    /// Lines a page key moves.
+    const PAGE: u16 = 10;
+    match action {
+        Action::Up => Some(scroll.saturating_sub(1)),
+        Action::Down => Some(scroll.saturating_add(1)),
+        Action::PageUp => Some(scroll.saturating_sub(PAGE)),
+        Action::PageDown => Some(scroll.saturating_add(PAGE)),
+        Action::Top => Some(0),
+        _ => None,
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod columns;
+pub mod complete;
 pub mod draw;
 pub mod input;
 pub mod keys;
