@@ -267,7 +267,7 @@ impl App {
             None | Some(Overlay::Summary { .. }) => {
                 self.ui.overlay = Some(Overlay::Summary { text, scroll: 0 })
             }
-            Some(_) => self.say(Tone::Info, "the summary preview is ready: P shows it"),
+            Some(_) => self.say(Tone::Info, "summary ready: P shows it"),
         }
     }
 
