@@ -380,7 +380,7 @@ impl App {
         }
     }
 
-    fn open_input(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
+    fn open_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
         let mut prompt = Prompt::new(kind, text);
         if let PromptKind::Search(_) = prompt.kind {
             prompt.choices = self.found(text);
@@ -394,7 +394,7 @@ impl App {
             Action::FocusNext => self.focus(self.ui.focus.next()),
             Action::FocusPrevious => self.focus(self.ui.focus.previous()),
             Action::Focus(pane) => self.focus(pane),
-            Action::Prompt => self.open_input(PromptKind::Command, ""),
+            Action::Prompt => self.open_prompt(PromptKind::Command, ""),
             Action::Help => {
                 self.ui.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -423,20 +423,20 @@ impl App {
             Action::SegmentNext => self.segment_next(),
             Action::Next => self.run(Command::Next { at: None }),
             Action::Add => {
-                self.open_input(PromptKind::Search(Purpose::Add(SpeechKind::Statement)), "")
+                self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Statement)), "")
             }
             Action::Reply => {
-                self.open_input(PromptKind::Search(Purpose::Add(SpeechKind::Reply)), "")
+                self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Reply)), "")
             }
             Action::Order => {
-                self.open_input(PromptKind::Search(Purpose::Add(SpeechKind::Order)), "")
+                self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Order)), "")
             }
             Action::PauseResume => match self.state.floor() {
                 Some(f) if f.paused_since.is_some() => self.run(Command::Resume { at: None }),
                 _ => self.run(Command::Pause { at: None }),
             },
             Action::End => self.run(Command::End { at: None }),
-            Action::Extend => self.open_input(PromptKind::Extend, "30s"),
+            Action::Extend => self.open_prompt(PromptKind::Extend, "30s"),
             Action::Up | Action::Down | Action::Left | Action::Right => {
                 self.cursor(action);
                 Vec::new()
@@ -450,12 +450,12 @@ impl App {
             Action::ToggleList => self.toggle_list(),
             Action::SeatHere => self.seat_here(),
             Action::Release => self.release(),
-            Action::Wait => self.open_input(PromptKind::Search(Purpose::Wait), ""),
-            Action::Unwait => self.open_input(PromptKind::Search(Purpose::Unwait), ""),
+            Action::Wait => self.open_prompt(PromptKind::Search(Purpose::Wait), ""),
+            Action::Unwait => self.open_prompt(PromptKind::Search(Purpose::Unwait), ""),
             Action::Block => self.block(),
-            Action::NewNote => self.open_input(PromptKind::Note, ""),
+            Action::NewNote => self.open_prompt(PromptKind::Note, ""),
             Action::Amend => match self.selected_note() {
-                Some((id, text)) => self.open_input(PromptKind::Amend(id), &text),
+                Some((id, text)) => self.open_prompt(PromptKind::Amend(id), &text),
                 None => self.nothing("no note to amend"),
             },
             Action::Retract => match self.selected_note() {
@@ -577,7 +577,7 @@ impl App {
             .into_iter()
             .find(|(s, _)| *s == seat)
             .map(|(_, d)| d.to_string());
-        self.open_input(
+        self.open_prompt(
             PromptKind::Search(Purpose::Seat(here.then_some(seat))),
             offered.as_deref().unwrap_or(""),
         )
