@@ -10,8 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::App;
 use super::columns;
-use super::keys;
-use super::keys::Scope;
+use super::keys::{self, Scope};
 use super::panes;
 use super::theme::Theme;
 use super::view::{Confirm, Health, Overlay, Pane, Tone, View};
