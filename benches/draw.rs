@@ -26,10 +26,11 @@ use gavel::journal::Mode;
 use gavel::live::Live;
 use gavel::text::Clean;
 use gavel::tui::app::App;
-use gavel::tui::layout;
+use gavel::tui::draw;
+use gavel::tui::message::Update;
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::{Pane, Ui};
-use gavel::tui::worker::{FOLLOW_EVERY, Update, Worker};
+use gavel::tui::view::{Pane, Ui};
+use gavel::tui::worker::{FOLLOW_EVERY, Worker};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -208,7 +209,7 @@ fn draw_benches(c: &mut Criterion) {
         b.iter(|| {
             at += SignedDuration::from_secs(1);
             terminal
-                .draw(|f| layout::draw(f, black_box(&app), at))
+                .draw(|f| draw::screen(f, black_box(&app), at))
                 .map(drop)
                 .expect("drawn");
         })
@@ -220,7 +221,7 @@ fn draw_benches(c: &mut Criterion) {
         b.iter(|| {
             terminal.clear().expect("cleared");
             terminal
-                .draw(|f| layout::draw(f, black_box(&app), now))
+                .draw(|f| draw::screen(f, black_box(&app), now))
                 .map(drop)
                 .expect("drawn");
         })
@@ -239,7 +240,7 @@ fn draw_benches(c: &mut Criterion) {
         b.iter(|| {
             at += SignedDuration::from_secs(1);
             terminal
-                .draw(|f| layout::draw(f, black_box(&app), at))
+                .draw(|f| draw::screen(f, black_box(&app), at))
                 .map(drop)
                 .expect("drawn");
         })
@@ -263,7 +264,7 @@ fn seed_benches(c: &mut Criterion) {
         b.iter(|| {
             at += SignedDuration::from_secs(1);
             terminal
-                .draw(|f| layout::draw(f, black_box(&app), at))
+                .draw(|f| draw::screen(f, black_box(&app), at))
                 .map(drop)
                 .expect("drawn");
         })

@@ -420,7 +420,7 @@ fn tui(
     read_only: bool,
     kind: Kind,
 ) -> Result<(), Failure> {
-    use crate::tui::{app::App, theme::Theme, ui::Ui, worker::Worker};
+    use crate::tui::theme::Theme;
     let clock = clock()?;
     let mode = if read_only {
         Mode::ReadOnly
@@ -431,34 +431,24 @@ fn tui(
     let dir = meeting_dir(&loaded, place)?;
     let meeting = Arc::new(loaded.meeting);
     let operator = operator(op)?;
-    let (updates, received) = tokio::sync::mpsc::unbounded_channel();
     let (live, opener) = open_for_screen(meeting, &dir, mode)?;
     say_torn(&live);
-    let mut ui = Ui::new(operator.clone(), read_only);
-    if let Some(torn) = &live.recovery.torn {
-        ui.message = Some(crate::tui::ui::Message {
-            tone: crate::tui::ui::Tone::Info,
-            text: torn.to_string(),
-        });
-    }
     let mut theme = Theme::from_env();
     if settings()?.color == Some(false) {
         theme = Theme::PLAIN;
     }
-    let mut app = App::new(live.state.clone(), ui, theme);
-    let worker = match opener {
-        None => Worker::start(live, operator, updates),
-        Some(open) => {
-            app.update(crate::tui::worker::Update::Waiting {
-                secs: 0,
-                holder: None,
-            });
-            Worker::start_opening(live, open, operator, updates)
-        }
+    let setup = crate::tui::Setup {
+        operator,
+        read_only,
+        theme,
+        notice: live.recovery.torn.as_ref().map(ToString::to_string),
+        clock,
+        kind,
     };
-    let exit = crate::tui::run::on_terminal(&mut app, Some(&worker), received, clock, kind);
+    let mut session = crate::tui::start(live, opener, setup);
+    let exit = session.on_terminal();
     // Waits for an append under way: what was sent is on disk or not begun.
-    drop(worker);
+    session.finish();
     match exit {
         Ok(Exit::Quit) => Ok(()),
         Ok(Exit::Signal(signal)) => {

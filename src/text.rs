@@ -11,7 +11,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// At most this many combining marks are kept on one base character: enough for
 /// any real script, not enough to smear a line over its neighbours.
-const MAX_MARKS_PER_CHAR: usize = 3;
+pub const MAX_MARKS_PER_CHAR: usize = 3;
 
 /// Sanitised text: single line, NFC, trimmed, inner runs of white space folded.
 ///

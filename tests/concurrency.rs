@@ -32,9 +32,10 @@ use gavel::live::{Live, LiveError};
 use gavel::text::Clean;
 use gavel::tui::app::{App, Effect};
 use gavel::tui::keys::Key;
+use gavel::tui::message::{Request, Update};
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::Ui;
-use gavel::tui::worker::{Request, Update, Worker};
+use gavel::tui::view::Ui;
+use gavel::tui::worker::Worker;
 use harness::{MeetingClock, Mix, Rng};
 
 const TEST: &str = "four_officers_at_once_agree_on_every_line";
@@ -361,10 +362,10 @@ fn tui_child(id: usize, dir: &Path, live: Live, by: Clean, rng: &mut Rng, clock:
             follow(&mut app, update);
         }
         // A refused prompt comes back for correction; the officer gives up on it.
-        if app.ui.input.is_some() {
+        if app.ui.overlay.is_some() {
             app.key(Key::Esc);
         }
-        assert!(app.ui.input.is_none());
+        assert!(app.ui.overlay.is_none());
     }
     say(&format!("FINISHED {accepted} {refused} {skipped}"));
     let last: u64 = wait_for(&final_file(dir)).parse().unwrap();

@@ -27,14 +27,13 @@ use gavel::journal::{
 use gavel::live::{Live, LiveError};
 use gavel::now::WallClock;
 use gavel::text::Clean;
+use gavel::tui::Setup;
 use gavel::tui::app::App;
 use gavel::tui::input::Input;
 use gavel::tui::keys::Key;
-use gavel::tui::run::{Exit, Kind, Loop};
+use gavel::tui::run::{Exit, Kind};
 use gavel::tui::terminal::{Screen, Test};
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::Ui;
-use gavel::tui::worker::Worker;
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
@@ -1501,37 +1500,23 @@ fn tui_on_a_full_disk() -> (Vec<String>, App, SimFile) {
 fn tui_on(sim: &SimFile, cues: Vec<Cue>) -> (Vec<String>, App) {
     let dir = scratch();
     let live = live_on(sim, dir.path());
-    let operator = Clean::new("ana");
-    let mut app = App::new(
-        live.state.clone(),
-        Ui::new(operator.clone(), false),
-        Theme::PLAIN,
-    );
-    let (updates, received) = tokio::sync::mpsc::unbounded_channel();
-    let worker = Worker::start(live, operator, updates);
-
+    let setup = Setup {
+        operator: Clean::new("ana"),
+        read_only: false,
+        theme: Theme::PLAIN,
+        notice: None,
+        clock: WallClock::starting_at(start()),
+        kind: Kind::Run,
+    };
+    let mut session = gavel::tui::start(live, None, setup);
     let mut screen = Filmed {
         screen: Test::new(200, 40),
         frames: Vec::new(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let exit = session
+        .run(&mut screen, script(cues), std::future::pending())
         .unwrap();
-    let exit = runtime
-        .block_on(
-            Loop {
-                app: &mut app,
-                screen: &mut screen,
-                worker: Some(&worker),
-                updates: received,
-                clock: WallClock::starting_at(start()),
-                kind: Kind::Run,
-            }
-            .run(script(cues), std::future::pending()),
-        )
-        .unwrap();
-    drop(worker);
+    let app = session.finish();
     assert_eq!(
         exit,
         Exit::InputEnded(None),
@@ -1656,7 +1641,7 @@ fn a_prompt_refused_by_a_full_disk_keeps_its_text_and_enter_sends_it_again() {
     );
     assert_eq!(events.len(), 2, "nothing else was done: {events:?}");
     assert!(app.state.floor().is_none(), "nobody was given the floor");
-    assert!(app.ui.input.is_none(), "the line closes once saved");
+    assert!(app.ui.overlay.is_none(), "the line closes once saved");
     assert_eq!(app.state, replayed(&sim));
 }
 
@@ -1671,7 +1656,7 @@ fn the_note_editor_refused_by_a_full_disk_keeps_the_note() {
         "{events:?}"
     );
     assert_eq!(events.len(), 2, "{events:?}");
-    assert!(app.ui.input.is_none());
+    assert!(app.ui.overlay.is_none());
 }
 
 #[test]
@@ -1688,7 +1673,7 @@ fn the_amend_editor_refused_by_a_full_disk_keeps_the_new_text() {
         "{events:?}"
     );
     assert_eq!(events.len(), 3, "{events:?}");
-    assert!(app.ui.input.is_none());
+    assert!(app.ui.overlay.is_none());
 }
 
 /// The answer comes after the officer closed the line with Esc: the line is
@@ -1728,10 +1713,10 @@ fn a_refusal_after_the_line_was_closed_is_said_and_the_line_stays_closed() {
     let (frames, app) = tui_on(&sim, cues);
 
     assert!(held.load(Ordering::SeqCst));
-    assert_eq!(app.ui.input, None, "the line came back after Esc");
+    assert_eq!(app.ui.overlay, None, "the line came back after Esc");
     let said = app
         .ui
-        .message
+        .notice
         .as_ref()
         .map(|m| m.text.clone())
         .unwrap_or_default();

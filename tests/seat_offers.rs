@@ -14,7 +14,7 @@ use gavel::domain::{
 use gavel::text::Clean;
 use gavel::tui::panes;
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::{Pane, Ui, View};
+use gavel::tui::view::{Pane, Ui, View};
 use jiff::Timestamp;
 use proptest::prelude::*;
 use ratatui::Terminal;

@@ -11,14 +11,12 @@ use gavel::journal::Mode;
 use gavel::live::Live;
 use gavel::now::WallClock;
 use gavel::text::Clean;
-use gavel::tui::app::App;
+use gavel::tui::Setup;
 use gavel::tui::input::Input;
 use gavel::tui::keys::Key;
-use gavel::tui::run::{Exit, Kind, Loop};
+use gavel::tui::run::{Exit, Kind};
 use gavel::tui::terminal::Test;
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::Ui;
-use gavel::tui::worker::Worker;
 
 fn seed() -> Arc<Meeting> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
@@ -91,34 +89,20 @@ fn run_on(dir: &Path, inputs: impl Stream<Item = Input> + Unpin, read_only: bool
         Mode::ReadWrite
     };
     let live = Live::open(meeting.clone(), dir, mode).unwrap();
-    let operator = Clean::new("ana");
-    let mut app = App::new(
-        live.state.clone(),
-        Ui::new(operator.clone(), read_only),
-        Theme::PLAIN,
-    );
-    let (updates, received) = tokio::sync::mpsc::unbounded_channel();
-    let worker = Worker::start(live, operator, updates);
+    let setup = Setup {
+        operator: Clean::new("ana"),
+        read_only,
+        theme: Theme::PLAIN,
+        notice: None,
+        clock: WallClock::starting_at("2017-09-20T19:29:00Z".parse().unwrap()),
+        kind: Kind::Run,
+    };
+    let mut session = gavel::tui::start(live, None, setup);
     let mut screen = Test::new(100, 30);
-    let clock = WallClock::starting_at("2017-09-20T19:29:00Z".parse().unwrap());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let exit = session
+        .run(&mut screen, inputs, std::future::pending())
         .unwrap();
-    let exit = runtime
-        .block_on(
-            Loop {
-                app: &mut app,
-                screen: &mut screen,
-                worker: Some(&worker),
-                updates: received,
-                clock,
-                kind: Kind::Run,
-            }
-            .run(inputs, std::future::pending()),
-        )
-        .unwrap();
-    drop(worker);
+    let app = session.finish();
     let journal = Live::open(meeting, dir, Mode::ReadOnly).unwrap().state;
     let screen = format!("{}", screen.terminal.backend());
     Run {
@@ -126,7 +110,7 @@ fn run_on(dir: &Path, inputs: impl Stream<Item = Input> + Unpin, read_only: bool
         exit,
         app_state: app.state,
         journal,
-        prompt_error: app.ui.input.and_then(|i| i.error),
+        prompt_error: app.ui.prompt().and_then(|p| p.error.clone()),
     }
 }
 

@@ -11,7 +11,7 @@ use gavel::text::Clean;
 use gavel::tui::panes;
 use gavel::tui::terminal::wire::Wire;
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::{Pane, Ui, View};
+use gavel::tui::view::{Pane, Ui, View};
 use insta::assert_snapshot;
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;

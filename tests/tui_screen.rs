@@ -7,11 +7,11 @@ use std::sync::Arc;
 use gavel::domain::{Meeting, State, apply, decide, entries};
 use gavel::text::Clean;
 use gavel::tui::app::App;
+use gavel::tui::draw;
 use gavel::tui::keys::Key;
-use gavel::tui::layout;
 use gavel::tui::terminal::{Screen, Test};
 use gavel::tui::theme::Theme;
-use gavel::tui::ui::{Pane, Ui};
+use gavel::tui::view::{Pane, Ui};
 use jiff::{SignedDuration, Timestamp};
 
 fn seed() -> Arc<Meeting> {
@@ -61,7 +61,7 @@ fn meeting_in_progress() -> State {
 fn screen(app: &App, width: u16, height: u16, now: Timestamp) -> String {
     let mut screen = Test::new(width, height);
     screen
-        .frame(&mut |frame| layout::draw(frame, app, now))
+        .frame(&mut |frame| draw::screen(frame, app, now))
         .unwrap();
     format!("{}", screen.terminal.backend())
 }
@@ -144,4 +144,182 @@ fn the_clock_ticks_with_the_injected_time() {
     let two = screen(&app, 80, 24, at("15:41:20") + SignedDuration::from_secs(75));
     assert!(one.contains("15:41:20") && two.contains("15:42:35"));
     assert_ne!(one, two);
+}
+
+/// The screen's text and where the cursor is.
+fn screen_and_cursor(
+    app: &App,
+    width: u16,
+    height: u16,
+    now: Timestamp,
+) -> (String, Vec<String>, (u16, u16)) {
+    let mut screen = Test::new(width, height);
+    screen
+        .frame(&mut |frame| draw::screen(frame, app, now))
+        .unwrap();
+    let cursor = screen.terminal.get_cursor_position().unwrap();
+    let buffer = screen.terminal.backend().buffer().clone();
+    let rows = (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    (
+        format!("{}", screen.terminal.backend()),
+        rows,
+        (cursor.x, cursor.y),
+    )
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.key(Key::Char(c));
+    }
+}
+
+/// A note longer than the screen is wide: the line scrolls sideways so the
+/// cursor and the end of the text show, and Home brings back its start.
+#[test]
+fn a_long_note_scrolls_sideways_to_keep_the_cursor_and_its_end_on_screen() {
+    let mut app = app(meeting_in_progress());
+    app.key(Key::Char('4'));
+    app.key(Key::Char('i'));
+    let note = "The co-chairs welcome the commitment of the parties and ask for a timeline by the end of the year #summary";
+    assert!(note.chars().count() > 80);
+    type_text(&mut app, note);
+    let (text, rows, (x, y)) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    let line = &rows[23];
+    assert_eq!(y, 23, "{text}");
+    assert!(x < 80, "the cursor is on the screen: {x}");
+    assert!(
+        line.trim_end().ends_with("year #summary"),
+        "the end shows: {line:?}"
+    );
+    let before_cursor: String = line.chars().take(usize::from(x)).collect();
+    assert!(
+        before_cursor.ends_with("#summary"),
+        "the cursor is just after the last letter: {x} in {line:?}"
+    );
+    assert!(line.starts_with("Note: "), "the label stays: {line:?}");
+
+    app.key(Key::Home);
+    let (_, rows, (x, y)) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    assert_eq!((x, y), (6, 23));
+    assert!(
+        rows[23].starts_with("Note: The co-chairs welcome"),
+        "{:?}",
+        rows[23]
+    );
+
+    app.key(Key::End);
+    let (_, rows, (x, _)) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    let before_cursor: String = rows[23].chars().take(usize::from(x)).collect();
+    assert!(before_cursor.ends_with("year #summary"), "{:?}", rows[23]);
+}
+
+/// The summary asked for with `P` comes while the officer has opened the `:`
+/// line: it does not cover the line, and the keys typed go on into it.
+#[test]
+fn a_preview_that_comes_while_the_prompt_is_open_does_not_cover_it() {
+    use gavel::tui::message::Update;
+    let mut app = app(meeting_in_progress());
+    app.key(Key::Char('P'));
+    type_text(&mut app, ":note hel");
+    app.update(Update::Preview("# Draft co-chairs' summary\n".into()));
+    let (text, rows, _) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    assert!(!text.contains("Draft summary"), "{text}");
+    assert_eq!(rows[23].trim_end(), ":note hel", "{text}");
+    type_text(&mut app, "lo");
+    let (text, rows, _) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    assert!(!text.contains("Draft summary"), "{text}");
+    assert_eq!(rows[23].trim_end(), ":note hello", "{text}");
+    assert!(
+        rows[22].contains("P shows it"),
+        "the status line says it is ready: {text}"
+    );
+}
+
+/// Whatever is open over the panes when the preview comes stays, alone; a
+/// summary already open shows the newer draft; Ctrl-C quits over any of them.
+#[test]
+fn one_thing_at_a_time_is_open_over_the_panes() {
+    use gavel::tui::app::Effect;
+    use gavel::tui::message::Update;
+    use gavel::tui::view::Overlay;
+    let preview = |app: &mut App, text: &str| app.update(Update::Preview(text.into()));
+    let mut app = app(meeting_in_progress());
+
+    app.key(Key::Char('?'));
+    preview(&mut app, "draft");
+    assert_eq!(app.ui.overlay, Some(Overlay::Help));
+    app.key(Key::Esc);
+
+    app.key(Key::Char('q'));
+    preview(&mut app, "draft");
+    assert!(matches!(app.ui.overlay, Some(Overlay::Confirm(_))));
+    assert_eq!(app.key(Key::Char('n')), []);
+    assert_eq!(app.ui.overlay, None, "any other key than y cancels");
+
+    preview(&mut app, "first");
+    preview(&mut app, "second");
+    assert_eq!(
+        app.ui.overlay,
+        Some(Overlay::Summary {
+            text: "second".into(),
+            scroll: 0
+        })
+    );
+    for (key, scroll) in [
+        (Key::Char('j'), 1),
+        (Key::PageDown, 11),
+        (Key::Char(' '), 21),
+        (Key::Up, 20),
+        (Key::PageUp, 10),
+        (Key::Home, 0),
+    ] {
+        app.key(key);
+        assert!(
+            matches!(app.ui.overlay, Some(Overlay::Summary { scroll: s, .. }) if s == scroll),
+            "{key:?}: {:?}",
+            app.ui.overlay
+        );
+    }
+    app.key(Key::Char('x'));
+    assert_eq!(app.ui.overlay, None);
+
+    for open in [Key::Char('?'), Key::Char(':'), Key::Char('q')] {
+        app.key(open);
+        assert!(app.ui.overlay.is_some());
+        assert_eq!(app.key(Key::Ctrl('c')), [Effect::Quit], "over {open:?}");
+        app.ui.overlay = None;
+    }
+    preview(&mut app, "draft");
+    assert_eq!(app.key(Key::Ctrl('c')), [Effect::Quit], "over the summary");
+}
+
+/// Tab at the `:` prompt offers what the command table says each command
+/// takes: names, a segment, the one word `list`, or nothing.
+#[test]
+fn tab_completes_what_each_command_takes() {
+    let completed = |typed: &str| -> (String, Vec<String>) {
+        let mut app = app(meeting_in_progress());
+        app.key(Key::Char(':'));
+        type_text(&mut app, typed);
+        app.key(Key::Tab);
+        let prompt = app.ui.prompt().expect("the prompt is open");
+        (prompt.text.clone(), prompt.choices.clone())
+    };
+    assert_eq!(completed("rel").0, "release ");
+    let (text, choices) = completed("release bra");
+    assert_eq!(text, "release Brazil", "{choices:?}");
+    let (text, _) = completed("wait chi");
+    assert!(text.starts_with("wait ch") && text != "wait chi", "{text}");
+    assert_eq!(completed("close ").0, "close list");
+    let (text, choices) = completed("segment ");
+    assert_eq!(text, "segment next");
+    assert!(choices.len() > 1, "the segments too: {choices:?}");
+    assert_eq!(completed("block ").0, "block ");
+    assert_eq!(completed("retract ").0, "retract ");
 }

@@ -7,114 +7,176 @@ pub struct CommandHelp {
     pub word: &'static str,
     pub usage: &'static str,
     pub summary: &'static str,
+    /// What comes after the word: what the prompt's Tab offers there.
+    pub takes: Argument,
 }
 
-const fn help(word: &'static str, usage: &'static str, summary: &'static str) -> CommandHelp {
+/// The first thing a command takes after its word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Argument {
+    /// Nothing, or only `at <time>`.
+    Nothing,
+    /// Anyone who can speak: a roster id, a delegation, a name, a Member State.
+    Speaker,
+    Delegation,
+    Seat,
+    SeatOrDelegation,
+    /// `next` or a segment's id.
+    Segment,
+    /// One word, always the same (`close list`).
+    Word(&'static str),
+    Duration,
+    NoteNumber,
+    Text,
+}
+
+const fn help(
+    word: &'static str,
+    usage: &'static str,
+    summary: &'static str,
+    takes: Argument,
+) -> CommandHelp {
     CommandHelp {
         word,
         usage,
         summary,
+        takes,
     }
 }
 
+use Argument::*;
+
 static COMMANDS: [CommandHelp; 25] = [
-    help("open", "open [at T]", "open the meeting"),
-    help("adjourn", "adjourn [at T]", "adjourn the meeting"),
+    help("open", "open [at T]", "open the meeting", Nothing),
+    help("adjourn", "adjourn [at T]", "adjourn the meeting", Nothing),
     help(
         "segment",
         "segment next | segment <id>",
         "move to the next segment, or to a named one",
+        Segment,
     ),
     help(
         "add",
         "add <who> [reply|order] [limit <dur>]",
         "inscribe a speaker: statement, right of reply or point of order",
+        Speaker,
     ),
     help(
         "next",
         "next [at T]",
         "give the floor to the next speaker listed",
+        Nothing,
     ),
     help(
         "floor",
         "floor <who> [at T]",
         "give the floor to someone, listed or not",
+        Speaker,
     ),
     help(
         "pause",
         "pause [at T]",
         "pause the timer of the speaker holding the floor",
+        Nothing,
     ),
     help(
         "resume",
         "resume [at T]",
         "resume the timer of the speaker holding the floor",
+        Nothing,
     ),
     help(
         "end",
         "end [at T]",
         "end the speech of the speaker holding the floor",
+        Nothing,
     ),
     help(
         "extend",
         "extend <dur>",
         "give the speaker holding the floor more time",
+        Duration,
     ),
     help(
         "move",
         "move <who> up|down|top|bottom|<position>",
         "move a listed speaker",
+        Speaker,
     ),
-    help("remove", "remove <who>", "take a speaker off the list"),
+    help(
+        "remove",
+        "remove <who>",
+        "take a speaker off the list",
+        Speaker,
+    ),
     help(
         "pass",
         "pass <who>",
         "an absent speaker goes to the end of the list, once",
+        Speaker,
     ),
-    help("close", "close list", "close the list of speakers"),
-    help("reopen", "reopen list", "reopen the list of speakers"),
+    help(
+        "close",
+        "close list",
+        "close the list of speakers",
+        Word("list"),
+    ),
+    help(
+        "reopen",
+        "reopen list",
+        "reopen the list of speakers",
+        Word("list"),
+    ),
     help(
         "seat",
         "seat <delegation> [<seat>]",
         "seat an observer delegation, in a given seat or the first free one",
+        Delegation,
     ),
     help(
         "release",
         "release <seat|delegation>",
         "free a seat, or every seat of a delegation",
+        SeatOrDelegation,
     ),
     help(
         "wait",
         "wait <delegation>",
         "put a delegation on the waitlist for a seat",
+        Delegation,
     ),
     help(
         "unwait",
         "unwait <delegation>",
         "take a delegation off the waitlist",
+        Delegation,
     ),
-    help("block", "block <seat>", "take a seat out of use"),
+    help("block", "block <seat>", "take a seat out of use", Seat),
     help(
         "unblock",
         "unblock <seat>",
         "put a blocked seat back in use",
+        Seat,
     ),
     help(
         "note",
         "note <text with #tags>",
         "write a note; #summary, #action and #decision tag it",
+        Text,
     ),
     help(
         "amend",
         "amend <note#> <text>",
         "rewrite a note, keeping its history",
+        NoteNumber,
     ),
     help(
         "retract",
         "retract <note#>",
         "withdraw a note, keeping its history",
+        NoteNumber,
     ),
-    help("undo", "undo", "revert your last action"),
+    help("undo", "undo", "revert your last action", Nothing),
 ];
 
 /// Every command, in the order the help shows them.
@@ -206,6 +268,27 @@ mod tests {
         assert_eq!(suggest("retr"), Some("retract"));
         assert_eq!(suggest("xyzzy"), None);
         assert_eq!(suggest(&"a".repeat(1000)), None);
+    }
+
+    /// What the table says a command takes is what its usage shows first.
+    #[test]
+    fn what_a_command_takes_is_what_its_usage_says() {
+        for c in commands() {
+            let first = c.usage.split_whitespace().nth(1).unwrap_or("");
+            let shown = match c.takes {
+                Nothing => ["", "[at"].contains(&first),
+                Speaker => first == "<who>",
+                Delegation => first == "<delegation>",
+                Seat => first == "<seat>",
+                SeatOrDelegation => first == "<seat|delegation>",
+                Segment => first == "next",
+                Word(word) => first == word,
+                Duration => first == "<dur>",
+                NoteNumber => first == "<note#>",
+                Text => first == "<text",
+            };
+            assert!(shown, "{}: {:?} but {:?}", c.word, c.takes, c.usage);
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod tests;
 use crate::domain::Command;
 use crate::text::sanitise;
 
-pub use help::{CommandHelp, commands};
+pub use help::{Argument, CommandHelp, commands};
 
 /// Why a line is not a command, in words an officer understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

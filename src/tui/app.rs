@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 
 use jiff::Timestamp;
-use unicode_normalization::char::is_combining_mark;
 
 use crate::domain::event::Delegate;
 use crate::domain::{
@@ -13,11 +12,13 @@ use crate::domain::{
 };
 use crate::text::Clean;
 
-use super::keys::{self, Action, Key};
+use super::complete;
+use super::keys::{self, Action, Key, Scope};
+use super::message::Update;
+use super::prompt::{Edit, Prompt, PromptKind, Purpose};
 use super::search::search;
 use super::theme::Theme;
-use super::ui::{Health, Input, InputKind, Intent, Message, Pane, Purpose, Tone, Ui};
-use super::worker::Update;
+use super::view::{Confirm, Health, Intent, Notice, Overlay, Pane, Tone, Ui};
 
 /// What the loop must do after a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,32 +79,45 @@ impl App {
         }
     }
 
+    /// A key, through the key table, to whatever has it: the line waiting
+    /// for the journal holds it, an overlay takes it, or the focused pane.
     pub fn key(&mut self, key: Key) -> Vec<Effect> {
-        if key == Key::Ctrl('c') {
+        let action = keys::action(self.scope(), key);
+        if action == Some(Action::QuitNow) {
             return vec![Effect::Quit];
         }
-        if self.ui.help {
-            self.ui.help = false;
-            return Vec::new();
+        if self.waiting() {
+            return self.while_waiting(key, action);
         }
-        if let Some((_, scroll)) = self.ui.summary.as_mut() {
-            match key {
-                Key::Up | Key::Char('k') => *scroll = scroll.saturating_sub(1),
-                Key::Down | Key::Char('j') => *scroll = scroll.saturating_add(1),
-                Key::PageUp => *scroll = scroll.saturating_sub(10),
-                Key::PageDown | Key::Char(' ') => *scroll = scroll.saturating_add(10),
-                Key::Home => *scroll = 0,
-                _ => self.ui.summary = None,
+        match &mut self.ui.overlay {
+            None => {
+                self.ui.notice = None;
+                action.map_or_else(Vec::new, |action| self.act(action))
             }
-            return Vec::new();
+            Some(Overlay::Help) => {
+                self.ui.overlay = None;
+                Vec::new()
+            }
+            Some(Overlay::Summary { scroll, .. }) => {
+                match action.and_then(|action| scrolled(*scroll, action)) {
+                    Some(to) => *scroll = to,
+                    None => self.ui.overlay = None,
+                }
+                Vec::new()
+            }
+            Some(Overlay::Confirm(_)) => self.answer(action),
+            Some(Overlay::Prompt(_)) => action.map_or_else(Vec::new, |action| self.edit(action)),
         }
-        if self.ui.input.is_some() {
-            return self.edit(key);
-        }
-        self.ui.message = None;
-        match keys::action(self.ui.focus, key) {
-            Some(action) => self.act(action),
-            None => Vec::new(),
+    }
+
+    /// Where keys go now, for the key table.
+    fn scope(&self) -> Scope {
+        match &self.ui.overlay {
+            None => Scope::Pane(self.ui.focus),
+            Some(Overlay::Help) => Scope::Help,
+            Some(Overlay::Summary { .. }) => Scope::Summary,
+            Some(Overlay::Prompt(_)) => Scope::Prompt,
+            Some(Overlay::Confirm(_)) => Scope::Confirm,
         }
     }
 
@@ -114,26 +128,31 @@ impl App {
             self.hold(Held::Paste(text.to_string()));
             return;
         }
-        let Some(input) = self
-            .ui
-            .input
-            .as_mut()
-            .filter(|i| !matches!(i.kind, InputKind::Confirm { .. }))
-        else {
+        let Some(prompt) = self.ui.prompt_mut() else {
             self.say(Tone::Info, "paste into the : prompt or a note");
             return;
         };
         for c in crate::text::sanitise(text).chars() {
-            edit_text(input, Key::Char(c));
+            prompt.edit(Edit::Insert(c));
         }
-        input.error = None;
-        if let InputKind::Search(_) = input.kind {
-            let text = input.text.clone();
-            let choices = self.found(&text);
-            if let Some(input) = self.ui.input.as_mut() {
-                input.choices = choices;
-                input.chosen = 0;
-            }
+        self.edited();
+    }
+
+    /// After the line's text changed: the reason for the last refusal no
+    /// longer applies, and a search looks again.
+    fn edited(&mut self) {
+        let Some(prompt) = self.ui.prompt() else {
+            return;
+        };
+        let found = match prompt.kind {
+            PromptKind::Search(_) => Some(self.found(&prompt.text)),
+            _ => None,
+        };
+        let prompt = self.ui.prompt_mut().expect("still open");
+        prompt.error = None;
+        if let Some(choices) = found {
+            prompt.choices = choices;
+            prompt.chosen = 0;
         }
     }
 
@@ -151,11 +170,11 @@ impl App {
                 if !seen.is_empty()
                     && self
                         .ui
-                        .message
+                        .notice
                         .as_ref()
                         .is_some_and(|m| matches!(m.tone, Tone::Done | Tone::Info))
                 {
-                    self.ui.message = None;
+                    self.ui.notice = None;
                 }
                 self.fold(seen)
             }
@@ -167,7 +186,9 @@ impl App {
                     self.say(Tone::Done, line);
                 }
                 if origin == Origin::Line {
-                    self.ui.input = None;
+                    if self.ui.prompt().is_some() {
+                        self.ui.overlay = None;
+                    }
                     effects = self.take_held();
                 }
             }
@@ -181,7 +202,7 @@ impl App {
                 effects = self.not_done(origin, Tone::Error, why);
             }
             Update::Warning(why) => self.say(Tone::Error, why),
-            Update::Preview(text) => self.ui.summary = Some((text, 0)),
+            Update::Preview(text) => self.preview(text),
             Update::FollowFailed(why) => {
                 self.say(Tone::Error, format!("cannot follow the journal: {why}"))
             }
@@ -201,11 +222,11 @@ impl App {
                 self.state = *state;
                 if self
                     .ui
-                    .message
+                    .notice
                     .as_ref()
                     .is_some_and(|m| m.tone == Tone::Error)
                 {
-                    self.ui.message = None;
+                    self.ui.notice = None;
                 }
             }
         }
@@ -219,9 +240,9 @@ impl App {
     fn not_done(&mut self, origin: Origin, tone: Tone, why: String) -> Vec<Effect> {
         match origin {
             Origin::Line => {
-                if let Some(input) = self.ui.input.as_mut() {
-                    input.sending = false;
-                    input.error = Some(why.clone());
+                if let Some(prompt) = self.ui.prompt_mut() {
+                    prompt.sending = false;
+                    prompt.error = Some(why.clone());
                 }
                 self.say(tone, why);
                 self.take_held()
@@ -237,9 +258,22 @@ impl App {
         }
     }
 
+    /// The summary asked for with `P`, when it comes. It never covers what
+    /// was opened meanwhile (a line being typed, a question, the help): the
+    /// officer is told it is ready, and `P` shows it then. A summary already
+    /// open shows the newer draft.
+    fn preview(&mut self, text: String) {
+        match self.ui.overlay {
+            None | Some(Overlay::Summary { .. }) => {
+                self.ui.overlay = Some(Overlay::Summary { text, scroll: 0 })
+            }
+            Some(_) => self.say(Tone::Info, "summary ready: P shows it"),
+        }
+    }
+
     /// Whether the input line is waiting for the journal's answer.
     fn waiting(&self) -> bool {
-        self.ui.input.as_ref().is_some_and(|i| i.sending)
+        self.ui.prompt().is_some_and(|p| p.sending)
     }
 
     fn hold(&mut self, held: Held) {
@@ -304,7 +338,7 @@ impl App {
     }
 
     fn say(&mut self, tone: Tone, text: impl Into<String>) {
-        self.ui.message = Some(Message {
+        self.ui.notice = Some(Notice {
             tone,
             text: text.into(),
         });
@@ -327,22 +361,31 @@ impl App {
     }
 
     fn ask(&mut self, question: impl Into<String>, intent: Intent) -> Vec<Effect> {
-        self.ui.input = Some(Input::new(
-            InputKind::Confirm {
-                question: question.into(),
-                intent,
-            },
-            "",
-        ));
+        self.ui.overlay = Some(Overlay::Confirm(Confirm {
+            question: question.into(),
+            intent,
+        }));
         Vec::new()
     }
 
-    fn open_input(&mut self, kind: InputKind, text: &str) -> Vec<Effect> {
-        let mut input = Input::new(kind, text);
-        if let InputKind::Search(_) = input.kind {
-            input.choices = self.found(text);
+    /// A question's answer: `y` does it, any other key cancels.
+    fn answer(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Some(Overlay::Confirm(confirm)) = self.ui.overlay.take() else {
+            return Vec::new();
+        };
+        match (action, confirm.intent) {
+            (Some(Action::Yes), Intent::Quit) => vec![Effect::Quit],
+            (Some(Action::Yes), Intent::Run(command)) => self.run(command),
+            _ => self.nothing("cancelled"),
         }
-        self.ui.input = Some(input);
+    }
+
+    fn open_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
+        let mut prompt = Prompt::new(kind, text);
+        if let PromptKind::Search(_) = prompt.kind {
+            prompt.choices = self.found(text);
+        }
+        self.ui.overlay = Some(Overlay::Prompt(prompt));
         Vec::new()
     }
 
@@ -351,9 +394,9 @@ impl App {
             Action::FocusNext => self.focus(self.ui.focus.next()),
             Action::FocusPrevious => self.focus(self.ui.focus.previous()),
             Action::Focus(pane) => self.focus(pane),
-            Action::Prompt => self.open_input(InputKind::Command, ""),
+            Action::Prompt => self.open_prompt(PromptKind::Command, ""),
             Action::Help => {
-                self.ui.help = true;
+                self.ui.overlay = Some(Overlay::Help);
                 Vec::new()
             }
             Action::QuitNow => vec![Effect::Quit],
@@ -380,20 +423,20 @@ impl App {
             Action::SegmentNext => self.segment_next(),
             Action::Next => self.run(Command::Next { at: None }),
             Action::Add => {
-                self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Statement)), "")
+                self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Statement)), "")
             }
             Action::Reply => {
-                self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Reply)), "")
+                self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Reply)), "")
             }
             Action::Order => {
-                self.open_input(InputKind::Search(Purpose::Add(SpeechKind::Order)), "")
+                self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Order)), "")
             }
             Action::PauseResume => match self.state.floor() {
                 Some(f) if f.paused_since.is_some() => self.run(Command::Resume { at: None }),
                 _ => self.run(Command::Pause { at: None }),
             },
             Action::End => self.run(Command::End { at: None }),
-            Action::Extend => self.open_input(InputKind::Extend, "30s"),
+            Action::Extend => self.open_prompt(PromptKind::Extend, "30s"),
             Action::Up | Action::Down | Action::Left | Action::Right => {
                 self.cursor(action);
                 Vec::new()
@@ -407,12 +450,12 @@ impl App {
             Action::ToggleList => self.toggle_list(),
             Action::SeatHere => self.seat_here(),
             Action::Release => self.release(),
-            Action::Wait => self.open_input(InputKind::Search(Purpose::Wait), ""),
-            Action::Unwait => self.open_input(InputKind::Search(Purpose::Unwait), ""),
+            Action::Wait => self.open_prompt(PromptKind::Search(Purpose::Wait), ""),
+            Action::Unwait => self.open_prompt(PromptKind::Search(Purpose::Unwait), ""),
             Action::Block => self.block(),
-            Action::NewNote => self.open_input(InputKind::Note, ""),
+            Action::NewNote => self.open_prompt(PromptKind::Note, ""),
             Action::Amend => match self.selected_note() {
-                Some((id, text)) => self.open_input(InputKind::Amend(id), &text),
+                Some((id, text)) => self.open_prompt(PromptKind::Amend(id), &text),
                 None => self.nothing("no note to amend"),
             },
             Action::Retract => match self.selected_note() {
@@ -422,6 +465,15 @@ impl App {
                 ),
                 None => self.nothing("no note to retract"),
             },
+            // The keys of what is open over the panes, taken there.
+            Action::Close
+            | Action::Submit
+            | Action::Complete
+            | Action::Edit(_)
+            | Action::Yes
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top => Vec::new(),
         }
     }
 
@@ -525,8 +577,8 @@ impl App {
             .into_iter()
             .find(|(s, _)| *s == seat)
             .map(|(_, d)| d.to_string());
-        self.open_input(
-            InputKind::Search(Purpose::Seat(here.then_some(seat))),
+        self.open_prompt(
+            PromptKind::Search(Purpose::Seat(here.then_some(seat))),
             offered.as_deref().unwrap_or(""),
         )
     }
@@ -644,63 +696,32 @@ impl App {
     }
 
     /// Keys while the input line is open.
-    fn edit(&mut self, key: Key) -> Vec<Effect> {
-        let input = self.ui.input.as_mut().expect("checked by the caller");
-        if input.sending {
-            return self.while_waiting(key);
+    fn edit(&mut self, action: Action) -> Vec<Effect> {
+        let prompt = self.ui.prompt_mut().expect("checked by the caller");
+        match action {
+            Action::Close => self.ui.overlay = None,
+            Action::Submit => return self.submit(),
+            Action::Complete => self.complete(),
+            Action::Up => prompt.choose(false),
+            Action::Down => prompt.choose(true),
+            Action::Edit(edit) => {
+                prompt.edit(edit);
+                self.edited();
+            }
+            _ => {}
         }
-        if let InputKind::Confirm { intent, .. } = &input.kind {
-            let intent = intent.clone();
-            self.ui.input = None;
-            return match (key, intent) {
-                (Key::Char('y' | 'Y'), Intent::Quit) => vec![Effect::Quit],
-                (Key::Char('y' | 'Y'), Intent::Run(command)) => self.run(command),
-                _ => self.nothing("cancelled"),
-            };
-        }
-        match key {
-            Key::Esc => {
-                self.ui.input = None;
-                Vec::new()
-            }
-            Key::Enter => self.submit(),
-            Key::Tab => {
-                self.complete();
-                Vec::new()
-            }
-            Key::Up | Key::Down => {
-                let n = input.choices.len().max(1);
-                input.chosen = if key == Key::Up {
-                    (input.chosen + n - 1) % n
-                } else {
-                    (input.chosen + 1) % n
-                };
-                Vec::new()
-            }
-            _ => {
-                edit_text(input, key);
-                input.error = None;
-                if let InputKind::Search(_) = input.kind {
-                    let text = input.text.clone();
-                    let choices = self.found(&text);
-                    let input = self.ui.input.as_mut().expect("still open");
-                    input.choices = choices;
-                    input.chosen = 0;
-                }
-                Vec::new()
-            }
-        }
+        Vec::new()
     }
 
     /// Keys while the line waits for the journal: Esc closes it (the command
     /// is sent all the same) and drops what was typed meanwhile; an Enter
     /// straight after the one that sent it is a second press, not a key for
     /// the panes; the rest wait for the answer.
-    fn while_waiting(&mut self, key: Key) -> Vec<Effect> {
-        match key {
-            Key::Esc => {
-                if let Some(input) = self.ui.input.take() {
-                    let line = format!("{}{}", input.label(), input.text.trim());
+    fn while_waiting(&mut self, key: Key, action: Option<Action>) -> Vec<Effect> {
+        match action {
+            Some(Action::Close) => {
+                if let Some(Overlay::Prompt(prompt)) = self.ui.overlay.take() {
+                    let line = format!("{}{}", prompt.label(), prompt.text.trim());
                     if let Some(origin) = self.sent.iter_mut().find(|o| **o == Origin::Line) {
                         *origin = Origin::Closed(line);
                     }
@@ -711,61 +732,60 @@ impl App {
                     "line closed; its command was sent, and a refusal will show here",
                 );
             }
-            Key::Enter if self.held.is_empty() => {}
-            key => self.hold(Held::Key(key)),
+            Some(Action::Submit) if self.held.is_empty() => {}
+            _ => self.hold(Held::Key(key)),
         }
         Vec::new()
     }
 
     fn submit(&mut self) -> Vec<Effect> {
-        let input = self.ui.input.clone().expect("checked by the caller");
-        let text = input.text.trim().to_string();
-        let parsed = match &input.kind {
-            InputKind::Command => crate::lang::parse(&text).map_err(|e| e.to_string()),
-            InputKind::Extend => {
+        let prompt = self.ui.prompt().expect("checked by the caller");
+        let text = prompt.text.trim().to_string();
+        let parsed = match &prompt.kind {
+            PromptKind::Command => crate::lang::parse(&text).map_err(|e| e.to_string()),
+            PromptKind::Extend => {
                 crate::lang::parse(&format!("extend {text}")).map_err(|e| e.to_string())
             }
-            InputKind::Note if text.is_empty() => Err("the note is empty: type it, or Esc".into()),
-            InputKind::Note => Ok(Command::Note {
+            PromptKind::Note if text.is_empty() => Err("the note is empty: type it, or Esc".into()),
+            PromptKind::Note => Ok(Command::Note {
                 text: Clean::new(&text),
             }),
-            InputKind::Amend(note) => Ok(Command::Amend {
+            PromptKind::Amend(note) => Ok(Command::Amend {
                 note: *note,
                 text: Clean::new(&text),
             }),
-            InputKind::Search(purpose) => self.searched(*purpose, &input),
-            InputKind::Confirm { .. } => unreachable!("handled in edit"),
+            PromptKind::Search(purpose) => self.searched(*purpose, prompt),
         };
         match parsed {
             Ok(_) if self.ui.read_only => {
-                self.ui.input = None;
+                self.ui.overlay = None;
                 self.say(Tone::Refused, "read-only: this screen never writes");
                 Vec::new()
             }
             // The line stays, waiting, until the journal answers: given back
             // on a refusal, closed once saved.
             Ok(command) => {
-                if let Some(input) = self.ui.input.as_mut() {
-                    input.sending = true;
-                    input.error = None;
+                if let Some(prompt) = self.ui.prompt_mut() {
+                    prompt.sending = true;
+                    prompt.error = None;
                 }
                 self.send(command, Origin::Line)
             }
             Err(why) => {
-                if let Some(input) = self.ui.input.as_mut() {
-                    input.error = Some(why);
+                if let Some(prompt) = self.ui.prompt_mut() {
+                    prompt.error = Some(why);
                 }
                 Vec::new()
             }
         }
     }
 
-    fn searched(&self, purpose: Purpose, input: &Input) -> Result<Command, String> {
-        let found = search(&self.state.meeting, &input.text);
-        let who = match found.get(input.chosen) {
+    fn searched(&self, purpose: Purpose, prompt: &Prompt) -> Result<Command, String> {
+        let found = search(&self.state.meeting, &prompt.text);
+        let who = match found.get(prompt.chosen) {
             Some(f) => Clean::new(&f.name),
-            None if input.text.trim().is_empty() => return Err("type a name to search".into()),
-            None => return Err(format!("no one called \"{}\"", input.text.trim())),
+            None if prompt.text.trim().is_empty() => return Err("type a name to search".into()),
+            None => return Err(format!("no one called \"{}\"", prompt.text.trim())),
         };
         Ok(match purpose {
             Purpose::Add(kind) => Command::Add {
@@ -787,65 +807,39 @@ impl App {
     /// (a name, a segment); Tab again goes on to the next candidate.
     fn complete(&mut self) {
         let meeting = self.state.meeting.clone();
-        let input = self.ui.input.as_mut().expect("checked by the caller");
-        if let InputKind::Search(_) = input.kind {
-            let n = input.choices.len().max(1);
-            input.chosen = (input.chosen + 1) % n;
+        let prompt = self.ui.prompt_mut().expect("checked by the caller");
+        if let PromptKind::Search(_) = prompt.kind {
+            prompt.choose(true);
             return;
         }
-        if input.kind != InputKind::Command {
+        if prompt.kind != PromptKind::Command {
             return;
         }
-        if let Some(at) = input.choices.iter().position(|c| *c == input.text) {
-            let next = (at + 1) % input.choices.len();
-            input.text = input.choices[next].clone();
-            input.cursor = input.text.chars().count();
-            input.chosen = next;
+        if let Some(at) = prompt.choices.iter().position(|c| *c == prompt.text) {
+            let next = (at + 1) % prompt.choices.len();
+            prompt.set_text(prompt.choices[next].clone());
+            prompt.chosen = next;
             return;
         }
-        let options = completions(&meeting, &input.text);
+        let options = complete::offers(&meeting, &prompt.text);
         let Some(first) = options.first() else { return };
-        input.text = first.clone();
-        input.cursor = input.text.chars().count();
-        input.choices = options;
-        input.chosen = 0;
+        prompt.set_text(first.clone());
+        prompt.choices = options;
+        prompt.chosen = 0;
     }
 }
 
-/// What Tab offers for the text typed so far at the `:` prompt.
-fn completions(meeting: &crate::domain::Meeting, text: &str) -> Vec<String> {
-    let Some((word, rest)) = text.split_once(' ') else {
-        let mut words: Vec<&str> = crate::lang::commands()
-            .iter()
-            .map(|c| c.word)
-            .filter(|w| w.starts_with(text))
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        return words.into_iter().map(|w| format!("{w} ")).collect();
-    };
-    let word = word.to_lowercase();
-    let fixed = |options: Vec<String>| -> Vec<String> {
-        options
-            .into_iter()
-            .filter(|o| o.starts_with(rest))
-            .map(|o| format!("{word} {o}"))
-            .collect()
-    };
-    match word.as_str() {
-        "add" | "floor" | "move" | "remove" | "pass" | "seat" | "release" | "wait" | "unwait" => {
-            search(meeting, rest)
-                .into_iter()
-                .map(|f| format!("{word} {}", f.name))
-                .collect()
-        }
-        "segment" => fixed(
-            std::iter::once("next".to_string())
-                .chain(meeting.segments.iter().map(|s| s.id.to_string()))
-                .collect(),
-        ),
-        "close" | "reopen" => fixed(vec!["list".into()]),
-        _ => Vec::new(),
+/// How far the summary is scrolled after `action`; `None`: it closes.
+fn scrolled(scroll: u16, action: Action) -> Option<u16> {
+    /// Lines a page key moves.
+    const PAGE: u16 = 10;
+    match action {
+        Action::Up => Some(scroll.saturating_sub(1)),
+        Action::Down => Some(scroll.saturating_add(1)),
+        Action::PageUp => Some(scroll.saturating_sub(PAGE)),
+        Action::PageDown => Some(scroll.saturating_add(PAGE)),
+        Action::Top => Some(0),
+        _ => None,
     }
 }
 
@@ -855,104 +849,5 @@ fn name_of(delegate: &Delegate) -> Clean {
     match delegate.key.as_str().strip_prefix("state:") {
         Some(state) => Clean::new(state),
         None => delegate.key.clone(),
-    }
-}
-
-/// Edits in place, by byte offsets: a line grown by a long paste without
-/// brackets costs the same for each key as a short one.
-fn edit_text(input: &mut Input, key: Key) {
-    let text = &mut input.text;
-    let len = text.chars().count();
-    let at = input.cursor.min(len);
-    let byte = |text: &str, char_at: usize| {
-        text.char_indices()
-            .nth(char_at)
-            .map_or(text.len(), |(b, _)| b)
-    };
-    match key {
-        // No pile of combining marks on the screen; characters that cannot be
-        // shown are kept for the command (it sanitises) but never drawn.
-        Key::Char(c)
-            if is_combining_mark(c)
-                && text[..byte(text, at)]
-                    .chars()
-                    .rev()
-                    .take_while(|c| is_combining_mark(*c))
-                    .count()
-                    >= 3 => {}
-        Key::Char(c) => {
-            let b = if at == len {
-                text.len()
-            } else {
-                byte(text, at)
-            };
-            text.insert(b, c);
-            input.cursor = at + 1;
-        }
-        Key::Backspace if at > 0 => {
-            text.remove(byte(text, at - 1));
-            input.cursor = at - 1;
-        }
-        Key::Delete if at < len => {
-            text.remove(byte(text, at));
-        }
-        Key::Left => input.cursor = at.saturating_sub(1),
-        Key::Right => input.cursor = (at + 1).min(len),
-        Key::Home | Key::Ctrl('a') => input.cursor = 0,
-        Key::End | Key::Ctrl('e') => input.cursor = len,
-        Key::Ctrl('u') => {
-            text.clear();
-            input.cursor = 0;
-        }
-        _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn typed(keys: &[Key]) -> Input {
-        let mut input = Input::new(InputKind::Command, "");
-        for key in keys {
-            edit_text(&mut input, *key);
-        }
-        input
-    }
-
-    fn chars(s: &str) -> Vec<Key> {
-        s.chars().map(Key::Char).collect()
-    }
-
-    #[test]
-    fn editing_moves_by_characters_not_bytes() {
-        let mut keys = chars("Côte");
-        keys.extend([Key::Left, Key::Left, Key::Backspace, Key::Char('o')]);
-        keys.extend([
-            Key::Home,
-            Key::Delete,
-            Key::Char('c'),
-            Key::End,
-            Key::Char('!'),
-        ]);
-        let input = typed(&keys);
-        assert_eq!(input.text, "cote!");
-        assert_eq!(input.cursor, 5);
-    }
-
-    #[test]
-    fn at_most_three_combining_marks_are_kept_on_a_letter() {
-        let mut keys = chars("z");
-        keys.extend(std::iter::repeat_n(Key::Char('\u{301}'), 10));
-        keys.push(Key::Char('a'));
-        assert_eq!(typed(&keys).text, "z\u{301}\u{301}\u{301}a");
-    }
-
-    #[test]
-    fn ctrl_u_clears_the_line() {
-        let mut keys = chars("note hello");
-        keys.push(Key::Ctrl('u'));
-        let input = typed(&keys);
-        assert_eq!((input.text.as_str(), input.cursor), ("", 0));
     }
 }

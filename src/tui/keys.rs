@@ -1,7 +1,9 @@
-//! The key table: one list that dispatches keys, draws the footer and the `?`
-//! help, so what the screen says a key does is what it does.
+//! The key table: one list that dispatches every key, in the panes and over
+//! whatever is open above them, and draws the footer and the `?` help, so
+//! what the screen says a key does is what it does.
 
-use super::ui::Pane;
+use super::prompt::Edit;
+use super::view::Pane;
 
 /// A key press, in gavel's own terms: the parser's types stay where input is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,11 +93,60 @@ pub enum Action {
     NewNote,
     Amend,
     Retract,
+    // Over the panes: the input line, a question, the summary, the help
+    /// Closes what is open (a question: cancels it).
+    Close,
+    Submit,
+    Complete,
+    Edit(Edit),
+    Yes,
+    PageUp,
+    PageDown,
+    Top,
+}
+
+/// Where a binding holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Pane(Pane),
+    /// Every pane, with nothing open over them; a pane's own binding comes first.
+    Panes,
+    /// Everywhere, whatever is open, on the board and on a screen too small:
+    /// nothing else may bind these keys.
+    Always,
+    /// The input line: the `:` prompt, the note and amend editors, search.
+    Prompt,
+    /// A question waiting for `y`.
+    Confirm,
+    Summary,
+    Help,
+    /// The chair's board.
+    Board,
+    /// A terminal too small to show anything.
+    TooSmall,
+}
+
+/// What the keys that a scope does not bind do there, where they do anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rest {
+    /// A character is typed into the line.
+    Typed,
+    /// Any key closes what is open.
+    Closes,
+}
+
+impl Rest {
+    /// Which keys, in the README's words.
+    pub fn keys(self) -> &'static str {
+        match self {
+            Rest::Typed => "any other character",
+            Rest::Closes => "any other key",
+        }
+    }
 }
 
 pub struct Binding {
-    /// `None`: works in every pane.
-    pub pane: Option<Pane>,
+    pub scope: Scope,
     pub keys: &'static [Key],
     pub action: Action,
     /// A word or two for the footer.
@@ -107,7 +158,7 @@ pub struct Binding {
 }
 
 const fn bind(
-    pane: Option<Pane>,
+    scope: Scope,
     keys: &'static [Key],
     action: Action,
     short: &'static str,
@@ -115,7 +166,7 @@ const fn bind(
     footer: bool,
 ) -> Binding {
     Binding {
-        pane,
+        scope,
         keys,
         action,
         short,
@@ -125,10 +176,16 @@ const fn bind(
 }
 
 use Key::Char as C;
-const SPEAKERS: Option<Pane> = Some(Pane::Speakers);
-const SEATS: Option<Pane> = Some(Pane::Seats);
-const NOTES: Option<Pane> = Some(Pane::Notes);
-const ALL: Option<Pane> = None;
+const SPEAKERS: Scope = Scope::Pane(Pane::Speakers);
+const SEATS: Scope = Scope::Pane(Pane::Seats);
+const NOTES: Scope = Scope::Pane(Pane::Notes);
+const ALL: Scope = Scope::Panes;
+const ALWAYS: Scope = Scope::Always;
+const PROMPT: Scope = Scope::Prompt;
+const CONFIRM: Scope = Scope::Confirm;
+const SUMMARY: Scope = Scope::Summary;
+const BOARD: Scope = Scope::Board;
+const TOO_SMALL: Scope = Scope::TooSmall;
 
 #[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
@@ -176,24 +233,76 @@ pub static BINDINGS: &[Binding] = &[
     bind(ALL, &[C('A')], Action::Adjourn, "", "adjourn meeting (asks)", false),
     bind(ALL, &[C('?')], Action::Help, "help", "this help", true),
     bind(ALL, &[C('q')], Action::Quit, "quit", "quit (asks first)", true),
-    bind(ALL, &[Key::Ctrl('c')], Action::QuitNow, "", "quit at once", false),
+    bind(ALWAYS, &[Key::Ctrl('c')], Action::QuitNow, "", "quit at once", false),
+    bind(PROMPT, &[Key::Enter], Action::Submit, "", "send the line", false),
+    bind(PROMPT, &[Key::Esc], Action::Close, "", "close the line", false),
+    bind(PROMPT, &[Key::Tab], Action::Complete, "", "complete, or the next choice", false),
+    bind(PROMPT, &[Key::Up], Action::Up, "", "the choice above", false),
+    bind(PROMPT, &[Key::Down], Action::Down, "", "the choice below", false),
+    bind(PROMPT, &[Key::Left], Action::Edit(Edit::Left), "", "cursor left", false),
+    bind(PROMPT, &[Key::Right], Action::Edit(Edit::Right), "", "cursor right", false),
+    bind(PROMPT, &[Key::Home, Key::Ctrl('a')], Action::Edit(Edit::Home), "", "to the start of the line", false),
+    bind(PROMPT, &[Key::End, Key::Ctrl('e')], Action::Edit(Edit::End), "", "to the end of the line", false),
+    bind(PROMPT, &[Key::Backspace], Action::Edit(Edit::Backspace), "", "delete before the cursor", false),
+    bind(PROMPT, &[Key::Delete], Action::Edit(Edit::Delete), "", "delete at the cursor", false),
+    bind(PROMPT, &[Key::Ctrl('u')], Action::Edit(Edit::Clear), "", "clear the line", false),
+    bind(CONFIRM, &[C('y'), C('Y')], Action::Yes, "", "yes: do it", false),
+    bind(SUMMARY, &[Key::Up, C('k')], Action::Up, "", "scroll up", false),
+    bind(SUMMARY, &[Key::Down, C('j')], Action::Down, "", "scroll down", false),
+    bind(SUMMARY, &[Key::PageUp], Action::PageUp, "", "a page up", false),
+    bind(SUMMARY, &[Key::PageDown, C(' ')], Action::PageDown, "", "a page down", false),
+    bind(SUMMARY, &[Key::Home], Action::Top, "", "back to the top", false),
+    bind(BOARD, &[C('q'), Key::Esc], Action::QuitNow, "quit", "quit the board", true),
+    bind(TOO_SMALL, &[C('q')], Action::QuitNow, "", "quit (the screen is too small to ask)", false),
 ];
 
-/// The action a key has in `pane`: the pane's own binding first, then a global one.
-pub fn action(pane: Pane, key: Key) -> Option<Action> {
-    let matches = |b: &&Binding| b.keys.contains(&key);
-    let own = BINDINGS
-        .iter()
-        .filter(|b| b.pane == Some(pane))
-        .find(matches);
-    own.or_else(|| BINDINGS.iter().filter(|b| b.pane.is_none()).find(matches))
-        .map(|b| b.action)
+/// What the other keys do where they do anything, and the README's words for it.
+pub static REST: &[(Scope, Rest, &str)] = &[
+    (Scope::Prompt, Rest::Typed, "typed into the line"),
+    (Scope::Confirm, Rest::Closes, "cancels"),
+    (Scope::Summary, Rest::Closes, "closes the preview"),
+    (Scope::Help, Rest::Closes, "closes the help"),
+];
+
+/// The action a key has in `scope`: an `Always` binding first, then the
+/// scope's own, then for a pane those of every pane, then what the scope
+/// does with the rest.
+pub fn action(scope: Scope, key: Key) -> Option<Action> {
+    let bound = |scope: Scope| {
+        BINDINGS
+            .iter()
+            .find(|b| b.scope == scope && b.keys.contains(&key))
+            .map(|b| b.action)
+    };
+    let panes = matches!(scope, Scope::Pane(_)).then_some(Scope::Panes);
+    bound(Scope::Always)
+        .or_else(|| bound(scope))
+        .or_else(|| panes.and_then(bound))
+        .or_else(|| rest(scope, key))
 }
 
-/// `n next · a add · …` for the footer of `pane`.
-pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
-    let own = BINDINGS.iter().filter(|b| b.pane == Some(pane) && b.footer);
-    let global = BINDINGS.iter().filter(|b| b.pane.is_none() && b.footer);
+fn rest(scope: Scope, key: Key) -> Option<Action> {
+    let (_, rest, _) = REST.iter().find(|(s, _, _)| *s == scope)?;
+    match (rest, key) {
+        (Rest::Typed, Key::Char(c)) => Some(Action::Edit(Edit::Insert(c))),
+        (Rest::Typed, _) => None,
+        (Rest::Closes, _) => Some(Action::Close),
+    }
+}
+
+/// Whether a binding is one of the panes' (the footer and the `?` help show
+/// those; the README shows them all).
+fn in_panes(b: &Binding) -> bool {
+    matches!(b.scope, Scope::Pane(_) | Scope::Panes | Scope::Always)
+}
+
+/// `n next · a add · …` for the footer: a pane's own keys, then those of
+/// every pane; on the board, the board's.
+pub fn footer(scope: Scope) -> Vec<(String, &'static str)> {
+    let own = BINDINGS.iter().filter(|b| b.scope == scope && b.footer);
+    let global = BINDINGS
+        .iter()
+        .filter(|b| matches!(scope, Scope::Pane(_)) && b.scope == Scope::Panes && b.footer);
     own.chain(global)
         .map(|b| (b.keys[0].label(), b.short))
         .collect()
@@ -202,58 +311,137 @@ pub fn footer(pane: Pane) -> Vec<(String, &'static str)> {
 /// The help's sections: the focused pane's keys first, then those that work
 /// everywhere, then the other panes'.
 pub fn help(focus: Pane) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let section = |pane: Option<Pane>| -> Vec<(String, &'static str)> {
+    let section = |wanted: &dyn Fn(Scope) -> bool| -> Vec<(String, &'static str)> {
         BINDINGS
             .iter()
-            .filter(|b| b.pane == pane)
-            .map(|b| {
-                (
-                    b.keys
-                        .iter()
-                        .map(|k| k.label())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    b.help,
-                )
-            })
+            .filter(|b| in_panes(b) && wanted(b.scope))
+            .map(|b| (labels(b.keys, " "), b.help))
             .collect()
     };
+    let pane = |p: Pane| move |s: Scope| s == Scope::Pane(p);
     let mut sections = vec![
-        (focus.title(), section(Some(focus))),
-        ("Everywhere", section(None)),
+        (focus.title(), section(&pane(focus))),
+        (
+            "Everywhere",
+            section(&|s| matches!(s, Scope::Panes | Scope::Always)),
+        ),
     ];
     let others = Pane::ALL
         .into_iter()
         .filter(|p| *p != focus)
-        .map(|p| (p.title(), section(Some(p))));
+        .map(|p| (p.title(), section(&pane(p))));
     sections.extend(others);
     sections.retain(|(_, keys)| !keys.is_empty());
     sections
+}
+
+fn labels(keys: &[Key], between: &str) -> String {
+    keys.iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join(between)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const SCOPES: [Scope; 11] = [
+        Scope::Pane(Pane::Speakers),
+        Scope::Pane(Pane::Seats),
+        Scope::Pane(Pane::Clock),
+        Scope::Pane(Pane::Notes),
+        Scope::Panes,
+        Scope::Always,
+        Scope::Prompt,
+        Scope::Confirm,
+        Scope::Summary,
+        Scope::Help,
+        Scope::Board,
+    ];
+
     #[test]
-    fn no_key_means_two_things_in_one_pane() {
-        for pane in Pane::ALL {
+    fn no_key_means_two_things_in_one_scope() {
+        for scope in SCOPES.into_iter().chain([Scope::TooSmall]) {
             let mut seen = std::collections::HashSet::new();
-            for b in BINDINGS.iter().filter(|b| b.pane == Some(pane)) {
+            for b in BINDINGS.iter().filter(|b| b.scope == scope) {
                 for k in b.keys {
-                    assert!(seen.insert(*k), "{k:?} twice in {pane:?}");
+                    assert!(seen.insert(*k), "{k:?} twice in {scope:?}");
                 }
             }
+        }
+        let always: Vec<Key> = BINDINGS
+            .iter()
+            .filter(|b| b.scope == Scope::Always)
+            .flat_map(|b| b.keys.iter().copied())
+            .collect();
+        for b in BINDINGS.iter().filter(|b| b.scope != Scope::Always) {
+            assert!(
+                b.keys.iter().all(|k| !always.contains(k)),
+                "{:?} binds a key that always quits",
+                b.action
+            );
         }
     }
 
     #[test]
     fn pane_keys_shadow_global_ones_and_the_rest_fall_through() {
-        assert_eq!(action(Pane::Speakers, Key::Char('n')), Some(Action::Next));
-        assert_eq!(action(Pane::Notes, Key::Char('n')), Some(Action::NewNote));
-        assert_eq!(action(Pane::Clock, Key::Char('n')), None);
-        assert_eq!(action(Pane::Clock, Key::Char('q')), Some(Action::Quit));
-        assert_eq!(action(Pane::Seats, Key::Tab), Some(Action::FocusNext));
+        let pane = Scope::Pane;
+        assert_eq!(
+            action(pane(Pane::Speakers), Key::Char('n')),
+            Some(Action::Next)
+        );
+        assert_eq!(
+            action(pane(Pane::Notes), Key::Char('n')),
+            Some(Action::NewNote)
+        );
+        assert_eq!(action(pane(Pane::Clock), Key::Char('n')), None);
+        assert_eq!(
+            action(pane(Pane::Clock), Key::Char('q')),
+            Some(Action::Quit)
+        );
+        assert_eq!(action(pane(Pane::Seats), Key::Tab), Some(Action::FocusNext));
+    }
+
+    #[test]
+    fn ctrl_c_quits_at_once_whatever_is_open() {
+        for scope in SCOPES.into_iter().chain([Scope::TooSmall]) {
+            assert_eq!(
+                action(scope, Key::Ctrl('c')),
+                Some(Action::QuitNow),
+                "{scope:?}"
+            );
+        }
+    }
+
+    /// What the overlays' titles and the board's footer say of their keys.
+    #[test]
+    fn the_keys_over_the_panes_do_what_their_titles_say() {
+        let x = Key::Char('x');
+        assert_eq!(action(Scope::Summary, Key::Up), Some(Action::Up));
+        assert_eq!(
+            action(Scope::Summary, Key::PageDown),
+            Some(Action::PageDown)
+        );
+        assert_eq!(action(Scope::Summary, x), Some(Action::Close));
+        assert_eq!(action(Scope::Help, x), Some(Action::Close));
+        assert_eq!(action(Scope::Prompt, Key::Tab), Some(Action::Complete));
+        assert_eq!(action(Scope::Prompt, Key::Enter), Some(Action::Submit));
+        assert_eq!(action(Scope::Prompt, Key::Esc), Some(Action::Close));
+        assert_eq!(
+            action(Scope::Prompt, x),
+            Some(Action::Edit(Edit::Insert('x')))
+        );
+        assert_eq!(action(Scope::Prompt, Key::PageUp), None);
+        assert_eq!(action(Scope::Confirm, Key::Char('y')), Some(Action::Yes));
+        assert_eq!(action(Scope::Confirm, Key::Char('n')), Some(Action::Close));
+        assert_eq!(action(Scope::Board, Key::Char('q')), Some(Action::QuitNow));
+        assert_eq!(action(Scope::Board, Key::Char('n')), None);
+        assert_eq!(
+            action(Scope::TooSmall, Key::Char('q')),
+            Some(Action::QuitNow)
+        );
+        assert_eq!(footer(Scope::Board), [("q".to_string(), "quit")]);
     }
 
     #[test]
@@ -264,12 +452,16 @@ mod tests {
             let row = format!("| {} | {} |", keys.join(" "), b.help);
             assert!(readme.contains(&row), "README lacks the key row {row}");
         }
+        for (_, rest, what) in REST {
+            let row = format!("| {} | {what} |", rest.keys());
+            assert!(readme.contains(&row), "README lacks the key row {row}");
+        }
     }
 
     #[test]
-    fn every_binding_is_in_the_help() {
+    fn every_pane_binding_is_in_the_help() {
         let help = help(Pane::Notes);
         let lines: usize = help.iter().map(|(_, keys)| keys.len()).sum();
-        assert_eq!(lines, BINDINGS.len());
+        assert_eq!(lines, BINDINGS.iter().filter(|b| in_panes(b)).count());
     }
 }

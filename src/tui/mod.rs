@@ -1,13 +1,152 @@
 //! The full-screen terminal interface: `gavel run` and `gavel board`.
+//!
+//! [`start`] wires a screen: the controller ([`app`]) on a copy of the
+//! meeting's state, the journal's own thread ([`worker`]) and the channel of
+//! [`message`]s between them; the [`run`] loop then carries keys, answers and
+//! ticks between them and the screen.
 
 pub mod app;
+pub mod columns;
+pub mod complete;
+pub mod draw;
 pub mod input;
 pub mod keys;
-pub mod layout;
+pub mod message;
 pub mod panes;
+pub mod prompt;
 pub mod run;
 pub mod search;
 pub mod terminal;
 pub mod theme;
-pub mod ui;
+pub mod view;
 pub mod worker;
+
+use std::future::Future;
+use std::io;
+
+use futures_util::Stream;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::journal::JournalFile;
+use crate::live::Live;
+use crate::now::WallClock;
+use crate::text::Clean;
+
+use app::App;
+use input::Input;
+use message::Update;
+use run::{Exit, Kind, Loop};
+use terminal::Screen;
+use theme::Theme;
+use view::{Notice, Tone, Ui};
+use worker::{Opener, Worker};
+
+/// What a screen starts with, besides its journal.
+pub struct Setup {
+    pub operator: Clean,
+    pub read_only: bool,
+    pub theme: Theme,
+    /// Said on the status line at the start (a torn tail cut on opening).
+    pub notice: Option<String>,
+    pub clock: WallClock,
+    pub kind: Kind,
+}
+
+/// A screen wired to its journal, ready to run.
+pub struct Session {
+    pub app: App,
+    worker: Worker,
+    updates: UnboundedReceiver<Update>,
+    clock: WallClock,
+    kind: Kind,
+}
+
+/// The controller on `live`'s state and the journal's thread on `live`.
+/// With an `opener`, `live` is a read-only view shown while another process
+/// holds the journal's lock: the screen says it waits, and the thread opens
+/// the journal for writing once the lock is let go.
+pub fn start<F: JournalFile + Send + 'static>(
+    live: Live<F>,
+    opener: Option<Opener>,
+    setup: Setup,
+) -> Session {
+    let mut ui = Ui::new(setup.operator.clone(), setup.read_only);
+    ui.notice = setup.notice.map(|text| Notice {
+        tone: Tone::Info,
+        text,
+    });
+    let mut app = App::new(live.state.clone(), ui, setup.theme);
+    let (sender, updates) = tokio::sync::mpsc::unbounded_channel();
+    let worker = match opener {
+        None => Worker::start(live, setup.operator, sender),
+        Some(open) => {
+            app.update(Update::Waiting {
+                secs: 0,
+                holder: None,
+            });
+            Worker::start_opening(live, open, setup.operator, sender)
+        }
+    };
+    Session {
+        app,
+        worker,
+        updates,
+        clock: setup.clock,
+        kind: setup.kind,
+    }
+}
+
+impl Session {
+    /// Runs on the real terminal until it ends. Start-up errors come before
+    /// the screen is taken over, so they read plainly.
+    pub fn on_terminal(&mut self) -> io::Result<Exit> {
+        runtime()?.block_on(async {
+            let signals = run::signals()?;
+            let mut screen = terminal::Real::enter()?;
+            let inputs = input::terminal()?;
+            self.run_loop(&mut screen, inputs, signals).await
+        })
+    }
+
+    /// Runs on `screen`, fed `inputs`, until they end, the officer quits or
+    /// `shutdown` comes.
+    pub fn run<S: Screen>(
+        &mut self,
+        screen: &mut S,
+        inputs: impl Stream<Item = Input> + Unpin,
+        shutdown: impl Future<Output = &'static str>,
+    ) -> io::Result<Exit> {
+        runtime()?.block_on(self.run_loop(screen, inputs, shutdown))
+    }
+
+    async fn run_loop<S: Screen>(
+        &mut self,
+        screen: &mut S,
+        inputs: impl Stream<Item = Input> + Unpin,
+        shutdown: impl Future<Output = &'static str>,
+    ) -> io::Result<Exit> {
+        Loop {
+            app: &mut self.app,
+            screen,
+            worker: Some(&self.worker),
+            updates: &mut self.updates,
+            clock: self.clock,
+            kind: self.kind,
+        }
+        .run(inputs, shutdown)
+        .await
+    }
+
+    /// Waits for an append under way, so what was sent is on disk or not
+    /// begun, and gives back the controller.
+    pub fn finish(self) -> App {
+        drop(self.worker);
+        self.app
+    }
+}
+
+fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}

@@ -11,10 +11,12 @@ use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::app::{App, Effect};
+use super::draw;
 use super::input::Input;
-use super::layout;
+use super::keys::{self, Action, Key, Scope};
+use super::message::{Request, Update};
 use super::terminal::Screen;
-use super::worker::{Request, Update, Worker};
+use super::worker::Worker;
 use crate::now::WallClock;
 
 /// How long a burst of inputs is taken before a frame shows how far it got:
@@ -38,11 +40,11 @@ pub enum Exit {
     Signal(&'static str),
 }
 
-pub struct Loop<'a, S: Screen> {
+pub(crate) struct Loop<'a, S: Screen> {
     pub app: &'a mut App,
     pub screen: &'a mut S,
     pub worker: Option<&'a Worker>,
-    pub updates: UnboundedReceiver<Update>,
+    pub updates: &'a mut UnboundedReceiver<Update>,
     pub clock: WallClock,
     pub kind: Kind,
 }
@@ -126,22 +128,15 @@ impl<S: Screen> Loop<'_, S> {
         Ok(None)
     }
 
-    fn key(&mut self, key: super::keys::Key) -> Option<Exit> {
-        if self.kind == Kind::Board {
-            return matches!(
-                key,
-                super::keys::Key::Char('q') | super::keys::Key::Ctrl('c') | super::keys::Key::Esc
-            )
-            .then_some(Exit::Quit);
-        }
-        // On the "too small" screen nothing can be seen, so nothing is done:
-        // only q (and Ctrl-C) work, and quit at once, as the screen says.
-        if self.too_small() {
-            return matches!(
-                key,
-                super::keys::Key::Char('q') | super::keys::Key::Ctrl('c')
-            )
-            .then_some(Exit::Quit);
+    fn key(&mut self, key: Key) -> Option<Exit> {
+        // The board only shows; on the "too small" screen nothing can be
+        // seen, so nothing is done: only quitting, at once, as the screen says.
+        let only_quits = match self.kind {
+            Kind::Board => Some(Scope::Board),
+            Kind::Run => self.too_small().then_some(Scope::TooSmall),
+        };
+        if let Some(scope) = only_quits {
+            return (keys::action(scope, key) == Some(Action::QuitNow)).then_some(Exit::Quit);
         }
         let effects = self.app.key(key);
         self.perform(effects)
@@ -177,15 +172,15 @@ impl<S: Screen> Loop<'_, S> {
 
     fn too_small(&mut self) -> bool {
         let size = self.screen.terminal().size().unwrap_or_default();
-        size.width < layout::MIN_WIDTH || size.height < layout::MIN_HEIGHT
+        size.width < draw::MIN_WIDTH || size.height < draw::MIN_HEIGHT
     }
 
     fn draw(&mut self) -> io::Result<()> {
         let now = self.clock.now();
         let (app, kind) = (&*self.app, self.kind);
         self.screen.frame(&mut |frame| match kind {
-            Kind::Run => layout::draw(frame, app, now),
-            Kind::Board => layout::draw_board(frame, app, now),
+            Kind::Run => draw::screen(frame, app, now),
+            Kind::Board => draw::board(frame, app, now),
         })
     }
 }
@@ -201,7 +196,7 @@ fn until_next_second(clock: &WallClock) -> Duration {
 /// SIGHUP (the SSH connection dropped), SIGTERM and SIGINT. The handlers are
 /// installed here, at once, so a signal that comes before the loop first
 /// waits is not lost to the default action.
-pub fn signals() -> io::Result<impl Future<Output = &'static str>> {
+pub(crate) fn signals() -> io::Result<impl Future<Output = &'static str>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut hup = signal(SignalKind::hangup())?;
     let mut term = signal(SignalKind::terminate())?;
@@ -212,34 +207,5 @@ pub fn signals() -> io::Result<impl Future<Output = &'static str>> {
             _ = term.recv() => "SIGTERM",
             _ = int.recv() => "SIGINT",
         }
-    })
-}
-
-/// Runs the loop on the real terminal. Start-up errors are printed before the
-/// screen is taken over, so they read plainly.
-pub fn on_terminal(
-    app: &mut App,
-    worker: Option<&Worker>,
-    updates: UnboundedReceiver<Update>,
-    clock: WallClock,
-    kind: Kind,
-) -> io::Result<Exit> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let signals = signals()?;
-        let mut screen = super::terminal::Real::enter()?;
-        let inputs = super::input::terminal()?;
-        Loop {
-            app,
-            screen: &mut screen,
-            worker,
-            updates,
-            clock,
-            kind,
-        }
-        .run(inputs, signals)
-        .await
     })
 }

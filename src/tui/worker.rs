@@ -9,13 +9,14 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use jiff::Timestamp;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{Command, Entry, Event};
+use crate::domain::Event;
 use crate::journal::{JournalFile, LockWait, Waiting};
 use crate::live::{Live, LiveError};
 use crate::text::Clean;
+
+use super::message::{Request, Update};
 
 /// How often others' events are looked for: well within the second the
 /// product promises, and with the worst case (one period) inside the 200 ms
@@ -23,39 +24,6 @@ use crate::text::Clean;
 /// calls (a shared lock, a stat, an empty read, the unlock): ten a second do
 /// not show in idle CPU.
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(100);
-
-pub enum Request {
-    Execute {
-        command: Command,
-        now: Timestamp,
-    },
-    /// The draft summary, from the journal as it is on disk.
-    Preview,
-}
-
-#[derive(Debug)]
-pub enum Update {
-    /// Events appended by others, to fold in.
-    Others(Vec<(Entry, String)>),
-    /// Ours, synced to disk.
-    Done(Vec<(Entry, String)>),
-    /// Ours, refused: nothing was written.
-    Refused(String),
-    /// Ours, not written: the journal could not be written.
-    Failed(String),
-    /// The draft co-chairs' summary, for the preview.
-    Preview(String),
-    /// Done, with something to say (the session log could not be written).
-    Warning(String),
-    /// Following the journal failed; the screen may be behind.
-    FollowFailed(String),
-    /// Another process holds the journal's lock: how long this one has
-    /// waited, and who holds it where that is known. Sent each second.
-    Waiting { secs: u64, holder: Option<String> },
-    /// The journal opened for writing at last: the state as it then read,
-    /// in place of the read-only one shown meanwhile.
-    Reopened(Box<crate::domain::State>),
-}
 
 pub struct Worker {
     requests: Option<mpsc::Sender<Request>>,
@@ -80,8 +48,8 @@ impl Worker {
     /// Starts on `viewer`, a read-only journal shown while `open` waits for
     /// the lock another process holds; once it opens, the screen is given its
     /// state and commands go to it. Until then they wait in line.
-    pub fn start_opening(
-        viewer: Live,
+    pub fn start_opening<F: JournalFile + Send + 'static>(
+        viewer: Live<F>,
         open: Opener,
         operator: Clean,
         updates: UnboundedSender<Update>,

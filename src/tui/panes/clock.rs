@@ -13,7 +13,7 @@ use crate::domain::format::duration;
 use crate::domain::state::secs_between;
 use crate::domain::{Meeting, Phase};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{Pane, View};
+use crate::tui::view::{Pane, View};
 
 pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
     let inner = frame_pane(frame, area, Pane::Clock, view);

@@ -18,8 +18,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
+use super::columns::{first_columns, graphemes, width};
 use super::theme::Theme;
-use super::ui::{Pane, View};
+use super::view::{Pane, View};
 use crate::domain::Meeting;
 use crate::domain::state::Floor;
 
@@ -63,34 +64,6 @@ fn by_priority(parts: Vec<(u8, Line<'static>)>, room: usize) -> Vec<Line<'static
         .collect();
     kept.truncate(room);
     kept
-}
-
-/// Columns a text takes on the terminal, as ratatui measures it.
-pub(crate) fn width(text: &str) -> usize {
-    Span::raw(text).width()
-}
-
-/// What a terminal draws as one: a letter with its marks, a flag (two
-/// regional indicators), an emoji sequence or a conjunct joined by ZWJ.
-/// Text is cut and wrapped only between these, each measured whole, so no
-/// half of one is ever left in a cell of its own.
-fn graphemes(text: &str) -> impl Iterator<Item = (&str, usize)> {
-    use unicode_segmentation::UnicodeSegmentation;
-    text.graphemes(true).map(|g| (g, width(g)))
-}
-
-/// The longest start of `text` that fits in `max` columns, cut between graphemes.
-pub(crate) fn first_columns(text: &str, max: usize) -> &str {
-    let mut used = 0;
-    let mut end = 0;
-    for (g, w) in graphemes(text) {
-        if used + w > max {
-            break;
-        }
-        used += w;
-        end += g.len();
-    }
-    &text[..end]
 }
 
 /// `text` cut to `max` columns, ending in `…` when cut.

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 
 use super::{fit_line, frame_pane, graphemes, local, pad, put_lines};
 use crate::domain::state::Note;
-use crate::tui::ui::{Pane, View};
+use crate::tui::view::{Pane, View};
 
 /// From this width, continuation lines start under the note's number.
 const HANG_FROM: usize = 30;

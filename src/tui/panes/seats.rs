@@ -10,7 +10,7 @@ use super::{fit_line, frame_pane, put_lines, width};
 use crate::domain::SeatId;
 use crate::text::Clean;
 use crate::tui::theme::Theme;
-use crate::tui::ui::{Pane, View};
+use crate::tui::view::{Pane, View};
 
 /// Columns the row letter takes, with its gap.
 const LABEL: usize = 2;

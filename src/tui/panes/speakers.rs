@@ -15,7 +15,7 @@ use crate::domain::format::{clock, duration};
 use crate::domain::state::{Floor, Listed, Spoken};
 use crate::domain::{Ordering, Phase, SpeechKind};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{Pane, View};
+use crate::tui::view::{Pane, View};
 
 /// From this width the spoken list gets a column of its own beside the queue.
 const SIDE_BY_SIDE: u16 = 100;

@@ -3,21 +3,22 @@
 
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::App;
-use super::keys;
+use super::columns;
+use super::keys::{self, Scope};
 use super::panes;
 use super::theme::Theme;
-use super::ui::{Health, InputKind, Tone, View};
+use super::view::{Confirm, Health, Overlay, Pane, Tone, View};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
+pub fn screen(frame: &mut Frame, app: &App, now: Timestamp) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return too_small(frame, area);
@@ -47,31 +48,36 @@ pub fn draw(frame: &mut Frame, app: &App, now: Timestamp) {
     panes::seats::draw(frame, seats, &view);
     panes::notes::draw(frame, notes, &view);
     draw_status(frame, status, &view);
-    match &app.ui.input {
-        Some(_) => draw_input(frame, bottom, main, &view),
-        None => {
+    match &app.ui.overlay {
+        Some(Overlay::Prompt(prompt)) => prompt.draw(frame, bottom, main, app.theme),
+        Some(Overlay::Confirm(confirm)) => draw_question(frame, bottom, confirm, app.theme),
+        None | Some(Overlay::Help | Overlay::Summary { .. }) => {
             draw_footer(frame, bottom, &view);
             draw_refusal(frame, main, &view);
         }
     }
-    if let Some((text, scroll)) = &app.ui.summary {
-        draw_summary(frame, main, app.theme, text, *scroll);
-    }
-    if app.ui.help {
-        draw_help(frame, main, app.theme, app.ui.focus);
+    match &app.ui.overlay {
+        Some(Overlay::Summary { text, scroll }) => {
+            draw_summary(frame, main, app.theme, text, *scroll)
+        }
+        Some(Overlay::Help) => draw_help(frame, main, app.theme, app.ui.focus),
+        _ => {}
     }
 }
 
 /// The chair's screen: big clock, the floor, the next speakers.
-pub fn draw_board(frame: &mut Frame, app: &App, now: Timestamp) {
+pub fn board(frame: &mut Frame, app: &App, now: Timestamp) {
     let area = frame.area();
     let [board, footer] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     panes::board::draw(frame, board, &app.state, now, app.theme);
-    let line = Line::from(vec![
-        Span::styled("q", app.theme.key()),
-        Span::raw(" quit · read-only board"),
-    ]);
+    let mut line: Vec<Span> = Vec::new();
+    for (key, what) in keys::footer(Scope::Board) {
+        line.push(Span::styled(key, app.theme.key()));
+        line.push(Span::raw(format!(" {what} · ")));
+    }
+    line.push(Span::raw("read-only board"));
+    let line = Line::from(line);
     frame.render_widget(Paragraph::new(line), footer);
 }
 
@@ -107,7 +113,7 @@ fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
     ];
     let shown = view
         .ui
-        .message
+        .notice
         .as_ref()
         .filter(|m| matches!(m.tone, Tone::Done | Tone::Info));
     match (shown, &view.ui.last_line) {
@@ -140,13 +146,13 @@ fn last_action(line: &str, view: &View) -> Vec<Span<'static>> {
 fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
     let Some(m) = view
         .ui
-        .message
+        .notice
         .as_ref()
         .filter(|m| matches!(m.tone, Tone::Refused | Tone::Error))
     else {
         return;
     };
-    let lines: Vec<Line> = wrap(&m.text, above.width.saturating_sub(2).max(1) as usize)
+    let lines: Vec<Line> = columns::wrap(&m.text, above.width.saturating_sub(2).max(1) as usize)
         .into_iter()
         .map(|l| Line::styled(l, tone(view.theme, m.tone)))
         .collect();
@@ -169,30 +175,6 @@ fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
     );
 }
 
-/// Words to lines of at most `width` columns; a word wider than that is cut,
-/// between graphemes.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split(' ') {
-        let word = panes::first_columns(word, width);
-        let word_w = panes::width(word);
-        if !line.is_empty() && used + 1 + word_w > width {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        if !line.is_empty() {
-            line.push(' ');
-            used += 1;
-        }
-        line.push_str(word);
-        used += word_w;
-    }
-    lines.push(line);
-    lines
-}
-
 fn tone(t: Theme, tone: Tone) -> Style {
     match tone {
         Tone::Done => t.ok(),
@@ -206,7 +188,7 @@ fn tone(t: Theme, tone: Tone) -> Style {
 /// so they never fall off a narrow screen.
 fn draw_footer(frame: &mut Frame, area: Rect, view: &View) {
     let t = view.theme;
-    let (global, own): (Vec<_>, Vec<_>) = keys::footer(view.ui.focus)
+    let (global, own): (Vec<_>, Vec<_>) = keys::footer(Scope::Pane(view.ui.focus))
         .into_iter()
         .partition(|(k, _)| k == "?" || k == "q");
     let spans = |items: Vec<(String, &'static str)>| -> Vec<Span<'static>> {
@@ -248,85 +230,10 @@ fn draw_read_only_footer(frame: &mut Frame, area: Rect, view: &View, global: Vec
     frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
 }
 
-/// The input line at the bottom, its error or choices just above it.
-fn draw_input(frame: &mut Frame, area: Rect, above: Rect, view: &View) {
-    let t = view.theme;
-    let input = view.ui.input.as_ref().expect("called with an input");
-    let label = input.label();
-    let shown: String = input
-        .text
-        .chars()
-        .filter(|c| !crate::text::is_unsafe(*c))
-        .collect();
-    let line = Line::from(vec![Span::styled(label.clone(), t.key()), Span::raw(shown)]);
-    let area = if input.sending {
-        // Said on the line itself: a box for the two milliseconds of a save would flicker.
-        let waiting = " saving… Esc closes this line ";
-        let [line_area, waiting_area] = Layout::horizontal([
-            Constraint::Fill(1),
-            Constraint::Length(waiting.chars().count() as u16),
-        ])
-        .areas(area);
-        frame.render_widget(
-            Paragraph::new(Span::styled(waiting, t.warn())),
-            waiting_area,
-        );
-        line_area
-    } else {
-        area
-    };
+/// A question waiting for `y`, where the input line goes.
+fn draw_question(frame: &mut Frame, area: Rect, confirm: &Confirm, t: Theme) {
+    let line = Line::from(Span::styled(confirm.label(), t.key()));
     frame.render_widget(Paragraph::new(line), area);
-    if !matches!(input.kind, InputKind::Confirm { .. }) {
-        let before: String = input
-            .text
-            .chars()
-            .take(input.cursor)
-            .filter(|c| !crate::text::is_unsafe(*c))
-            .collect();
-        // Columns, not characters: a wide or joined character moves the cursor by what it takes.
-        let columns = panes::width(&label) + panes::width(&before);
-        let x = area.x + columns.min(area.width.saturating_sub(1) as usize) as u16;
-        frame.set_cursor_position(Position::new(x, area.y));
-    }
-    let inner_width = above.width.saturating_sub(2).max(1) as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    if let Some(error) = &input.error {
-        lines.extend(
-            wrap(error, inner_width)
-                .into_iter()
-                .map(|l| Line::styled(l, t.error())),
-        );
-    }
-    for (i, choice) in input.choices.iter().enumerate() {
-        let style = if i == input.chosen {
-            t.selected()
-        } else {
-            t.text()
-        };
-        lines.push(Line::styled(format!(" {choice} "), style));
-    }
-    if lines.is_empty() {
-        return;
-    }
-    let height = (lines.len() as u16 + 2).min(above.height);
-    // Room for the borders too, so the longest name is not cut.
-    let width = (lines.iter().map(Line::width).max().unwrap_or(0) + 2)
-        .clamp(40, above.width as usize) as u16;
-    let popup = Rect {
-        x: above.x,
-        y: above.bottom() - height,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
-    let title = match input.kind {
-        InputKind::Search(_) => " ↑↓ choose · Enter pick · Esc cancel ",
-        _ => " Tab next · Enter run · Esc cancel ",
-    };
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(title)),
-        popup,
-    );
 }
 
 /// The draft co-chairs' summary over the panes, scrolled.
@@ -345,7 +252,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, t: Theme, text: &str, scroll: u16
     );
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: super::ui::Pane) {
+fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: Pane) {
     let mut lines = Vec::new();
     for (section, keys) in keys::help(focus) {
         if !lines.is_empty() {

@@ -1,5 +1,5 @@
-//! What the screen shows beyond the meeting itself: focus, cursors, the input
-//! line, messages and the journal's health. The panes draw from a [`View`]:
+//! What the screen shows beyond the meeting itself: focus, cursors, what is
+//! open over the panes, notices and the journal's health. The panes draw from a [`View`]:
 //! the meeting's state, this, the instant to draw for and the theme.
 
 use jiff::Timestamp;
@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use crate::domain::{Command, SeatId, State};
 use crate::text::Clean;
 
+use super::prompt::Prompt;
 use super::theme::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,51 +63,11 @@ pub enum Tone {
     Info,
 }
 
+/// A line for the officer: a command done, a refusal and its reason, an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
+pub struct Notice {
     pub tone: Tone,
     pub text: String,
-}
-
-/// What a search for a name is for, once a candidate is picked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    Add(crate::domain::SpeechKind),
-    Floor,
-    Seat(Option<SeatId>),
-    Wait,
-    Unwait,
-}
-
-impl Purpose {
-    pub fn question(self) -> &'static str {
-        match self {
-            Purpose::Add(crate::domain::SpeechKind::Statement) => "Inscribe",
-            Purpose::Add(crate::domain::SpeechKind::Reply) => "Right of reply for",
-            Purpose::Add(crate::domain::SpeechKind::Order) => "Point of order by",
-            Purpose::Floor => "Give the floor to",
-            Purpose::Seat(_) => "Seat",
-            Purpose::Wait => "Waitlist",
-            Purpose::Unwait => "Take off the waitlist",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputKind {
-    /// The `:` prompt: the whole command language.
-    Command,
-    /// Type-to-search over the roster and the Member States.
-    Search(Purpose),
-    Note,
-    Amend(u32),
-    /// How long to extend the speaker holding the floor.
-    Extend,
-    /// A destructive action waits for `y`.
-    Confirm {
-        question: String,
-        intent: Intent,
-    },
 }
 
 /// What a confirmed question does.
@@ -116,45 +77,30 @@ pub enum Intent {
     Quit,
 }
 
-/// The line being typed at the bottom of the screen.
+/// A destructive action waiting for `y`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Input {
-    pub kind: InputKind,
-    pub text: String,
-    /// Cursor position in chars.
-    pub cursor: usize,
-    /// Why the last Enter was refused; the text is kept for correction.
-    pub error: Option<String>,
-    /// Sent to the journal, waiting for its answer.
-    pub sending: bool,
-    /// Candidates (search) or completions (prompt), best first.
-    pub choices: Vec<String>,
-    pub chosen: usize,
+pub struct Confirm {
+    pub question: String,
+    pub intent: Intent,
 }
 
-impl Input {
-    pub fn new(kind: InputKind, text: &str) -> Input {
-        Input {
-            kind,
-            text: text.to_string(),
-            cursor: text.chars().count(),
-            error: None,
-            sending: false,
-            choices: Vec::new(),
-            chosen: 0,
-        }
-    }
-
+impl Confirm {
     pub fn label(&self) -> String {
-        match &self.kind {
-            InputKind::Command => ":".into(),
-            InputKind::Search(p) => format!("{}: ", p.question()),
-            InputKind::Note => "Note: ".into(),
-            InputKind::Amend(n) => format!("Amend note {n}: "),
-            InputKind::Extend => "Extend by: ".into(),
-            InputKind::Confirm { question, .. } => format!("{question} (y/n) "),
-        }
+        format!("{} (y/n) ", self.question)
     }
+}
+
+/// What is open over the panes, taking the keys: one thing at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// Every key, over the panes.
+    Help,
+    /// The draft co-chairs' summary over the panes, and how far it is scrolled.
+    Summary { text: String, scroll: u16 },
+    /// The input line at the bottom.
+    Prompt(Prompt),
+    /// A question at the bottom.
+    Confirm(Confirm),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,16 +113,13 @@ pub struct Ui {
     pub seat_cursor: SeatId,
     /// The note under the cursor; `None` follows the newest.
     pub note_cursor: Option<u32>,
-    pub input: Option<Input>,
-    pub help: bool,
-    pub message: Option<Message>,
+    pub overlay: Option<Overlay>,
+    pub notice: Option<Notice>,
     pub health: Health,
     /// Seconds this instance has waited for the journal's lock, while it waits.
     pub lock_wait: Option<u64>,
     /// The session-log line of the latest event, whoever did it.
     pub last_line: Option<String>,
-    /// The draft co-chairs' summary, shown over the panes, and how far it is scrolled.
-    pub summary: Option<(String, u16)>,
 }
 
 impl Ui {
@@ -188,17 +131,30 @@ impl Ui {
             queue_cursor: 0,
             seat_cursor: SeatId { row: 0, seat: 0 },
             note_cursor: None,
-            input: None,
-            help: false,
-            message: None,
+            overlay: None,
+            notice: None,
             health: if read_only {
                 Health::ReadOnly
             } else {
                 Health::Saved
             },
             last_line: None,
-            summary: None,
             lock_wait: None,
+        }
+    }
+
+    /// The input line, when it is what is open.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        match &self.overlay {
+            Some(Overlay::Prompt(prompt)) => Some(prompt),
+            _ => None,
+        }
+    }
+
+    pub fn prompt_mut(&mut self) -> Option<&mut Prompt> {
+        match &mut self.overlay {
+            Some(Overlay::Prompt(prompt)) => Some(prompt),
+            _ => None,
         }
     }
 }

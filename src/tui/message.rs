@@ -1,0 +1,42 @@
+//! What the screen's controller and the journal's thread say to each other:
+//! requests one way, updates the other. Both ends use these types; neither
+//! owns them.
+
+use jiff::Timestamp;
+
+use crate::domain::{Command, Entry, State};
+
+/// From the controller to the journal's thread.
+pub enum Request {
+    Execute {
+        command: Command,
+        now: Timestamp,
+    },
+    /// The draft summary, from the journal as it is on disk.
+    Preview,
+}
+
+/// From the journal's thread to the controller, in the journal's order.
+#[derive(Debug)]
+pub enum Update {
+    /// Events appended by others, to fold in.
+    Others(Vec<(Entry, String)>),
+    /// Ours, synced to disk.
+    Done(Vec<(Entry, String)>),
+    /// Ours, refused: nothing was written.
+    Refused(String),
+    /// Ours, not written: the journal could not be written.
+    Failed(String),
+    /// The draft co-chairs' summary, for the preview.
+    Preview(String),
+    /// Done, with something to say (the session log could not be written).
+    Warning(String),
+    /// Following the journal failed; the screen may be behind.
+    FollowFailed(String),
+    /// Another process holds the journal's lock: how long this one has
+    /// waited, and who holds it where that is known. Sent each second.
+    Waiting { secs: u64, holder: Option<String> },
+    /// The journal opened for writing at last: the state as it then read,
+    /// in place of the read-only one shown meanwhile.
+    Reopened(Box<State>),
+}
