@@ -207,9 +207,6 @@ impl App {
                 self.say(Tone::Error, format!("cannot follow the journal: {why}"))
             }
             Update::Waiting { secs, holder } => {
-                // Keys typed ahead of a save that waits on another process
-                // would land long after, on a meeting that has moved on.
-                self.held.clear();
                 self.ui.lock_wait = Some(secs);
                 if let Some(holder) = holder {
                     self.say(
@@ -277,7 +274,7 @@ impl App {
     }
 
     fn hold(&mut self, held: Held) {
-        if self.ui.lock_wait.is_none() && self.held.len() < HELD_AT_MOST {
+        if self.held.len() < HELD_AT_MOST {
             self.held.push_back(held);
         }
     }
