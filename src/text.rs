@@ -13,7 +13,7 @@ use unicode_normalization::char::is_combining_mark;
 /// any real script, not enough to smear a line over its neighbours.
 const MAX_MARKS_PER_CHAR: usize = 3;
 
-/// Sanitised text: single line, NFC, trimmed, inner runs of white space folded.
+/// Sanitised text: single line, NFC, trimmed, inner runs of white space made one space.
 ///
 /// Shared rather than owned: the same name is held by the list, the notes, the
 /// undo records and the last action, and replay copies it at every event, so a
@@ -166,8 +166,8 @@ fn is_hidden_format(c: char) -> bool {
 
 /// Removes escape sequences whole (ESC and what belongs to it, so no `]0;title`
 /// residue is left), drops other controls and hidden format characters, turns
-/// line breaks and tabs into spaces, limits stacked combining marks and folds
-/// white space.
+/// line breaks and tabs into spaces, limits stacked combining marks and makes
+/// each run of white space one space.
 pub fn sanitise(raw: &str) -> String {
     sanitised(raw).into_owned()
 }
@@ -372,9 +372,9 @@ pub fn printable(bytes: &[u8]) -> Vec<u8> {
     without_loose_joiners(&kept).into_bytes()
 }
 
-/// The form names are compared in: no accents, lower case, punctuation as spaces,
+/// The key names are matched by: no accents, lower case, punctuation as spaces,
 /// and `&` read as `and`; so `cote d'ivoire` finds `Côte d’Ivoire`.
-pub fn fold(text: &str) -> String {
+pub fn match_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.nfd() {
@@ -457,7 +457,7 @@ mod tests {
             sanitise("Note: می\u{200C}خواهم ok"),
             "Note: می\u{200C}خواهم ok"
         );
-        assert_eq!(fold("می\u{200C}خواهم"), fold("میخواهم"));
+        assert_eq!(match_key("می\u{200C}خواهم"), match_key("میخواهم"));
     }
 
     #[test]
@@ -482,7 +482,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_fold_to_one() {
+    fn lines_become_one() {
         assert_eq!(
             sanitise("  two\nlines\t and\r\n tabs  "),
             "two lines and tabs"
@@ -497,10 +497,10 @@ mod tests {
     }
 
     #[test]
-    fn fold_ignores_case_accents_and_apostrophes() {
-        assert_eq!(fold("Côte d’Ivoire"), "cote divoire");
-        assert_eq!(fold("cote d'ivoire"), "cote divoire");
-        assert_eq!(fold("Trinidad & Tobago"), "trinidad and tobago");
-        assert_eq!(fold("U.S."), "us");
+    fn match_key_ignores_case_accents_and_apostrophes() {
+        assert_eq!(match_key("Côte d’Ivoire"), "cote divoire");
+        assert_eq!(match_key("cote d'ivoire"), "cote divoire");
+        assert_eq!(match_key("Trinidad & Tobago"), "trinidad and tobago");
+        assert_eq!(match_key("U.S."), "us");
     }
 }

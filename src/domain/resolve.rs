@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use super::event::Delegate;
 use super::meeting::{Level, Meeting, Participant};
 use super::states::{MemberState, member_states};
-use crate::text::{Clean, fold};
+use crate::text::{Clean, match_key};
 
 /// Someone a typed name can mean.
 #[derive(Clone, Copy)]
@@ -77,7 +77,7 @@ pub fn candidates(meeting: &Meeting) -> Vec<Candidate<'_>> {
     let on_roster: Vec<String> = meeting
         .roster
         .iter()
-        .map(|p| fold(p.delegation.as_str()))
+        .map(|p| match_key(p.delegation.as_str()))
         .collect();
     let roster = meeting.roster.iter().map(Candidate::Roster);
     let states = member_states()
@@ -96,7 +96,7 @@ fn folded_state(state: &MemberState) -> &'static [String] {
             .iter()
             .map(|s| {
                 let names = std::iter::once(s.name).chain(s.aliases.iter().copied());
-                (s.name, names.map(fold).collect())
+                (s.name, names.map(match_key).collect())
             })
             .collect()
     });
@@ -130,7 +130,7 @@ fn shortened(typed: &str) -> String {
 /// The candidates a typed name means, best matches only: an exact name or alias
 /// beats a match on the beginnings of words, which beats a match inside a name.
 pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
-    let query = fold(typed);
+    let query = match_key(typed);
     if query.is_empty() {
         return Vec::new();
     }
@@ -138,7 +138,7 @@ pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
     let folded: Vec<Cow<'static, [String]>> = all
         .iter()
         .map(|c| match c {
-            Candidate::Roster(_) => Cow::Owned(c.names().into_iter().map(fold).collect()),
+            Candidate::Roster(_) => Cow::Owned(c.names().into_iter().map(match_key).collect()),
             Candidate::State(s) => Cow::Borrowed(folded_state(s)),
         })
         .collect();

@@ -3,7 +3,7 @@
 
 use crate::domain::Meeting;
 use crate::domain::resolve::{Candidate, candidates};
-use crate::text::fold;
+use crate::text::match_key;
 
 /// What a search offers: the text shown, and the name that resolves to exactly
 /// this candidate when typed back into a command.
@@ -17,7 +17,7 @@ pub struct Found {
 pub const MAX_FOUND: usize = 8;
 
 pub fn search(meeting: &Meeting, query: &str) -> Vec<Found> {
-    let query = fold(query);
+    let query = match_key(query);
     let mut scored: Vec<(u32, usize, Found)> = candidates(meeting)
         .iter()
         .enumerate()
@@ -65,7 +65,10 @@ fn best(c: &Candidate<'_>, query: &str) -> Option<u32> {
     if query.is_empty() {
         return Some(0);
     }
-    names(c).iter().filter_map(|n| score(&fold(n), query)).max()
+    names(c)
+        .iter()
+        .filter_map(|n| score(&match_key(n), query))
+        .max()
 }
 
 /// Higher is better: a whole match, then a prefix, then word starts, then the

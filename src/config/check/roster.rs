@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::findings::{Findings, Section, Val, emptied, shown, table_list};
 use crate::domain::{Level, Participant, Role};
-use crate::text::{Clean, fold};
+use crate::text::{Clean, match_key};
 
 pub(super) const FIELDS: &[&str] = &[
     "id",
@@ -38,7 +38,7 @@ pub(super) struct Roster {
     /// Every id that was well formed, even on an entry with other mistakes, so one
     /// mistake is not echoed by every segment that names that participant.
     pub(super) ids: HashMap<String, usize>,
-    /// Folded delegation or alias → the ids it names, to say "did you mean"
+    /// The matching key of a delegation or alias → the ids it names, to say "did you mean"
     /// when a segment names someone the way people do rather than by id. Two
     /// ids are enough to know that a hint would be ambiguous.
     pub(super) names: HashMap<String, Vec<String>>,
@@ -61,7 +61,7 @@ pub(super) fn roster(f: &mut Findings, value: &Val) -> Roster {
     roster
 }
 
-/// (folded delegation, folded representative) → line, to catch one person twice.
+/// The matching keys of (delegation, representative) → line, to catch one person twice.
 type People = HashMap<(String, String), usize>;
 
 impl Roster {
@@ -95,6 +95,29 @@ impl Roster {
         })
     }
 
+    /// ` (did you mean "burkina-faso"?)` for a name that is not a roster id
+    /// but means one participant: a delegation or alias as people write it,
+    /// or `Burkina Faso` for `burkina-faso`.
+    pub(super) fn did_you_mean(&self, name: &str) -> String {
+        let wanted = match_key(name);
+        let mut near: Vec<&str> = self
+            .names
+            .get(&wanted)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if let Some((id, _)) = self.ids.get_key_value(wanted.replace(' ', "-").as_str()) {
+            near.push(id.as_str());
+        }
+        near.sort_unstable();
+        near.dedup();
+        match near.as_slice() {
+            [one] => format!(" (did you mean \"{one}\"?)"),
+            _ => String::new(),
+        }
+    }
+
     fn add_id(&mut self, f: &mut Findings, id: &Clean, span: &Range<usize>) {
         if let Some(&first) = self.ids.get(id.as_str()) {
             f.at(
@@ -112,7 +135,7 @@ impl Roster {
 
     fn add_names<'a>(&mut self, id: &Clean, names: impl Iterator<Item = &'a Clean>) {
         for name in names {
-            let ids = self.names.entry(fold(name.as_str())).or_default();
+            let ids = self.names.entry(match_key(name.as_str())).or_default();
             if ids.len() < 2 && !ids.iter().any(|known| known == id.as_str()) {
                 ids.push(id.to_string());
             }
@@ -146,7 +169,10 @@ fn once_per_person(
     delegation: &Clean,
     representative: &Clean,
 ) {
-    let key = (fold(delegation.as_str()), fold(representative.as_str()));
+    let key = (
+        match_key(delegation.as_str()),
+        match_key(representative.as_str()),
+    );
     let line = f.line(s.span.start);
     let Some(&first) = people.get(&key) else {
         people.insert(key, line);

@@ -8,7 +8,7 @@ use super::meeting::Warning;
 use super::roster::Roster;
 use crate::domain::format::{duration, ordinal};
 use crate::domain::{Ordering, SegmentDef};
-use crate::text::{Clean, fold};
+use crate::text::Clean;
 
 pub(super) const FIELDS: &[&str] = &[
     "id",
@@ -137,24 +137,7 @@ fn roster_refs(f: &mut Findings, s: &Section, key: &str, roster: &Roster) -> Opt
     let mut places: HashMap<&str, usize> = HashMap::new();
     for (raw, span) in items {
         if !roster.ids.contains_key(raw) {
-            let folded = fold(raw);
-            let mut near: Vec<&str> = roster
-                .names
-                .get(&folded)
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect();
-            // `Burkina Faso` for `burkina-faso`.
-            if let Some((id, _)) = roster.ids.get_key_value(folded.replace(' ', "-").as_str()) {
-                near.push(id.as_str());
-            }
-            near.sort_unstable();
-            near.dedup();
-            let hint = match near.as_slice() {
-                [one] => format!(" (did you mean \"{one}\"?)"),
-                _ => String::new(),
-            };
+            let hint = roster.did_you_mean(raw);
             f.at(
                 &span,
                 format!("{} in `{key}` is not a roster id{hint}", shown(raw)),
