@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use super::event::Delegate;
 use super::meeting::{Level, Meeting, Participant};
 use super::states::{MemberState, member_states};
-use crate::text::{Clean, match_key};
+use crate::text::{Clean, match_key, quoted};
 
 /// Someone a typed name can mean.
 #[derive(Clone, Copy)]
@@ -108,23 +108,15 @@ fn folded_state(state: &MemberState) -> &'static [String] {
 /// Why a name did not resolve, in words an officer understands.
 pub fn unresolved(typed: &str, found: &[Candidate<'_>]) -> String {
     // Whatever was typed, the answer fits a status line.
-    let typed = shortened(typed);
+    let typed = quoted(typed);
     if found.is_empty() {
-        return format!("no one called \"{typed}\" on the roster or among the Member States");
+        return format!("no one called {typed} on the roster or among the Member States");
     }
     let mut names: Vec<String> = found.iter().take(6).map(Candidate::describe).collect();
     if found.len() > names.len() {
         names.push(format!("{} more", found.len() - names.len()));
     }
-    format!("\"{typed}\" could be {}: say which", names.join(", "))
-}
-
-fn shortened(typed: &str) -> String {
-    const SHOWN: usize = 40;
-    match typed.char_indices().nth(SHOWN) {
-        Some((at, _)) => format!("{}…", &typed[..at]),
-        None => typed.to_string(),
-    }
+    format!("{typed} could be {}: say which", names.join(", "))
 }
 
 /// The candidates a typed name means, best matches only: an exact name or alias

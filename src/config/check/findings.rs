@@ -2,7 +2,6 @@
 //! offset and placed as line:col at the end, and a table's fields read one by
 //! one, each mistake recorded where it stands rather than stopping the reading.
 
-use std::fmt::Write;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -10,7 +9,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::super::Diagnostic;
 use super::super::duration::{DurationError, parse_duration};
-use crate::text::{Clean, is_unsafe};
+use crate::text::{Clean, closest, quoted, written_out};
 
 pub(super) type Val<'i> = Spanned<DeValue<'i>>;
 
@@ -201,7 +200,7 @@ impl<'t, 'i> Section<'t, 'i> {
                 &value.span(),
                 format!(
                     "`{key}` {} must be lowercase letters, digits and inner hyphens (at most {MAX_ID_LEN}), like \"{example}\"",
-                    shown(raw)
+                    quoted(raw)
                 ),
             );
             return None;
@@ -225,12 +224,12 @@ impl<'t, 'i> Section<'t, 'i> {
             Err(e @ DurationError::Malformed) => {
                 f.at(
                     &value.span(),
-                    format!("`{key}` {} is not a duration: {e}", shown(raw)),
+                    format!("`{key}` {} is not a duration: {e}", quoted(raw)),
                 );
                 None
             }
             Err(e @ DurationError::TooLong) => {
-                f.at(&value.span(), format!("`{key}` {}: {e}", shown(raw)));
+                f.at(&value.span(), format!("`{key}` {}: {e}", quoted(raw)));
                 None
             }
         }
@@ -283,7 +282,7 @@ impl<'t, 'i> Section<'t, 'i> {
                     &value.span(),
                     format!(
                         "unknown {what} {}; allowed: {}",
-                        shown(raw),
+                        quoted(raw),
                         names.join(", ")
                     ),
                 );
@@ -372,7 +371,8 @@ pub(super) fn unknown_fields(f: &mut Findings, table: &DeTable, place: &str, all
         if allowed.contains(&name) {
             continue;
         }
-        let hint = match closest(name, allowed) {
+        // Two edits catch typos and plurals.
+        let hint = match closest(name, allowed.iter().copied(), 2) {
             Some(near) => format!(" (did you mean `{near}`?)"),
             None => String::new(),
         };
@@ -380,38 +380,11 @@ pub(super) fn unknown_fields(f: &mut Findings, table: &DeTable, place: &str, all
             &key.span(),
             format!(
                 "unknown field `{}` {place}{hint}; allowed: {}",
-                escaped(&clip(name)),
+                written_out(name),
                 allowed.join(", ")
             ),
         );
     }
-}
-
-/// Suggests an allowed name within two edits, which catches typos and plurals.
-fn closest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|candidate| (edit_distance(name, candidate), *candidate))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 pub(super) fn kind(value: &DeValue) -> &'static str {
@@ -434,50 +407,9 @@ pub(super) fn emptied(raw: &str) -> Option<String> {
     (!blank).then(|| {
         format!(
             "{} is empty once invisible characters are removed",
-            shown(raw)
+            quoted(raw)
         )
     })
-}
-
-/// Untrusted text quoted in a message, clipped so that it stays on one
-/// screen line, with every character `Clean` would remove written out.
-pub(super) fn shown(raw: &str) -> String {
-    format!("\"{}\"", escaped(&clip(raw)))
-}
-
-/// Controls and invisible characters as `\u{1b}`: a diagnostic then carries
-/// no escape sequence to the terminal, and the officer can see, and find in
-/// the file, the character that made a name wrong. Combining marks past
-/// three on one character are written out too, as `Clean` would drop them,
-/// so that they do not smear the line.
-fn escaped(raw: &str) -> String {
-    use unicode_normalization::char::is_combining_mark;
-    let mut out = String::with_capacity(raw.len());
-    let mut marks = usize::MAX;
-    for c in raw.chars() {
-        if is_combining_mark(c) {
-            marks = marks.saturating_add(1);
-        } else {
-            marks = 0;
-        }
-        if is_unsafe(c) || marks > 3 {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn clip(raw: &str) -> String {
-    const MAX: usize = 40;
-    if raw.chars().count() > MAX {
-        let mut out: String = raw.chars().take(MAX).collect();
-        out.push('…');
-        out
-    } else {
-        raw.to_string()
-    }
 }
 
 fn is_id(raw: &str) -> bool {

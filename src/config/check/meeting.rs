@@ -5,9 +5,9 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use toml::de::DeValue;
 
-use super::findings::{Findings, Section, Val, kind, shown, string};
+use super::findings::{Findings, Section, Val, kind, string};
 use crate::domain::{Meeting, Participant, Seating, SegmentDef};
-use crate::text::Clean;
+use crate::text::{Clean, quoted};
 
 pub(super) const FIELDS: &[&str] = &[
     "id",
@@ -195,7 +195,7 @@ fn date(f: &mut Findings, value: &Val) -> Option<Date> {
                 Err(_) => {
                     f.at(
                         &value.span(),
-                        format!("there is no such date as {}", shown(s)),
+                        format!("there is no such date as {}", quoted(s)),
                     );
                     return None;
                 }
@@ -203,7 +203,7 @@ fn date(f: &mut Findings, value: &Val) -> Option<Date> {
             None => {
                 f.at(
                     &value.span(),
-                    format!("`date` must be {DATE_HINT}, not {}", shown(s)),
+                    format!("`date` must be {DATE_HINT}, not {}", quoted(s)),
                 );
                 return None;
             }
@@ -272,7 +272,10 @@ fn time_of_day(f: &mut Findings, key: &str, value: &Val) -> Option<Time> {
         let raw = value.get_ref().as_str().unwrap_or_default();
         f.at(
             &value.span(),
-            format!("`{key}` must be {hint} (24-hour clock), not {}", shown(raw)),
+            format!(
+                "`{key}` must be {hint} (24-hour clock), not {}",
+                quoted(raw)
+            ),
         );
     }
     parsed
@@ -310,7 +313,7 @@ fn time_zone(f: &mut Findings, value: &Val) -> Option<(String, TimeZone)> {
                 &value.span(),
                 format!(
                     "unknown time zone {}: write an IANA name like \"America/New_York\" or \"Europe/Zurich\"",
-                    shown(name)
+                    quoted(name)
                 ),
             );
             None

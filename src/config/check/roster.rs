@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::findings::{Findings, Section, Val, emptied, shown, table_list};
+use super::findings::{Findings, Section, Val, emptied, table_list};
 use crate::domain::{Level, Participant, Role};
-use crate::text::{Clean, match_key};
+use crate::text::{Clean, match_key, quoted};
 
 pub(super) const FIELDS: &[&str] = &[
     "id",
@@ -124,7 +124,7 @@ impl Roster {
                 span,
                 format!(
                     "duplicate roster id {} (first at line {first})",
-                    shown(id.as_str())
+                    quoted(id.as_str())
                 ),
             );
         } else {
@@ -187,7 +187,7 @@ fn once_per_person(
         &s.span,
         format!(
             "{} is already on the roster {whom} (line {first})",
-            shown(delegation.as_str())
+            quoted(delegation.as_str())
         ),
     );
 }

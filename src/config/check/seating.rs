@@ -3,8 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::findings::{Findings, Section, shown};
+use super::findings::{Findings, Section};
 use crate::domain::{SeatId, Seating};
+use crate::text::quoted;
 
 pub(super) const FIELDS: &[&str] = &["rows", "seats_per_row", "blocked", "per_delegation"];
 
@@ -88,7 +89,7 @@ fn blocked(
                 &span,
                 format!(
                     "{} is not a seat: write a row letter and a seat number, like \"B7\"",
-                    shown(raw)
+                    quoted(raw)
                 ),
             );
             ok = false;

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use super::findings::{Findings, Section, Val, shown, table_list};
+use super::findings::{Findings, Section, Val, table_list};
 use super::meeting::Warning;
 use super::roster::Roster;
 use crate::domain::format::{duration, ordinal};
 use crate::domain::{Ordering, SegmentDef};
-use crate::text::Clean;
+use crate::text::{Clean, quoted};
 
 pub(super) const FIELDS: &[&str] = &[
     "id",
@@ -89,7 +89,7 @@ fn segment_id(f: &mut Findings, s: &Section, ids: &mut HashMap<String, usize>) -
             &span,
             format!(
                 "duplicate segment id {} (first at line {first})",
-                shown(id.as_str())
+                quoted(id.as_str())
             ),
         );
         return None;
@@ -140,7 +140,7 @@ fn roster_refs(f: &mut Findings, s: &Section, key: &str, roster: &Roster) -> Opt
             let hint = roster.did_you_mean(raw);
             f.at(
                 &span,
-                format!("{} in `{key}` is not a roster id{hint}", shown(raw)),
+                format!("{} in `{key}` is not a roster id{hint}", quoted(raw)),
             );
             ok = false;
             continue;
@@ -148,7 +148,7 @@ fn roster_refs(f: &mut Findings, s: &Section, key: &str, roster: &Roster) -> Opt
         if let Some(&place) = places.get(raw) {
             f.at(
                 &span,
-                format!("{} is already in `{key}` ({})", shown(raw), ordinal(place)),
+                format!("{} is already in `{key}` ({})", quoted(raw), ordinal(place)),
             );
             ok = false;
             continue;
