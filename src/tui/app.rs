@@ -11,7 +11,7 @@ use crate::domain::event::Delegate;
 use crate::domain::{
     Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State, apply,
 };
-use crate::text::Clean;
+use crate::text::{Clean, MAX_MARKS_PER_CHAR};
 
 use super::keys::{self, Action, Key};
 use super::search::search;
@@ -879,7 +879,7 @@ fn edit_text(input: &mut Input, key: Key) {
                     .rev()
                     .take_while(|c| is_combining_mark(*c))
                     .count()
-                    >= 3 => {}
+                    >= MAX_MARKS_PER_CHAR => {}
         Key::Char(c) => {
             let b = if at == len {
                 text.len()
@@ -945,7 +945,8 @@ mod tests {
         let mut keys = chars("z");
         keys.extend(std::iter::repeat_n(Key::Char('\u{301}'), 10));
         keys.push(Key::Char('a'));
-        assert_eq!(typed(&keys).text, "z\u{301}\u{301}\u{301}a");
+        let kept = "\u{301}".repeat(MAX_MARKS_PER_CHAR);
+        assert_eq!(typed(&keys).text, format!("z{kept}a"));
     }
 
     #[test]
