@@ -166,6 +166,18 @@ fn absolute_log_dir_stays_absolute() {
     assert_eq!(loaded.log_dir.as_deref(), Some(Path::new("/var/gavel")));
 }
 
+/// Swapped neighbours are the commonest slip: each counts as one edit.
+#[test]
+fn a_field_with_two_pairs_of_letters_swapped_is_still_recognised() {
+    let found = errors(&edit("speaking_limit = ", "sepaking_limti = "));
+    assert!(
+        found.iter().any(|e| e.contains(
+            "unknown field `sepaking_limti` in [[segment]] (did you mean `speaking_limit`?)"
+        )),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn unknown_fields_say_what_is_allowed() {
     assert_all(
