@@ -53,6 +53,15 @@ impl Candidate<'_> {
         }
     }
 
+    /// Every name of the candidate as a [`match_key`]; a State's are worked
+    /// out once for all.
+    pub fn match_keys(&self) -> Cow<'static, [String]> {
+        match self {
+            Candidate::Roster(_) => Cow::Owned(self.names().into_iter().map(match_key).collect()),
+            Candidate::State(s) => Cow::Borrowed(folded_state(s)),
+        }
+    }
+
     fn names(&self) -> Vec<&str> {
         match self {
             Candidate::Roster(p) => {
@@ -127,13 +136,7 @@ pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
         return Vec::new();
     }
     let all = candidates(meeting);
-    let folded: Vec<Cow<'static, [String]>> = all
-        .iter()
-        .map(|c| match c {
-            Candidate::Roster(_) => Cow::Owned(c.names().into_iter().map(match_key).collect()),
-            Candidate::State(s) => Cow::Borrowed(folded_state(s)),
-        })
-        .collect();
+    let folded: Vec<Cow<'static, [String]>> = all.iter().map(Candidate::match_keys).collect();
     for tier in [Tier::Exact, Tier::WordPrefix, Tier::Inside] {
         let found: Vec<Candidate<'a>> = all
             .iter()
