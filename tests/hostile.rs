@@ -22,6 +22,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use gavel::text::MAX_MARKS_PER_CHAR;
 use proptest::prelude::*;
 use unicode_normalization::char::is_combining_mark;
 
@@ -248,12 +249,15 @@ fn assert_printable(what: &str, bytes: &[u8]) {
     assert_marks_capped(what, text);
 }
 
-/// No character carries more than three combining marks.
+/// No character carries more than `MAX_MARKS_PER_CHAR` combining marks.
 fn assert_marks_capped(what: &str, text: &str) {
     let mut run = 0;
     for c in text.chars() {
         run = if is_combining_mark(c) { run + 1 } else { 0 };
-        assert!(run <= 3, "{what}: more than three marks on one character");
+        assert!(
+            run <= MAX_MARKS_PER_CHAR,
+            "{what}: more than {MAX_MARKS_PER_CHAR} marks on one character"
+        );
     }
 }
 
@@ -357,7 +361,7 @@ fn assert_raw_output_harmless(raw: &[u8], size: (u16, u16)) {
     );
 }
 
-/// No cell of the screen holds more than a character and three marks.
+/// No cell of the screen holds more than a character and its marks.
 fn assert_cells_capped(g: &Gavel) {
     let seen = g.seen();
     let screen = seen.parser.screen();
@@ -369,7 +373,7 @@ fn assert_cells_capped(g: &Gavel) {
             };
             let contents = cell.contents();
             assert!(
-                contents.chars().count() <= 4,
+                contents.chars().count() <= 1 + MAX_MARKS_PER_CHAR,
                 "cell {row},{col} holds {contents:?}"
             );
             checks::assert_line("a cell", contents);

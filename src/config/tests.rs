@@ -2,6 +2,7 @@ use std::path::Path;
 
 use super::*;
 use crate::domain::{Level, Ordering, Role, SeatId};
+use crate::text::MAX_MARKS_PER_CHAR;
 
 /// A valid file whose line numbers the tests below rely on.
 const BASE: &str = r#"[meeting]
@@ -163,6 +164,18 @@ fn absolute_log_dir_stays_absolute() {
     );
     let loaded = parse(&text, "m.toml", Path::new("/meetings")).expect("valid");
     assert_eq!(loaded.log_dir.as_deref(), Some(Path::new("/var/gavel")));
+}
+
+/// Swapped neighbours are the commonest slip: each counts as one edit.
+#[test]
+fn a_field_with_two_pairs_of_letters_swapped_is_still_recognised() {
+    let found = errors(&edit("speaking_limit = ", "sepaking_limti = "));
+    assert!(
+        found.iter().any(|e| e.contains(
+            "unknown field `sepaking_limti` in [[segment]] (did you mean `speaking_limit`?)"
+        )),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -794,13 +807,15 @@ fn a_blank_representative_is_no_representative() {
 fn a_name_in_a_diagnostic_shows_what_cleaning_would_remove() {
     let found = errors(&edit("id = \"a\"", "id = \"thai\\u001band\""));
     assert!(found[0].contains(r#"`id` "thai\u{1b}and""#), "{found:?}");
-    let zalgo = format!("z{}", "\u{301}".repeat(6));
+    let zalgo = format!("z{}", "\u{301}".repeat(2 * MAX_MARKS_PER_CHAR));
     let found = errors(&edit(
         "\"minister\"\nrole = \"participant\"",
         &format!("\"{zalgo}\"\nrole = \"participant\""),
     ));
+    let kept = "\u{301}".repeat(MAX_MARKS_PER_CHAR);
+    let written_out = r"\u{301}".repeat(MAX_MARKS_PER_CHAR);
     assert!(
-        found[0].contains("\"z\u{301}\u{301}\u{301}\\u{301}\\u{301}\\u{301}\""),
+        found[0].contains(&format!("\"z{kept}{written_out}\"")),
         "{found:?}"
     );
     let found = errors(&edit(

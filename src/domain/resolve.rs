@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use super::event::Delegate;
 use super::meeting::{Level, Meeting, Participant};
 use super::states::{MemberState, member_states};
-use crate::text::{Clean, fold};
+use crate::text::{Clean, match_key, quoted};
 
 /// Someone a typed name can mean.
 #[derive(Clone, Copy)]
@@ -53,6 +53,15 @@ impl Candidate<'_> {
         }
     }
 
+    /// Every name of the candidate as a [`match_key`]; a State's are worked
+    /// out once for all.
+    pub fn match_keys(&self) -> Cow<'static, [String]> {
+        match self {
+            Candidate::Roster(_) => Cow::Owned(self.names().into_iter().map(match_key).collect()),
+            Candidate::State(s) => Cow::Borrowed(folded_state(s)),
+        }
+    }
+
     fn names(&self) -> Vec<&str> {
         match self {
             Candidate::Roster(p) => {
@@ -77,7 +86,7 @@ pub fn candidates(meeting: &Meeting) -> Vec<Candidate<'_>> {
     let on_roster: Vec<String> = meeting
         .roster
         .iter()
-        .map(|p| fold(p.delegation.as_str()))
+        .map(|p| match_key(p.delegation.as_str()))
         .collect();
     let roster = meeting.roster.iter().map(Candidate::Roster);
     let states = member_states()
@@ -96,7 +105,7 @@ fn folded_state(state: &MemberState) -> &'static [String] {
             .iter()
             .map(|s| {
                 let names = std::iter::once(s.name).chain(s.aliases.iter().copied());
-                (s.name, names.map(fold).collect())
+                (s.name, names.map(match_key).collect())
             })
             .collect()
     });
@@ -108,40 +117,26 @@ fn folded_state(state: &MemberState) -> &'static [String] {
 /// Why a name did not resolve, in words an officer understands.
 pub fn unresolved(typed: &str, found: &[Candidate<'_>]) -> String {
     // Whatever was typed, the answer fits a status line.
-    let typed = shortened(typed);
+    let typed = quoted(typed);
     if found.is_empty() {
-        return format!("no one called \"{typed}\" on the roster or among the Member States");
+        return format!("no one called {typed} on the roster or among the Member States");
     }
     let mut names: Vec<String> = found.iter().take(6).map(Candidate::describe).collect();
     if found.len() > names.len() {
         names.push(format!("{} more", found.len() - names.len()));
     }
-    format!("\"{typed}\" could be {}: say which", names.join(", "))
-}
-
-fn shortened(typed: &str) -> String {
-    const SHOWN: usize = 40;
-    match typed.char_indices().nth(SHOWN) {
-        Some((at, _)) => format!("{}…", &typed[..at]),
-        None => typed.to_string(),
-    }
+    format!("{typed} could be {}: say which", names.join(", "))
 }
 
 /// The candidates a typed name means, best matches only: an exact name or alias
 /// beats a match on the beginnings of words, which beats a match inside a name.
 pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
-    let query = fold(typed);
+    let query = match_key(typed);
     if query.is_empty() {
         return Vec::new();
     }
     let all = candidates(meeting);
-    let folded: Vec<Cow<'static, [String]>> = all
-        .iter()
-        .map(|c| match c {
-            Candidate::Roster(_) => Cow::Owned(c.names().into_iter().map(fold).collect()),
-            Candidate::State(s) => Cow::Borrowed(folded_state(s)),
-        })
-        .collect();
+    let folded: Vec<Cow<'static, [String]>> = all.iter().map(Candidate::match_keys).collect();
     for tier in [Tier::Exact, Tier::WordPrefix, Tier::Inside] {
         let found: Vec<Candidate<'a>> = all
             .iter()

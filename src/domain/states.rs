@@ -5,14 +5,14 @@
 
 use std::sync::OnceLock;
 
-use crate::text::fold;
+use crate::text::match_key;
 
 /// A State as the door officer or the floor officer names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberState {
     /// Official short name in English, e.g. `Côte d'Ivoire`.
     pub name: &'static str,
-    /// Other names officers type, e.g. `ivory coast`; compared after [`fold`].
+    /// Other names officers type, e.g. `ivory coast`; compared after [`match_key`].
     pub aliases: Vec<&'static str>,
     /// A non-member observer State (Holy See, State of Palestine).
     pub observer: bool,
@@ -29,12 +29,13 @@ pub fn member_states() -> &'static [MemberState] {
 /// The State whose name or alias matches `text` once both are folded, so
 /// `cote d'ivoire`, `Ivory Coast` and `CÔTE D’IVOIRE` all find Côte d'Ivoire.
 pub fn find_state(text: &str) -> Option<&'static MemberState> {
-    let wanted = fold(text);
+    let wanted = match_key(text);
     if wanted.is_empty() {
         return None;
     }
     member_states().iter().find(|state| {
-        fold(state.name) == wanted || state.aliases.iter().any(|alias| fold(alias) == wanted)
+        match_key(state.name) == wanted
+            || state.aliases.iter().any(|alias| match_key(alias) == wanted)
     })
 }
 
@@ -96,7 +97,7 @@ mod tests {
         let mut seen: HashMap<String, &str> = HashMap::new();
         for state in member_states() {
             for text in std::iter::once(&state.name).chain(&state.aliases) {
-                let folded = fold(text);
+                let folded = match_key(text);
                 assert!(!folded.is_empty(), "{text:?}");
                 if let Some(other) = seen.insert(folded, state.name) {
                     panic!(

@@ -1,9 +1,9 @@
 //! The form of each command, after its first word.
 
 use super::words::{self, Word, join, pop_keyword, split_off_last};
-use super::{ParseError, help, shown, when};
+use super::{ParseError, help, when};
 use crate::domain::{At, Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind};
-use crate::text::Clean;
+use crate::text::{Clean, quoted};
 
 const KINDS: [&str; 3] = ["statement", "reply", "order"];
 
@@ -68,7 +68,7 @@ fn nothing_after(command: &str, after: &str, words: &[Word]) -> Result<(), Parse
     }
     Err(ParseError::new(format!(
         "unexpected {} after {after}: {}",
-        shown(&join(words)),
+        quoted(&join(words)),
         help::usage(command)
     )))
 }
@@ -124,8 +124,8 @@ fn segment(words: Vec<Word>) -> Result<Command, ParseError> {
     if !extra.is_empty() {
         return Err(ParseError::new(format!(
             "unexpected {} after segment {}: a segment id is one word",
-            shown(&join(extra)),
-            shown(&id.text)
+            quoted(&join(extra)),
+            quoted(&id.text)
         )));
     }
     if id.is("next") {
@@ -216,14 +216,14 @@ fn position(digits: &str) -> Result<Place, ParseError> {
         Ok(n) => Ok(Place::Position(n)),
         Err(_) => Err(ParseError::new(format!(
             "{} is not a position in the list",
-            shown(digits)
+            quoted(digits)
         ))),
     }
 }
 
 fn no_place(last: Option<&Word>) -> ParseError {
     let seen = last
-        .map(|w| format!(" ({} is none of these)", shown(&w.text)))
+        .map(|w| format!(" ({} is none of these)", quoted(&w.text)))
         .unwrap_or_default();
     ParseError::new(format!(
         "move needs where to, at the end: up, down, top, bottom or a position like 3{seen}"
@@ -270,7 +270,7 @@ fn one_seat(command: &str, words: Vec<Word>) -> Result<SeatId, ParseError> {
     let seat = SeatId::parse(&first.text).ok_or_else(|| {
         ParseError::new(format!(
             "{} is not a seat: write it like B7",
-            shown(&first.text)
+            quoted(&first.text)
         ))
     })?;
     nothing_after(command, &format!("{command} {seat}"), extra)?;
@@ -317,7 +317,7 @@ fn note_number(text: &str) -> Result<u32, ParseError> {
         .ok_or_else(|| {
             ParseError::new(format!(
                 "{} is not a note number: write it like 12 or #12",
-                shown(text)
+                quoted(text)
             ))
         })
 }

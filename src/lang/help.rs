@@ -1,6 +1,8 @@
 //! The list of commands, shared by the parser's messages, the prompt's
 //! completion and the help overlay, so that all three say the same thing.
 
+use crate::text::closest;
+
 /// One command of the language, as the prompt completes it and the help shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandHelp {
@@ -206,13 +208,7 @@ pub(super) fn suggest(word: &str) -> Option<&'static str> {
         return None;
     }
     let allowed = if len < 4 { 1 } else { 2 };
-    let closest = COMMANDS
-        .iter()
-        .map(|c| (distance(&word, c.word), c.word))
-        .min_by_key(|&(d, _)| d)
-        .filter(|&(d, _)| d <= allowed)
-        .map(|(_, w)| w);
-    closest.or_else(|| only_prefix(&word))
+    closest(&word, COMMANDS.iter().map(|c| c.word), allowed).or_else(|| only_prefix(&word))
 }
 
 fn only_prefix(word: &str) -> Option<&'static str> {
@@ -225,40 +221,15 @@ fn only_prefix(word: &str) -> Option<&'static str> {
     }
 }
 
-/// Edit distance counting a swap of two neighbours as one edit, the commonest slip.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    rows[0] = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn distance_counts_edits_and_swaps() {
-        assert_eq!(distance("nxt", "next"), 1);
-        assert_eq!(distance("udno", "undo"), 1);
-        assert_eq!(distance("seat", "seat"), 0);
-        assert_eq!(distance("", "add"), 3);
+    fn a_swap_of_two_letters_is_one_slip() {
+        assert_eq!(suggest("udno"), Some("undo"));
+        assert_eq!(suggest("dad"), Some("add"));
+        assert_eq!(suggest("nxet"), Some("next"));
     }
 
     #[test]

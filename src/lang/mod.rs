@@ -1,7 +1,8 @@
 //! The command language of the `:` prompt and `gavel do`, parsed in one place.
 //!
 //! The whole line is sanitised before anything else, so that every name put in
-//! a [`Command`] and every word echoed in a [`ParseError`] is safe to show.
+//! a [`Command`] and every word echoed in a [`ParseError`] is safe to show, and
+//! quoted back as it was typed.
 //! Keywords that end a command (`at`, `limit`, `reply`, `up`, a seat) are
 //! looked for from the end, so names of several words need no quotes unless
 //! they end in such a keyword.
@@ -15,7 +16,7 @@ mod words;
 mod tests;
 
 use crate::domain::Command;
-use crate::text::sanitise;
+use crate::text::{quoted, sanitise};
 
 pub use help::{Argument, CommandHelp, commands};
 
@@ -55,27 +56,15 @@ fn unknown(word: &str) -> ParseError {
     match help::suggest(word) {
         Some(guess) => ParseError::new(format!(
             "unknown command {}: did you mean \"{guess}\"?",
-            shown(word)
+            quoted(word)
         )),
         None => {
             let all: Vec<&str> = commands().iter().map(|c| c.word).collect();
             ParseError::new(format!(
                 "unknown command {}: the commands are {}",
-                shown(word),
+                quoted(word),
                 all.join(", ")
             ))
         }
     }
-}
-
-/// Echoed text is cut short so that a pasted paragraph does not fill the status line.
-const MAX_SHOWN_CHARS: usize = 40;
-
-/// Text as quoted back in a message. Callers pass sanitised text only.
-fn shown(text: &str) -> String {
-    if text.chars().count() <= MAX_SHOWN_CHARS {
-        return format!("\"{text}\"");
-    }
-    let cut: String = text.chars().take(MAX_SHOWN_CHARS).collect();
-    format!("\"{cut}…\"")
 }

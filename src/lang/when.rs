@@ -2,8 +2,9 @@
 
 use jiff::civil::Time;
 
-use super::{ParseError, shown};
+use super::ParseError;
 use crate::domain::At;
+use crate::text::quoted;
 
 /// A speaking limit or an extension longer than this is a slip of the keyboard.
 const MAX_LIMIT_SECS: u64 = 3600;
@@ -60,13 +61,13 @@ fn unit_secs(c: char) -> Option<u64> {
 }
 
 fn not_a_duration(text: &str) -> ParseError {
-    ParseError::new(format!("{} is not a duration: {FORMS}", shown(text)))
+    ParseError::new(format!("{} is not a duration: {FORMS}", quoted(text)))
 }
 
 fn no_unit(text: &str) -> ParseError {
     ParseError::new(format!(
         "{} is not a duration: add a unit, like {text}s or {text}m",
-        shown(text)
+        quoted(text)
     ))
 }
 
@@ -81,7 +82,7 @@ pub(super) fn limit(what: &str, text: &str) -> Result<u32, ParseError> {
     if secs > MAX_LIMIT_SECS {
         return Err(ParseError::new(format!(
             "{what} {} is too long: at most 1h",
-            shown(text)
+            quoted(text)
         )));
     }
     Ok(secs as u32)
@@ -104,22 +105,22 @@ pub(super) fn at(text: &str) -> Result<At, ParseError> {
     if text.starts_with('+') || duration(text).is_ok() {
         return Err(ParseError::new(format!(
             "at takes a time in the past: {AT_FORMS} ({} would be in the future or is unclear)",
-            shown(text)
+            quoted(text)
         )));
     }
     Err(ParseError::new(format!(
         "{} is not a time: {AT_FORMS}",
-        shown(text)
+        quoted(text)
     )))
 }
 
 fn ago_secs(text: &str, ago: &str) -> Result<At, ParseError> {
     let secs = duration(ago)
-        .map_err(|_| ParseError::new(format!("{} is not a time: {AT_FORMS}", shown(text))))?;
+        .map_err(|_| ParseError::new(format!("{} is not a time: {AT_FORMS}", quoted(text))))?;
     if secs > MAX_AGO_SECS {
         return Err(ParseError::new(format!(
             "at {} is too far back: at most a day ago",
-            shown(text)
+            quoted(text)
         )));
     }
     Ok(At::Ago(secs as u32))
@@ -130,7 +131,7 @@ fn time_of_day(text: &str) -> Result<Time, ParseError> {
     let bad = || {
         ParseError::new(format!(
             "{} is not a time of day: write it like 15:42 or 15:42:10",
-            shown(text)
+            quoted(text)
         ))
     };
     let parts: Vec<&str> = text.split(':').collect();

