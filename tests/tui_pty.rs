@@ -128,6 +128,28 @@ fn too_small_says_so_until_resized() {
     assert!(g.wait_exit(SECOND).is_some_and(|s| s.success()));
 }
 
+/// A note being typed when the window shrinks is not lost to a `q` typed
+/// into it: the keys go on into the line, and only Ctrl-C quits.
+#[test]
+fn a_line_open_when_the_window_shrinks_keeps_what_is_typed() {
+    let dir = log_dir();
+    let mut g = run(dir.path(), &[], 100, 30);
+    g.type_keys(":note The Chair noted the ");
+    g.wait_for("noted the", SECOND);
+    g.resize(79, 24);
+    g.wait_for("Ctrl-C quits", SECOND);
+    g.type_keys("quorum");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        g.wait_exit(Duration::from_millis(50)).is_none(),
+        "q quit gavel"
+    );
+    g.resize(100, 30);
+    g.wait_for("noted the quorum", SECOND);
+    g.type_keys("\x1bqy");
+    assert!(g.wait_exit(SECOND).is_some_and(|s| s.success()));
+}
+
 #[test]
 fn two_officers_see_each_other_and_gavel_do_within_a_second() {
     let dir = log_dir();

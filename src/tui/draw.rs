@@ -21,7 +21,7 @@ pub const MIN_HEIGHT: u16 = 24;
 pub fn screen(frame: &mut Frame, app: &App, now: Timestamp) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        return too_small(frame, area);
+        return too_small(frame, area, app.ui.overlay.is_some());
     }
     let view = View {
         state: &app.state,
@@ -81,9 +81,14 @@ pub fn board(frame: &mut Frame, app: &App, now: Timestamp) {
     frame.render_widget(Paragraph::new(line), footer);
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
+fn too_small(frame: &mut Frame, area: Rect, something_open: bool) {
+    let quits = if something_open {
+        "what you type still goes to the open line; Ctrl-C quits"
+    } else {
+        "q quits"
+    };
     let text = format!(
-        "gavel needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}. Make the window larger (q quits).",
+        "gavel needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}. Make the window larger ({quits}).",
         area.width, area.height
     );
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);

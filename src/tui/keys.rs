@@ -253,7 +253,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(SUMMARY, &[Key::PageDown, C(' ')], Action::PageDown, "", "a page down", false),
     bind(SUMMARY, &[Key::Home], Action::Top, "", "back to the top", false),
     bind(BOARD, &[C('q'), Key::Esc], Action::QuitNow, "quit", "quit the board", true),
-    bind(TOO_SMALL, &[C('q')], Action::QuitNow, "", "quit (the screen is too small to ask)", false),
+    bind(TOO_SMALL, &[C('q')], Action::QuitNow, "", "quit, unless a line is open (the screen is too small to ask)", false),
 ];
 
 /// What the other keys do where they do anything, and the README's words for it.

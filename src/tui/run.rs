@@ -136,7 +136,15 @@ impl<S: Screen> Loop<'_, S> {
             Kind::Run => self.too_small().then_some(Scope::TooSmall),
         };
         if let Some(scope) = only_quits {
-            return (keys::action(scope, key) == Some(Action::QuitNow)).then_some(Exit::Quit);
+            // A line left open when the window shrank goes on taking what
+            // is typed into it, `q` included, which is likelier a letter of
+            // the note than a wish to quit; only Ctrl-C quits then.
+            let typing = scope == Scope::TooSmall && self.app.ui.overlay.is_some();
+            if !typing || key == Key::Ctrl('c') {
+                let quits =
+                    keys::action(scope, key) == Some(Action::QuitNow) || key == Key::Ctrl('c');
+                return quits.then_some(Exit::Quit);
+            }
         }
         let effects = self.app.key(key);
         self.perform(effects)
