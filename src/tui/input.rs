@@ -99,6 +99,7 @@ impl Drop for Terminal {
 fn read_terminal(tty: &OwnedFd, stop: &UnixStream, inputs: &UnboundedSender<Input>) {
     let mut parser = Parser::default();
     let mut buffer = vec![0u8; 4096];
+    let mut held_esc = HeldEsc::default();
     loop {
         match wait_for_bytes(tty, stop) {
             Ok(true) => {}
@@ -121,7 +122,8 @@ fn read_terminal(tty: &OwnedFd, stop: &UnixStream, inputs: &UnboundedSender<Inpu
         // An Esc with nothing after it is the Esc key only if nothing more is
         // on its way; bytes already waiting may be the rest of its sequence.
         let more = matches!(waiting(tty), Ok(true));
-        parser.parse(&buffer[..read], more);
+        let bytes = [held_esc.take().as_slice(), &buffer[..read]].concat();
+        held_esc = feed(&mut parser, &bytes, more);
         while let Some(event) = parser.pop() {
             for input in from_event(event) {
                 if inputs.send(input).is_err() {
@@ -130,6 +132,49 @@ fn read_terminal(tty: &OwnedFd, stop: &UnixStream, inputs: &UnboundedSender<Inpu
             }
         }
     }
+}
+
+/// An Esc that ended a read with more bytes on their way, kept back until
+/// the byte after it is seen.
+#[derive(Default)]
+struct HeldEsc(bool);
+
+impl HeldEsc {
+    fn take(&mut self) -> Vec<u8> {
+        if std::mem::take(&mut self.0) {
+            vec![0x1b]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Bytes that follow an Esc to begin a string the terminal sends only when
+/// asked for one (DCS, OSC, SOS, PM, APC): gavel never asks, so there they
+/// are the Esc key and then a key of their own. Given to the parser as a
+/// string's start, they would swallow every key after them, Ctrl-C too.
+const STRING_STARTS: &[u8] = b"P]X^_";
+
+/// Gives `bytes` to the parser, an Esc before a string's start as the Esc
+/// key alone. An Esc at the very end, with more on its way, is held back.
+fn feed(parser: &mut Parser, bytes: &[u8], more: bool) -> HeldEsc {
+    let mut from = 0;
+    for at in memchr::memchr_iter(0x1b, bytes) {
+        match bytes.get(at + 1) {
+            Some(next) if STRING_STARTS.contains(next) => {
+                parser.parse(&bytes[from..at], true);
+                parser.parse(&[0x1b], false);
+                from = at + 1;
+            }
+            None if more => {
+                parser.parse(&bytes[from..at], true);
+                return HeldEsc(true);
+            }
+            _ => {}
+        }
+    }
+    parser.parse(&bytes[from..], more);
+    HeldEsc(false)
 }
 
 /// Sleeps until the terminal has bytes (or has hung up, which the read then
@@ -217,7 +262,7 @@ mod tests {
 
     fn parsed(bytes: &[u8], more: bool) -> Vec<Input> {
         let mut parser = Parser::default();
-        parser.parse(bytes, more);
+        feed(&mut parser, bytes, more);
         std::iter::from_fn(|| parser.pop())
             .flat_map(from_event)
             .collect()
@@ -234,6 +279,47 @@ mod tests {
         assert_eq!(
             parsed(b"\x1bq", false),
             [Input::Key(Key::Esc), Input::Key(Key::Char('q'))]
+        );
+    }
+
+    /// Esc then `P` (or `]`) arrives in one read over a slow link; taken for
+    /// the start of a string the terminal sends, it swallowed every key after
+    /// it, Ctrl-C included.
+    #[test]
+    fn esc_then_what_starts_a_terminal_string_is_two_keys_and_the_rest_follow() {
+        for start in [b'P', b']', b'X', b'^', b'_'] {
+            let bytes = [&[0x1b, start][..], b"q\x03"].concat();
+            assert_eq!(
+                parsed(&bytes, false),
+                [
+                    Input::Key(Key::Esc),
+                    Input::Key(Key::Char(start as char)),
+                    Input::Key(Key::Char('q')),
+                    Input::Key(Key::Ctrl('c')),
+                ],
+                "{bytes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_esc_ending_a_read_is_judged_with_the_next() {
+        let mut parser = Parser::default();
+        let mut held = feed(&mut parser, b"j\x1b", true);
+        assert!(held.0);
+        let next = [held.take().as_slice(), b"Pq"].concat();
+        feed(&mut parser, &next, false);
+        let keys: Vec<Input> = std::iter::from_fn(|| parser.pop())
+            .flat_map(from_event)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                Input::Key(Key::Char('j')),
+                Input::Key(Key::Esc),
+                Input::Key(Key::Char('P')),
+                Input::Key(Key::Char('q')),
+            ]
         );
     }
 
