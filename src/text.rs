@@ -142,7 +142,26 @@ pub fn printable_line(line: &str) -> String {
         .chars()
         .filter(|&c| !is_hidden(c))
         .collect();
-    without_loose_joiners(&kept)
+    capped_marks(&without_loose_joiners(&kept))
+}
+
+/// At most [`MAX_MARKS_PER_CHAR`] combining marks on a character, as
+/// `sanitise` keeps them: a hand-edited log must not smear a terminal either.
+fn capped_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut marks = 0;
+    for c in text.chars() {
+        if is_combining_mark(c) {
+            marks += 1;
+            if marks > MAX_MARKS_PER_CHAR {
+                continue;
+            }
+        } else {
+            marks = 0;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn is_hidden_format(c: char) -> bool {
@@ -380,7 +399,7 @@ pub fn printable(bytes: &[u8]) -> Vec<u8> {
         .chars()
         .filter(|&c| c == '\n' || !is_hidden(c))
         .collect();
-    without_loose_joiners(&kept).into_bytes()
+    capped_marks(&without_loose_joiners(&kept)).into_bytes()
 }
 
 #[cfg(test)]

@@ -679,6 +679,7 @@ fn a_hand_edited_session_log_is_printed_harmless() {
         "15:40:00 #0099 note   hand \u{1b}]0;pwned\u{7}edited \u{202e}bidi\u{200b} \u{9b}2J\u{7f}end\n"
             .as_bytes(),
     );
+    log.extend_from_slice(format!("15:40:01 #0100 note   z{}\n", zalgo()).as_bytes());
     fs::write(h.session_log(), &log).expect("the edited log");
     let lines = String::from_utf8_lossy(&log).lines().count();
 
@@ -686,9 +687,11 @@ fn a_hand_edited_session_log_is_printed_harmless() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_printable("tail", &out.stdout);
     assert!(!pty::contains(&out.stdout, b"pwned"));
+    assert_marks_capped("tail", &String::from_utf8_lossy(&out.stdout));
 
     let followed = follow(&h, lines);
     assert_printable("tail -f", &followed);
+    assert_marks_capped("tail -f", &String::from_utf8_lossy(&followed));
 }
 
 #[test]
