@@ -13,18 +13,21 @@ mod describe;
 pub mod event;
 pub mod format;
 pub mod meeting;
+mod refusal;
 pub mod resolve;
 mod seats;
 pub mod state;
 pub mod states;
 pub mod times;
+mod undo;
 
 pub use apply::{Inconsistent, apply};
 pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind};
-pub use decide::{MAX_NOTE_CHARS, Refusal, decide, tags};
+pub use decide::{MAX_NOTE_CHARS, decide, tags};
 pub use describe::describe;
 pub use event::{Delegate, Entry, Event, Speech, VERSION};
 pub use meeting::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
+pub use refusal::Refusal;
 pub use state::{Phase, State};
 
 /// Wraps decided events in journal entries numbered after `state`'s last one.

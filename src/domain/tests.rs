@@ -1075,8 +1075,9 @@ fn a_command_stamped_before_anothers_event_takes_effect_after_it() {
 /// the state must be the one that whole copies give.
 #[test]
 fn lazy_undo_gives_what_whole_copies_give() {
-    use super::apply::{Keep, apply_keeping};
+    use super::apply::apply_keeping;
     use super::command::{Place, SeatOrDelegation};
+    use super::undo::Keep;
 
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
