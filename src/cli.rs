@@ -398,7 +398,7 @@ fn do_command(
     let ours = executed.into_ours()?;
     if ours
         .iter()
-        .any(|(e, _)| matches!(e.event, crate::domain::Event::Adjourned { .. }))
+        .any(|d| matches!(d.entry.event, crate::domain::Event::Adjourned { .. }))
     {
         match crate::export::write_beside(&live.dir, live.state.meeting.clone()) {
             Ok(files) => files
@@ -407,8 +407,8 @@ fn do_command(
             Err(e) => say!("gavel: adjourned, but the export was not written: {e}"),
         }
     }
-    for (_, line) in &ours {
-        println!("{line}");
+    for described in &ours {
+        println!("{}", described.line);
     }
     Ok(())
 }

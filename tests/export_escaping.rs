@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use gavel::domain::{Command, Entry, Meeting, SpeechKind, State, apply, decide, entries};
+use gavel::domain::{Command, Entry, Meeting, SpeechKind, State, execute};
 use gavel::export;
 use gavel::text::Clean;
 use jiff::{Timestamp, ToSpan};
@@ -314,12 +314,9 @@ impl Summary {
         for (second, command) in steps {
             let now = t0 + second.seconds();
             let described = format!("{command:?}");
-            let events = decide(&state, command, now, by.as_str())
+            let done = execute(&mut state, command, now, &by)
                 .unwrap_or_else(|e| panic!("{described} for {name:?}: {e:?}"));
-            for entry in entries(&state, events, now, &by) {
-                apply(&mut state, &entry).unwrap();
-                journal.push(entry);
-            }
+            journal.extend(done);
         }
         let x = export::gather(&state, &journal);
         Summary {

@@ -150,11 +150,11 @@ pub struct Opened<T, F = DiskFile> {
 }
 
 #[derive(Debug)]
-pub struct Appended<T> {
+pub struct Appended<T, W = Vec<T>> {
     /// Others' lines, handed to `decide` and to be applied before `written`.
     pub caught_up: Vec<T>,
-    /// Our lines, now synced to disk.
-    pub written: Vec<T>,
+    /// Our lines, now synced to disk, or what `synced` made of them.
+    pub written: W,
     /// A torn tail a crashed writer left, cut off before writing after it.
     pub recovered: Option<TornTail>,
 }
@@ -341,17 +341,20 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         &mut self,
         decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
     ) -> Result<Appended<T>, AppendError<T, R>> {
-        self.append_then(decide, |_| {})
+        self.append_then(decide, |lines| lines)
     }
 
-    /// As [`Journal::append`], and `synced` runs once the new lines are durable,
-    /// still under the lock: what it writes elsewhere (the session log) is then
-    /// in the journal's order whatever other instances do.
-    pub fn append_then<R>(
+    /// As [`Journal::append`], where `decide` answers with its new lines and
+    /// whatever else it worked out (`D` holds the lines), and `synced` is given
+    /// that answer once the lines are durable, still under the lock: what it
+    /// writes elsewhere (the session log) is then in the journal's order
+    /// whatever other instances do. What `synced` returns is the `written`
+    /// of the result.
+    pub fn append_then<D: AsRef<[T]>, R, W>(
         &mut self,
-        decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
-        synced: impl FnOnce(&[T]),
-    ) -> Result<Appended<T>, AppendError<T, R>> {
+        decide: impl FnOnce(&[T]) -> Result<D, R>,
+        synced: impl FnOnce(D) -> W,
+    ) -> Result<Appended<T, W>, AppendError<T, R>> {
         if self.state.mode == Mode::ReadOnly {
             return Err(AppendError::ReadOnly);
         }
@@ -367,11 +370,12 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             )));
         }
         let (caught_up, recovered) = self.state.read_all(&self.file, true, None)?;
-        let written = match decide(&caught_up) {
-            Ok(lines) => lines,
+        let decided = match decide(&caught_up) {
+            Ok(decided) => decided,
             Err(reason) => return Err(AppendError::Refused { caught_up, reason }),
         };
-        let buf = match encode(&written, self.state.lines + 1) {
+        let lines = decided.as_ref();
+        let buf = match encode(lines, self.state.lines + 1) {
             Ok(buf) => buf,
             Err((index, problem)) => {
                 return Err(AppendError::Invalid {
@@ -381,15 +385,14 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
                 });
             }
         };
-        if let Err((source, rolled_back)) = self.state.write_locked(&self.file, &buf, written.len())
-        {
+        if let Err((source, rolled_back)) = self.state.write_locked(&self.file, &buf, lines.len()) {
             return Err(AppendError::Io {
                 caught_up,
                 source,
                 rolled_back,
             });
         }
-        synced(&written);
+        let written = synced(decided);
         drop(held);
         Ok(Appended {
             caught_up,

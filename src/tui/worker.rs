@@ -12,7 +12,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{Command, Entry, Event};
+use crate::domain::{Command, Described, Event};
 use crate::journal::{JournalFile, LockWait, Waiting};
 use crate::live::{Live, LiveError};
 use crate::text::Clean;
@@ -36,9 +36,9 @@ pub enum Request {
 #[derive(Debug)]
 pub enum Update {
     /// Events appended by others, to fold in.
-    Others(Vec<(Entry, String)>),
+    Others(Vec<Described>),
     /// Ours, synced to disk.
-    Done(Vec<(Entry, String)>),
+    Done(Vec<Described>),
     /// Ours, refused: nothing was written.
     Refused(String),
     /// Ours, not written: the journal could not be written.
@@ -183,7 +183,7 @@ fn serve<F: JournalFile>(
                     Ok(ours) => {
                         let adjourned = ours
                             .iter()
-                            .any(|(e, _)| matches!(e.event, Event::Adjourned { .. }));
+                            .any(|d| matches!(d.entry.event, Event::Adjourned { .. }));
                         if updates.send(Update::Done(ours)).is_err() {
                             return;
                         }

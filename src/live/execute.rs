@@ -1,0 +1,219 @@
+//! One command through the journal: judged on the state caught up under the
+//! journal's lock, appended and synced, written to the session log while the
+//! lock still keeps every instance's lines in order, and applied.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use super::replay::Recent;
+use super::{Live, LiveError};
+use crate::domain::{
+    Command, Described, Entry, Inconsistent, Refusal, State, apply_described, decide_entries,
+};
+use crate::journal::{AppendError, JournalFile, Mode, SessionLog};
+use crate::text::Clean;
+
+/// What one command did: the events others appended meanwhile, applied
+/// whatever became of ours, then ours or why not.
+#[derive(Debug)]
+pub struct Executed {
+    pub others: Vec<Described>,
+    pub ours: Result<Vec<Described>, LiveError>,
+    /// Done, but the session log could not be written.
+    pub warning: Option<String>,
+}
+
+impl Executed {
+    /// Ours, for callers that only care about their own command.
+    pub fn into_ours(self) -> Result<Vec<Described>, LiveError> {
+        self.ours
+    }
+
+    fn failed(error: LiveError) -> Executed {
+        Executed {
+            others: Vec::new(),
+            ours: Err(error),
+            warning: None,
+        }
+    }
+}
+
+/// Why our lines were not written.
+enum Stop {
+    Refused(Refusal),
+    Inconsistent(Inconsistent),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Refused(r) => r.fmt(f),
+            Stop::Inconsistent(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Our entries as decided under the lock, with the state to apply them to
+/// and others' lines caught up before them, for the session log.
+struct Decided<'a> {
+    entries: Vec<Entry>,
+    state: &'a mut State,
+    others: &'a [Described],
+}
+
+impl AsRef<[Entry]> for Decided<'_> {
+    fn as_ref(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+/// Our entries once synced: applied, or why one did not fit; and why the
+/// session log could not be written, if it could not.
+struct Saved {
+    ours: Result<Vec<Described>, Inconsistent>,
+    log_failed: Option<LiveError>,
+}
+
+impl<F: JournalFile> Live<F> {
+    /// Judges `command` on the state caught up under the journal's lock, appends
+    /// what it decided and syncs, applies it, and writes the session log while
+    /// the lock still keeps every instance's lines in order.
+    pub fn execute(&mut self, command: Command, by: &Clean, now: Timestamp) -> Executed {
+        if self.journal.mode() == Mode::ReadOnly {
+            return Executed::failed(LiveError::ReadOnly);
+        }
+        let seq_before = self.state.seq;
+        let mut others = Vec::new();
+        let Live {
+            state,
+            journal,
+            log,
+            recent,
+            dir,
+            ..
+        } = self;
+        let caught = &mut others;
+        let appended = journal.append_then(
+            move |caught_up| {
+                apply_caught_up(state, caught_up, caught).map_err(Stop::Inconsistent)?;
+                // Recorded times follow the journal's order: a command stamped just
+                // before another instance's line took the lock after it.
+                let now = state
+                    .last_action
+                    .as_ref()
+                    .map_or(now, |last| now.max(last.at));
+                let entries = decide_entries(state, command, now, by).map_err(Stop::Refused)?;
+                Ok(Decided {
+                    entries,
+                    state,
+                    others: caught,
+                })
+            },
+            |decided| saved(decided, log.as_mut(), recent, dir),
+        );
+        for described in &others {
+            self.recent.remember(described);
+        }
+        let (ours, warning) = match appended {
+            Ok(appended) => {
+                let saved = appended.written;
+                // The journal has it, so it is done; the session log catches
+                // up at the next write or start.
+                let warning = saved.log_failed.map(|e| e.to_string());
+                match saved.ours {
+                    Ok(ours) => {
+                        ours.iter().for_each(|d| self.recent.remember(d));
+                        (Ok(ours), warning)
+                    }
+                    Err(e) => (Err(e.into()), None),
+                }
+            }
+            Err(error) => (Err(self.failed(error, seq_before, &mut others)), None),
+        };
+        Executed {
+            others,
+            ours,
+            warning,
+        }
+    }
+
+    /// Why ours was not written, once the lines read before the failure that
+    /// `decide` never saw are applied all the same.
+    fn failed(
+        &mut self,
+        error: AppendError<Entry, Stop>,
+        seq_before: u64,
+        others: &mut Vec<Described>,
+    ) -> LiveError {
+        let seen = self.state.seq.max(seq_before);
+        for entry in error.caught_up().iter().filter(|e| e.seq > seen) {
+            match apply_described(&mut self.state, entry.clone()) {
+                Ok(described) => {
+                    self.recent.remember(&described);
+                    others.push(described);
+                }
+                Err(e) => return e.into(),
+            }
+        }
+        match error {
+            AppendError::Refused {
+                reason: Stop::Refused(r),
+                ..
+            } => LiveError::Refused(r),
+            AppendError::Refused {
+                reason: Stop::Inconsistent(e),
+                ..
+            } => LiveError::Inconsistent(e),
+            AppendError::ReadOnly => LiveError::ReadOnly,
+            other => LiveError::NotSaved(other.to_string()),
+        }
+    }
+}
+
+/// Others' lines applied, each described on the state before it, into
+/// `others` as they are: those applied before one that does not fit are kept.
+fn apply_caught_up(
+    state: &mut State,
+    caught_up: &[Entry],
+    others: &mut Vec<Described>,
+) -> Result<(), Inconsistent> {
+    for entry in caught_up {
+        others.push(apply_described(state, entry.clone())?);
+    }
+    Ok(())
+}
+
+/// Ours applied now that the journal has it, and the session log given every
+/// line it lacks: the recent ones, others' caught up, then ours, in seq order.
+fn saved(decided: Decided, log: Option<&mut SessionLog>, recent: &Recent, dir: &Path) -> Saved {
+    let Decided {
+        entries,
+        state,
+        others,
+    } = decided;
+    let mut ours = Vec::with_capacity(entries.len());
+    let mut unfit = None;
+    for entry in entries {
+        match apply_described(state, entry) {
+            Ok(described) => ours.push(described),
+            Err(e) => {
+                unfit = Some(e);
+                break;
+            }
+        }
+    }
+    let log_failed = log.and_then(|log| {
+        let lines = recent.then(others.iter().chain(&ours));
+        log.write_missing(&lines)
+            .err()
+            .map(|source| LiveError::SessionLog {
+                dir: dir.to_path_buf(),
+                source,
+            })
+    });
+    Saved {
+        ours: unfit.map_or(Ok(ours), Err),
+        log_failed,
+    }
+}
