@@ -435,7 +435,9 @@ struct Line {
     pad: String,
 }
 
-impl gavel::journal::Sequenced for Line {
+impl gavel::journal::LineFormat for Line {
+    const VERSION: u8 = 1;
+
     fn seq(&self) -> u64 {
         self.seq
     }

@@ -60,25 +60,33 @@ use scan::{End, scan};
 const CUT_TRIES: u32 = 4;
 const CUT_PAUSE: Duration = Duration::from_millis(10);
 
-/// The `v` every line must carry.
-pub const VERSION: u64 = 1;
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 /// The most one append writes. It bounds what start-up may take for the
 /// unfinished end of an interrupted append and cut off: anything longer is
 /// damage, and stops start-up instead.
 pub const MAX_APPEND: usize = 256 * 1024;
 
-/// A journal line knows its place in the sequence.
-pub trait Sequenced {
+/// What the journal reads in every line besides what it says: the format
+/// version, `v`, which every line must carry, and the line's place in the
+/// sequence. The line type owns its format, so it says which version it is;
+/// the journal checks each line against that.
+pub trait LineFormat {
+    const VERSION: u8;
     fn seq(&self) -> u64;
 }
 
-/// What the journal can store: any serde type with a `v` and a `seq` that
-/// refuses fields it does not know (`#[serde(deny_unknown_fields)]`). A line
-/// is read once when it can be; that it is then judged as the close reading
-/// would judge it rests on nothing in it being skipped over unread.
-pub trait JournalLine: Serialize + DeserializeOwned + Sequenced + Send {}
-impl<T: Serialize + DeserializeOwned + Sequenced + Send> JournalLine for T {}
+/// What the journal can store: any serde type with a `v` and a `seq`, that
+/// refuses fields it does not know (`#[serde(deny_unknown_fields)]`).
+///
+/// Start-up reads a line once, straight into the type, when the line begins
+/// as gavel writes it. A line that does not read that way is read again more
+/// closely, field by field, to say in plain words what is wrong with it. The
+/// quick reading must never take a line that the close one refuses. It does
+/// not, because the type reads every field of the line: a field the close
+/// reading objects to (a second `v`, say) makes the quick reading fail too,
+/// where a type that ignored unknown fields could skip it unread.
+pub trait JournalLine: Serialize + DeserializeOwned + LineFormat + Send {}
+impl<T: Serialize + DeserializeOwned + LineFormat + Send> JournalLine for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -773,7 +781,7 @@ fn report<T: JournalLine>(bytes: &[u8], unsynced: Option<u64>) -> VerifyReport {
         lines,
         total_lines: newlines + unfinished,
         bytes: bytes.len() as u64,
-        last_seq: scanned.lines.last().map(Sequenced::seq),
+        last_seq: scanned.lines.last().map(LineFormat::seq),
         torn,
         bad,
     }

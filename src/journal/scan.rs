@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 
 use super::error::{BadLine, Problem};
-use super::{MAX_APPEND, Sequenced, TornKind, VERSION};
+use super::{LineFormat, MAX_APPEND, TornKind};
 
 /// What a run of bytes holds, starting at a line boundary.
 #[derive(Debug)]
@@ -80,7 +80,7 @@ pub struct Ended {
 }
 
 /// The lines of `bytes`, the first being line (and seq) `first`, all held.
-pub fn scan<T: DeserializeOwned + Sequenced + Send>(bytes: &[u8], first: u64) -> Scanned<T> {
+pub fn scan<T: DeserializeOwned + LineFormat + Send>(bytes: &[u8], first: u64) -> Scanned<T> {
     let mut lines = Vec::new();
     let Ok(Ended { good_end, end }) = scan_each(bytes, first, &mut lines);
     Scanned {
@@ -101,7 +101,7 @@ pub fn scan<T: DeserializeOwned + Sequenced + Send>(bytes: &[u8], first: u64) ->
 /// reaches the sink is the same as reading it in one go.
 pub fn scan_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
 where
-    T: DeserializeOwned + Sequenced + Send,
+    T: DeserializeOwned + LineFormat + Send,
     S: Sink<T>,
 {
     let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
@@ -135,7 +135,7 @@ struct Shared<'a, T> {
     ahead: usize,
 }
 
-impl<T: DeserializeOwned + Sequenced> Shared<'_, T> {
+impl<T: DeserializeOwned + LineFormat> Shared<'_, T> {
     fn lock(&self) -> std::sync::MutexGuard<'_, Board<T>> {
         self.board
             .lock()
@@ -203,7 +203,7 @@ fn scan_in_parts<T, S>(
     sink: &mut S,
 ) -> Result<Ended, S::Error>
 where
-    T: DeserializeOwned + Sequenced + Send,
+    T: DeserializeOwned + LineFormat + Send,
     S: Sink<T>,
 {
     let parts = cut(bytes, first, parts);
@@ -243,7 +243,7 @@ where
 /// The parts' lines to `sink` in order, as the readers finish them.
 fn hand_over<T, S>(shared: &Shared<'_, T>, sink: &mut S) -> Result<Ended, S::Error>
 where
-    T: DeserializeOwned + Sequenced,
+    T: DeserializeOwned + LineFormat,
     S: Sink<T>,
 {
     let last = shared.parts.len() - 1;
@@ -324,7 +324,7 @@ fn cut(bytes: &[u8], first: u64, parts: usize) -> Vec<Part> {
 }
 
 /// One part read in order, its lines held.
-fn scan_part<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scanned<T> {
+fn scan_part<T: DeserializeOwned + LineFormat>(bytes: &[u8], first: u64) -> Scanned<T> {
     let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
     let Ok(Ended { good_end, end }) = scan_part_each(bytes, first, &mut lines);
     Scanned {
@@ -343,7 +343,7 @@ fn scan_part<T: DeserializeOwned + Sequenced>(bytes: &[u8], first: u64) -> Scann
 /// however near the end: gavel stops there and changes nothing.
 fn scan_part_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
 where
-    T: DeserializeOwned + Sequenced,
+    T: DeserializeOwned + LineFormat,
     S: Sink<T>,
 {
     let mut good_end = 0;
@@ -398,7 +398,7 @@ fn bad(good_end: usize, line: u64, problem: Problem) -> Ended {
     }
 }
 
-fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
+fn judge<T: DeserializeOwned + LineFormat>(text: &[u8], seq: u64) -> Verdict<T> {
     let Ok(text) = std::str::from_utf8(text) else {
         return Verdict::Unreadable(Problem::NotUtf8);
     };
@@ -417,15 +417,23 @@ fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
 /// `T` reads every field it is given (see [`JournalLine`](super::JournalLine)),
 /// so nothing is skipped over here that the close reading would refuse, and a
 /// second `v` is a duplicate field.
-fn as_written<T: DeserializeOwned>(text: &str) -> Option<T> {
-    const HEAD: &str = "{\"v\":1,";
-    if !text.starts_with(HEAD) {
+fn as_written<T: DeserializeOwned + LineFormat>(text: &str) -> Option<T> {
+    if !starts_as_written::<T>(text) {
         return None;
     }
     serde_json::from_str(text).ok()
 }
 
-fn sequenced<T: Sequenced>(line: T, seq: u64) -> Verdict<T> {
+/// Whether `text` begins `{"v":1,`, with the line type's version.
+fn starts_as_written<T: LineFormat>(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("{\"v\":") else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[digits..].starts_with(',') && rest[..digits].parse() == Ok(T::VERSION)
+}
+
+fn sequenced<T: LineFormat>(line: T, seq: u64) -> Verdict<T> {
     if line.seq() != seq {
         return Verdict::Wrong(Problem::Seq {
             expected: seq,
@@ -436,7 +444,7 @@ fn sequenced<T: Sequenced>(line: T, seq: u64) -> Verdict<T> {
 }
 
 /// Each way a line can be wrong, told apart in turn.
-fn judge_closely<T: DeserializeOwned + Sequenced>(text: &str, seq: u64) -> Verdict<T> {
+fn judge_closely<T: DeserializeOwned + LineFormat>(text: &str, seq: u64) -> Verdict<T> {
     // Syntax first: serde reports a wrong type at the first token, before it
     // has seen that the rest is not JSON at all, and crash debris such as
     // `7 garbage` must read as torn, not as a well-formed line of the wrong kind.
@@ -449,8 +457,13 @@ fn judge_closely<T: DeserializeOwned + Sequenced>(text: &str, seq: u64) -> Verdi
         Err(e) => return Verdict::Unreadable(Problem::NotJson(describe(&e))),
     };
     match object.get("v") {
-        Some(v) if v.as_u64() == Some(VERSION) => {}
-        other => return Verdict::Wrong(Problem::Version(version_text(other))),
+        Some(v) if v.as_u64() == Some(u64::from(T::VERSION)) => {}
+        other => {
+            return Verdict::Wrong(Problem::Version {
+                found: version_text(other),
+                reads: T::VERSION,
+            });
+        }
     }
     match serde_json::from_str(text) {
         Ok(line) => sequenced(line, seq),
@@ -460,7 +473,7 @@ fn judge_closely<T: DeserializeOwned + Sequenced>(text: &str, seq: u64) -> Verdi
 
 /// Checks a line about to be written exactly as it will be read back, so the
 /// journal never holds a line that would stop the next start-up.
-pub fn check_new<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Result<(), Problem> {
+pub fn check_new<T: DeserializeOwned + LineFormat>(text: &[u8], seq: u64) -> Result<(), Problem> {
     if text.contains(&b'\n') {
         return Err(Problem::NotJson("a line break inside the line".into()));
     }
@@ -506,7 +519,9 @@ mod tests {
         seq: u64,
     }
 
-    impl Sequenced for L {
+    impl LineFormat for L {
+        const VERSION: u8 = 1;
+
         fn seq(&self) -> u64 {
             self.seq
         }
@@ -514,6 +529,39 @@ mod tests {
 
     fn end(bytes: &[u8]) -> End {
         scan::<L>(bytes, 1).end
+    }
+
+    /// A later format, to show that lines are checked against the version
+    /// their type gives, both ways of reading them.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct L2 {
+        #[allow(dead_code)]
+        v: u64,
+        seq: u64,
+    }
+
+    impl LineFormat for L2 {
+        const VERSION: u8 = 2;
+
+        fn seq(&self) -> u64 {
+            self.seq
+        }
+    }
+
+    #[test]
+    fn the_version_checked_is_the_line_types_own() {
+        let read = scan::<L2>(b"{\"v\":2,\"seq\":1}\n{\"seq\":2,\"v\":2}\n", 1);
+        assert_eq!(read.end, End::Clean);
+        assert_eq!(read.lines.len(), 2);
+        let e = scan::<L2>(b"{\"v\":1,\"seq\":1}\n", 1).end;
+        let End::Bad(BadLine { problem, .. }) = e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(
+            problem.to_string(),
+            "format version 1, but this gavel reads version 2"
+        );
     }
 
     /// One line of a journal as a crash, a disk or a hand may leave it.
@@ -640,7 +688,7 @@ mod tests {
             e,
             End::Bad(BadLine {
                 line: 1,
-                problem: Problem::Version(_)
+                problem: Problem::Version { .. }
             })
         ));
     }

@@ -10,14 +10,16 @@ use std::sync::Arc;
 
 use crate::domain::{Described, Entry, Inconsistent, Meeting, Refusal, State, apply_described};
 use crate::journal::{
-    DiskFile, JOURNAL_FILE, Journal, JournalError, JournalFile, LockWait, Mode, Opened, Recovery,
-    Sequenced, SessionLog, Sink, Stopped,
+    DiskFile, JOURNAL_FILE, Journal, JournalError, JournalFile, LineFormat, LockWait, Mode, Opened,
+    Recovery, SessionLog, Sink, Stopped,
 };
 
 pub use execute::Executed;
 use replay::{Recent, Replay};
 
-impl Sequenced for Entry {
+impl LineFormat for Entry {
+    const VERSION: u8 = crate::domain::VERSION;
+
     fn seq(&self) -> u64 {
         self.seq
     }
