@@ -395,18 +395,14 @@ fn do_command(
     if let Some(warning) = &executed.warning {
         say!("gavel: done, but {warning}");
     }
-    let ours = executed.into_ours()?;
-    if ours
-        .iter()
-        .any(|d| matches!(d.entry.event, crate::domain::Event::Adjourned { .. }))
-    {
-        match crate::export::write_beside(&live.dir, live.state.meeting.clone()) {
-            Ok(files) => files
-                .iter()
-                .for_each(|f| say!("gavel: wrote {}", f.display())),
-            Err(e) => say!("gavel: adjourned, but the export was not written: {e}"),
-        }
+    match &executed.exports {
+        Some(Ok(files)) => files
+            .iter()
+            .for_each(|f| say!("gavel: wrote {}", f.display())),
+        Some(Err(e)) => say!("gavel: adjourned, but the export was not written: {e}"),
+        None => {}
     }
+    let ours = executed.into_ours()?;
     for described in &ours {
         println!("{}", described.line);
     }
@@ -579,15 +575,8 @@ fn export(
     output: Option<&Path>,
     force: bool,
 ) -> Result<(), Failure> {
-    let loaded = load(path)?;
-    let dir = meeting_dir(&loaded, place)?;
-    let opened = journal::Journal::<Entry>::open(&dir, Mode::ReadOnly)
-        .map_err(|e| Failure::new(1, e.to_string()))?;
-    let mut state = crate::domain::State::new(Arc::new(loaded.meeting));
-    for entry in &opened.lines {
-        crate::domain::apply(&mut state, entry).map_err(|e| Failure::new(1, e.to_string()))?;
-    }
-    let text = render(&state, &opened.lines, format);
+    let live = open_quietly(path, place, Mode::ReadOnly)?;
+    let text = render(&live.state, format);
     match output {
         Some(file) => write_output(file, text.as_bytes(), force),
         None => std::io::stdout()
@@ -597,8 +586,8 @@ fn export(
 }
 
 /// The export in one format.
-pub fn render(state: &crate::domain::State, entries: &[Entry], format: Format) -> String {
-    let gathered = crate::export::gather(state, entries);
+pub fn render(state: &crate::domain::State, format: Format) -> String {
+    let gathered = crate::export::gather(state);
     match format {
         Format::Md => crate::export::markdown(state, &gathered),
         Format::Csv => crate::export::csv(&gathered),

@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use super::event::{Entry, Event, Speech};
 use super::meeting::{SeatId, Seating};
 use super::state::{
-    Floor, LastAction, Listed, Note, NoteVersion, Phase, Seats, Spoken, State, listed_in,
-    secs_between, segment_index,
+    Floor, LastAction, Listed, Note, NoteVersion, Phase, SeatChange, Seats, Spoken, State,
+    listed_in, secs_between, segment_index,
 };
 use super::undo::{self, Keep};
 
@@ -46,6 +46,7 @@ pub(super) fn apply_keeping(
     let before = undo::before(state, entry, keep).map_err(fail)?;
     change(state, entry).map_err(fail)?;
     undo::after(state, entry, before);
+    state.began = state.began.or(Some(entry.at));
     state.seq = entry.seq;
     state.last_action = Some(LastAction {
         seq: entry.seq,
@@ -129,7 +130,9 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
         | Event::Blocked { .. }
         | Event::Unblocked { .. } => {
             let seating = &state.meeting.seating;
-            change_seats(&mut state.seats, seating, &entry.event)
+            change_seats(&mut state.seats, seating, &entry.event)?;
+            note_attendance(state, entry);
+            Ok(())
         }
         Event::Noted {
             note,
@@ -152,7 +155,14 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
             live_note(state, *note)?.retracted = Some((entry.at, entry.by.clone()));
             Ok(())
         }
-        Event::Undone { seq } => undo::take_back(state, &entry.by, *seq),
+        Event::Undone { seq } => {
+            undo::take_back(state, &entry.by, *seq)?;
+            // An action undone did not happen, for the record too.
+            if let Ok(at) = state.seat_changes.binary_search_by_key(seq, |(s, _)| *s) {
+                state.seat_changes.remove(at);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -205,6 +215,17 @@ pub(super) fn change_seats(seats: &mut Seats, seating: &Seating, event: &Event) 
     }
     seats.settle_offers(seating);
     Ok(())
+}
+
+/// The seat changes the record of attendance counts, kept as they happen.
+fn note_attendance(state: &mut State, entry: &Entry) {
+    let change = match &entry.event {
+        Event::Seated { delegation, .. } => SeatChange::Seated(delegation.clone()),
+        Event::Released { .. } => SeatChange::Released,
+        Event::Waitlisted { delegation } => SeatChange::Waitlisted(delegation.clone()),
+        _ => return,
+    };
+    state.seat_changes.push((entry.seq, change));
 }
 
 fn open(state: &mut State, effective: Timestamp) -> Fit {

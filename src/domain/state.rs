@@ -224,6 +224,15 @@ impl Note {
     }
 }
 
+/// A change to who holds or waits for an observer seat, as the record of
+/// attendance counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeatChange {
+    Seated(Clean),
+    Released,
+    Waitlisted(Clean),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LastAction {
     pub seq: u64,
@@ -250,6 +259,11 @@ pub struct State {
     pub next_speech: u32,
     pub next_note: u32,
     pub last_action: Option<LastAction>,
+    /// When the journal's first entry was recorded.
+    pub began: Option<Timestamp>,
+    /// The changes to the observer seats by seq, in journal order, without
+    /// those undone since: the record of attendance is made from them.
+    pub seat_changes: Vec<(u64, SeatChange)>,
     /// What each operator can undo, and who last changed each part of the state.
     pub(super) undo: History,
 }
@@ -306,6 +320,8 @@ impl State {
             next_speech: 1,
             next_note: 1,
             last_action: None,
+            began: None,
+            seat_changes: Vec::new(),
             undo: History::default(),
         }
     }

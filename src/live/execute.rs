@@ -2,14 +2,14 @@
 //! journal's lock, appended and synced, written to the session log while the
 //! lock still keeps every instance's lines in order, and applied.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
 use super::replay::Recent;
 use super::{Live, LiveError};
 use crate::domain::{
-    Command, Described, Entry, Inconsistent, Refusal, State, apply_described, decide_entries,
+    Command, Described, Entry, Event, Inconsistent, Refusal, State, apply_described, decide_entries,
 };
 use crate::journal::{AppendError, JournalFile, Mode, SessionLog};
 use crate::text::Clean;
@@ -22,6 +22,9 @@ pub struct Executed {
     pub ours: Result<Vec<Described>, LiveError>,
     /// Done, but the session log could not be written.
     pub warning: Option<String>,
+    /// Ours adjourned the meeting: the exports written beside the journal,
+    /// or why they could not be.
+    pub exports: Option<Result<Vec<PathBuf>, String>>,
 }
 
 impl Executed {
@@ -35,6 +38,7 @@ impl Executed {
             others: Vec::new(),
             ours: Err(error),
             warning: None,
+            exports: None,
         }
     }
 }
@@ -78,7 +82,8 @@ struct Saved {
 impl<F: JournalFile> Live<F> {
     /// Judges `command` on the state caught up under the journal's lock, appends
     /// what it decided and syncs, applies it, and writes the session log while
-    /// the lock still keeps every instance's lines in order.
+    /// the lock still keeps every instance's lines in order. The officer who
+    /// adjourns leaves the exports beside the journal.
     pub fn execute(&mut self, command: Command, by: &Clean, now: Timestamp) -> Executed {
         if self.journal.mode() == Mode::ReadOnly {
             return Executed::failed(LiveError::ReadOnly);
@@ -131,10 +136,16 @@ impl<F: JournalFile> Live<F> {
             }
             Err(error) => (Err(self.failed(error, seq_before, &mut others)), None),
         };
+        let adjourned = ours.as_ref().is_ok_and(|ours| {
+            ours.iter()
+                .any(|d| matches!(d.entry.event, Event::Adjourned { .. }))
+        });
+        let exports = adjourned.then(|| super::exports::write_beside(&self.dir, &self.state));
         Executed {
             others,
             ours,
             warning,
+            exports,
         }
     }
 

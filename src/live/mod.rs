@@ -3,6 +3,7 @@
 //! → apply. Every front end (`gavel do`, the TUI) goes through here.
 
 mod execute;
+mod exports;
 mod replay;
 
 use std::path::{Path, PathBuf};
