@@ -375,23 +375,16 @@ fn do_command(
         crate::lang::parse(&words.join(" ")).map_err(|e| Failure::new(2, e.to_string()))?;
     let now = clock()?.now();
     let by = operator(op)?;
-    // Judged first on what is on disk, without writing: a refused command
-    // leaves no trace, not even the folder of a meeting not begun. Under the
-    // lock it is judged again, on whatever others appended meanwhile.
-    // A torn tail is said once: left as it is if the command is refused, cut
-    // off by the read-write open if not.
-    let looked = open_quietly(path, place, Mode::ReadOnly)?;
-    if let Err(refusal) = crate::domain::decide(&looked.state, command.clone(), now, by.as_str()) {
-        say_torn(&looked);
-        return Err(Failure::new(3, refusal.to_string()));
-    }
-    drop(looked);
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, place)?;
     let wait = crate::journal::LockWait::at_most(wait);
-    let mut live = Live::open_waiting(Arc::new(loaded.meeting), &dir, Mode::ReadWrite, wait)?;
-    say_torn(&live);
+    // Nothing is written, not even the folder of a meeting not begun, until
+    // the command is carried out: a refused command leaves no trace.
+    let mut live = Live::open_write_later(Arc::new(loaded.meeting), &dir, wait)?;
     let executed = live.execute(command, &by, now);
+    // A torn tail is said once: left as it is when the command was refused,
+    // cut off and kept aside when it was carried out.
+    say_torn(&live);
     if let Some(warning) = &executed.warning {
         say!("gavel: done, but {warning}");
     }

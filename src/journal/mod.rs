@@ -423,6 +423,28 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         Ok(self.state.read_all(&self.file, false, unsynced.as_ref())?.0)
     }
 
+    /// A handle that replayed read-only becomes read-write: the folder and
+    /// the file are created if missing. Nothing is cut or written yet; see
+    /// [`Journal::repair`].
+    pub fn make_writable(&mut self) -> Result<(), JournalError> {
+        self.file.make_writable().map_err(self.state.io("open"))?;
+        self.state.mode = Mode::ReadWrite;
+        Ok(())
+    }
+
+    /// What a read-write start-up does, from where this read-write handle has
+    /// read so far: under the exclusive lock, the unsaved bytes a note names,
+    /// or a torn tail, are cut off and kept aside, and the lines appended
+    /// since are read and returned.
+    pub fn repair(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+        debug_assert_eq!(self.state.mode, Mode::ReadWrite, "repair needs to write");
+        let mut lines = Vec::new();
+        let torn = self
+            .replay_exclusive(&mut lines)
+            .map_err(Stopped::into_journal)?;
+        Ok((lines, torn))
+    }
+
     /// How long appends wait for the lock from now on.
     pub fn wait_for_lock(&mut self, wait: LockWait) {
         self.file.wait_for_lock(wait);

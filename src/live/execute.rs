@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use super::replay::Recent;
-use super::{Live, LiveError};
+use super::{Live, LiveError, log_error};
 use crate::domain::{
-    Command, Described, Entry, Event, Inconsistent, Refusal, State, apply_described, decide_entries,
+    Command, Described, Entry, Event, Inconsistent, Refusal, State, apply_described, decide,
+    decide_entries,
 };
 use crate::journal::{AppendError, JournalFile, Mode, SessionLog};
 use crate::text::Clean;
@@ -85,11 +86,24 @@ impl<F: JournalFile> Live<F> {
     /// the lock still keeps every instance's lines in order. The officer who
     /// adjourns leaves the exports beside the journal.
     pub fn execute(&mut self, command: Command, by: &Clean, now: Timestamp) -> Executed {
+        let mut others = Vec::new();
+        if self.unlogged.is_some() {
+            // Judged first on what was read, so that a refused command leaves
+            // no trace; under the lock it is judged again, on whatever others
+            // appended meanwhile.
+            if let Err(refusal) = decide(&self.state, command.clone(), now, by.as_str()) {
+                return Executed::failed(LiveError::Refused(refusal));
+            }
+            if let Err(e) = self.begin_writing(&mut others) {
+                let mut failed = Executed::failed(e);
+                failed.others = others;
+                return failed;
+            }
+        }
         if self.journal.mode() == Mode::ReadOnly {
             return Executed::failed(LiveError::ReadOnly);
         }
         let seq_before = self.state.seq;
-        let mut others = Vec::new();
         let Live {
             state,
             journal,
@@ -147,6 +161,30 @@ impl<F: JournalFile> Live<F> {
             warning,
             exports,
         }
+    }
+
+    /// What a read-write start-up does, done by an instance opened with
+    /// [`Live::open_write_later`] before its first append: the folder, the
+    /// journal and the session log created, the end of the journal repaired
+    /// (a torn tail cut off and kept aside, which `recovery` then says), the
+    /// lines appended since the replay applied, and the session log given
+    /// the lines it lacks.
+    fn begin_writing(&mut self, others: &mut Vec<Described>) -> Result<(), LiveError> {
+        self.journal.make_writable()?;
+        let mut log = SessionLog::open(&self.dir).map_err(|e| log_error(&self.dir, e))?;
+        let (lines, torn) = self.journal.repair()?;
+        self.recovery.torn = torn;
+        for entry in lines {
+            let described = apply_described(&mut self.state, entry)?;
+            self.recent.remember(&described);
+            others.push(described);
+        }
+        let mut unlogged = self.unlogged.take().unwrap_or_default();
+        unlogged.extend(others.iter().map(|d| (d.entry.seq, d.line.clone())));
+        log.write_missing(&unlogged)
+            .map_err(|e| log_error(&self.dir, e))?;
+        self.log = Some(log);
+        Ok(())
     }
 
     /// Why ours was not written, once the lines read before the failure that

@@ -5,6 +5,8 @@
 mod execute;
 mod exports;
 mod replay;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +14,7 @@ use std::sync::Arc;
 use crate::domain::{Described, Entry, Inconsistent, Meeting, Refusal, State, apply_described};
 use crate::journal::{
     DiskFile, JOURNAL_FILE, Journal, JournalError, JournalFile, LineFormat, LockWait, Mode, Opened,
-    Recovery, SessionLog, Sink, Stopped,
+    Recovery, SessionLog, Sink, Stopped, session_log,
 };
 
 pub use execute::Executed;
@@ -74,6 +76,10 @@ pub struct Live<F: JournalFile = DiskFile> {
     journal: Journal<Entry, F>,
     log: Option<SessionLog>,
     recent: Recent,
+    /// Set while an instance opened by [`Live::open_write_later`] has not
+    /// written yet: the session-log lines the log lacked at start-up, for
+    /// when it begins.
+    unlogged: Option<Vec<(u64, String)>>,
 }
 
 impl Live {
@@ -98,15 +104,51 @@ impl Live {
             .map_err(JournalError::io("open", &path))?
             .waiting(wait);
         let log = open_log(dir, mode)?;
-        let mut replay = Replay::new(meeting, log.as_ref());
-        let (journal, recovery) = Journal::attach_each(file, path, mode, &mut replay).map_err(
-            |stopped| match stopped {
-                Stopped::Journal(e) => LiveError::from(e),
-                Stopped::Sink(e) => LiveError::from(e),
-            },
-        )?;
+        let mut replay = Replay::new(meeting, log.as_ref().map(logged));
+        let (journal, recovery) = replay_into(file, path, mode, &mut replay)?;
         Live::finish(replay, journal, recovery, log, dir)
     }
+
+    /// Opens the journal to write, but reads it as a read-only instance does
+    /// and creates nothing (not the folder, the journal or the session log)
+    /// until the first command that is carried out: a refused one leaves no
+    /// trace. Until then a torn tail is only reported, not cut.
+    pub fn open_write_later(
+        meeting: Arc<Meeting>,
+        dir: &Path,
+        wait: LockWait,
+    ) -> Result<Live, LiveError> {
+        let path = dir.join(JOURNAL_FILE);
+        let file = DiskFile::open(&path, Mode::ReadOnly)
+            .map_err(JournalError::io("open", &path))?
+            .waiting(wait);
+        // A log that cannot be read now is described in full, and its
+        // trouble told when it is written.
+        let logged = session_log::last_logged(dir).ok().flatten().unwrap_or(0);
+        let mut replay = Replay::new(meeting, Some(logged));
+        let (journal, recovery) = replay_into(file, path, Mode::ReadOnly, &mut replay)?;
+        let unlogged = std::mem::take(&mut replay.described);
+        let mut live = Live::finish(replay, journal, recovery, None, dir)?;
+        live.unlogged = Some(unlogged);
+        Ok(live)
+    }
+}
+
+/// The session log's last seq, for the replay to describe what it lacks.
+fn logged(log: &SessionLog) -> u64 {
+    log.last_seq().unwrap_or(0)
+}
+
+fn replay_into(
+    file: DiskFile,
+    path: PathBuf,
+    mode: Mode,
+    replay: &mut Replay,
+) -> Result<(Journal<Entry>, Recovery), LiveError> {
+    Journal::attach_each(file, path, mode, replay).map_err(|stopped| match stopped {
+        Stopped::Journal(e) => LiveError::from(e),
+        Stopped::Sink(e) => LiveError::from(e),
+    })
 }
 
 fn open_log(dir: &Path, mode: Mode) -> Result<Option<SessionLog>, LiveError> {
@@ -134,7 +176,7 @@ impl<F: JournalFile> Live<F> {
         dir: &Path,
     ) -> Result<Live<F>, LiveError> {
         let log = open_log(dir, opened.journal.mode())?;
-        let mut replay = Replay::new(meeting, log.as_ref());
+        let mut replay = Replay::new(meeting, log.as_ref().map(logged));
         replay.expect(opened.lines.last().map_or(0, |e| e.seq));
         for entry in opened.lines {
             replay.take(entry)?;
@@ -161,6 +203,7 @@ impl<F: JournalFile> Live<F> {
             journal,
             log,
             recent: replay.recent,
+            unlogged: None,
         })
     }
 

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::domain::{Described, Entry, Inconsistent, Meeting, State, apply, apply_described};
-use crate::journal::{SessionLog, Sink};
+use crate::journal::Sink;
 
 /// Described session-log lines kept to fill a gap another writer left.
 const RECENT_LINES: usize = 1000;
@@ -47,10 +47,12 @@ pub(super) struct Replay {
 }
 
 impl Replay {
-    pub(super) fn new(meeting: Arc<Meeting>, log: Option<&SessionLog>) -> Replay {
+    /// `logged` is the session log's last seq, 0 when it has none; `None`
+    /// when nothing is to be logged.
+    pub(super) fn new(meeting: Arc<Meeting>, logged: Option<u64>) -> Replay {
         Replay {
             state: State::new(meeting),
-            logged: log.map(|log| log.last_seq().unwrap_or(0)),
+            logged,
             described_from: u64::MAX,
             described: Vec::new(),
             recent: Recent::default(),
