@@ -78,7 +78,7 @@ fn offers_of(state: &State) -> Offers {
 
 /// `state --json`'s `seats.offers`.
 fn reported(state: &State) -> Offers {
-    let json = serde_json::to_value(gavel::report::report(state, now())).unwrap();
+    let json = serde_json::to_value(gavel::status::of(state, now())).unwrap();
     json["seats"]["offers"]
         .as_array()
         .expect("offers is a list")

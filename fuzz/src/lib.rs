@@ -133,9 +133,9 @@ pub fn meeting_file(bytes: &[u8]) {
         Ok(loaded) => {
             let state = State::new(Arc::new(loaded.meeting));
             let now = now();
-            assert_lines("gavel state", &gavel::report::text(&state, now));
-            let json = serde_json::to_string(&gavel::report::report(&state, now))
-                .expect("the state as JSON");
+            assert_lines("gavel state", &gavel::status::text(&state, now));
+            let json =
+                serde_json::to_string(&gavel::status::of(&state, now)).expect("the state as JSON");
             assert_line("gavel state --json", &json);
         }
     }
@@ -325,8 +325,7 @@ fn replay(lines: &[Entry]) {
         assert_line("a session-log line", &line);
     }
     let now = now();
-    assert_lines("gavel state", &gavel::report::text(&state, now));
-    let json =
-        serde_json::to_string(&gavel::report::report(&state, now)).expect("the state as JSON");
+    assert_lines("gavel state", &gavel::status::text(&state, now));
+    let json = serde_json::to_string(&gavel::status::of(&state, now)).expect("the state as JSON");
     assert_line("gavel state --json", &json);
 }

@@ -12,13 +12,13 @@ use crate::journal::{self, Mode};
 pub(super) fn state(path: &Path, log_dir: &LogDir, json: bool) -> Result<(), Failure> {
     let now = clock()?.now();
     let live = open(path, log_dir, Mode::ReadOnly)?;
-    let report = crate::report::report(&live.state, now);
+    let report = crate::status::of(&live.state, now);
     if json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
         println!("{text}");
     } else {
-        print!("{}", crate::report::text(&live.state, now));
+        print!("{}", crate::status::text(&live.state, now));
     }
     Ok(())
 }

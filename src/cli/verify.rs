@@ -16,23 +16,23 @@ pub(super) fn verify(path: &Path, log_dir: &LogDir) -> Result<(), Failure> {
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, log_dir)?;
     let file = dir.join(journal::JOURNAL_FILE);
-    let report =
+    let sound =
         journal::verify::<Entry>(&file).map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
     println!(
         "{}: {} line{}, last seq {}, {} bytes",
         file.display(),
-        report.lines,
-        if report.lines == 1 { "" } else { "s" },
-        report.last_seq.unwrap_or(0),
-        report.bytes
+        sound.lines,
+        if sound.lines == 1 { "" } else { "s" },
+        sound.last_seq.unwrap_or(0),
+        sound.bytes
     );
-    if let Some(torn) = &report.torn {
+    if let Some(torn) = &sound.torn {
         println!("torn tail: {torn}");
     }
-    if let Some(bad) = &report.bad {
+    if let Some(bad) = &sound.bad {
         println!("bad line: {bad}");
     }
-    if !report.is_sound() {
+    if !sound.is_sound() {
         return Err(Failure::new(
             Code::Failure,
             "the journal is damaged (see above)",

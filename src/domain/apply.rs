@@ -58,6 +58,8 @@ pub(super) fn apply_keeping(
     Ok(())
 }
 
+/// The event's own change, then, for a timing event, when it took effect in
+/// the current segment: a later correction may not reach back before it.
 fn change(state: &mut State, entry: &Entry) -> Fit {
     change_only(state, entry)?;
     if let Some(effective) = entry.event.effective() {

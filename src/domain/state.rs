@@ -1,4 +1,5 @@
-//! The meeting as it stands: a fold of the journal over the planned meeting.
+//! The meeting as it stands: the planned meeting with every journal entry
+//! applied in turn.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -167,8 +167,9 @@ pub struct Appended<T, W = Vec<T>> {
     pub recovered: Option<TornTail>,
 }
 
+/// How far a journal is sound, as `verify` finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifyReport {
+pub struct Soundness {
     /// Good lines from the start up to the first bad one or the torn tail.
     pub lines: u64,
     /// Every line in the file, counting an unfinished last one.
@@ -179,7 +180,7 @@ pub struct VerifyReport {
     pub bad: Option<BadLine>,
 }
 
-impl VerifyReport {
+impl Soundness {
     pub fn is_sound(&self) -> bool {
         self.torn.is_none() && self.bad.is_none()
     }
@@ -737,7 +738,7 @@ impl<F: JournalFile> Drop for Held<'_, F> {
 
 /// Checks the journal at `path` (the `journal.jsonl` file) without changing
 /// anything, and says how far it is sound.
-pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError> {
+pub fn verify<T: JournalLine>(path: &Path) -> Result<Soundness, JournalError> {
     let io = |action| JournalError::io(action, path);
     let mut file = DiskFile::open(path, Mode::ReadOnly).map_err(io("open"))?;
     if !file.present().map_err(io("open"))? {
@@ -754,17 +755,17 @@ pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError>
     };
     let note = checker.unsynced(&file)?;
     drop(held);
-    let report = report::<T>(&bytes, note.as_ref().map(|n| n.offset));
-    if let Some(note) = note.filter(|n| report.bad.is_none() && n.last_seq != report.lines) {
+    let found = soundness::<T>(&bytes, note.as_ref().map(|n| n.offset));
+    if let Some(note) = note.filter(|n| found.bad.is_none() && n.last_seq != found.lines) {
         return Err(checker.bad_note(format!(
             "it says line {} is the last one saved, but that is line {}",
-            note.last_seq, report.lines
+            note.last_seq, found.lines
         )));
     }
-    Ok(report)
+    Ok(found)
 }
 
-fn report<T: JournalLine>(bytes: &[u8], unsynced: Option<u64>) -> VerifyReport {
+fn soundness<T: JournalLine>(bytes: &[u8], unsynced: Option<u64>) -> Soundness {
     let trusted = unsynced
         .and_then(|at| usize::try_from(at).ok())
         .map_or(bytes.len(), |at| at.min(bytes.len()));
@@ -799,7 +800,7 @@ fn report<T: JournalLine>(bytes: &[u8], unsynced: Option<u64>) -> VerifyReport {
     };
     let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
     let unfinished = u64::from(bytes.last().is_some_and(|&b| b != b'\n'));
-    VerifyReport {
+    Soundness {
         lines,
         total_lines: newlines + unfinished,
         bytes: bytes.len() as u64,

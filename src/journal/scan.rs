@@ -92,7 +92,7 @@ pub fn scan<T: DeserializeOwned + LineFormat + Send>(bytes: &[u8], first: u64) -
 
 /// The lines of `bytes`, the first being line (and seq) `first`, each given
 /// to `sink` as soon as it and every line before it are read, so that a
-/// start-up folds the journal as it reads it and never holds it all. Since
+/// start-up applies each line as it reads it and never holds them all. Since
 /// seq starts at 1 and each line carries the next one, a line's number is
 /// its seq.
 ///
