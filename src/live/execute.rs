@@ -34,9 +34,9 @@ impl Executed {
         self.ours
     }
 
-    fn failed(error: LiveError) -> Executed {
+    fn stopped(others: Vec<Described>, error: LiveError) -> Executed {
         Executed {
-            others: Vec::new(),
+            others,
             ours: Err(error),
             warning: None,
             exports: None,
@@ -87,23 +87,55 @@ impl<F: JournalFile> Live<F> {
     /// adjourns leaves the exports beside the journal.
     pub fn execute(&mut self, command: Command, by: &Clean, now: Timestamp) -> Executed {
         let mut others = Vec::new();
-        if self.unlogged.is_some() {
-            // Judged first on what was read, so that a refused command leaves
-            // no trace; under the lock it is judged again, on whatever others
-            // appended meanwhile.
-            if let Err(refusal) = decide(&self.state, command.clone(), now, by.as_str()) {
-                return Executed::failed(LiveError::Refused(refusal));
-            }
-            if let Err(e) = self.begin_writing(&mut others) {
-                let mut failed = Executed::failed(e);
-                failed.others = others;
-                return failed;
-            }
+        if self.unlogged.is_some()
+            && let Err(e) = self.begin(&command, by, now, &mut others)
+        {
+            return Executed::stopped(others, e);
         }
         if self.journal.mode() == Mode::ReadOnly {
-            return Executed::failed(LiveError::ReadOnly);
+            return Executed::stopped(others, LiveError::ReadOnly);
         }
+        let (ours, warning) = self.append(command, by, now, &mut others);
+        let adjourned = ours.as_ref().is_ok_and(|ours| {
+            ours.iter()
+                .any(|d| matches!(d.entry.event, Event::Adjourned { .. }))
+        });
+        let exports = adjourned.then(|| super::exports::write_beside(&self.dir, &self.state));
+        Executed {
+            others,
+            ours,
+            warning,
+            exports,
+        }
+    }
+
+    /// The first command of an instance opened by [`Live::open_write_later`]:
+    /// judged first on what was read, so that a refused command leaves no
+    /// trace, and then, since it will be appended, the instance begins to
+    /// write. Under the lock it is judged again, on whatever others appended
+    /// meanwhile.
+    fn begin(
+        &mut self,
+        command: &Command,
+        by: &Clean,
+        now: Timestamp,
+        others: &mut Vec<Described>,
+    ) -> Result<(), LiveError> {
+        decide(&self.state, command.clone(), now, by.as_str()).map_err(LiveError::Refused)?;
+        self.begin_writing(others)
+    }
+
+    /// Ours appended after others' lines caught up (into `others`), and
+    /// applied; then why the session log could not be written, if it could not.
+    fn append(
+        &mut self,
+        command: Command,
+        by: &Clean,
+        now: Timestamp,
+        others: &mut Vec<Described>,
+    ) -> (Result<Vec<Described>, LiveError>, Option<String>) {
         let seq_before = self.state.seq;
+        let caught_before = others.len();
         let Live {
             state,
             journal,
@@ -112,7 +144,7 @@ impl<F: JournalFile> Live<F> {
             dir,
             ..
         } = self;
-        let caught = &mut others;
+        let caught = &mut *others;
         let appended = journal.append_then(
             move |caught_up| {
                 apply_caught_up(state, caught_up, caught).map_err(Stop::Inconsistent)?;
@@ -131,10 +163,10 @@ impl<F: JournalFile> Live<F> {
             },
             |decided| saved(decided, log.as_mut(), recent, dir),
         );
-        for described in &others {
+        for described in &others[caught_before..] {
             self.recent.remember(described);
         }
-        let (ours, warning) = match appended {
+        match appended {
             Ok(appended) => {
                 let saved = appended.written;
                 // The journal has it, so it is done; the session log catches
@@ -148,18 +180,7 @@ impl<F: JournalFile> Live<F> {
                     Err(e) => (Err(e.into()), None),
                 }
             }
-            Err(error) => (Err(self.failed(error, seq_before, &mut others)), None),
-        };
-        let adjourned = ours.as_ref().is_ok_and(|ours| {
-            ours.iter()
-                .any(|d| matches!(d.entry.event, Event::Adjourned { .. }))
-        });
-        let exports = adjourned.then(|| super::exports::write_beside(&self.dir, &self.state));
-        Executed {
-            others,
-            ours,
-            warning,
-            exports,
+            Err(error) => (Err(self.failed(error, seq_before, others)), None),
         }
     }
 
