@@ -511,42 +511,30 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
+    /// A line of format version `V`.
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    struct L {
+    struct Versioned<const V: u8> {
         #[allow(dead_code)]
         v: u64,
         seq: u64,
     }
 
-    impl LineFormat for L {
-        const VERSION: u8 = 1;
+    impl<const V: u8> LineFormat for Versioned<V> {
+        const VERSION: u8 = V;
 
         fn seq(&self) -> u64 {
             self.seq
         }
     }
+
+    type L = Versioned<1>;
+    /// A later format, to show that lines are checked against the version
+    /// their type gives, both ways of reading them.
+    type L2 = Versioned<2>;
 
     fn end(bytes: &[u8]) -> End {
         scan::<L>(bytes, 1).end
-    }
-
-    /// A later format, to show that lines are checked against the version
-    /// their type gives, both ways of reading them.
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct L2 {
-        #[allow(dead_code)]
-        v: u64,
-        seq: u64,
-    }
-
-    impl LineFormat for L2 {
-        const VERSION: u8 = 2;
-
-        fn seq(&self) -> u64 {
-            self.seq
-        }
     }
 
     #[test]
