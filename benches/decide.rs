@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use gavel::domain::{
-    Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind, State, apply, decide, entries,
+    Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind, State, decide, execute,
 };
 use gavel::text::Clean;
 use jiff::{SignedDuration, Timestamp};
@@ -36,11 +36,8 @@ fn prepare(base: &State, now: Timestamp, by: &str, setup: &[Command]) -> State {
     let mut state = base.clone();
     let by = c(by);
     for command in setup {
-        let events = decide(&state, command.clone(), now, by.as_str())
+        execute(&mut state, command.clone(), now, &by)
             .unwrap_or_else(|r| panic!("setup {command:?} refused: {r}"));
-        for entry in entries(&state, events, now, &by) {
-            apply(&mut state, &entry).expect("applies");
-        }
     }
     state
 }
@@ -57,10 +54,7 @@ fn roomy(mut state: State) -> State {
 }
 
 fn decide_apply(state: &mut State, command: Command, now: Timestamp, by: &Clean) {
-    let events = decide(state, command, now, by.as_str()).expect("accepted");
-    for entry in entries(state, events, now, by) {
-        apply(state, &entry).expect("applies");
-    }
+    execute(state, command, now, by).expect("accepted");
 }
 
 fn cases(state: &State) -> Vec<Case> {
@@ -101,10 +95,7 @@ fn cases(state: &State) -> Vec<Case> {
             delegation: c(d),
             seat: None,
         };
-        if let Ok(events) = decide(&scratch, seat.clone(), Timestamp::MAX, "ben") {
-            for entry in entries(&scratch, events, Timestamp::MAX, &c("ben")) {
-                apply(&mut scratch, &entry).expect("applies");
-            }
+        if execute(&mut scratch, seat.clone(), Timestamp::MAX, &c("ben")).is_ok() {
             full.push(seat);
         }
     }

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use gavel::domain::{
-    Command, Level, Meeting, Participant, Role, SeatId, SeatOrDelegation, SpeechKind, State, apply,
-    decide, entries,
+    Command, Level, Meeting, Participant, Role, SeatId, SeatOrDelegation, SpeechKind, State,
+    execute,
 };
 use gavel::journal::Mode;
 use gavel::live::Live;
@@ -100,11 +100,8 @@ impl Played {
     /// Decides and applies one command, as `Live::execute` does without the disk.
     fn run(&mut self, command: Command) {
         let by = Clean::new("ana");
-        let events = decide(&self.state, command.clone(), self.now, by.as_str())
+        execute(&mut self.state, command.clone(), self.now, &by)
             .unwrap_or_else(|r| panic!("{command:?} refused: {r}"));
-        for entry in entries(&self.state, events, self.now, &by) {
-            apply(&mut self.state, &entry).expect("a decided event applies");
-        }
     }
 
     fn later(&mut self, secs: i64) {

@@ -1,17 +1,16 @@
 //! The end of the meeting: a draft co-chairs' summary and the speaking-time
-//! record, built from the journal alone (`gavel export`). Pure: the journal's
-//! entries and the state they fold to in, text out.
+//! record, built from the journal alone (`gavel export`). Pure: the state the
+//! journal gives in, text out.
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::domain::SpeechKind;
 use crate::domain::clock::schedule;
 use crate::domain::format::duration;
-use crate::domain::state::{Note, Phase, State, secs_between};
-use crate::domain::{Entry, Event, SpeechKind};
+use crate::domain::state::{Note, Phase, SeatChange, State, secs_between};
 
 /// Version of the JSON export; fields are only ever added.
 pub const SCHEMA: u32 = 1;
@@ -73,12 +72,13 @@ struct NoteLine {
     tags: Vec<String>,
 }
 
-/// Gathers the record from the journal's entries and the state they fold to.
-pub fn gather(state: &State, entries: &[Entry]) -> Export {
+/// Gathers the record from the state the journal gives.
+pub fn gather(state: &State) -> Export {
     let m = &state.meeting;
     let when = state
         .opened_at
-        .unwrap_or_else(|| entries.first().map_or(Timestamp::UNIX_EPOCH, |e| e.at));
+        .or(state.began)
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     let window = schedule(m, when);
     Export {
         schema: SCHEMA,
@@ -93,7 +93,7 @@ pub fn gather(state: &State, entries: &[Entry]) -> Export {
         adjourned_at: state.adjourned_at,
         complete: state.phase == Phase::Adjourned,
         interventions: interventions(state),
-        attendance: attendance(state, entries),
+        attendance: attendance(state),
         notes: state
             .notes
             .values()
@@ -153,34 +153,26 @@ fn note_line(n: &Note) -> NoteLine {
 }
 
 /// Seats and the waitlist over the whole meeting. Actions later undone did
-/// not happen.
-fn attendance(state: &State, entries: &[Entry]) -> Attendance {
-    let undone: BTreeSet<u64> = entries
-        .iter()
-        .filter_map(|e| match e.event {
-            Event::Undone { seq } => Some(seq),
-            _ => None,
-        })
-        .collect();
-    let kept = entries.iter().filter(|e| !undone.contains(&e.seq));
+/// not happen: the state keeps no seat change that was undone.
+fn attendance(state: &State) -> Attendance {
     let mut seated: Vec<String> = Vec::new();
     let mut waited: Vec<String> = Vec::new();
     let mut occupied = 0usize;
     let mut peak = 0;
-    for entry in kept {
-        match &entry.event {
-            Event::Seated { delegation, .. } => {
+    for (_, change) in &state.seat_changes {
+        match change {
+            SeatChange::Seated(delegation) => {
                 let name = delegation.to_string();
                 occupied += 1;
                 if !seated.contains(&name) {
                     seated.push(name);
                 }
             }
-            Event::Released { .. } => occupied = occupied.saturating_sub(1),
-            Event::Waitlisted { delegation } if !waited.contains(&delegation.to_string()) => {
+            SeatChange::Released => occupied = occupied.saturating_sub(1),
+            SeatChange::Waitlisted(delegation) if !waited.contains(&delegation.to_string()) => {
                 waited.push(delegation.to_string());
             }
-            _ => {}
+            SeatChange::Waitlisted(_) => {}
         }
         peak = peak.max(occupied);
     }
@@ -555,60 +547,59 @@ pub fn json(x: &Export) -> String {
     serde_json::to_string_pretty(x).expect("the export serialises") + "\n"
 }
 
-/// The journal on disk, folded: its entries and the state they give.
-fn from_disk(
-    dir: &std::path::Path,
-    meeting: std::sync::Arc<crate::domain::Meeting>,
-) -> Result<(State, Vec<Entry>), String> {
-    let opened = crate::journal::Journal::<Entry>::open(dir, crate::journal::Mode::ReadOnly)
-        .map_err(|e| e.to_string())?;
-    let mut state = State::new(meeting);
-    for entry in &opened.lines {
-        crate::domain::apply(&mut state, entry).map_err(|e| e.to_string())?;
-    }
-    Ok((state, opened.lines))
+/// The draft co-chairs' summary in Markdown, as the meeting stands.
+pub fn summary(state: &State) -> String {
+    markdown(state, &gather(state))
 }
 
-/// The draft summary in Markdown, from the journal on disk.
-pub fn draft(
-    dir: &std::path::Path,
-    meeting: std::sync::Arc<crate::domain::Meeting>,
-) -> Result<String, String> {
-    let (state, entries) = from_disk(dir, meeting)?;
-    Ok(markdown(&state, &gather(&state, &entries)))
-}
-
-/// The files `write_beside` writes in the meeting's folder, by format.
-pub const FILES: [&str; 3] = ["summary.md", "interventions.csv", "export.json"];
-
-/// Writes the three exports beside the journal, each whole under a temporary
-/// name and then renamed, with the journal's file mode; a link planted under
-/// one of their names is replaced, never written through. From the journal as
-/// it is on disk; called once the meeting is adjourned.
-pub fn write_beside(
-    dir: &std::path::Path,
-    meeting: std::sync::Arc<crate::domain::Meeting>,
-) -> Result<Vec<std::path::PathBuf>, String> {
-    let modes = match crate::files::check_folder(dir, crate::files::Access::Write) {
-        Ok(crate::files::Folder::Safe(modes)) => modes,
-        Ok(crate::files::Folder::Missing) => return Err(format!("{} is missing", dir.display())),
-        Err(e) => return Err(e.to_string()),
-    };
-    let (state, entries) = from_disk(dir, meeting)?;
-    let x = gather(&state, &entries);
-    let texts = [markdown(&state, &x), csv(&x), json(&x)];
-    let mut written = Vec::new();
-    for (name, text) in FILES.iter().zip(texts) {
-        let path = crate::files::write_replacing(dir, name, text.as_bytes(), modes.file)
-            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))?;
-        written.push(path);
-    }
-    Ok(written)
+/// The names of the three exports written beside the journal on
+/// adjournment, each with its text.
+pub fn files(state: &State) -> [(&'static str, String); 3] {
+    let x = gather(state);
+    [
+        ("summary.md", markdown(state, &x)),
+        ("interventions.csv", csv(&x)),
+        ("export.json", json(&x)),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The record of attendance leaves out what was undone, as if it never
+    /// happened: a seating undone, and a release undone.
+    #[test]
+    fn attendance_leaves_out_what_was_undone() {
+        use crate::domain::{Command, SeatOrDelegation, execute};
+        use crate::text::Clean;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("config/mali-ministerial-2017.toml");
+        let meeting = crate::config::load(&path)
+            .expect("the seed meeting")
+            .meeting;
+        let mut state = State::new(std::sync::Arc::new(meeting));
+        let now: Timestamp = "2017-09-20T19:05:00Z".parse().unwrap();
+        let by = Clean::new("ben");
+        let seat = |who: &str| Command::Seat {
+            delegation: Clean::new(who),
+            seat: None,
+        };
+        let release = Command::Release(SeatOrDelegation::Delegation(Clean::new("Brazil")));
+        for command in [
+            seat("Brazil"),
+            seat("Mexico"),
+            Command::Undo,
+            release,
+            Command::Undo,
+        ] {
+            execute(&mut state, command, now, &by).expect("carried out");
+        }
+        let x = gather(&state);
+        assert_eq!(x.attendance.seated, ["Brazil"]);
+        assert_eq!(x.attendance.peak_occupancy, 1);
+        assert_eq!(state.seat_changes.len(), 1, "{:?}", state.seat_changes);
+    }
 
     #[test]
     fn a_cell_that_starts_like_a_formula_is_written_as_text() {

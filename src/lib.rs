@@ -12,6 +12,6 @@ pub mod journal;
 pub mod lang;
 pub mod live;
 pub mod now;
-pub mod report;
+pub mod status;
 pub mod text;
 pub mod tui;

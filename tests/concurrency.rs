@@ -26,7 +26,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{env, fs, thread};
 
-use gavel::domain::{Entry, Event};
+use gavel::domain::{Described, Entry, Event};
 use gavel::journal::Mode;
 use gavel::live::{Live, LiveError};
 use gavel::text::Clean;
@@ -255,8 +255,8 @@ fn say(line: &str) {
     out.flush().unwrap();
 }
 
-fn ack(entries: &[(Entry, String)]) {
-    for (entry, _) in entries {
+fn ack(entries: &[Described]) {
+    for Described { entry, .. } in entries {
         say(&format!(
             "ACK {} {}",
             entry.seq,

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use gavel::domain::{Command, Entry, Meeting, SpeechKind, State, apply, decide, entries};
+use gavel::domain::{Command, Meeting, SpeechKind, State, execute};
 use gavel::export;
 use gavel::text::Clean;
 use jiff::{Timestamp, ToSpan};
@@ -259,7 +259,6 @@ impl Summary {
     fn of(name: &str, note: &str) -> Summary {
         let meeting = meeting(name);
         let mut state = State::new(meeting);
-        let mut journal: Vec<Entry> = Vec::new();
         let t0: Timestamp = "2017-09-20T19:30:00Z".parse().unwrap();
         let by = Clean::new("ana");
         let who = |id: &str| Clean::new(id);
@@ -314,14 +313,10 @@ impl Summary {
         for (second, command) in steps {
             let now = t0 + second.seconds();
             let described = format!("{command:?}");
-            let events = decide(&state, command, now, by.as_str())
+            execute(&mut state, command, now, &by)
                 .unwrap_or_else(|e| panic!("{described} for {name:?}: {e:?}"));
-            for entry in entries(&state, events, now, &by) {
-                apply(&mut state, &entry).unwrap();
-                journal.push(entry);
-            }
         }
-        let x = export::gather(&state, &journal);
+        let x = export::gather(&state);
         Summary {
             name: Clean::new(name).into_string(),
             note: without_tags(Clean::new(note).as_str()),

@@ -968,7 +968,7 @@ fn mutated_seed() -> impl Strategy<Value = Vec<u8>> {
 /// A sound journal of the seed meeting, as lines, from commands run through
 /// the same decide and apply as `gavel do`.
 fn seed_journal() -> Vec<Vec<u8>> {
-    use gavel::domain::{State, apply, decide, entries};
+    use gavel::domain::{State, execute};
     let mut state = State::new(checks::seed_meeting());
     let by = gavel::text::Clean::new("ana");
     let mut lines = Vec::new();
@@ -987,12 +987,11 @@ fn seed_journal() -> Vec<Vec<u8>> {
         "undo",
     ] {
         let command = gavel::lang::parse(line).expect("a command");
-        let events = decide(&state, command, checks::now(), by.as_str()).expect("decided");
-        for entry in entries(&state, events, checks::now(), &by) {
+        let done = execute(&mut state, command, checks::now(), &by).expect("decided");
+        for entry in done {
             let mut json = serde_json::to_vec(&entry).expect("JSON");
             json.push(b'\n');
             lines.push(json);
-            apply(&mut state, &entry).expect("applied");
         }
     }
     lines

@@ -120,7 +120,7 @@ fn lines_that_do_not_continue_the_sequence_are_not_written() {
     assert!(matches!(
         wrong,
         Err(AppendError::Invalid {
-            problem: Problem::Version(_),
+            problem: Problem::Version { .. },
             ..
         })
     ));

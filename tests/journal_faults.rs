@@ -91,7 +91,7 @@ fn run<F: JournalFile>(
     assert!(executed.others.is_empty(), "nobody else writes here");
     executed
         .ours
-        .map(|ours| ours.into_iter().map(|(e, _)| e).collect())
+        .map(|ours| ours.into_iter().map(|d| d.entry).collect())
 }
 
 fn line_bytes<L: Serialize>(line: &L) -> Vec<u8> {
@@ -434,7 +434,9 @@ struct Line {
     pad: String,
 }
 
-impl gavel::journal::Sequenced for Line {
+impl gavel::journal::LineFormat for Line {
+    const VERSION: u8 = 1;
+
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -944,7 +946,7 @@ fn another_instance_refuses_to_append_while_the_note_is_there() {
     let mut live = live_on(&sim, dir.path());
     let (state, acked) = failed_for_good(&sim, &mut live);
 
-    let seen: Vec<Entry> = other.poll().unwrap().into_iter().map(|(e, _)| e).collect();
+    let seen: Vec<Entry> = other.poll().unwrap().into_iter().map(|d| d.entry).collect();
     assert_eq!(seen.len(), 1, "the open, not the seat: {seen:?}");
     assert_eq!(other.state, state);
     let appends = sim.disk().appended.len();

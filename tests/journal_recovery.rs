@@ -239,7 +239,13 @@ fn wrong_version_stops() {
     let v2 = br#"{"v":2,"seq":2,"at":"x","by":"ana","event":{}}"#;
     let bytes = [good_bytes(1, 1), v2.to_vec(), b"\n".to_vec()].concat();
     let problem = assert_stops_unchanged(&bytes, 2);
-    assert_eq!(problem, Problem::Version("2".into()));
+    assert_eq!(
+        problem,
+        Problem::Version {
+            found: "2".into(),
+            reads: 1
+        }
+    );
 }
 
 #[test]

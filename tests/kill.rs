@@ -24,7 +24,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{env, fs, thread};
 
-use gavel::domain::{Meeting, State};
+use gavel::domain::{Described, Meeting, State};
 use gavel::journal::Mode;
 use gavel::live::{Live, LiveError};
 use gavel::text::Clean;
@@ -290,7 +290,7 @@ fn writer() {
         let ack = match executed.ours {
             Ok(ours) => {
                 let mut ack = Vec::new();
-                for (entry, _) in &ours {
+                for Described { entry, .. } in &ours {
                     write!(ack, "ACK {} ", entry.seq).unwrap();
                     serde_json::to_writer(&mut ack, entry).unwrap();
                     ack.push(b'\n');

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use gavel::domain::{Command, SpeechKind, State, apply, decide, entries};
+use gavel::domain::{Command, SpeechKind, State, execute};
 use gavel::journal::Mode;
 use gavel::live::Live;
 use gavel::text::Clean;
@@ -103,10 +103,7 @@ fn a_command_mid_meeting_stays_fast() {
         let mut states: Vec<State> = (0..5).map(|_| base.clone()).collect();
         let took = best_of(5, || {
             let mut state = states.pop().expect("a fresh state");
-            let events = decide(&state, command.clone(), now, by.as_str()).expect("accepted");
-            for entry in entries(&state, events, now, &by) {
-                apply(&mut state, &entry).expect("applies");
-            }
+            execute(&mut state, command.clone(), now, &by).expect("accepted");
             state
         });
         eprintln!("{command:?}: {took:?}");

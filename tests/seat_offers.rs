@@ -8,8 +8,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gavel::domain::{
-    Command, Event, Meeting, SeatId, SeatOrDelegation, Seating, State, apply, decide, describe,
-    entries,
+    Command, Event, Meeting, SeatId, SeatOrDelegation, Seating, State, apply_described,
+    decide_entries,
 };
 use gavel::text::Clean;
 use gavel::tui::panes;
@@ -78,7 +78,7 @@ fn offers_of(state: &State) -> Offers {
 
 /// `state --json`'s `seats.offers`.
 fn reported(state: &State) -> Offers {
-    let json = serde_json::to_value(gavel::report::report(state, now())).unwrap();
+    let json = serde_json::to_value(gavel::status::of(state, now())).unwrap();
     json["seats"]["offers"]
         .as_array()
         .expect("offers is a list")
@@ -224,13 +224,13 @@ proptest! {
         let mut before_seq: BTreeMap<u64, Offers> = BTreeMap::new();
         for (command, ben) in steps {
             let by = &operators[usize::from(ben)];
-            let Ok(events) = decide(&state, command, now(), by.as_str()) else {
+            let Ok(entries) = decide_entries(&state, command, now(), by) else {
                 continue;
             };
-            for entry in entries(&state, events, now(), by) {
+            for entry in entries {
                 let before = offers_of(&state);
-                let line = describe(&state, &entry);
-                apply(&mut state, &entry).expect("a decided event applies");
+                let done = apply_described(&mut state, entry).expect("a decided event applies");
+                let (entry, line) = (done.entry, done.line);
                 before_seq.insert(entry.seq, before.clone());
                 told(&mut announced, &line);
                 let now_offered = offers_of(&state);

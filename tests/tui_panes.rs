@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use gavel::domain::event::Speech;
 use gavel::domain::state::{Listed, Note, NoteVersion};
-use gavel::domain::{State, apply, decide, entries};
+use gavel::domain::{State, execute};
 use gavel::text::Clean;
 use gavel::tui::panes;
 use gavel::tui::terminal::wire::Wire;
@@ -40,11 +40,8 @@ fn run(state: &mut State, script: &[(i64, &str)]) {
     for (secs, line) in script {
         let command =
             gavel::lang::parse(line).unwrap_or_else(|e| panic!("{line}: {}", e.message()));
-        let events =
-            decide(state, command, at(*secs), "ana").unwrap_or_else(|r| panic!("{line}: {}", r.0));
-        for entry in entries(state, events, at(*secs), &Clean::new("ana")) {
-            apply(state, &entry).expect("decided events apply");
-        }
+        execute(state, command, at(*secs), &Clean::new("ana"))
+            .unwrap_or_else(|r| panic!("{line}: {}", r.0));
     }
 }
 

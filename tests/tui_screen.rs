@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gavel::domain::{Meeting, State, apply, decide, entries};
+use gavel::domain::{Meeting, State, execute};
 use gavel::text::Clean;
 use gavel::tui::app::App;
 use gavel::tui::draw;
@@ -50,10 +50,7 @@ fn meeting_in_progress() -> State {
     ];
     for (time, by, command) in script {
         let command = gavel::lang::parse(command).unwrap();
-        let events = decide(&state, command, at(time), by).unwrap();
-        for entry in entries(&state, events, at(time), &Clean::new(by)) {
-            apply(&mut state, &entry).unwrap();
-        }
+        execute(&mut state, command, at(time), &Clean::new(by)).unwrap();
     }
     state
 }

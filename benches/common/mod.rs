@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use gavel::domain::{
     At, Command, Entry, Meeting, Phase, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind,
-    State, apply, decide, entries,
+    State, execute,
 };
 use gavel::text::Clean;
 use jiff::{SignedDuration, Timestamp};
@@ -365,14 +365,8 @@ impl Play {
             self.now += SignedDuration::from_secs(gap);
             let command = self.command();
             let by = self.operator(&command);
-            match decide(&self.state, command, self.now, by.as_str()) {
-                Ok(events) => {
-                    let new = entries(&self.state, events, self.now, &by);
-                    for entry in &new {
-                        apply(&mut self.state, entry).expect("a decided event applies");
-                    }
-                    return new;
-                }
+            match execute(&mut self.state, command, self.now, &by) {
+                Ok(new) => return new,
                 Err(_) => self.refused += 1,
             }
         }

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-use gavel::domain::{Entry, Meeting, State, apply, decide, describe, entries};
+use gavel::domain::{
+    Entry, Meeting, State, apply, apply_described, decide_entries, describe, execute,
+};
 use gavel::journal::{Journal, JournalError, JournalFile, Mode};
 use gavel::text::Clean;
 
@@ -131,9 +133,9 @@ pub fn meeting_file(bytes: &[u8]) {
         Ok(loaded) => {
             let state = State::new(Arc::new(loaded.meeting));
             let now = now();
-            assert_lines("gavel state", &gavel::report::text(&state, now));
-            let json = serde_json::to_string(&gavel::report::report(&state, now))
-                .expect("the state as JSON");
+            assert_lines("gavel state", &gavel::status::text(&state, now));
+            let json =
+                serde_json::to_string(&gavel::status::of(&state, now)).expect("the state as JSON");
             assert_line("gavel state --json", &json);
         }
     }
@@ -156,10 +158,7 @@ fn busy_state() -> State {
                 "note first #summary",
             ] {
                 let command = gavel::lang::parse(line).expect("a command of the seed");
-                let events = decide(&state, command, now(), by.as_str()).expect("decided");
-                for entry in entries(&state, events, now(), &by) {
-                    apply(&mut state, &entry).expect("applied");
-                }
+                execute(&mut state, command, now(), &by).expect("decided");
             }
             state
         })
@@ -182,19 +181,20 @@ pub fn command(bytes: &[u8]) {
     };
     let mut state = busy_state();
     let by = Clean::new("ben");
-    let events = match decide(&state, command, now(), by.as_str()) {
-        Ok(events) => events,
+    let entries = match decide_entries(&state, command, now(), &by) {
+        Ok(entries) => entries,
         Err(refusal) => {
             assert_line("a refusal", &refusal.to_string());
             return;
         }
     };
-    for entry in entries(&state, events, now(), &by) {
+    for entry in entries {
         let json = serde_json::to_string(&entry).expect("an entry as JSON");
         let back: Entry = serde_json::from_str(&json).expect("an entry read back");
         assert_eq!(back, entry, "a journal line reads back otherwise: {json}");
-        assert_line("a session-log line", &describe(&state, &entry));
-        apply(&mut state, &entry).expect("a decided event fits the state it was decided on");
+        let done = apply_described(&mut state, entry)
+            .expect("a decided event fits the state it was decided on");
+        assert_line("a session-log line", &done.line);
     }
 }
 
@@ -312,7 +312,7 @@ pub fn journal_recovery(bytes: &[u8]) {
     }
 }
 
-/// Start-up's fold: each entry described for the session log, then applied,
+/// Start-up's replay: each entry described for the session log, then applied,
 /// until one does not fit the meeting (which stops start-up with its reason).
 fn replay(lines: &[Entry]) {
     let mut state = State::new(seed_meeting());
@@ -325,8 +325,7 @@ fn replay(lines: &[Entry]) {
         assert_line("a session-log line", &line);
     }
     let now = now();
-    assert_lines("gavel state", &gavel::report::text(&state, now));
-    let json =
-        serde_json::to_string(&gavel::report::report(&state, now)).expect("the state as JSON");
+    assert_lines("gavel state", &gavel::status::text(&state, now));
+    let json = serde_json::to_string(&gavel::status::of(&state, now)).expect("the state as JSON");
     assert_line("gavel state --json", &json);
 }

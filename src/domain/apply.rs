@@ -1,13 +1,16 @@
-//! `apply`: one journal entry folded into the state. Replay is this, line after line.
+//! `apply`: one journal entry applied to the state. Replay is this, line
+//! after line. Each event changes the state in one place, below; what undo
+//! keeps of the state before an event is `undo`'s business.
 
 use jiff::Timestamp;
 
 use super::event::{Entry, Event, Speech};
 use super::meeting::{SeatId, Seating};
 use super::state::{
-    Area, Back, Floor, Holder, LastAction, Listed, Note, NoteVersion, Phase, Saved, SavedSegment,
-    Seats, SegmentState, Spoken, State, Timer, UNDO_DEPTH, UndoRecord, secs_between,
+    Floor, LastAction, Listed, Note, NoteVersion, Phase, SeatChange, Seats, Spoken, State,
+    listed_in, secs_between, segment_index,
 };
+use super::undo::{self, Keep};
 
 /// An entry that does not fit the state it is applied to: a journal edited by
 /// hand, or a meeting file changed under a running meeting.
@@ -25,15 +28,8 @@ pub fn apply(state: &mut State, entry: &Entry) -> Result<(), Inconsistent> {
     apply_keeping(state, entry, Keep::Lazily)
 }
 
-/// How an action's undo keeps a segment as it was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Keep {
-    Lazily,
-    /// A whole copy at once, as it used to: what the lazy way must equal.
-    #[cfg_attr(not(test), allow(dead_code))]
-    Copies,
-}
-
+/// Every part of the state is left as it was when an entry does not fit, so
+/// each change below checks before it writes.
 pub(super) fn apply_keeping(
     state: &mut State,
     entry: &Entry,
@@ -47,51 +43,10 @@ pub(super) fn apply_keeping(
     if entry.seq != state.seq + 1 {
         return Err(fail(format!("expected event #{}", state.seq + 1)));
     }
-    let areas = areas(state, entry).map_err(fail)?;
-    for area in &areas {
-        if let Area::Segment(i) = area {
-            keep_for_others(state, *i, entry.by.as_str());
-        }
-    }
-    let undoing = matches!(entry.event, Event::Undone { .. });
-    let saved = if undoing {
-        Vec::new()
-    } else {
-        areas
-            .iter()
-            .map(|a| match (keep, a) {
-                (Keep::Lazily, Area::Segment(i)) => {
-                    let spoken_len = state.segments[*i].spoken.len();
-                    back(state, *i, &entry.event).map_or_else(
-                        || save(state, *a),
-                        |b| Saved::SegmentBack(*i, spoken_len, b),
-                    )
-                }
-                _ => save(state, *a),
-            })
-            .collect()
-    };
-    let touched_before = areas
-        .iter()
-        .map(|a| state.touched.get(a).cloned())
-        .collect();
+    let before = undo::before(state, entry, keep).map_err(fail)?;
     change(state, entry).map_err(fail)?;
-    if !undoing {
-        for area in &areas {
-            state.touched.insert(*area, (entry.seq, entry.by.clone()));
-        }
-        let stack = state.undo.entry(entry.by.clone()).or_default();
-        stack.push_back(UndoRecord {
-            seq: entry.seq,
-            verb: entry.event.action(),
-            areas,
-            saved,
-            touched_before,
-        });
-        if stack.len() > UNDO_DEPTH {
-            stack.pop_front();
-        }
-    }
+    undo::after(state, entry, before);
+    state.began = state.began.or(Some(entry.at));
     state.seq = entry.seq;
     state.last_action = Some(LastAction {
         seq: entry.seq,
@@ -103,299 +58,8 @@ pub(super) fn apply_keeping(
     Ok(())
 }
 
-/// The parts of the state an event touches.
-pub(super) fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
-    let current = Area::Segment(state.current);
-    Ok(match &entry.event {
-        Event::Opened { .. } | Event::Adjourned { .. } => vec![Area::Meeting, current],
-        // The segment entered counts too: once someone has spoken there, moving
-        // back by undo would strand them.
-        Event::SegmentEntered { segment } => {
-            vec![
-                Area::Meeting,
-                current,
-                Area::Segment(segment_index(state, segment.as_str())?),
-            ]
-        }
-        Event::Inscribed { segment, .. }
-        | Event::ListClosed { segment }
-        | Event::ListReopened { segment } => {
-            vec![Area::Segment(segment_index(state, segment.as_str())?)]
-        }
-        Event::FloorGiven { .. }
-        | Event::Paused { .. }
-        | Event::Resumed { .. }
-        | Event::Ended { .. }
-        | Event::Extended { .. } => vec![current],
-        Event::Moved { speech, .. } | Event::Removed { speech } | Event::Passed { speech, .. } => {
-            vec![Area::Segment(listed_in(state, *speech)?)]
-        }
-        Event::Seated { .. }
-        | Event::Released { .. }
-        | Event::Waitlisted { .. }
-        | Event::Unwaitlisted { .. }
-        | Event::Blocked { .. }
-        | Event::Unblocked { .. } => vec![Area::Seats],
-        Event::Noted { note, .. } | Event::Amended { note, .. } | Event::Retracted { note } => {
-            vec![Area::Note(*note)]
-        }
-        Event::Undone { seq } => undo_record(state, entry.by.as_str(), *seq)?.areas.clone(),
-    })
-}
-
-fn segment_index(state: &State, id: &str) -> Result<usize, String> {
-    state
-        .meeting
-        .segment_index(id)
-        .ok_or_else(|| format!("the meeting file has no segment {id:?}"))
-}
-
-fn listed_in(state: &State, speech: u32) -> Result<usize, String> {
-    state
-        .segments
-        .iter()
-        .position(|s| s.position(speech).is_some())
-        .ok_or_else(|| format!("speech {speech} is not on any list"))
-}
-
-/// Every part of the state is left as it was when an entry does not fit, so each
-/// change below checks before it writes.
-pub(super) fn undo_record<'a>(
-    state: &'a State,
-    by: &str,
-    seq: u64,
-) -> Result<&'a UndoRecord, String> {
-    state
-        .undo
-        .get(by)
-        .and_then(|stack| stack.back())
-        .filter(|r| r.seq == seq)
-        .ok_or_else(|| format!("#{seq} is not the last action of {by} that can be undone"))
-}
-
-fn save(state: &State, area: Area) -> Saved {
-    match area {
-        Area::Meeting => Saved::Meeting {
-            phase: state.phase,
-            opened_at: state.opened_at,
-            adjourned_at: state.adjourned_at,
-            current: state.current,
-        },
-        Area::Segment(i) => Saved::Segment(i, Box::new(save_segment(&state.segments[i]))),
-        Area::Seats => Saved::Seats(state.seats.clone()),
-        Area::Note(id) => Saved::Note(id, state.notes.get(&id).cloned()),
-    }
-}
-
-/// Before someone else changes segment `i`, the last action on it, if its
-/// officer can still undo it and it was kept lazily, gets its copy: after
-/// this change, taking the action back from the segment as it is would no
-/// longer give the segment as it was.
-fn keep_for_others(state: &mut State, i: usize, by: &str) {
-    let Some((seq, who)) = state.touched.get(&Area::Segment(i)) else {
-        return;
-    };
-    if who.as_str() == by {
-        return;
-    }
-    let Some(record) = state
-        .undo
-        .get_mut(who.as_str())
-        .and_then(|stack| stack.iter_mut().rev().find(|r| r.seq == *seq))
-    else {
-        return;
-    };
-    for saved in &mut record.saved {
-        if let Saved::SegmentBack(j, spoken_len, b) = saved
-            && *j == i
-        {
-            let before = taken_back(&state.segments[i], *spoken_len, b);
-            *saved = Saved::Segment(i, Box::new(before));
-        }
-    }
-}
-
-/// How to take `event` back from segment `i` once it is applied, for the
-/// events that change a segment often; `None` for the rest, which are copied.
-fn back(state: &State, i: usize, event: &Event) -> Option<Back> {
-    let s = &state.segments[i];
-    let timer = |f: &Floor| Timer {
-        paused_since: f.paused_since,
-        paused_secs: f.paused_secs,
-        extended: f.extended,
-        last_change: f.last_change,
-    };
-    Some(match event {
-        Event::Inscribed { position, .. } => Back::Inserted(*position),
-        Event::Moved { speech, to } | Event::Passed { speech, to } => {
-            let from = s.position(*speech)?;
-            Back::Relisted {
-                from,
-                to: *to,
-                passed: s.queue[from].passed,
-            }
-        }
-        Event::Paused { .. } | Event::Resumed { .. } | Event::Extended { .. } => {
-            Back::Timer(timer(s.floor.as_ref()?), s.last_timing)
-        }
-        Event::FloorGiven {
-            speech,
-            interrupts,
-            inscribed,
-            ..
-        } => {
-            let listed = match inscribed {
-                Some(_) => None,
-                None => {
-                    let at = s.position(*speech)?;
-                    Some((at, s.queue[at].inscribed_at, s.queue[at].passed))
-                }
-            };
-            let holder = s.floor.as_ref().map(|h| match interrupts {
-                Some(_) => Holder::SetAside {
-                    paused_since: h.paused_since,
-                    last_change: h.last_change,
-                },
-                None => Holder::Ended(Box::new(h.clone())),
-            });
-            Back::FloorGiven {
-                listed,
-                holder,
-                last_timing: s.last_timing,
-            }
-        }
-        Event::Ended { .. } => Back::Ended {
-            ended: Box::new(s.floor.clone()?),
-            back: s.interrupted.last().map(|f| f.last_change),
-            last_timing: s.last_timing,
-        },
-        Event::ListClosed { .. } | Event::ListReopened { .. } => Back::Closed(s.closed),
-        _ => return None,
-    })
-}
-
-/// Segment `s` as it was before the action `b` took back, which must be the
-/// last to have changed it but for this officer's own actions since undone.
-fn taken_back(s: &SegmentState, spoken_len: usize, b: &Back) -> SavedSegment {
-    let mut saved = save_segment(s);
-    saved.spoken_len = spoken_len;
-    match b {
-        Back::Inserted(at) => {
-            saved.queue.remove(*at);
-        }
-        Back::Relisted { from, to, passed } => {
-            let mut listed = saved.queue.remove(*to);
-            listed.passed = *passed;
-            saved.queue.insert(*from, listed);
-        }
-        Back::Timer(t, last_timing) => {
-            if let Some(f) = saved.floor.as_mut() {
-                f.paused_since = t.paused_since;
-                f.paused_secs = t.paused_secs;
-                f.extended = t.extended;
-                f.last_change = t.last_change;
-            }
-            saved.last_timing = *last_timing;
-        }
-        Back::FloorGiven {
-            listed,
-            holder,
-            last_timing,
-        } => {
-            let taken = saved.floor.take().expect("the floor was given");
-            if let Some((at, inscribed_at, passed)) = listed {
-                saved.queue.insert(
-                    *at,
-                    Listed {
-                        speech: taken.speech,
-                        inscribed_at: *inscribed_at,
-                        passed: *passed,
-                    },
-                );
-            }
-            saved.floor = match holder {
-                None => None,
-                Some(Holder::Ended(ended)) => Some(ended.as_ref().clone()),
-                Some(Holder::SetAside {
-                    paused_since,
-                    last_change,
-                }) => {
-                    let mut h = saved.interrupted.pop().expect("the holder was set aside");
-                    h.paused_since = *paused_since;
-                    h.last_change = *last_change;
-                    Some(h)
-                }
-            };
-            saved.last_timing = *last_timing;
-        }
-        Back::Ended {
-            ended,
-            back,
-            last_timing,
-        } => {
-            if let Some(last_change) = back {
-                let mut f = saved.floor.take().expect("the interrupted came back");
-                f.last_change = *last_change;
-                saved.interrupted.push(f);
-            }
-            saved.floor = Some(ended.as_ref().clone());
-            saved.last_timing = *last_timing;
-        }
-        Back::Closed(closed) => saved.closed = *closed,
-    }
-    saved
-}
-
-fn save_segment(s: &SegmentState) -> SavedSegment {
-    SavedSegment {
-        queue: s.queue.clone(),
-        floor: s.floor.clone(),
-        interrupted: s.interrupted.clone(),
-        spoken_len: s.spoken.len(),
-        closed: s.closed,
-        last_timing: s.last_timing,
-    }
-}
-
-fn restore_segment(s: &mut SegmentState, saved: &SavedSegment) {
-    s.queue = saved.queue.clone();
-    s.floor = saved.floor.clone();
-    s.interrupted = saved.interrupted.clone();
-    s.spoken.truncate(saved.spoken_len);
-    s.closed = saved.closed;
-    s.last_timing = saved.last_timing;
-}
-
-fn restore(state: &mut State, saved: &Saved) {
-    match saved {
-        Saved::Meeting {
-            phase,
-            opened_at,
-            adjourned_at,
-            current,
-        } => {
-            state.phase = *phase;
-            state.opened_at = *opened_at;
-            state.adjourned_at = *adjourned_at;
-            state.current = *current;
-        }
-        Saved::Segment(i, segment) => restore_segment(&mut state.segments[*i], segment),
-        Saved::SegmentBack(i, spoken_len, b) => {
-            let segment = taken_back(&state.segments[*i], *spoken_len, b);
-            restore_segment(&mut state.segments[*i], &segment);
-        }
-        Saved::Seats(seats) => state.seats = seats.clone(),
-        Saved::Note(id, note) => match note {
-            Some(note) => {
-                state.notes.insert(*id, note.clone());
-            }
-            None => {
-                state.notes.remove(id);
-            }
-        },
-    }
-}
-
+/// The event's own change, then, for a timing event, when it took effect in
+/// the current segment: a later correction may not reach back before it.
 fn change(state: &mut State, entry: &Entry) -> Fit {
     change_only(state, entry)?;
     if let Some(effective) = entry.event.effective() {
@@ -468,7 +132,9 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
         | Event::Blocked { .. }
         | Event::Unblocked { .. } => {
             let seating = &state.meeting.seating;
-            change_seats(&mut state.seats, seating, &entry.event)
+            change_seats(&mut state.seats, seating, &entry.event)?;
+            note_attendance(state, entry);
+            Ok(())
         }
         Event::Noted {
             note,
@@ -491,7 +157,14 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
             live_note(state, *note)?.retracted = Some((entry.at, entry.by.clone()));
             Ok(())
         }
-        Event::Undone { seq } => undo(state, entry, *seq),
+        Event::Undone { seq } => {
+            undo::take_back(state, &entry.by, *seq)?;
+            // An action undone did not happen, for the record too.
+            if let Ok(at) = state.seat_changes.binary_search_by_key(seq, |(s, _)| *s) {
+                state.seat_changes.remove(at);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -544,6 +217,17 @@ pub(super) fn change_seats(seats: &mut Seats, seating: &Seating, event: &Event) 
     }
     seats.settle_offers(seating);
     Ok(())
+}
+
+/// The seat changes the record of attendance counts, kept as they happen.
+fn note_attendance(state: &mut State, entry: &Entry) {
+    let change = match &entry.event {
+        Event::Seated { delegation, .. } => SeatChange::Seated(delegation.clone()),
+        Event::Released { .. } => SeatChange::Released,
+        Event::Waitlisted { delegation } => SeatChange::Waitlisted(delegation.clone()),
+        _ => return,
+    };
+    state.seat_changes.push((entry.seq, change));
 }
 
 fn open(state: &mut State, effective: Timestamp) -> Fit {
@@ -784,26 +468,4 @@ fn live_note(state: &mut State, id: u32) -> Result<&mut Note, String> {
         Some(_) => Err(format!("note {id} was retracted")),
         None => Err(format!("there is no note {id}")),
     }
-}
-
-fn undo(state: &mut State, entry: &Entry, seq: u64) -> Fit {
-    let stack = state
-        .undo
-        .get_mut(&entry.by)
-        .ok_or("this operator has nothing to undo")?;
-    match stack.back() {
-        Some(record) if record.seq == seq => {}
-        _ => return Err(format!("#{seq} is not this operator's last action")),
-    }
-    let record = stack.pop_back().expect("checked above");
-    for saved in record.saved.iter().rev() {
-        restore(state, saved);
-    }
-    for (area, before) in record.areas.iter().zip(record.touched_before) {
-        match before {
-            Some(touched) => state.touched.insert(*area, touched),
-            None => state.touched.remove(area),
-        };
-    }
-    Ok(())
 }

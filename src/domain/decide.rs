@@ -5,25 +5,15 @@ use jiff::{Timestamp, ToSpan};
 
 use super::command::{At, Command, Place, SegmentTarget, SpeechKind};
 use super::event::{Event, Speech};
-use super::format::ordinal;
-use super::meeting::SeatId;
+use super::format::{local_time, ordinal};
+use super::refusal::{Decided, Refusal, refuse};
 use super::resolve;
 use super::state::{Floor, Phase, State};
+use super::undo;
 use crate::text::Clean;
-
-/// Why a command was not carried out. Nothing changed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Refusal(pub String);
-
-type Decided = Result<Vec<Event>, Refusal>;
 
 /// Notes longer than this are refused rather than cut: nothing typed is lost silently.
 pub const MAX_NOTE_CHARS: usize = 4000;
-
-fn refuse<T>(why: impl Into<String>) -> Result<T, Refusal> {
-    Err(Refusal(why.into()))
-}
 
 /// `by` is the operator: `undo` reverts only their own last action.
 pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Decided {
@@ -90,23 +80,17 @@ fn effective(
     if when > now {
         return refuse(format!(
             "{} is in the future: at takes a time in the past",
-            local_time(state, when)
+            local_time(&state.meeting, when)
         ));
     }
     if let Some(limit) = not_before.filter(|limit| when < *limit) {
         return refuse(format!(
             "{} is before the previous event of that speech, at {}",
-            local_time(state, when),
-            local_time(state, limit)
+            local_time(&state.meeting, when),
+            local_time(&state.meeting, limit)
         ));
     }
     Ok(when)
-}
-
-pub(super) fn local_time(state: &State, at: Timestamp) -> String {
-    at.to_zoned_datetime(state.meeting.tz.clone())
-        .strftime("%H:%M:%S")
-        .to_string()
 }
 
 /// The latest timing event of the meeting, in any segment, or the opening.
@@ -614,19 +598,12 @@ fn undo(state: &State, by: &str) -> Decided {
     let Some((seq, verb)) = state.undoable(by) else {
         return refuse(format!("{by} has nothing left to undo"));
     };
-    let record = super::apply::undo_record(state, by, seq).map_err(Refusal)?;
-    for area in &record.areas {
-        if let Some((last, who)) = state.touched.get(area).filter(|(last, _)| *last != seq) {
-            return refuse(format!(
-                "cannot undo #{seq:04} ({verb}): {who} changed {} since, in #{last:04}",
-                area.label()
-            ));
-        }
+    let record = undo::record(state, by, seq).map_err(Refusal)?;
+    if let Some((area, last, who)) = undo::changed_since(state, record) {
+        return refuse(format!(
+            "cannot undo #{seq:04} ({verb}): {who} changed {} since, in #{last:04}",
+            area.label()
+        ));
     }
     Ok(vec![Event::Undone { seq }])
-}
-
-/// Seat helpers shared with `seats`.
-pub(super) fn seat_list(seats: impl Iterator<Item = SeatId>) -> String {
-    seats.map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
 }

@@ -1,19 +1,19 @@
 //! The session log's line for an entry: what a person watching `tail -f` reads.
 //! Described against the state before the entry, which knows the names.
 
-use super::apply::{change_seats, undo_record};
+use super::apply::change_seats;
 use super::command::SpeechKind;
-use super::decide::local_time;
 use super::event::{Entry, Event};
-use super::format::{duration, ordinal};
-use super::state::{Floor, Saved, Seats, State};
+use super::format::{duration, local_time, ordinal};
+use super::state::{Floor, Seats, State};
+use super::undo;
 
 /// `15:42:10 #0042 floor  France — H.E. Mr. Jean-Yves Le Drian takes the floor (limit 3m) · ana`
 pub fn describe(state: &State, entry: &Entry) -> String {
     let text = what(state, entry);
     format!(
         "{} #{:04} {:<6} {text} · {}",
-        local_time(state, entry.at),
+        local_time(&state.meeting, entry.at),
         entry.seq,
         entry.event.verb(),
         entry.by
@@ -86,7 +86,7 @@ fn corrected(state: &State, entry: &Entry, effective: jiff::Timestamp) -> String
     if effective.as_second() == entry.at.as_second() {
         String::new()
     } else {
-        format!(" (at {})", local_time(state, effective))
+        format!(" (at {})", local_time(&state.meeting, effective))
     }
 }
 
@@ -306,11 +306,8 @@ fn what(state: &State, entry: &Entry) -> String {
 /// The observer seats as `entry` leaves them, for the entries that change them.
 fn seats_after(state: &State, entry: &Entry) -> Option<Seats> {
     if let Event::Undone { seq } = entry.event {
-        let record = undo_record(state, entry.by.as_str(), seq).ok()?;
-        return record.saved.iter().find_map(|saved| match saved {
-            Saved::Seats(seats) => Some(seats.clone()),
-            _ => None,
-        });
+        let record = undo::record(state, entry.by.as_str(), seq).ok()?;
+        return record.seats().cloned();
     }
     let changes_seats = matches!(
         entry.event,

@@ -68,7 +68,8 @@ macro_rules! events {
     };
 }
 
-/// Journal format version, the `v` of every line.
+/// The journal line format's version, the `v` of every line. It belongs to
+/// [`Entry`], which is that format; the journal checks lines against it.
 pub const VERSION: u8 = 1;
 
 /// One line of the journal: the envelope (`seq`, when it was recorded, by whom)

@@ -1,4 +1,21 @@
-//! How times and places are written for people: `3m`, `2m05s`, `4th`.
+//! How times and places are written for people: `3m`, `2m05s`, `4th`,
+//! `15:42:10`, `A1, B7`. Below every part of the domain that writes words.
+
+use jiff::Timestamp;
+
+use super::meeting::{Meeting, SeatId};
+
+/// The time of day at `at` in the venue's time zone: `15:42:10`.
+pub fn local_time(meeting: &Meeting, at: Timestamp) -> String {
+    at.to_zoned_datetime(meeting.tz.clone())
+        .strftime("%H:%M:%S")
+        .to_string()
+}
+
+/// Seats as a list: `A1, B7`.
+pub fn seat_list(seats: impl Iterator<Item = SeatId>) -> String {
+    seats.map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+}
 
 /// A duration in seconds as officers write it: `45s`, `3m`, `2m05s`, `1h02m`.
 /// Negative durations get a leading minus.

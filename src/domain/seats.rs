@@ -3,19 +3,13 @@
 //! offer stands until it is taken or withdrawn (see `Seats::settle_offers`).
 
 use super::command::SeatOrDelegation;
-use super::decide::{Refusal, seat_list};
 use super::event::Event;
-use super::format::ordinal;
+use super::format::{ordinal, seat_list};
 use super::meeting::SeatId;
+use super::refusal::{Decided, Refusal, refuse};
 use super::resolve;
 use super::state::State;
 use crate::text::Clean;
-
-type Decided = Result<Vec<Event>, Refusal>;
-
-fn refuse<T>(why: impl Into<String>) -> Result<T, Refusal> {
-    Err(Refusal(why.into()))
-}
 
 fn delegation(state: &State, typed: &Clean) -> Result<Clean, Refusal> {
     resolve::delegation(&state.meeting, typed.as_str()).map_err(Refusal)

@@ -1,14 +1,15 @@
-//! The meeting as it stands: a fold of the journal over the planned meeting.
+//! The meeting as it stands: the planned meeting with every journal entry
+//! applied in turn.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use rustc_hash::FxHashMap;
 
 use super::command::SpeechKind;
 use super::event::{Delegate, Speech};
 use super::meeting::{Level, Meeting, Ordering, SeatId, Seating};
+use super::undo::History;
 use crate::text::Clean;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,122 +225,14 @@ impl Note {
     }
 }
 
-/// The parts of the state one action can touch; undo is refused once someone
-/// else has touched the same part since.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Area {
-    Meeting,
-    Segment(usize),
-    Seats,
-    Note(u32),
+/// A change to who holds or waits for an observer seat, as the record of
+/// attendance counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeatChange {
+    Seated(Clean),
+    Released,
+    Waitlisted(Clean),
 }
-
-impl Area {
-    pub fn label(self) -> &'static str {
-        match self {
-            Area::Meeting => "the meeting's phase",
-            Area::Segment(_) => "the list of speakers or the floor",
-            Area::Seats => "the observer seats",
-            Area::Note(_) => "that note",
-        }
-    }
-}
-
-/// What an area looked like before an action, to put back on undo. The spoken
-/// list only grows, so its length is enough to restore it.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Saved {
-    Meeting {
-        phase: Phase,
-        opened_at: Option<Timestamp>,
-        adjourned_at: Option<Timestamp>,
-        current: usize,
-    },
-    Segment(usize, Box<SavedSegment>),
-    /// The segment as it was is the segment as it is with the action taken
-    /// back, and its spoken list cut to this length: a copy of the segment
-    /// costs more than the action, and is made only once another officer
-    /// changes it (see `apply::keep_for_others`), since until then only this
-    /// officer's own later actions change it, and their undo comes first and
-    /// puts it back as it was.
-    SegmentBack(usize, usize, Back),
-    Seats(Seats),
-    Note(u32, Option<Note>),
-}
-
-/// How to take one action on a segment back, from the segment right after it.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Back {
-    /// Inscribed at this position.
-    Inserted(usize),
-    /// Moved or passed from `from` to `to`; `passed` as it was.
-    Relisted {
-        from: usize,
-        to: usize,
-        passed: bool,
-    },
-    /// The floor's timer as it was: a pause, a resumption, an extension.
-    Timer(Timer, Option<Timestamp>),
-    /// The floor given: the speech came off the list (at, inscribed_at,
-    /// passed) or was new, and the holder either ended or was set aside.
-    FloorGiven {
-        listed: Option<(usize, Option<Timestamp>, bool)>,
-        holder: Option<Holder>,
-        last_timing: Option<Timestamp>,
-    },
-    /// The speech that ended, and when the timer of whoever it interrupted,
-    /// and who came back, last changed before that.
-    Ended {
-        ended: Box<Floor>,
-        back: Option<Timestamp>,
-        last_timing: Option<Timestamp>,
-    },
-    Closed(bool),
-}
-
-/// A floor's timer apart from who speaks and since when.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Timer {
-    pub paused_since: Option<Timestamp>,
-    pub paused_secs: i64,
-    pub extended: u32,
-    pub last_change: Timestamp,
-}
-
-/// The spoken list keeps less than a floor, and an undo past others' changes
-/// may have cut it, so the holder who ended is kept whole.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Holder {
-    Ended(Box<Floor>),
-    SetAside {
-        paused_since: Option<Timestamp>,
-        last_change: Timestamp,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct SavedSegment {
-    pub queue: Vec<Listed>,
-    pub floor: Option<Floor>,
-    pub interrupted: Vec<Floor>,
-    pub spoken_len: usize,
-    pub closed: bool,
-    pub last_timing: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct UndoRecord {
-    pub seq: u64,
-    pub verb: &'static str,
-    pub areas: Vec<Area>,
-    pub saved: Vec<Saved>,
-    /// Who had last changed each area before this action: put back on undo, so
-    /// that the action before it can be undone next.
-    pub touched_before: Vec<Option<(u64, Clean)>>,
-}
-
-/// How many of an operator's own actions can be undone, newest first.
-pub(super) const UNDO_DEPTH: usize = 50;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LastAction {
@@ -367,13 +260,13 @@ pub struct State {
     pub next_speech: u32,
     pub next_note: u32,
     pub last_action: Option<LastAction>,
-    // Keyed by operator, which a journal edited by hand may choose to collide
-    // under a fast hash: the standard one.
-    pub(super) undo: HashMap<Clean, VecDeque<UndoRecord>>,
-    /// Who last changed each area, and in which event. Looked up at every
-    /// event of a replay, so a fast hash: its keys are the meeting file's
-    /// segments and notes numbered in order, which no journal can choose.
-    pub(super) touched: FxHashMap<Area, (u64, Clean)>,
+    /// When the journal's first entry was recorded.
+    pub began: Option<Timestamp>,
+    /// The changes to the observer seats by seq, in journal order, without
+    /// those undone since: the record of attendance is made from them.
+    pub seat_changes: Vec<(u64, SeatChange)>,
+    /// What each operator can undo, and who last changed each part of the state.
+    pub(super) undo: History,
 }
 
 impl State {
@@ -428,8 +321,9 @@ impl State {
             next_speech: 1,
             next_note: 1,
             last_action: None,
-            undo: HashMap::new(),
-            touched: FxHashMap::default(),
+            began: None,
+            seat_changes: Vec::new(),
+            undo: History::default(),
         }
     }
 
@@ -460,10 +354,7 @@ impl State {
 
     /// Seq of the action of `by` that `undo` would revert, if any.
     pub fn undoable(&self, by: &str) -> Option<(u64, &'static str)> {
-        self.undo
-            .get(by)
-            .and_then(|stack| stack.back())
-            .map(|r| (r.seq, r.verb))
+        self.undo.last(by).map(|r| (r.seq, r.verb))
     }
 }
 
@@ -485,6 +376,23 @@ impl From<&super::meeting::Participant> for Delegate {
 pub fn preinscribed_id(segment: usize, place: usize) -> u32 {
     const FROM_FILE: u32 = 1 << 30;
     FROM_FILE + (segment as u32) * 10_000 + place as u32
+}
+
+/// The index of segment `id`, which the meeting file must define.
+pub(super) fn segment_index(state: &State, id: &str) -> Result<usize, String> {
+    state
+        .meeting
+        .segment_index(id)
+        .ok_or_else(|| format!("the meeting file has no segment {id:?}"))
+}
+
+/// The segment whose list has `speech` on it.
+pub(super) fn listed_in(state: &State, speech: u32) -> Result<usize, String> {
+    state
+        .segments
+        .iter()
+        .position(|s| s.position(speech).is_some())
+        .ok_or_else(|| format!("speech {speech} is not on any list"))
 }
 
 pub fn secs_between(from: Timestamp, to: Timestamp) -> i64 {

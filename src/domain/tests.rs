@@ -123,10 +123,11 @@ impl Sim {
     }
 
     fn run_as(&mut self, by: &str, command: Command) -> Result<(), String> {
-        let events = decide(&self.state, command, self.now, by).map_err(|r| r.0)?;
-        for entry in entries(&self.state, events, self.now, &Clean::new(by)) {
-            self.log.push(describe(&self.state, &entry));
-            apply(&mut self.state, &entry).expect("decided events fit");
+        let entries =
+            decide_entries(&self.state, command, self.now, &Clean::new(by)).map_err(|r| r.0)?;
+        for entry in entries {
+            let done = apply_described(&mut self.state, entry).expect("decided events fit");
+            self.log.push(done.line);
         }
         Ok(())
     }
@@ -1075,8 +1076,9 @@ fn a_command_stamped_before_anothers_event_takes_effect_after_it() {
 /// the state must be the one that whole copies give.
 #[test]
 fn lazy_undo_gives_what_whole_copies_give() {
-    use super::apply::{Keep, apply_keeping};
+    use super::apply::apply_keeping;
     use super::command::{Place, SeatOrDelegation};
+    use super::undo::Keep;
 
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
@@ -1157,20 +1159,26 @@ fn lazy_undo_gives_what_whole_copies_give() {
                 },
                 _ => Command::Undo,
             };
-            let events = match decide(&lazy, command.clone(), now, by.as_str()) {
-                Ok(events) => events,
+            let entries = match decide_entries(&lazy, command.clone(), now, by) {
+                Ok(entries) => entries,
                 // What a hand-edited journal may hold: the undo of an
                 // officer's last action although someone changed it since.
                 Err(_) if command == Command::Undo => match lazy.undoable(by.as_str()) {
                     Some((seq, _)) => {
                         forced += 1;
-                        vec![Event::Undone { seq }]
+                        vec![Entry {
+                            v: VERSION,
+                            seq: lazy.seq + 1,
+                            at: now,
+                            by: by.clone(),
+                            event: Event::Undone { seq },
+                        }]
                     }
                     None => continue,
                 },
                 Err(_) => continue,
             };
-            for entry in entries(&lazy, events, now, by) {
+            for entry in entries {
                 apply_keeping(&mut lazy, &entry, Keep::Lazily).expect("applies");
                 apply_keeping(&mut copies, &entry, Keep::Copies).expect("applies");
                 assert_eq!(public(&lazy), public(&copies), "after {entry:?}");

@@ -14,8 +14,8 @@ pub enum Problem {
     NotJson(String),
     #[error("expected a JSON object")]
     NotObject,
-    #[error("format version {0}, but this gavel reads version {v}", v = super::VERSION)]
-    Version(String),
+    #[error("format version {found}, but this gavel reads version {reads}")]
+    Version { found: String, reads: u8 },
     #[error("not a gavel event: {0}")]
     NotEvent(String),
     #[error("sequence number {found} where {expected} was expected")]

@@ -75,6 +75,13 @@ pub trait JournalFile {
         Ok(true)
     }
 
+    /// Makes a file opened to read ready to be written, creating it (and its
+    /// folder) if missing. A file that is always writable (a test double)
+    /// has nothing to do.
+    fn make_writable(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
     /// How long [`JournalFile::lock`] waits from now on; a file whose lock
     /// never waits (a test double) ignores it.
     fn wait_for_lock(&mut self, wait: LockWait) {
@@ -92,6 +99,7 @@ pub trait JournalFile {
 pub struct DiskFile {
     path: PathBuf,
     file: Option<File>,
+    writable: bool,
     modes: Modes,
     locker: Locker,
 }
@@ -103,13 +111,9 @@ impl DiskFile {
     pub fn open(path: &Path, mode: Mode) -> io::Result<DiskFile> {
         let dir = parent(path);
         let (file, modes) = match (mode, files::check_folder(dir, access(mode))?) {
-            (Mode::ReadWrite, Folder::Missing) => {
-                files::create_dirs(dir)?;
-                let modes = safe_modes(dir)?;
-                (Some(files::open_or_create(path, modes)?), modes)
-            }
-            (Mode::ReadWrite, Folder::Safe(modes)) => {
-                (Some(files::open_or_create(path, modes)?), modes)
+            (Mode::ReadWrite, folder) => {
+                let (file, modes) = open_to_write(path, folder)?;
+                (Some(file), modes)
             }
             (Mode::ReadOnly, Folder::Missing) => (None, Modes::default()),
             (Mode::ReadOnly, Folder::Safe(modes)) => (files::open_existing(path)?, modes),
@@ -117,6 +121,7 @@ impl DiskFile {
         Ok(DiskFile {
             path: path.to_owned(),
             file,
+            writable: mode == Mode::ReadWrite,
             modes,
             locker: Locker::default(),
         })
@@ -210,6 +215,18 @@ impl JournalFile for DiskFile {
         keep_aside(&self.path, bytes, self.modes)
     }
 
+    fn make_writable(&mut self) -> io::Result<()> {
+        if self.writable {
+            return Ok(());
+        }
+        let folder = files::check_folder(parent(&self.path), Access::Write)?;
+        let (file, modes) = open_to_write(&self.path, folder)?;
+        self.file = Some(file);
+        self.modes = modes;
+        self.writable = true;
+        Ok(())
+    }
+
     fn wait_for_lock(&mut self, wait: LockWait) {
         self.locker.wait = wait;
     }
@@ -248,6 +265,20 @@ fn access(mode: Mode) -> Access {
         Mode::ReadWrite => Access::Write,
         Mode::ReadOnly => Access::Read,
     }
+}
+
+/// The journal opened to read and append, in a folder found safe to write in
+/// or created now, and created if missing.
+fn open_to_write(path: &Path, folder: Folder) -> io::Result<(File, Modes)> {
+    let modes = match folder {
+        Folder::Safe(modes) => modes,
+        Folder::Missing => {
+            let dir = parent(path);
+            files::create_dirs(dir)?;
+            safe_modes(dir)?
+        }
+    };
+    Ok((files::open_or_create(path, modes)?, modes))
 }
 
 /// The modes of a folder just created, which must pass the same check as one

@@ -63,25 +63,33 @@ const CUT_PAUSE: Duration = Duration::from_millis(10);
 /// How much of the journal is read at once.
 const PIECE: u64 = 1 << 20;
 
-/// The `v` every line must carry.
-pub const VERSION: u64 = 1;
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 /// The most one append writes. It bounds what start-up may take for the
 /// unfinished end of an interrupted append and cut off: anything longer is
 /// damage, and stops start-up instead.
 pub const MAX_APPEND: usize = 256 * 1024;
 
-/// A journal line knows its place in the sequence.
-pub trait Sequenced {
+/// What the journal reads in every line besides what it says: the format
+/// version, `v`, which every line must carry, and the line's place in the
+/// sequence. The line type owns its format, so it says which version it is;
+/// the journal checks each line against that.
+pub trait LineFormat {
+    const VERSION: u8;
     fn seq(&self) -> u64;
 }
 
-/// What the journal can store: any serde type with a `v` and a `seq` that
-/// refuses fields it does not know (`#[serde(deny_unknown_fields)]`). A line
-/// is read once when it can be; that it is then judged as the close reading
-/// would judge it rests on nothing in it being skipped over unread.
-pub trait JournalLine: Serialize + DeserializeOwned + Sequenced + Send {}
-impl<T: Serialize + DeserializeOwned + Sequenced + Send> JournalLine for T {}
+/// What the journal can store: any serde type with a `v` and a `seq`, that
+/// refuses fields it does not know (`#[serde(deny_unknown_fields)]`).
+///
+/// Start-up reads a line once, straight into the type, when the line begins
+/// as gavel writes it. A line that does not read that way is read again more
+/// closely, field by field, to say in plain words what is wrong with it. The
+/// quick reading must never take a line that the close one refuses. It does
+/// not, because the type reads every field of the line: a field the close
+/// reading objects to (a second `v`, say) makes the quick reading fail too,
+/// where a type that ignored unknown fields could skip it unread.
+pub trait JournalLine: Serialize + DeserializeOwned + LineFormat + Send {}
+impl<T: Serialize + DeserializeOwned + LineFormat + Send> JournalLine for T {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -153,17 +161,18 @@ pub struct Opened<T, F = DiskFile> {
 }
 
 #[derive(Debug)]
-pub struct Appended<T> {
+pub struct Appended<T, W = Vec<T>> {
     /// Others' lines, handed to `decide` and to be applied before `written`.
     pub caught_up: Vec<T>,
-    /// Our lines, now synced to disk.
-    pub written: Vec<T>,
+    /// Our lines, now synced to disk, or what `synced` made of them.
+    pub written: W,
     /// A torn tail a crashed writer left, cut off before writing after it.
     pub recovered: Option<TornTail>,
 }
 
+/// How far a journal is sound, as `verify` finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifyReport {
+pub struct Soundness {
     /// Good lines from the start up to the first bad one or the torn tail.
     pub lines: u64,
     /// Every line in the file, counting an unfinished last one; in a file
@@ -175,7 +184,7 @@ pub struct VerifyReport {
     pub bad: Option<BadLine>,
 }
 
-impl VerifyReport {
+impl Soundness {
     pub fn is_sound(&self) -> bool {
         self.torn.is_none() && self.bad.is_none()
     }
@@ -345,17 +354,20 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         &mut self,
         decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
     ) -> Result<Appended<T>, AppendError<T, R>> {
-        self.append_then(decide, |_| {})
+        self.append_then(decide, |lines| lines)
     }
 
-    /// As [`Journal::append`], and `synced` runs once the new lines are durable,
-    /// still under the lock: what it writes elsewhere (the session log) is then
-    /// in the journal's order whatever other instances do.
-    pub fn append_then<R>(
+    /// As [`Journal::append`], where `decide` answers with its new lines and
+    /// whatever else it worked out (`D` holds the lines), and `synced` is given
+    /// that answer once the lines are durable, still under the lock: what it
+    /// writes elsewhere (the session log) is then in the journal's order
+    /// whatever other instances do. What `synced` returns is the `written`
+    /// of the result.
+    pub fn append_then<D: AsRef<[T]>, R, W>(
         &mut self,
-        decide: impl FnOnce(&[T]) -> Result<Vec<T>, R>,
-        synced: impl FnOnce(&[T]),
-    ) -> Result<Appended<T>, AppendError<T, R>> {
+        decide: impl FnOnce(&[T]) -> Result<D, R>,
+        synced: impl FnOnce(D) -> W,
+    ) -> Result<Appended<T, W>, AppendError<T, R>> {
         if self.state.mode == Mode::ReadOnly {
             return Err(AppendError::ReadOnly);
         }
@@ -372,11 +384,12 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
             )));
         }
         let (caught_up, recovered) = self.state.read_all(&self.file, true, None)?;
-        let written = match decide(&caught_up) {
-            Ok(lines) => lines,
+        let decided = match decide(&caught_up) {
+            Ok(decided) => decided,
             Err(reason) => return Err(AppendError::Refused { caught_up, reason }),
         };
-        let buf = match encode(&written, self.state.lines + 1) {
+        let lines = decided.as_ref();
+        let buf = match encode(lines, self.state.lines + 1) {
             Ok(buf) => buf,
             Err((index, problem)) => {
                 return Err(AppendError::Invalid {
@@ -386,15 +399,14 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
                 });
             }
         };
-        if let Err((source, rolled_back)) = self.state.write_locked(&self.file, &buf, written.len())
-        {
+        if let Err((source, rolled_back)) = self.state.write_locked(&self.file, &buf, lines.len()) {
             return Err(AppendError::Io {
                 caught_up,
                 source,
                 rolled_back,
             });
         }
-        synced(&written);
+        let written = synced(decided);
         drop(held);
         Ok(Appended {
             caught_up,
@@ -416,6 +428,28 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         self.state.check_named(&self.file)?;
         let unsynced = self.state.unsynced(&self.file)?;
         Ok(self.state.read_all(&self.file, false, unsynced.as_ref())?.0)
+    }
+
+    /// A handle that replayed read-only becomes read-write: the folder and
+    /// the file are created if missing. Nothing is cut or written yet; see
+    /// [`Journal::repair`].
+    pub fn make_writable(&mut self) -> Result<(), JournalError> {
+        self.file.make_writable().map_err(self.state.io("open"))?;
+        self.state.mode = Mode::ReadWrite;
+        Ok(())
+    }
+
+    /// What a read-write start-up does, from where this read-write handle has
+    /// read so far: under the exclusive lock, the unsaved bytes a note names,
+    /// or a torn tail, are cut off and kept aside, and the lines appended
+    /// since are read and returned.
+    pub fn repair(&mut self) -> Result<(Vec<T>, Option<TornTail>), JournalError> {
+        debug_assert_eq!(self.state.mode, Mode::ReadWrite, "repair needs to write");
+        let mut lines = Vec::new();
+        let torn = self
+            .replay_exclusive(&mut lines)
+            .map_err(Stopped::into_journal)?;
+        Ok((lines, torn))
     }
 
     /// How long appends wait for the lock from now on.
@@ -793,7 +827,7 @@ impl<F: JournalFile> Drop for Held<'_, F> {
 
 /// Checks the journal at `path` (the `journal.jsonl` file) without changing
 /// anything, and says how far it is sound.
-pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError> {
+pub fn verify<T: JournalLine>(path: &Path) -> Result<Soundness, JournalError> {
     let io = |action| JournalError::io(action, path);
     let mut file = DiskFile::open(path, Mode::ReadOnly).map_err(io("open"))?;
     if !file.present().map_err(io("open"))? {
@@ -819,7 +853,7 @@ pub fn verify<T: JournalLine>(path: &Path) -> Result<VerifyReport, JournalError>
         Err(JournalError::Damaged { bad, .. }) => (None, Some(bad)),
         Err(other) => return Err(other),
     };
-    Ok(VerifyReport {
+    Ok(Soundness {
         lines: last.count,
         total_lines: total + u64::from(unfinished),
         bytes: size,
@@ -836,7 +870,7 @@ struct LastSeq {
     seq: Option<u64>,
 }
 
-impl<T: Sequenced> Sink<T> for LastSeq {
+impl<T: LineFormat> Sink<T> for LastSeq {
     type Error = std::convert::Infallible;
 
     fn take(&mut self, line: T) -> Result<(), Self::Error> {

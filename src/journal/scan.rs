@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 
 use super::error::{BadLine, Problem};
-use super::{MAX_APPEND, Sequenced, TornKind, VERSION};
+use super::{LineFormat, MAX_APPEND, TornKind};
 
 /// How a run of bytes ended, once its good lines have gone to a sink.
 #[derive(Debug, PartialEq)]
@@ -93,7 +93,7 @@ impl Scanner {
     /// as it is whole. `Some` when the journal is found damaged.
     pub fn feed<T, S>(&mut self, piece: &[u8], sink: &mut S) -> Result<Option<Ended>, S::Error>
     where
-        T: DeserializeOwned + Sequenced,
+        T: DeserializeOwned + LineFormat,
         S: Sink<T>,
     {
         let mut rest = piece;
@@ -145,7 +145,7 @@ impl Scanner {
     /// One complete line, without its line break.
     fn judge_one<T, S>(&mut self, text: &[u8], sink: &mut S) -> Result<Option<Ended>, S::Error>
     where
-        T: DeserializeOwned + Sequenced,
+        T: DeserializeOwned + LineFormat,
         S: Sink<T>,
     {
         if text.len() >= MAX_APPEND {
@@ -181,7 +181,7 @@ impl Scanner {
 #[cfg(test)]
 pub fn scan_each<T, S>(bytes: &[u8], first: u64, sink: &mut S) -> Result<Ended, S::Error>
 where
-    T: DeserializeOwned + Sequenced,
+    T: DeserializeOwned + LineFormat,
     S: Sink<T>,
 {
     let mut scanner = Scanner::new(first);
@@ -198,7 +198,7 @@ fn bad(good_end: usize, line: u64, problem: Problem) -> Ended {
     }
 }
 
-fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
+fn judge<T: DeserializeOwned + LineFormat>(text: &[u8], seq: u64) -> Verdict<T> {
     let Ok(text) = std::str::from_utf8(text) else {
         return Verdict::Unreadable(Problem::NotUtf8);
     };
@@ -217,15 +217,23 @@ fn judge<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Verdict<T> {
 /// `T` reads every field it is given (see [`JournalLine`](super::JournalLine)),
 /// so nothing is skipped over here that the close reading would refuse, and a
 /// second `v` is a duplicate field.
-fn as_written<T: DeserializeOwned>(text: &str) -> Option<T> {
-    const HEAD: &str = "{\"v\":1,";
-    if !text.starts_with(HEAD) {
+fn as_written<T: DeserializeOwned + LineFormat>(text: &str) -> Option<T> {
+    if !starts_as_written::<T>(text) {
         return None;
     }
     serde_json::from_str(text).ok()
 }
 
-fn sequenced<T: Sequenced>(line: T, seq: u64) -> Verdict<T> {
+/// Whether `text` begins `{"v":1,`, with the line type's version.
+fn starts_as_written<T: LineFormat>(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("{\"v\":") else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[digits..].starts_with(',') && rest[..digits].parse() == Ok(T::VERSION)
+}
+
+fn sequenced<T: LineFormat>(line: T, seq: u64) -> Verdict<T> {
     if line.seq() != seq {
         return Verdict::Wrong(Problem::Seq {
             expected: seq,
@@ -236,7 +244,7 @@ fn sequenced<T: Sequenced>(line: T, seq: u64) -> Verdict<T> {
 }
 
 /// Each way a line can be wrong, told apart in turn.
-fn judge_closely<T: DeserializeOwned + Sequenced>(text: &str, seq: u64) -> Verdict<T> {
+fn judge_closely<T: DeserializeOwned + LineFormat>(text: &str, seq: u64) -> Verdict<T> {
     // Syntax first: serde reports a wrong type at the first token, before it
     // has seen that the rest is not JSON at all, and crash debris such as
     // `7 garbage` must read as torn, not as a well-formed line of the wrong kind.
@@ -249,8 +257,13 @@ fn judge_closely<T: DeserializeOwned + Sequenced>(text: &str, seq: u64) -> Verdi
         Err(e) => return Verdict::Unreadable(Problem::NotJson(describe(&e))),
     };
     match object.get("v") {
-        Some(v) if v.as_u64() == Some(VERSION) => {}
-        other => return Verdict::Wrong(Problem::Version(version_text(other))),
+        Some(v) if v.as_u64() == Some(u64::from(T::VERSION)) => {}
+        other => {
+            return Verdict::Wrong(Problem::Version {
+                found: version_text(other),
+                reads: T::VERSION,
+            });
+        }
     }
     match serde_json::from_str(text) {
         Ok(line) => sequenced(line, seq),
@@ -260,7 +273,7 @@ fn judge_closely<T: DeserializeOwned + Sequenced>(text: &str, seq: u64) -> Verdi
 
 /// Checks a line about to be written exactly as it will be read back, so the
 /// journal never holds a line that would stop the next start-up.
-pub fn check_new<T: DeserializeOwned + Sequenced>(text: &[u8], seq: u64) -> Result<(), Problem> {
+pub fn check_new<T: DeserializeOwned + LineFormat>(text: &[u8], seq: u64) -> Result<(), Problem> {
     if text.contains(&b'\n') {
         return Err(Problem::NotJson("a line break inside the line".into()));
     }
@@ -298,23 +311,35 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
+    /// A line of format version `V`.
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    struct L {
+    struct Versioned<const V: u8> {
         #[allow(dead_code)]
         v: u64,
         seq: u64,
     }
 
-    impl Sequenced for L {
+    impl<const V: u8> LineFormat for Versioned<V> {
+        const VERSION: u8 = V;
+
         fn seq(&self) -> u64 {
             self.seq
         }
     }
 
+    type L = Versioned<1>;
+    /// A later format, to show that lines are checked against the version
+    /// their type gives, both ways of reading them.
+    type L2 = Versioned<2>;
+
     fn scan(bytes: &[u8]) -> (Vec<L>, Ended) {
+        scan_as::<L>(bytes)
+    }
+
+    fn scan_as<T: DeserializeOwned + LineFormat>(bytes: &[u8]) -> (Vec<T>, Ended) {
         let mut lines = Vec::new();
-        let Ok(ended) = scan_each::<L, _>(bytes, 1, &mut lines);
+        let Ok(ended) = scan_each::<T, _>(bytes, 1, &mut lines);
         (lines, ended)
     }
 
@@ -338,6 +363,21 @@ mod tests {
             from = to;
         }
         (lines, scanner.finish())
+    }
+
+    #[test]
+    fn the_version_checked_is_the_line_types_own() {
+        let (lines, read) = scan_as::<L2>(b"{\"v\":2,\"seq\":1}\n{\"seq\":2,\"v\":2}\n");
+        assert_eq!(read.end, End::Clean);
+        assert_eq!(lines.len(), 2);
+        let e = scan_as::<L2>(b"{\"v\":1,\"seq\":1}\n").1.end;
+        let End::Bad(BadLine { problem, .. }) = e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(
+            problem.to_string(),
+            "format version 1, but this gavel reads version 2"
+        );
     }
 
     /// One line of a journal as a crash, a disk or a hand may leave it.
@@ -474,7 +514,7 @@ mod tests {
             e,
             End::Bad(BadLine {
                 line: 1,
-                problem: Problem::Version(_)
+                problem: Problem::Version { .. }
             })
         ));
     }

@@ -151,6 +151,26 @@ impl SessionLog {
     }
 }
 
+/// The seq of the last finished line of `<dir>/session.log`, read without
+/// creating, cutting or locking anything; `None` when there is no log or no
+/// finished line in it.
+pub fn last_logged(dir: &Path) -> io::Result<Option<u64>> {
+    if files::check_folder(dir, files::Access::Read)? == Folder::Missing {
+        return Ok(None);
+    }
+    let Some(file) = files::open_existing(&dir.join(SESSION_LOG_FILE))? else {
+        return Ok(None);
+    };
+    let len = file.metadata()?.len();
+    let Some(end) = find_back(&file, len, b'\n')? else {
+        return Ok(None);
+    };
+    let start = find_back(&file, end, b'\n')?.map_or(0, |n| n + 1);
+    let mut buf = vec![0u8; (end - start) as usize];
+    file.read_exact_at(&mut buf, start)?;
+    Ok(seq_of(&String::from_utf8_lossy(&buf)))
+}
+
 fn push_clean(buf: &mut String, line: &str) {
     buf.extend(line.chars().filter(|c| !c.is_control()));
     buf.push('\n');

@@ -14,7 +14,9 @@ struct L {
     seq: u64,
 }
 
-impl Sequenced for L {
+impl LineFormat for L {
+    const VERSION: u8 = 1;
+
     fn seq(&self) -> u64 {
         self.seq
     }

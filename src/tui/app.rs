@@ -180,7 +180,7 @@ impl App {
             }
             Update::Done(ours) => {
                 let origin = self.answered(true);
-                let line = ours.last().map(|(_, l)| l.clone());
+                let line = ours.last().map(|d| d.line.clone());
                 self.fold(ours);
                 if let Some(line) = line {
                     self.say(Tone::Done, line);
@@ -307,8 +307,8 @@ impl App {
         true
     }
 
-    fn fold(&mut self, entries: Vec<(crate::domain::Entry, String)>) {
-        for (entry, line) in entries {
+    fn fold(&mut self, entries: Vec<crate::domain::Described>) {
+        for crate::domain::Described { entry, line } in entries {
             if entry.seq <= self.state.seq {
                 continue;
             }

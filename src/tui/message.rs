@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 
-use crate::domain::{Command, Entry, State};
+use crate::domain::{Command, Described, State};
 
 /// From the controller to the journal's thread.
 pub enum Request {
@@ -20,9 +20,9 @@ pub enum Request {
 #[derive(Debug)]
 pub enum Update {
     /// Events appended by others, to fold in.
-    Others(Vec<(Entry, String)>),
+    Others(Vec<Described>),
     /// Ours, synced to disk.
-    Done(Vec<(Entry, String)>),
+    Done(Vec<Described>),
     /// Ours, refused: nothing was written.
     Refused(String),
     /// Ours, not written: the journal could not be written.

@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::Event;
 use crate::journal::{JournalFile, LockWait, Waiting};
 use crate::live::{Live, LiveError};
 use crate::text::Clean;
@@ -146,26 +145,15 @@ fn serve<F: JournalFile>(
                 {
                     return;
                 }
-                let warning = executed.warning;
+                let warning = executed.warning.or(match executed.exports {
+                    Some(Err(e)) => Some(format!("adjourned, but the export was not written: {e}")),
+                    _ => None,
+                });
                 match executed.ours {
                     Ok(ours) => {
-                        let adjourned = ours
-                            .iter()
-                            .any(|(e, _)| matches!(e.event, Event::Adjourned { .. }));
                         if updates.send(Update::Done(ours)).is_err() {
                             return;
                         }
-                        // The officer who adjourns leaves the co-chairs' draft beside the journal.
-                        let warning = match (adjourned, warning) {
-                            (true, None) => {
-                                crate::export::write_beside(&live.dir, live.state.meeting.clone())
-                                    .err()
-                                    .map(|e| {
-                                        format!("adjourned, but the export was not written: {e}")
-                                    })
-                            }
-                            (_, warning) => warning,
-                        };
                         match warning {
                             Some(warning) => Update::Warning(warning),
                             None => continue,
@@ -175,12 +163,7 @@ fn serve<F: JournalFile>(
                     Err(other) => Update::Failed(other.to_string()),
                 }
             }
-            Ok(Request::Preview) => {
-                match crate::export::draft(&live.dir, live.state.meeting.clone()) {
-                    Ok(text) => Update::Preview(text),
-                    Err(e) => Update::Warning(format!("the summary could not be made: {e}")),
-                }
-            }
+            Ok(Request::Preview) => Update::Preview(crate::export::summary(&live.state)),
             Err(RecvTimeoutError::Timeout) => match live.poll() {
                 Ok(seen) if seen.is_empty() => continue,
                 Ok(seen) => {

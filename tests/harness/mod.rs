@@ -429,7 +429,7 @@ pub fn rerun(test: &str) -> Command {
 
 /// A state's fingerprint: its `gavel state --json` view at [`FIXED_NOW`].
 pub fn state_json(state: &State) -> String {
-    serde_json::to_string(&gavel::report::report(state, fixed_now())).unwrap()
+    serde_json::to_string(&gavel::status::of(state, fixed_now())).unwrap()
 }
 
 pub fn hash(text: &str) -> u64 {

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gavel::journal::Sequenced;
+use gavel::journal::LineFormat;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,7 +17,9 @@ pub struct Line {
     pub event: serde_json::Value,
 }
 
-impl Sequenced for Line {
+impl LineFormat for Line {
+    const VERSION: u8 = 1;
+
     fn seq(&self) -> u64 {
         self.seq
     }

@@ -1,5 +1,11 @@
-//! `gavel state --json`, schema 1: the stable contract for other tools. Fields
-//! are only ever added; a change of meaning gets a new schema number.
+//! What `gavel state` shows: the meeting's state at one instant, as the
+//! stable JSON contract for other tools (`--json`, schema 1) and, in
+//! `text`, the same facts for a person. Fields are only ever added; a change
+//! of meaning gets a new schema number.
+
+mod text;
+
+pub use text::text;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -12,7 +18,7 @@ use crate::domain::{Level, SpeechKind};
 pub const SCHEMA: u32 = 1;
 
 #[derive(Serialize)]
-pub struct Report<'a> {
+pub struct Status<'a> {
     pub schema: u32,
     pub now: Timestamp,
     pub meeting: MeetingInfo<'a>,
@@ -194,13 +200,14 @@ pub struct LastActionInfo<'a> {
     pub event: &'static str,
 }
 
-pub fn report(state: &State, now: Timestamp) -> Report<'_> {
+/// The state at `now`, as `gavel state --json` writes it.
+pub fn of(state: &State, now: Timestamp) -> Status<'_> {
     let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
     let m = &state.meeting;
     let def = state.segment_def();
     let segment = state.segment();
     let projection = project(state, now);
-    Report {
+    Status {
         schema: SCHEMA,
         now,
         meeting: MeetingInfo {
@@ -338,147 +345,5 @@ fn note(n: &crate::domain::state::Note) -> NoteInfo<'_> {
             .iter()
             .map(|v| v.text.as_str())
             .collect(),
-    }
-}
-
-/// `gavel state` without `--json`: the same facts, for a person.
-pub fn text(state: &State, now: Timestamp) -> String {
-    use crate::domain::format::{clock, duration, ordinal};
-    use std::fmt::Write;
-    let r = report(state, now);
-    let local = |t: Timestamp| {
-        t.to_zoned_datetime(state.meeting.tz.clone())
-            .strftime("%H:%M:%S")
-            .to_string()
-    };
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — {}, {}",
-        r.meeting.title, r.meeting.venue, r.meeting.room
-    );
-    let rehearsal = if r.rehearsal { " · REHEARSAL" } else { "" };
-    let _ = writeln!(
-        out,
-        "{} {}–{} {}{rehearsal} · {} · segment: {}",
-        r.meeting.date,
-        r.meeting.start,
-        r.meeting.end,
-        r.meeting.timezone,
-        r.phase,
-        r.segment.title
-    );
-    match &r.floor {
-        Some(f) => {
-            let paused = if f.paused { " (paused)" } else { "" };
-            let name = joined(f.who.delegation, f.who.representative);
-            let _ = writeln!(
-                out,
-                "floor: {name} {} / {}{paused}",
-                clock(f.elapsed),
-                clock(i64::from(f.limit))
-            );
-        }
-        None => out.push_str("floor: nobody\n"),
-    }
-    for f in &r.interrupted {
-        let _ = writeln!(
-            out,
-            "  interrupted: {} at {}",
-            f.who.delegation,
-            clock(f.elapsed)
-        );
-    }
-    let closed = if r.segment.list_closed {
-        " (closed)"
-    } else {
-        ""
-    };
-    let _ = writeln!(out, "list{closed}: {} waiting", r.queue.len());
-    for q in &r.queue {
-        let passed = if q.passed { " · passed" } else { "" };
-        let name = joined(q.who.delegation, q.who.representative);
-        let _ = writeln!(
-            out,
-            "  {:>4} {name} ({}, {}){passed}",
-            ordinal(q.position),
-            q.who.kind_label(),
-            duration(i64::from(q.limit))
-        );
-    }
-    let _ = writeln!(out, "spoken: {}", r.spoken.len());
-    for s in &r.spoken {
-        let _ = writeln!(
-            out,
-            "  {} {} {} / {} ({})",
-            local(s.started_at),
-            s.who.delegation,
-            clock(s.spoken),
-            clock(i64::from(s.limit)),
-            s.segment
-        );
-    }
-    let seats = &r.seats;
-    let _ = writeln!(
-        out,
-        "seats: {}/{} seated · {} waiting",
-        seats.occupied.len(),
-        seats.available,
-        seats.waitlist.len()
-    );
-    for o in &seats.occupied {
-        let _ = writeln!(out, "  {} {}", o.seat, o.delegation);
-    }
-    if !seats.waitlist.is_empty() {
-        let _ = writeln!(out, "  waitlist: {}", seats.waitlist.join(", "));
-    }
-    let _ = writeln!(out, "notes: {}", r.notes.len());
-    for n in &r.notes {
-        let mark = if n.retracted {
-            " (retracted)"
-        } else if n.amended {
-            " (amended)"
-        } else {
-            ""
-        };
-        let _ = writeln!(out, "  {} {} {}{mark}", n.id, local(n.at), n.text);
-    }
-    let c = &r.clock;
-    let over = if c.over_by > 0 {
-        format!("{} over", duration(c.over_by))
-    } else {
-        format!("{} under", duration(-c.over_by))
-    };
-    let _ = writeln!(
-        out,
-        "clock: now {} · projected end {} ({over}) · {} left to the scheduled end",
-        local(now),
-        local(c.projected_end),
-        duration(c.left_to_end)
-    );
-    if let Some(limit) = c.limit_to_finish {
-        let _ = match limit {
-            0 => writeln!(out, "  the list cannot end on time, whatever the limits"),
-            _ => writeln!(
-                out,
-                "  to end on time: {} per remaining speaker",
-                duration(limit)
-            ),
-        };
-    }
-    out
-}
-
-impl Who<'_> {
-    fn kind_label(&self) -> &'static str {
-        self.kind.label()
-    }
-}
-
-fn joined(delegation: &str, representative: &str) -> String {
-    if representative.is_empty() {
-        delegation.to_string()
-    } else {
-        format!("{delegation} — {representative}")
     }
 }

@@ -1,0 +1,123 @@
+//! What the command line takes: the subcommands, their arguments and flags.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "gavel",
+    version,
+    about = "Live meeting operations in the terminal: speakers, observer seats, clock and notes."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Sub,
+}
+
+#[derive(Subcommand)]
+pub enum Sub {
+    /// The full-screen TUI.
+    Run {
+        meeting: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+        /// Who is doing it (default: $USER).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Watch only: never write.
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// The chair's read-only screen: a big clock, the floor with a big countdown, the next speakers.
+    Board {
+        meeting: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+    },
+    /// Validate a meeting file; every error as file:line:col: message (exit 2).
+    Check { meeting: PathBuf },
+    /// Write a commented template meeting file.
+    Init {
+        #[arg(default_value = "meeting.toml")]
+        path: PathBuf,
+    },
+    /// Apply one command headlessly, e.g. `gavel do m.toml add France`.
+    Do {
+        meeting: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+        /// Who is doing it (default: $USER).
+        #[arg(long)]
+        operator: Option<String>,
+        /// How long to wait for another officer's gavel to let go of the journal
+        /// (e.g. `5s`, `1m`); then it gives up, saying who holds it.
+        #[arg(long, default_value = "5s", value_parser = wait_duration)]
+        wait: std::time::Duration,
+        /// The command, in the language of the `:` prompt.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
+    /// The state replayed from the journal.
+    State {
+        meeting: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+        /// The stable JSON contract (schema 1; see the README).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print, or follow with -f, the session log.
+    Tail {
+        meeting: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+        #[arg(short, long)]
+        follow: bool,
+        /// The journal's lines instead of the session log.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The draft co-chairs' summary and the speaking-time record, from the journal alone.
+    Export {
+        meeting: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+        /// Write to this file instead of standard output (never over an existing one).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// With -o: replace the file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
+    /// Check the journal's integrity without changing it.
+    Verify {
+        meeting: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A draft co-chairs' summary in Markdown.
+    Md,
+    /// One row per intervention.
+    Csv,
+    /// The same, for other tools (with a schema version).
+    Json,
+}
+
+/// `--log-dir`: where the meeting's folder is looked for.
+#[derive(Args, Clone)]
+pub struct LogDir {
+    /// Where meeting journals live (default: the meeting file's log_dir, else the user's data dir).
+    #[arg(long, env = "GAVEL_LOG_DIR")]
+    pub log_dir: Option<PathBuf>,
+}
+
+fn wait_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (write it as 5s, 30s or 2m)"))
+}

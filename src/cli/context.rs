@@ -1,0 +1,101 @@
+//! What the subcommands share: the meeting file loaded, the meeting's folder,
+//! its journal opened, the officer's name and settings, and the clock.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::args::LogDir;
+use super::{Code, Failure, say};
+use crate::config::{self, Loaded};
+use crate::journal::Mode;
+use crate::live::Live;
+use crate::now::WallClock;
+use crate::text::Clean;
+use std::io::Write;
+
+/// The longest operator name: it goes into every journal and session-log line.
+const LONGEST_OPERATOR: usize = 64;
+
+pub(super) fn load(path: &Path) -> Result<Loaded, Failure> {
+    config::load(path).map_err(|diagnostics| {
+        let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        Failure::new(
+            Code::Usage,
+            format!("{} has errors:\n{}", path.display(), lines.join("\n")),
+        )
+    })
+}
+
+/// `<log dir>/<meeting id>`: the flag or GAVEL_LOG_DIR, else the meeting file's
+/// log_dir, else the user's data folder.
+pub(super) fn meeting_dir(loaded: &Loaded, log_dir: &LogDir) -> Result<PathBuf, Failure> {
+    let base = match (&log_dir.log_dir, &loaded.log_dir) {
+        (Some(dir), _) | (None, Some(dir)) => dir.clone(),
+        (None, None) => directories::ProjectDirs::from("org", "gavel", "gavel")
+            .map(|d| d.data_dir().to_path_buf())
+            .ok_or_else(|| {
+                Failure::new(
+                    Code::Failure,
+                    "no home folder to keep logs in: pass --log-dir or set GAVEL_LOG_DIR",
+                )
+            })?,
+    };
+    Ok(base.join(loaded.meeting.id.as_str()))
+}
+
+/// Opens the journal and says what was found at its end.
+pub(super) fn open(path: &Path, log_dir: &LogDir, mode: Mode) -> Result<Live, Failure> {
+    let live = open_quietly(path, log_dir, mode)?;
+    say_torn(&live);
+    Ok(live)
+}
+
+/// Opens without saying what was found at the end of the journal.
+pub(super) fn open_quietly(path: &Path, log_dir: &LogDir, mode: Mode) -> Result<Live, Failure> {
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, log_dir)?;
+    Ok(Live::open(Arc::new(loaded.meeting), &dir, mode)?)
+}
+
+pub(super) fn say_torn(live: &Live) {
+    if let Some(torn) = &live.recovery.torn {
+        say!("gavel: {torn}");
+    }
+}
+
+pub(super) fn clock() -> Result<WallClock, Failure> {
+    WallClock::from_env().map_err(|e| Failure::new(Code::Usage, e))
+}
+
+/// The officer's settings, if any; a broken file stops with its reason.
+pub(super) fn settings() -> Result<config::settings::Settings, Failure> {
+    match config::settings::path() {
+        Some(path) => config::settings::load(&path).map_err(|e| Failure::new(Code::Usage, e)),
+        None => Ok(config::settings::Settings::default()),
+    }
+}
+
+/// `--operator`, else the settings file's, else `$USER`.
+pub(super) fn operator(flag: Option<String>) -> Result<Clean, Failure> {
+    let from_settings = || settings().map(|s| s.operator);
+    let name = match flag {
+        Some(name) => Some(name),
+        None => from_settings()?,
+    };
+    let name = Clean::new(
+        &name
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_default(),
+    );
+    if name.as_str().chars().count() > LONGEST_OPERATOR {
+        return Err(Failure::new(
+            Code::Usage,
+            format!("an operator name is at most {LONGEST_OPERATOR} characters"),
+        ));
+    }
+    Ok(if name.is_empty() {
+        Clean::new("officer")
+    } else {
+        name
+    })
+}

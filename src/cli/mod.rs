@@ -1,0 +1,127 @@
+//! The command line: `gavel run | board | check | init | do | state | tail |
+//! export | verify`. Each subcommand's body is in the file for its kind of
+//! work; each ends in a [`Code`] for the shell.
+
+mod args;
+mod context;
+mod export;
+mod file;
+mod read;
+mod screen;
+mod verify;
+mod write;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::live::LiveError;
+use args::{Cli, Sub};
+
+/// A line on stderr. The terminal may be gone (a dropped connection): failing
+/// to say something is not a reason to panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
+/// What gavel tells the shell when it ends, as the README lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Done = 0,
+    /// The journal unreadable or damaged, a disk error: something at run time.
+    Failure = 1,
+    /// Bad usage or a bad meeting file.
+    Usage = 2,
+    /// The command was refused, with the reason on stderr; nothing changed.
+    Refused = 3,
+}
+
+impl From<Code> for ExitCode {
+    fn from(code: Code) -> ExitCode {
+        ExitCode::from(code as u8)
+    }
+}
+
+/// Why a subcommand stopped, and the code it ends with.
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+impl Failure {
+    fn new(code: Code, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<LiveError> for Failure {
+    fn from(e: LiveError) -> Failure {
+        let code = match e {
+            LiveError::Refused(_) => Code::Refused,
+            _ => Code::Failure,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => Code::Done.into(),
+        Err(f) => {
+            if !f.message.is_empty() {
+                say!("gavel: {}", f.message);
+            }
+            f.code.into()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Sub::Run {
+            meeting,
+            log_dir,
+            operator,
+            read_only,
+        } => screen::tui(&meeting, &log_dir, operator, read_only, screen::Kind::Run),
+        Sub::Board { meeting, log_dir } => {
+            screen::tui(&meeting, &log_dir, None, true, screen::Kind::Board)
+        }
+        Sub::Check { meeting } => file::check(&meeting),
+        Sub::Init { path } => file::init(&path),
+        Sub::Do {
+            meeting,
+            log_dir,
+            operator,
+            wait,
+            words,
+        } => write::do_command(&meeting, &log_dir, operator, wait, &words),
+        Sub::State {
+            meeting,
+            log_dir,
+            json,
+        } => read::state(&meeting, &log_dir, json),
+        Sub::Tail {
+            meeting,
+            log_dir,
+            follow,
+            json,
+        } => read::tail(&meeting, &log_dir, follow, json),
+        Sub::Verify { meeting, log_dir } => verify::verify(&meeting, &log_dir),
+        Sub::Export {
+            meeting,
+            log_dir,
+            format,
+            output,
+            force,
+        } => export::export(&meeting, &log_dir, format, output.as_deref(), force),
+    }
+}

@@ -1,0 +1,65 @@
+//! Reading a meeting, changing nothing: `gavel state` and `gavel tail`.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::args::LogDir;
+use super::context::{clock, load, meeting_dir, open};
+use super::{Code, Failure};
+use crate::domain::Entry;
+use crate::journal::{self, Mode};
+
+pub(super) fn state(path: &Path, log_dir: &LogDir, json: bool) -> Result<(), Failure> {
+    let now = clock()?.now();
+    let live = open(path, log_dir, Mode::ReadOnly)?;
+    let report = crate::status::of(&live.state, now);
+    if json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
+        println!("{text}");
+    } else {
+        print!("{}", crate::status::text(&live.state, now));
+    }
+    Ok(())
+}
+
+pub(super) fn tail(path: &Path, log_dir: &LogDir, follow: bool, json: bool) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, log_dir)?;
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    let io = |e: std::io::Error| {
+        Failure::new(Code::Failure, format!("cannot read {}: {e}", dir.display()))
+    };
+    if json {
+        return tail_journal(&dir, follow, &mut out).map_err(|e| Failure::new(Code::Failure, e));
+    }
+    crate::files::check_folder(&dir, crate::files::Access::Read).map_err(io)?;
+    let path = dir.join(journal::session_log::SESSION_LOG_FILE);
+    if !follow {
+        return journal::session_log::print(&path, &mut out).map_err(io);
+    }
+    journal::session_log::follow(&path, true, &mut out, &|| false).map_err(io)
+}
+
+/// The journal's lines as they are, each checked and re-encoded, so nothing but
+/// well-formed JSON reaches the terminal.
+fn tail_journal(dir: &Path, follow: bool, out: &mut impl Write) -> Result<(), String> {
+    let opened = journal::Journal::<Entry>::open(dir, Mode::ReadOnly).map_err(|e| e.to_string())?;
+    let mut journal = opened.journal;
+    let mut print = |lines: &[Entry]| -> Result<(), String> {
+        for line in lines {
+            let text = serde_json::to_string(line).map_err(|e| e.to_string())?;
+            writeln!(out, "{text}").map_err(|e| e.to_string())?;
+        }
+        out.flush().map_err(|e| e.to_string())
+    };
+    print(&opened.lines)?;
+    if !follow {
+        return Ok(());
+    }
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        print(&journal.poll().map_err(|e| e.to_string())?)?;
+    }
+}

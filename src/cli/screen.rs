@@ -1,0 +1,93 @@
+//! The full-screen commands: `gavel run` and `gavel board`.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::args::LogDir;
+use super::context::{clock, load, meeting_dir, operator, say_torn, settings};
+use super::{Code, Failure, say};
+use crate::journal::Mode;
+use crate::live::Live;
+use crate::tui::run::Exit;
+pub(super) use crate::tui::run::Kind;
+
+pub(super) fn tui(
+    path: &Path,
+    log_dir: &LogDir,
+    op: Option<String>,
+    read_only: bool,
+    kind: Kind,
+) -> Result<(), Failure> {
+    use crate::tui::theme::Theme;
+    let clock = clock()?;
+    let mode = if read_only {
+        Mode::ReadOnly
+    } else {
+        Mode::ReadWrite
+    };
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, log_dir)?;
+    let meeting = Arc::new(loaded.meeting);
+    let operator = operator(op)?;
+    let (live, opener) = open_for_screen(meeting, &dir, mode)?;
+    say_torn(&live);
+    let mut theme = Theme::from_env();
+    if settings()?.color == Some(false) {
+        theme = Theme::PLAIN;
+    }
+    let setup = crate::tui::Setup {
+        operator,
+        read_only,
+        theme,
+        notice: live.recovery.torn.as_ref().map(ToString::to_string),
+        clock,
+        kind,
+    };
+    let mut session = crate::tui::start(live, opener, setup);
+    let exit = session.on_terminal();
+    // Waits for an append under way: what was sent is on disk or not begun.
+    session.finish();
+    match exit {
+        Ok(Exit::Quit) => Ok(()),
+        Ok(Exit::Signal(signal)) => {
+            say!("gavel: {signal}: stopped; everything shown as saved is in the journal");
+            Ok(())
+        }
+        Ok(Exit::InputEnded(why)) => {
+            let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+            say!("gavel: the terminal went away{why}; everything shown as saved is in the journal");
+            Ok(())
+        }
+        Err(e) => Err(Failure::new(
+            Code::Failure,
+            format!("the terminal failed: {e}"),
+        )),
+    }
+}
+
+/// The journal for a screen. When another process holds its lock, the screen
+/// does not wait blank: it shows the journal read-only at once, and the
+/// returned opener takes the lock once it is let go.
+fn open_for_screen(
+    meeting: Arc<crate::domain::Meeting>,
+    dir: &Path,
+    mode: Mode,
+) -> Result<(Live, Option<crate::tui::worker::Opener>), Failure> {
+    use crate::journal::LockWait;
+    if mode == Mode::ReadOnly {
+        return Ok((Live::open(meeting, dir, mode)?, None));
+    }
+    let now = LockWait::at_most(std::time::Duration::ZERO);
+    match Live::open_waiting(meeting.clone(), dir, mode, now) {
+        Ok(live) => Ok((live, None)),
+        Err(e) if e.is_locked() => {
+            let viewer = Live::open(meeting.clone(), dir, Mode::ReadOnly)?;
+            let dir = dir.to_path_buf();
+            let open: crate::tui::worker::Opener =
+                Box::new(move |wait| Live::open_waiting(meeting, &dir, Mode::ReadWrite, wait));
+            Ok((viewer, Some(open)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

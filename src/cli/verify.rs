@@ -1,0 +1,82 @@
+//! `gavel verify`: the journal's integrity, its fit with the meeting file and
+//! its times checked, changing nothing.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::args::LogDir;
+use super::context::{clock, load, meeting_dir};
+use super::{Code, Failure};
+use crate::domain::Entry;
+use crate::domain::times::{Suspicious, TimeCheck};
+use crate::journal::{self, Mode};
+use crate::live::Live;
+
+pub(super) fn verify(path: &Path, log_dir: &LogDir) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, log_dir)?;
+    let file = dir.join(journal::JOURNAL_FILE);
+    let sound =
+        journal::verify::<Entry>(&file).map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
+    println!(
+        "{}: {} line{}, last seq {}, {} bytes",
+        file.display(),
+        sound.lines,
+        if sound.lines == 1 { "" } else { "s" },
+        sound.last_seq.unwrap_or(0),
+        sound.bytes
+    );
+    if let Some(torn) = &sound.torn {
+        println!("torn tail: {torn}");
+    }
+    if let Some(bad) = &sound.bad {
+        println!("bad line: {bad}");
+    }
+    if !sound.is_sound() {
+        return Err(Failure::new(
+            Code::Failure,
+            "the journal is damaged (see above)",
+        ));
+    }
+    // Lines that read well must also fit the meeting, event after event.
+    let live = Live::open(Arc::new(loaded.meeting), &dir, Mode::ReadOnly).map_err(Failure::from)?;
+    println!("replay: ok, {} events fit the meeting file", live.state.seq);
+    let found = suspicious_times(&file, clock()?.now())?;
+    for s in &found {
+        println!("suspicious time: line {} (#{}): {}", s.line, s.seq, s.why);
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            Code::Failure,
+            "the journal's times cannot be right (see above)",
+        ))
+    }
+}
+
+/// The journal's lines read once more, each checked against the one before
+/// and against `now`: times a start-up accepts, since refusing them would
+/// stop a meeting, but that only a clock gone wrong or a hand could write.
+fn suspicious_times(file: &Path, now: jiff::Timestamp) -> Result<Vec<Suspicious>, Failure> {
+    struct Checked(TimeCheck);
+    impl journal::Sink<Entry> for Checked {
+        type Error = std::convert::Infallible;
+        fn take(&mut self, entry: Entry) -> Result<(), Self::Error> {
+            self.0.take(&entry);
+            Ok(())
+        }
+    }
+    let failed = |e: journal::JournalError| Failure::new(Code::Failure, e.to_string());
+    let disk = journal::DiskFile::open(file, Mode::ReadOnly)
+        .map_err(journal::JournalError::io("open", file))
+        .map_err(failed)?;
+    let mut checked = Checked(TimeCheck::new(now));
+    journal::Journal::attach_each(disk, file.to_path_buf(), Mode::ReadOnly, &mut checked).map_err(
+        |stopped| match stopped {
+            journal::Stopped::Journal(e) => failed(e),
+            journal::Stopped::Sink(never) => match never {},
+        },
+    )?;
+    Ok(checked.0.findings())
+}

@@ -1,0 +1,48 @@
+//! `gavel do`: one command, headlessly, through the journal.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::args::LogDir;
+use super::context::{clock, load, meeting_dir, operator, say_torn};
+use super::{Code, Failure, say};
+use crate::journal::LockWait;
+use crate::live::Live;
+
+pub(super) fn do_command(
+    path: &Path,
+    log_dir: &LogDir,
+    op: Option<String>,
+    wait: std::time::Duration,
+    words: &[String],
+) -> Result<(), Failure> {
+    let command = crate::lang::parse(&words.join(" "))
+        .map_err(|e| Failure::new(Code::Usage, e.to_string()))?;
+    let now = clock()?.now();
+    let by = operator(op)?;
+    let loaded = load(path)?;
+    let dir = meeting_dir(&loaded, log_dir)?;
+    // Nothing is written, not even the folder of a meeting not begun, until
+    // the command is carried out: a refused command leaves no trace.
+    let wait = LockWait::at_most(wait);
+    let mut live = Live::open_write_later(Arc::new(loaded.meeting), &dir, wait)?;
+    let executed = live.execute(command, &by, now);
+    // A torn tail is said once: left as it is when the command was refused,
+    // cut off and kept aside when it was carried out.
+    say_torn(&live);
+    if let Some(warning) = &executed.warning {
+        say!("gavel: done, but {warning}");
+    }
+    match &executed.exports {
+        Some(Ok(files)) => files
+            .iter()
+            .for_each(|f| say!("gavel: wrote {}", f.display())),
+        Some(Err(e)) => say!("gavel: adjourned, but the export was not written: {e}"),
+        None => {}
+    }
+    for described in &executed.into_ours()? {
+        println!("{}", described.line);
+    }
+    Ok(())
+}
