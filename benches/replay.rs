@@ -53,8 +53,9 @@ impl JournalFile for MemFile {
     fn size(&self) -> io::Result<u64> {
         Ok(self.0.len() as u64)
     }
-    fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
-        Ok(self.0[offset as usize..].to_vec())
+    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let from = (offset as usize).min(self.0.len());
+        Ok(self.0[from..from.saturating_add(len).min(self.0.len())].to_vec())
     }
     fn append(&self, _: &[u8]) -> io::Result<()> {
         read_only()

@@ -225,10 +225,13 @@ impl JournalFile for Memory {
     fn size(&self) -> io::Result<u64> {
         Ok(self.0.borrow().bytes.len() as u64)
     }
-    fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
+    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
         let disk = self.0.borrow();
-        let from = usize::try_from(offset).unwrap_or(usize::MAX);
-        Ok(disk.bytes.get(from..).unwrap_or_default().to_vec())
+        let from = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(disk.bytes.len());
+        let to = from.saturating_add(len).min(disk.bytes.len());
+        Ok(disk.bytes[from..to].to_vec())
     }
     fn append(&self, bytes: &[u8]) -> io::Result<()> {
         self.0.borrow_mut().bytes.extend_from_slice(bytes);

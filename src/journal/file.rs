@@ -29,14 +29,9 @@ pub trait JournalFile {
     fn try_lock_shared(&self) -> io::Result<bool>;
     fn unlock(&self) -> io::Result<()>;
     fn size(&self) -> io::Result<u64>;
-    /// Everything from `offset` to the end of the file.
-    fn read_from(&self, offset: u64) -> io::Result<Vec<u8>>;
     /// At most `len` bytes from `offset`: fewer only at the end of the file.
-    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
-        let mut bytes = self.read_from(offset)?;
-        bytes.truncate(len);
-        Ok(bytes)
-    }
+    /// The journal is read this way a piece at a time, never whole.
+    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>>;
     /// Writes `bytes` at the end of the file in one call.
     fn append(&self, bytes: &[u8]) -> io::Result<()>;
     fn sync_data(&self) -> io::Result<()>;
@@ -168,13 +163,6 @@ impl JournalFile for DiskFile {
 
     fn size(&self) -> io::Result<u64> {
         Ok(self.file()?.metadata()?.len())
-    }
-
-    fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
-        let size = self.file()?.metadata()?.len();
-        let len = usize::try_from(size.saturating_sub(offset))
-            .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
-        self.read_range(offset, len)
     }
 
     fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {

@@ -49,8 +49,8 @@ impl JournalFile for FailingSync {
     fn size(&self) -> io::Result<u64> {
         self.disk.size()
     }
-    fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
-        self.disk.read_from(offset)
+    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        self.disk.read_range(offset, len)
     }
     fn append(&self, bytes: &[u8]) -> io::Result<()> {
         self.disk.append(bytes)

@@ -319,13 +319,14 @@ impl JournalFile for SimFile {
         Ok(d.data.len() as u64)
     }
 
-    fn read_from(&self, offset: u64) -> io::Result<Vec<u8>> {
+    fn read_range(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
         let d = self.disk();
         if d.dead {
             return Err(gone());
         }
         let from = (offset as usize).min(d.data.len());
-        Ok(d.data[from..].to_vec())
+        let to = from.saturating_add(len).min(d.data.len());
+        Ok(d.data[from..to].to_vec())
     }
 
     fn append(&self, bytes: &[u8]) -> io::Result<()> {
