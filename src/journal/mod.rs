@@ -279,7 +279,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
 
     /// Replays `file` from the start into `sink`, line by line as they are
     /// read, so the lines are never all held at once.
-    pub fn attach_each<S: Sink<T>>(
+    pub fn attach_each<S: Sink<T, Error: Send> + Send>(
         file: F,
         path: PathBuf,
         mode: Mode,
@@ -304,7 +304,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         Ok((journal, Recovery { torn }))
     }
 
-    fn replay_exclusive<S: Sink<T>>(
+    fn replay_exclusive<S: Sink<T, Error: Send> + Send>(
         &mut self,
         sink: &mut S,
     ) -> Result<Option<TornTail>, Stopped<S::Error>> {
@@ -323,7 +323,7 @@ impl<T: JournalLine, F: JournalFile> Journal<T, F> {
         Ok(torn)
     }
 
-    fn replay_shared<S: Sink<T>>(
+    fn replay_shared<S: Sink<T, Error: Send> + Send>(
         &mut self,
         sink: &mut S,
     ) -> Result<Option<TornTail>, Stopped<S::Error>> {
@@ -551,7 +551,7 @@ impl State {
         Ok((lines, torn))
     }
 
-    fn read_locked<T: JournalLine, F: JournalFile, S: Sink<T>>(
+    fn read_locked<T: JournalLine, F: JournalFile, S: Sink<T, Error: Send> + Send>(
         &mut self,
         file: &F,
         repair: bool,
@@ -619,13 +619,62 @@ impl State {
 
     /// Scans bytes `from..to` of the journal a piece at a time, each good
     /// line to `sink`: memory holds a piece and a line, not the journal.
-    fn scan_range<T: JournalLine, F: JournalFile, S: Sink<T>>(
+    ///
+    /// Past one piece, each piece's lines go to `sink` on a second thread
+    /// while the next piece is read and parsed: parsing is about half of a
+    /// replay and the sink's work (applying) about 40%, so this is what
+    /// brings a replay of 1M events past 1M events/s (see the README's
+    /// Performance section). Memory then holds three pieces' lines at most.
+    /// A real meeting's journal (1–2 MB) gains a millisecond or two.
+    fn scan_range<T: JournalLine, F: JournalFile, S: Sink<T, Error: Send> + Send>(
         &self,
         file: &F,
         from: u64,
         to: u64,
         sink: &mut S,
     ) -> Result<scan::Ended, Stopped<S::Error>> {
+        if to - from <= PIECE {
+            return self.scan_pieces(file, from, to, |scanner, piece| {
+                scanner.feed(piece, sink).map_err(Stopped::Sink)
+            });
+        }
+        thread::scope(|scope| {
+            let (batches, inbox) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+            let applier = scope.spawn(move || {
+                for line in inbox.into_iter().flatten() {
+                    sink.take(line)?;
+                }
+                Ok(())
+            });
+            let scanned = self.scan_pieces(file, from, to, |scanner, piece| {
+                let mut batch = Vec::new();
+                let Ok(bad) = scanner.feed(piece, &mut batch);
+                // A send fails only once the sink has stopped on an error,
+                // which the join below returns.
+                batches.send(batch).map_err(|_| Stopped::Sink(()))?;
+                Ok(bad)
+            });
+            drop(batches);
+            match applier.join() {
+                Ok(Err(stopped)) => Err(Stopped::Sink(stopped)),
+                Ok(Ok(())) => scanned.map_err(|stopped| match stopped {
+                    Stopped::Journal(e) => Stopped::Journal(e),
+                    Stopped::Sink(()) => unreachable!("the sink took every line without an error"),
+                }),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Reads bytes `from..to` a piece at a time into `feed`, which gives
+    /// each to a scanner, until the end or a damaged line.
+    fn scan_pieces<F: JournalFile, E>(
+        &self,
+        file: &F,
+        from: u64,
+        to: u64,
+        mut feed: impl FnMut(&mut scan::Scanner, &[u8]) -> Result<Option<scan::Ended>, Stopped<E>>,
+    ) -> Result<scan::Ended, Stopped<E>> {
         let mut scanner = scan::Scanner::new(self.lines + 1);
         let mut at = from;
         while at < to {
@@ -635,7 +684,7 @@ impl State {
                 break;
             }
             at += piece.len() as u64;
-            if let Some(bad) = scanner.feed(&piece, sink).map_err(Stopped::Sink)? {
+            if let Some(bad) = feed(&mut scanner, &piece)? {
                 return Ok(bad);
             }
         }

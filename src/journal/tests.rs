@@ -142,3 +142,86 @@ fn a_failed_cut_back_stops_all_later_appends() {
     let later = one(&mut j).unwrap_err();
     assert!(matches!(later, AppendError::Broken(_)), "{later:?}");
 }
+
+/// A journal of `lines` short lines on disk, over several pieces, so that a
+/// replay hands its lines to the sink on a second thread.
+fn long_journal(dir: &Path, lines: u64, end: &[u8]) -> PathBuf {
+    let path = dir.join(JOURNAL_FILE);
+    let mut bytes: Vec<u8> = (1..=lines)
+        .flat_map(|seq| format!("{{\"v\":1,\"seq\":{seq}}}\n").into_bytes())
+        .collect();
+    assert!(bytes.len() as u64 > 3 * PIECE, "{} bytes", bytes.len());
+    bytes.extend_from_slice(end);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn replay_into<S: Sink<L, Error: Send> + Send>(
+    path: &Path,
+    sink: &mut S,
+) -> Replayed<L, DiskFile, S::Error> {
+    let disk = DiskFile::open(path, Mode::ReadOnly).unwrap();
+    Journal::attach_each(disk, path.to_path_buf(), Mode::ReadOnly, sink)
+}
+
+#[derive(Default)]
+struct Until {
+    wanted: Option<u64>,
+    got: Vec<u64>,
+}
+
+impl Sink<L> for Until {
+    type Error = u64;
+
+    fn take(&mut self, line: L) -> Result<(), u64> {
+        if self.wanted == Some(self.got.len() as u64) {
+            return Err(line.seq);
+        }
+        self.got.push(line.seq);
+        Ok(())
+    }
+}
+
+#[test]
+fn a_long_journal_reaches_the_sink_whole_and_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 200_000, b"{\"v\":1,\"se");
+    let mut sink = Until::default();
+    let (journal, recovery) = replay_into(&path, &mut sink)
+        .map_err(|_| "replays")
+        .unwrap();
+    assert_eq!(sink.got, (1..=200_000).collect::<Vec<_>>());
+    assert_eq!(journal.last_seq(), 200_000);
+    let torn = recovery.torn.expect("the unfinished line is a torn tail");
+    assert_eq!(torn.line, 200_001);
+}
+
+#[test]
+fn a_damaged_line_far_into_a_long_journal_stops_it_after_every_line_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 200_000, b"garbage\n{\"v\":1,\"seq\":200002}\n");
+    let mut sink = Until::default();
+    let Err(Stopped::Journal(JournalError::Damaged { bad, .. })) = replay_into(&path, &mut sink)
+    else {
+        panic!("the garbage line is damage");
+    };
+    assert_eq!(bad.line, 200_001);
+    assert_eq!(sink.got.len(), 200_000);
+}
+
+/// The sink's refusal stops the replay where it came, as on one thread,
+/// even with damage further on, and the lines after it are not given.
+#[test]
+fn a_sink_that_refuses_a_line_of_a_long_journal_stops_it_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 200_000, b"garbage\n");
+    let mut sink = Until {
+        wanted: Some(123_456),
+        got: Vec::new(),
+    };
+    let Err(Stopped::Sink(seq)) = replay_into(&path, &mut sink) else {
+        panic!("the sink's refusal stops it");
+    };
+    assert_eq!(seq, 123_457);
+    assert_eq!(sink.got, (1..=123_456).collect::<Vec<_>>());
+}
