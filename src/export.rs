@@ -554,12 +554,16 @@ pub fn summary(state: &State) -> String {
 
 /// The names of the three exports written beside the journal on
 /// adjournment, each with its text.
+/// The files adjourning leaves beside the journal, in the order of [`files`].
+pub const NAMES: [&str; 3] = ["summary.md", "interventions.csv", "export.json"];
+
 pub fn files(state: &State) -> [(&'static str, String); 3] {
     let x = gather(state);
+    let [summary, interventions, export] = NAMES;
     [
-        ("summary.md", markdown(state, &x)),
-        ("interventions.csv", csv(&x)),
-        ("export.json", json(&x)),
+        (summary, markdown(state, &x)),
+        (interventions, csv(&x)),
+        (export, json(&x)),
     ]
 }
 

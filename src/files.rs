@@ -149,7 +149,7 @@ pub fn read_named(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 /// renamed, so a reader sees the old file or the new one, whole.
 pub fn write_replacing(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> io::Result<PathBuf> {
     let path = dir.join(name);
-    let draft = dir.join(format!(".{name}.{}.new", std::process::id()));
+    let draft = dir.join(draft_name(name, std::process::id()));
     let _ = fs::remove_file(&draft);
     let mut file = create_new(&draft, OpenOptions::new().write(true), mode)?;
     let written = file
@@ -162,6 +162,49 @@ pub fn write_replacing(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> io::R
     }
     sync_dir(dir)?;
     Ok(path)
+}
+
+/// The draft [`write_replacing`] writes `name` under, in process `pid`.
+fn draft_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.new")
+}
+
+/// Removes drafts of `names` left in `dir` by processes that are gone (a
+/// stop between writing a draft and renaming it). A running process's draft
+/// is its own to finish.
+pub fn remove_stale_drafts(dir: &Path, names: &[&str]) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|f| draft_of(f, names)) else {
+            continue;
+        };
+        if !process_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The process whose draft of one of `names` `file_name` is, if it is one.
+fn draft_of(file_name: &str, names: &[&str]) -> Option<u32> {
+    names.iter().find_map(|name| {
+        let rest = file_name.strip_prefix(&format!(".{name}."))?;
+        let pid: u32 = rest.strip_suffix(".new")?.parse().ok()?;
+        (draft_name(name, pid) == file_name).then_some(pid)
+    })
+}
+
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid @ 1..) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // Signal 0 only asks whether the process exists; EPERM means it does,
+    // under another account.
+    // SAFETY: kill with signal 0 sends nothing and touches no memory.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Writes a new file at `path`, failing if anything has that name.

@@ -1518,7 +1518,7 @@ fn tui_on(sim: &SimFile, cues: Vec<Cue>) -> (Vec<String>, App) {
     let exit = session
         .run(&mut screen, script(cues), std::future::pending())
         .unwrap();
-    let app = session.finish();
+    let app = session.finish().app;
     assert_eq!(
         exit,
         Exit::InputEnded(None),

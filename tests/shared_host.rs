@@ -257,18 +257,26 @@ fn damage_at_the_end_is_not_cut_as_a_torn_line() {
 
 #[test]
 fn a_journal_or_session_log_that_is_a_link_is_never_written_through() {
-    for name in ["journal.jsonl", "session.log"] {
-        let h = Host::new();
-        h.begun();
-        fs::remove_file(h.file(name)).unwrap();
-        std::os::unix::fs::symlink(&h.victim, h.file(name)).unwrap();
-        refused_unchanged(&h, &["do", h.m(), "note", "five"], "is a symbolic link");
-        if name == "journal.jsonl" {
-            refused_unchanged(&h, &["state", h.m()], "is a symbolic link");
-        } else {
-            refused_unchanged(&h, &["tail", h.m()], "is a symbolic link");
-        }
-    }
+    let h = Host::new();
+    h.begun();
+    fs::remove_file(h.file("journal.jsonl")).unwrap();
+    std::os::unix::fs::symlink(&h.victim, h.file("journal.jsonl")).unwrap();
+    refused_unchanged(&h, &["do", h.m(), "note", "five"], "is a symbolic link");
+    refused_unchanged(&h, &["state", h.m()], "is a symbolic link");
+
+    // A session log planted as a link is not written through either, but it
+    // does not stop the meeting: the journal is what counts.
+    let h = Host::new();
+    h.begun();
+    fs::remove_file(h.file("session.log")).unwrap();
+    std::os::unix::fs::symlink(&h.victim, h.file("session.log")).unwrap();
+    let out = h.do_(&["note", "five"]);
+    assert!(stderr(&out).contains("is a symbolic link"), "{out:?}");
+    assert!(stderr(&out).contains("the journal goes on"), "{out:?}");
+    h.victim_untouched();
+    let journal = fs::read_to_string(h.file("journal.jsonl")).unwrap();
+    assert!(journal.contains("five"), "{journal}");
+    refused_unchanged(&h, &["tail", h.m()], "is a symbolic link");
 }
 
 #[test]
@@ -566,6 +574,80 @@ fn a_fifo_where_a_file_should_be_is_refused_at_once() {
     assert!(stderr(&out).contains("not a regular file"), "{out:?}");
 }
 
+/// A FIFO or a hard link planted as the session log does not stop the
+/// meeting: the journal is what counts, the officer is told the log is not
+/// written, and once it is removed the log catches up from the journal.
+#[test]
+fn a_planted_session_log_does_not_stop_the_journal() {
+    let h = Host::new();
+    h.begun();
+    let log = h.file("session.log");
+    fs::remove_file(&log).unwrap();
+    mkfifo(&log);
+    let out = h.run_within(PROMPTLY, &["do", h.m(), "note", "five"]);
+    assert!(out.status.success(), "{out:?}");
+    let why = stderr(&out);
+    assert!(why.contains("is a FIFO"), "{why}");
+    assert!(why.contains("the journal goes on"), "{why}");
+    let state = h.ok(&["state", h.m(), "--json"]);
+    assert!(String::from_utf8_lossy(&state.stdout).contains("five"));
+
+    fs::remove_file(&log).unwrap();
+    let elsewhere = h.dir.path().join("elsewhere.log");
+    fs::write(&elsewhere, b"").unwrap();
+    fs::hard_link(&elsewhere, &log).unwrap();
+    let out = h.run_within(PROMPTLY, &["do", h.m(), "note", "six"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stderr(&out).contains("hard links"), "{out:?}");
+    assert_eq!(
+        fs::read(&elsewhere).unwrap(),
+        b"",
+        "nothing written through the link"
+    );
+
+    fs::remove_file(&log).unwrap();
+    h.do_(&["note", "seven"]);
+    let text = fs::read_to_string(&log).unwrap();
+    for note in ["one", "five", "six", "seven"] {
+        assert!(text.contains(note), "{note} missing from the log: {text}");
+    }
+}
+
+/// A stop between adjourning and writing the exports (a kill, a power cut)
+/// leaves an adjourned meeting without them: the next instance that writes
+/// writes them from the journal, and clears the drafts the stop left.
+#[test]
+fn exports_an_adjourning_stop_left_unwritten_are_written_on_the_next_start() {
+    let h = Host::new();
+    h.begun();
+    h.do_(&["adjourn"]);
+    let summary = fs::read(h.file("summary.md")).unwrap();
+    fs::remove_file(h.file("summary.md")).unwrap();
+    fs::remove_file(h.file("export.json")).unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let stale = h.file(&format!(".summary.md.{}.new", gone.id()));
+    fs::write(&stale, b"half a summary").unwrap();
+    let running = h.file(&format!(".export.json.{}.new", std::process::id()));
+    fs::write(&running, b"another process's draft").unwrap();
+
+    let out = h.do_(&["note", "after the stop"]);
+    let said = stderr(&out);
+    assert!(
+        said.contains("adjourned but its exports were missing; wrote"),
+        "{said}"
+    );
+    assert!(said.contains("summary.md"), "{said}");
+    assert_eq!(fs::read(h.file("summary.md")).unwrap(), summary);
+    assert!(h.file("export.json").is_file());
+    assert!(!stale.exists(), "the stopped process's draft is cleared");
+    assert!(running.exists(), "a running process's draft is its own");
+
+    // Found whole, they are not written again.
+    let out = h.do_(&["note", "later"]);
+    assert!(!stderr(&out).contains("exports"), "{out:?}");
+}
+
 #[test]
 fn a_journal_linked_to_a_device_or_hard_linked_is_refused() {
     let h = Host::new();
@@ -731,6 +813,38 @@ fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
     assert_eq!(pty::journal_events(logs.path()), ["opened", "floor_given"]);
     g.type_keys("qy");
     assert!(g.wait_exit(Duration::from_secs(3)).is_some());
+}
+
+/// Quitting while a command waits for the lock: the question says it may
+/// not be saved, and once quit the officer is told it was not, and why,
+/// instead of being left to believe it done.
+#[test]
+fn quitting_while_a_command_waits_for_the_lock_says_it_was_not_saved() {
+    let logs = tempfile::tempdir().unwrap();
+    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    assert!(out.status.success(), "{out:?}");
+    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    g.wait_for(" saved ", Duration::from_secs(4));
+    let holder = StoppedHolder::on(&pty::journal_path(logs.path()));
+    g.type_keys("n");
+    g.wait_for(
+        "waiting for the journal's lock (1 s)",
+        Duration::from_secs(3),
+    );
+    g.type_keys("q");
+    g.wait_for(
+        "1 command still waits for the journal and may not be saved",
+        Duration::from_secs(2),
+    );
+    g.type_keys("y");
+    let status = g.wait_exit(Duration::from_secs(3)).expect("it quits");
+    assert_eq!(status.exit_code(), 1, "{}", g.flat());
+    g.wait_for(
+        "1 command sent before quitting was not saved",
+        Duration::from_secs(1),
+    );
+    holder.let_go();
+    assert_eq!(pty::journal_events(logs.path()), ["opened"]);
 }
 
 // ---------------------------------------------------------------------------

@@ -102,7 +102,7 @@ fn run_on(dir: &Path, inputs: impl Stream<Item = Input> + Unpin, read_only: bool
     let exit = session
         .run(&mut screen, inputs, std::future::pending())
         .unwrap();
-    let app = session.finish();
+    let app = session.finish().app;
     let journal = Live::open(meeting, dir, Mode::ReadOnly).unwrap().state;
     let screen = format!("{}", screen.terminal.backend());
     Run {

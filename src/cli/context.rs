@@ -46,7 +46,7 @@ pub(super) fn meeting_dir(loaded: &Loaded, log_dir: &LogDir) -> Result<PathBuf, 
 /// Opens the journal and says what was found at its end.
 pub(super) fn open(path: &Path, log_dir: &LogDir, mode: Mode) -> Result<Live, Failure> {
     let live = open_quietly(path, log_dir, mode)?;
-    say_torn(&live);
+    say_found(&live);
     Ok(live)
 }
 
@@ -57,10 +57,34 @@ pub(super) fn open_quietly(path: &Path, log_dir: &LogDir, mode: Mode) -> Result<
     Ok(Live::open(Arc::new(loaded.meeting), &dir, mode)?)
 }
 
-pub(super) fn say_torn(live: &Live) {
-    if let Some(torn) = &live.recovery.torn {
-        say!("gavel: {torn}");
+/// What was found and mended on opening: a torn tail cut off, a session
+/// log that cannot be written, an adjourned meeting's missing exports
+/// written again.
+pub(super) fn say_found(live: &Live) {
+    for found in found(live) {
+        say!("gavel: {found}");
     }
+}
+
+/// What [`say_found`] says, a sentence each.
+pub(super) fn found(live: &Live) -> Vec<String> {
+    let torn = live.recovery.torn.as_ref().map(ToString::to_string);
+    let log = live.log_trouble.clone();
+    torn.into_iter().chain(log).chain(restored(live)).collect()
+}
+
+/// An adjourned meeting's missing exports, in words.
+fn restored(live: &Live) -> Option<String> {
+    Some(match live.restored.as_ref()? {
+        Ok(files) => {
+            let names: Vec<_> = files.iter().map(|f| f.display().to_string()).collect();
+            format!(
+                "the meeting was adjourned but its exports were missing; wrote {}",
+                names.join(", ")
+            )
+        }
+        Err(e) => format!("the meeting was adjourned but its exports are missing: {e}"),
+    })
 }
 
 pub(super) fn clock() -> Result<WallClock, Failure> {

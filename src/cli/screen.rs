@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::LogDir;
-use super::context::{clock, load, meeting_dir, operator, say_torn, settings};
+use super::context::{clock, found, load, meeting_dir, operator, say_found, settings};
 use super::{Code, Failure, say};
 use crate::journal::Mode;
 use crate::live::Live;
@@ -31,7 +31,7 @@ pub(super) fn tui(
     let meeting = Arc::new(loaded.meeting);
     let operator = operator(op)?;
     let (live, opener) = open_for_screen(meeting, &dir, mode)?;
-    say_torn(&live);
+    say_found(&live);
     let mut theme = Theme::from_env();
     if settings()?.color == Some(false) {
         theme = Theme::PLAIN;
@@ -40,14 +40,17 @@ pub(super) fn tui(
         operator,
         read_only,
         theme,
-        notice: live.recovery.torn.as_ref().map(ToString::to_string),
+        notice: notice(&live),
         clock,
         kind,
     };
     let mut session = crate::tui::start(live, opener, setup);
     let exit = session.on_terminal();
     // Waits for an append under way: what was sent is on disk or not begun.
-    session.finish();
+    let finished = session.finish();
+    if let Some(failure) = unsaved(&finished.unsaved) {
+        return Err(failure);
+    }
     match exit {
         Ok(Exit::Quit) => Ok(()),
         Ok(Exit::Signal(signal)) => {
@@ -64,6 +67,27 @@ pub(super) fn tui(
             format!("the terminal failed: {e}"),
         )),
     }
+}
+
+/// What the status line says at the start: what was found and mended.
+fn notice(live: &Live) -> Option<String> {
+    let found = found(live);
+    (!found.is_empty()).then(|| found.join("; "))
+}
+
+/// Commands sent as the screen closed, answered after it stopped listening,
+/// and not saved: the officer is told how many and why, not left to believe
+/// them done.
+fn unsaved(why: &[String]) -> Option<Failure> {
+    let first = why.first()?;
+    let count = match why.len() {
+        1 => "1 command sent before quitting was".to_string(),
+        n => format!("{n} commands sent before quitting were"),
+    };
+    Some(Failure::new(
+        Code::Failure,
+        format!("{count} not saved ({first}); the rest is in the journal"),
+    ))
 }
 
 /// The journal for a screen. When another process holds its lock, the screen

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::LogDir;
-use super::context::{clock, load, meeting_dir, operator, say_torn};
+use super::context::{clock, load, meeting_dir, operator, say_found};
 use super::{Code, Failure, say};
 use crate::journal::LockWait;
 use crate::live::Live;
@@ -30,7 +30,7 @@ pub(super) fn do_command(
     let executed = live.execute(command, &by, now);
     // A torn tail is said once: left as it is when the command was refused,
     // cut off and kept aside when it was carried out.
-    say_torn(&live);
+    say_found(&live);
     if let Some(warning) = &executed.warning {
         say!("gavel: done, but {warning}");
     }

@@ -142,8 +142,12 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
             tags,
             segment,
             speech,
-        } => add_note(state, entry, *note, text, tags, segment, *speech),
+        } => {
+            note_fits(text)?;
+            add_note(state, entry, *note, text, tags, segment, *speech)
+        }
         Event::Amended { note, text, tags } => {
+            note_fits(text)?;
             let version = NoteVersion {
                 text: text.clone(),
                 tags: tags.clone(),
@@ -459,6 +463,19 @@ fn add_note(
     };
     state.notes.insert(id, note);
     state.next_note += 1;
+    Ok(())
+}
+
+/// A note longer than `decide` lets through was not written by gavel; taken
+/// in, it would slow every screen that draws it.
+fn note_fits(text: &crate::text::Clean) -> Fit {
+    let chars = text.as_str().chars().count();
+    if chars > super::MAX_NOTE_CHARS {
+        return Err(format!(
+            "the note has {chars} characters, more than the {} a note may have",
+            super::MAX_NOTE_CHARS
+        ));
+    }
     Ok(())
 }
 

@@ -649,6 +649,40 @@ fn notes_link_to_the_floor_and_keep_their_history() {
     );
 }
 
+/// A journal line with a note longer than gavel lets anyone write was not
+/// written by gavel: replay stops on it rather than take it in.
+#[test]
+fn a_note_longer_than_decide_allows_does_not_fit_on_replay() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(Command::Note {
+        text: "first".into(),
+    });
+    let long = Clean::new(&"x".repeat(MAX_NOTE_CHARS + 1));
+    let by = Clean::new("ana");
+    let note = Command::Note {
+        text: "short".into(),
+    };
+    let mut noted = decide_entries(&sim.state, note, sim.now, &by).unwrap();
+    let Event::Noted { text, .. } = &mut noted[0].event else {
+        panic!("a note is noted: {noted:?}");
+    };
+    *text = long.clone();
+    let e = apply(&mut sim.state.clone(), &noted[0]).unwrap_err();
+    assert!(e.reason.contains("more than the 4000"), "{e}");
+
+    let amend = Command::Amend {
+        note: 1,
+        text: "shorter".into(),
+    };
+    let mut amended = decide_entries(&sim.state, amend, sim.now, &by).unwrap();
+    let Event::Amended { text, .. } = &mut amended[0].event else {
+        panic!("an amendment is amended: {amended:?}");
+    };
+    *text = long;
+    let e = apply(&mut sim.state.clone(), &amended[0]).unwrap_err();
+    assert!(e.reason.contains("more than the 4000"), "{e}");
+}
+
 #[test]
 fn undo_reverts_the_operators_own_last_action_only() {
     let mut sim = Sim::new();

@@ -192,7 +192,9 @@ impl<F: JournalFile> Live<F> {
     /// the lines it lacks.
     fn begin_writing(&mut self, others: &mut Vec<Described>) -> Result<(), LiveError> {
         self.journal.make_writable()?;
-        let mut log = SessionLog::open(&self.dir).map_err(|e| log_error(&self.dir, e))?;
+        let log = SessionLog::open(&self.dir)
+            .map(Some)
+            .map_err(|e| log_error(&self.dir, e));
         let (lines, torn) = self.journal.repair()?;
         self.recovery.torn = torn;
         for entry in lines {
@@ -202,9 +204,8 @@ impl<F: JournalFile> Live<F> {
         }
         let mut unlogged = self.unlogged.take().unwrap_or_default();
         unlogged.extend(others.iter().map(|d| (d.entry.seq, d.line.clone())));
-        log.write_missing(&unlogged)
-            .map_err(|e| log_error(&self.dir, e))?;
-        self.log = Some(log);
+        (self.log, self.log_trouble) = super::caught_up(log, &unlogged, &self.dir);
+        self.restored = super::exports::restore(&self.dir, &self.state);
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::domain::State;
+use crate::domain::{Phase, State};
 use crate::files::{self, Access, Folder};
 
 /// Writes the exports of `state` in the meeting's folder, each whole under a
@@ -22,4 +22,20 @@ pub(super) fn write_beside(dir: &Path, state: &State) -> Result<Vec<PathBuf>, St
         written.push(path);
     }
     Ok(written)
+}
+
+/// An adjourned meeting's exports, written again when one is missing: the
+/// instance that adjourned was stopped before it wrote them, and the journal
+/// has all they say. Drafts such a stop left are cleared first.
+pub(super) fn restore(dir: &Path, state: &State) -> Option<Result<Vec<PathBuf>, String>> {
+    if state.phase != Phase::Adjourned {
+        return None;
+    }
+    let names = crate::export::NAMES;
+    files::remove_stale_drafts(dir, &names);
+    let missing = names.iter().any(|name| {
+        std::fs::symlink_metadata(dir.join(name))
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    });
+    missing.then(|| write_beside(dir, state))
 }

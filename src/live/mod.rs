@@ -80,6 +80,14 @@ pub struct Live<F: JournalFile = DiskFile> {
     /// written yet: the session-log lines the log lacked at start-up, for
     /// when it begins.
     unlogged: Option<Vec<(u64, String)>>,
+    /// Why the session log is not being written, when it could not be
+    /// opened (a planted FIFO, a hard link, a full disk): the journal goes
+    /// on without it, and the log catches up from the journal at the next
+    /// start that can write it.
+    pub log_trouble: Option<String>,
+    /// An adjourned meeting's exports found missing when it began to write,
+    /// written again from the journal, or why they could not be.
+    pub restored: Option<Result<Vec<PathBuf>, String>>,
 }
 
 impl Live {
@@ -103,10 +111,17 @@ impl Live {
         let file = DiskFile::open(&path, mode)
             .map_err(JournalError::io("open", &path))?
             .waiting(wait);
-        let log = open_log(dir, mode)?;
-        let mut replay = Replay::new(meeting, log.as_ref().map(logged));
+        let log = open_log(dir, mode);
+        let mut replay = Replay::new(
+            meeting,
+            log.as_ref().ok().and_then(Option::as_ref).map(logged),
+        );
         let (journal, recovery) = replay_into(file, path, mode, &mut replay)?;
-        Live::finish(replay, journal, recovery, log, dir)
+        let mut live = Live::finish(replay, journal, recovery, log, dir)?;
+        if mode == Mode::ReadWrite {
+            live.restored = exports::restore(dir, &live.state);
+        }
+        Ok(live)
     }
 
     /// Opens the journal to write, but reads it as a read-only instance does
@@ -128,7 +143,7 @@ impl Live {
         let mut replay = Replay::new(meeting, Some(logged));
         let (journal, recovery) = replay_into(file, path, Mode::ReadOnly, &mut replay)?;
         let unlogged = std::mem::take(&mut replay.described);
-        let mut live = Live::finish(replay, journal, recovery, None, dir)?;
+        let mut live = Live::finish(replay, journal, recovery, Ok(None), dir)?;
         live.unlogged = Some(unlogged);
         Ok(live)
     }
@@ -160,6 +175,28 @@ fn open_log(dir: &Path, mode: Mode) -> Result<Option<SessionLog>, LiveError> {
     }
 }
 
+/// The session log given the lines it lacks; when it cannot be opened or
+/// written, why, and no log: the journal, which the log is made from, goes on.
+fn caught_up(
+    log: Result<Option<SessionLog>, LiveError>,
+    missing: &[(u64, String)],
+    dir: &Path,
+) -> (Option<SessionLog>, Option<String>) {
+    let trouble = |e: LiveError| {
+        Some(format!(
+            "{e}; the journal goes on, and the log catches up when gavel next starts and can write it"
+        ))
+    };
+    match log {
+        Ok(Some(mut log)) => match log.write_missing(missing) {
+            Ok(()) => (Some(log), None),
+            Err(source) => (None, trouble(log_error(dir, source))),
+        },
+        Ok(None) => (None, None),
+        Err(e) => (None, trouble(e)),
+    }
+}
+
 fn log_error(dir: &Path, source: std::io::Error) -> LiveError {
     LiveError::SessionLog {
         dir: dir.into(),
@@ -175,8 +212,11 @@ impl<F: JournalFile> Live<F> {
         opened: Opened<Entry, F>,
         dir: &Path,
     ) -> Result<Live<F>, LiveError> {
-        let log = open_log(dir, opened.journal.mode())?;
-        let mut replay = Replay::new(meeting, log.as_ref().map(logged));
+        let log = open_log(dir, opened.journal.mode());
+        let mut replay = Replay::new(
+            meeting,
+            log.as_ref().ok().and_then(Option::as_ref).map(logged),
+        );
         replay.expect(opened.lines.last().map_or(0, |e| e.seq));
         for entry in opened.lines {
             replay.take(entry)?;
@@ -189,13 +229,10 @@ impl<F: JournalFile> Live<F> {
         replay: Replay,
         journal: Journal<Entry, F>,
         recovery: Recovery,
-        mut log: Option<SessionLog>,
+        log: Result<Option<SessionLog>, LiveError>,
         dir: &Path,
     ) -> Result<Live<F>, LiveError> {
-        if let Some(log) = log.as_mut() {
-            log.write_missing(&replay.described)
-                .map_err(|source| log_error(dir, source))?;
-        }
+        let (log, log_trouble) = caught_up(log, &replay.described, dir);
         Ok(Live {
             state: replay.state,
             recovery,
@@ -204,6 +241,8 @@ impl<F: JournalFile> Live<F> {
             log,
             recent: replay.recent,
             unlogged: None,
+            log_trouble,
+            restored: None,
         })
     }
 

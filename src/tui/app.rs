@@ -201,6 +201,11 @@ impl App {
                 self.ui.health = Health::Failed(why.clone());
                 effects = self.not_done(origin, Tone::Error, why);
             }
+            Update::CannotWrite(why) => {
+                self.ui.read_only = true;
+                self.ui.health = Health::Failed(why.clone());
+                self.say(Tone::Error, why);
+            }
             Update::Warning(why) => self.say(Tone::Error, why),
             Update::Preview(text) => self.preview(text),
             Update::FollowFailed(why) => {
@@ -265,6 +270,19 @@ impl App {
                 self.ui.overlay = Some(Overlay::Summary { text, scroll: 0 })
             }
             Some(_) => self.say(Tone::Info, "summary ready: P shows it"),
+        }
+    }
+
+    /// Commands still waiting for the journal are named in the question: a
+    /// quit lets an append under way finish, but gives up waiting for the
+    /// lock, and those behind it are not saved.
+    fn quit_question(&self) -> String {
+        match self.sent.len() {
+            0 => "Quit gavel? The meeting goes on in the journal".into(),
+            1 => "Quit gavel? 1 command still waits for the journal and may not be saved".into(),
+            n => {
+                format!("Quit gavel? {n} commands still wait for the journal and may not be saved")
+            }
         }
     }
 
@@ -398,10 +416,7 @@ impl App {
             }
             Action::QuitNow => vec![Effect::Quit],
             Action::Summary => vec![Effect::Preview],
-            Action::Quit => self.ask(
-                "Quit gavel? The meeting goes on in the journal",
-                Intent::Quit,
-            ),
+            Action::Quit => self.ask(self.quit_question(), Intent::Quit),
             Action::Undo => self.undo(),
             Action::Open => self.ask(
                 "Open the meeting now?",

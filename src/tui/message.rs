@@ -27,6 +27,9 @@ pub enum Update {
     Refused(String),
     /// Ours, not written: the journal could not be written.
     Failed(String),
+    /// The journal could not be opened for writing after waiting for its
+    /// lock: the screen stays a read-only view. Answers no command.
+    CannotWrite(String),
     /// The draft co-chairs' summary, for the preview.
     Preview(String),
     /// Done, with something to say (the session log could not be written).

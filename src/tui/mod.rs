@@ -138,11 +138,34 @@ impl Session {
     }
 
     /// Waits for an append under way, so what was sent is on disk or not
-    /// begun, and gives back the controller.
-    pub fn finish(self) -> App {
+    /// begun, and gives back the controller with the commands the screen
+    /// sent but the journal did not save after the loop stopped listening:
+    /// the officer never saw those answers, so they are said now.
+    pub fn finish(mut self) -> Finished {
         drop(self.worker);
-        self.app
+        let mut unsaved = Vec::new();
+        while let Ok(update) = self.updates.try_recv() {
+            match update {
+                Update::Done(ours) => self.app.update(Update::Done(ours)),
+                Update::Refused(why) | Update::Failed(why) => {
+                    unsaved.push(why);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+        }
+        Finished {
+            app: self.app,
+            unsaved,
+        }
     }
+}
+
+/// A screen's end: its controller, and why each command it sent last was
+/// not saved, oldest first.
+pub struct Finished {
+    pub app: App,
+    pub unsaved: Vec<String>,
 }
 
 fn runtime() -> io::Result<tokio::runtime::Runtime> {

@@ -64,7 +64,7 @@ impl Worker {
             }
             Err(e) => {
                 let why = format!("the journal could not be opened for writing: {e}");
-                if updates.send(Update::Failed(why)).is_ok() {
+                if updates.send(Update::CannotWrite(why)).is_ok() {
                     serve(viewer, &operator, inbox, &updates);
                 }
             }
