@@ -55,11 +55,22 @@ impl Worker {
     ) -> Worker {
         let quit = Arc::new(AtomicBool::new(false));
         let wait = lock_wait(&updates, &quit);
+        let quitting = Arc::clone(&quit);
         Worker::spawn(quit, move |inbox| match open(wait) {
             Ok(live) => {
                 let state = Box::new(live.state.clone());
                 if updates.send(Update::Reopened(state)).is_ok() {
                     serve(live, &operator, inbox, &updates);
+                }
+            }
+            // The officer quit while it waited: what was typed meanwhile is
+            // answered as not saved, for the reason it was not.
+            Err(e) if quitting.load(Ordering::Relaxed) => {
+                let why = format!("gavel quit while it waited for the journal's lock ({e})");
+                for request in inbox.iter() {
+                    if let Request::Execute { .. } = request {
+                        let _ = updates.send(Update::Failed(why.clone()));
+                    }
                 }
             }
             Err(e) => {
@@ -145,10 +156,15 @@ fn serve<F: JournalFile>(
                 {
                     return;
                 }
-                let warning = executed.warning.or(match executed.exports {
+                let export_failed = match executed.exports {
                     Some(Err(e)) => Some(format!("adjourned, but the export was not written: {e}")),
                     _ => None,
-                });
+                };
+                // Both are said when both happen: one must not hide the other.
+                let warning = match (executed.warning, export_failed) {
+                    (Some(log), Some(export)) => Some(format!("{export}; and {log}")),
+                    (log, export) => log.or(export),
+                };
                 match executed.ours {
                     Ok(ours) => {
                         if updates.send(Update::Done(ours)).is_err() {
