@@ -272,7 +272,8 @@ pub fn markdown(state: &State, x: &Export) -> String {
     let _ = writeln!(out, "# {}\n", markdown_text(&x.title));
     let _ = writeln!(
         out,
-        "Draft co-chairs' summary · {}, {} · {}\n",
+        "Draft {} · {}, {} · {}\n",
+        markdown_text(&state.meeting.summary_title()),
         markdown_text(&x.venue),
         markdown_text(&x.room),
         x.date
@@ -288,11 +289,16 @@ pub fn markdown(state: &State, x: &Export) -> String {
             "> **Draft of a meeting in progress** ({since}): the record below is not complete.\n"
         );
     }
-    let opened = x.opened_at.map_or("not opened".to_string(), &t);
-    let adjourned = x.adjourned_at.map_or("not adjourned".to_string(), &t);
+    let held = match (x.opened_at, x.adjourned_at) {
+        (None, _) => "not opened yet".to_string(),
+        (Some(opened), None) => format!("opened {}, in progress (not yet adjourned)", t(opened)),
+        (Some(opened), Some(adjourned)) => {
+            format!("opened {}, adjourned {}", t(opened), t(adjourned))
+        }
+    };
     let _ = writeln!(
         out,
-        "Scheduled {}–{}; opened {opened}, adjourned {adjourned}.\n",
+        "Scheduled {}–{}; {held}.\n",
         t(x.scheduled_start),
         t(x.scheduled_end)
     );
@@ -622,5 +628,53 @@ mod tests {
             spreadsheet_text("Bolivia (Plurinational State of)"),
             "Bolivia (Plurinational State of)"
         );
+    }
+    fn seed() -> State {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("config/mali-ministerial-2017.toml");
+        let meeting = crate::config::load(&path)
+            .expect("the seed meeting")
+            .meeting;
+        State::new(std::sync::Arc::new(meeting))
+    }
+
+    fn summary_of(state: &State) -> String {
+        markdown(state, &gather(state))
+    }
+
+    /// The summary is named as the meeting file says, else after who chairs.
+    #[test]
+    fn the_summary_is_named_after_its_chairs_unless_the_meeting_file_names_it() {
+        let mut state = seed();
+        assert!(summary_of(&state).contains("Draft co-chairs' summary · "));
+        let mut meeting = (*state.meeting).clone();
+        for segment in &mut meeting.segments {
+            segment.chairs.truncate(1);
+            segment.chairs[0] = "mali-president".into();
+        }
+        assert_eq!(meeting.summary_title(), "chair's summary");
+        meeting.segments[1].chairs[0] = "algeria".into();
+        assert_eq!(meeting.summary_title(), "summary");
+        meeting.summary_title = Some("President's summary".into());
+        state = State::new(std::sync::Arc::new(meeting));
+        assert!(summary_of(&state).contains("Draft President's summary · "));
+    }
+
+    /// Before adjournment the summary says the meeting is in progress, not
+    /// "adjourned not adjourned".
+    #[test]
+    fn a_summary_before_adjournment_says_the_meeting_is_in_progress() {
+        use crate::domain::{Command, execute};
+        let mut state = seed();
+        assert!(summary_of(&state).contains("; not opened yet.\n"));
+        let now: Timestamp = "2017-09-20T19:33:00Z".parse().unwrap();
+        let by = crate::text::Clean::new("ben");
+        execute(&mut state, Command::Open { at: None }, now, &by).expect("opened");
+        let summary = summary_of(&state);
+        assert!(
+            summary.contains("; opened 15:33, in progress (not yet adjourned).\n"),
+            "{summary}"
+        );
+        assert!(!summary.contains("adjourned not adjourned"), "{summary}");
     }
 }

@@ -139,6 +139,9 @@ pub struct Meeting {
     pub warn_before: u32,
     /// Ring the terminal bell once when a speaker passes the limit.
     pub bell: bool,
+    /// What the summary is called ("President's summary"); when not given,
+    /// it is named after who chairs (see [`Meeting::summary_title`]).
+    pub summary_title: Option<Clean>,
     pub segments: Vec<SegmentDef>,
     pub roster: Vec<Participant>,
     pub seating: Seating,
@@ -147,6 +150,27 @@ pub struct Meeting {
 impl Meeting {
     pub fn participant(&self, id: &str) -> Option<&Participant> {
         self.roster.iter().find(|p| p.id.as_str() == id)
+    }
+
+    /// The summary's name: the meeting file's, or the chairs': co-chairs'
+    /// when a segment has two or more, the chair's when every segment has
+    /// the same one, else a plain summary.
+    pub fn summary_title(&self) -> String {
+        if let Some(title) = &self.summary_title {
+            return title.to_string();
+        }
+        let chairs: std::collections::BTreeSet<&str> = self
+            .segments
+            .iter()
+            .flat_map(|s| s.chairs.iter().map(Clean::as_str))
+            .collect();
+        if self.segments.iter().any(|s| s.chairs.len() > 1) {
+            "co-chairs' summary".into()
+        } else if chairs.len() == 1 {
+            "chair's summary".into()
+        } else {
+            "summary".into()
+        }
     }
 
     pub fn segment_index(&self, id: &str) -> Option<usize> {

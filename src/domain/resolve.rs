@@ -201,16 +201,48 @@ enum Tier {
 }
 
 impl Tier {
+    /// Spaces count for nothing in the exact and inside tiers: where an
+    /// apostrophe or a hyphen was typed as a space, or left out, it is the
+    /// same name (`cote d ivoire`, `cote divoire`, `Côte d'Ivoire`).
     fn matches(self, query: &str, name: &str) -> bool {
         match self {
-            Tier::Exact => query == name,
+            Tier::Exact => without_spaces(query).eq(without_spaces(name)),
             Tier::WordPrefix => {
                 let words: Vec<&str> = name.split(' ').collect();
                 query
                     .split(' ')
                     .all(|q| words.iter().any(|w| w.starts_with(q)))
             }
-            Tier::Inside => query.len() >= 3 && name.contains(query),
+            Tier::Inside => {
+                let query: String = without_spaces(query).collect();
+                query.len() >= 3 && without_spaces(name).collect::<String>().contains(&query)
+            }
         }
+    }
+}
+
+fn without_spaces(key: &str) -> impl Iterator<Item = char> + '_ {
+    key.chars().filter(|&c| c != ' ')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A space typed for an apostrophe, or none, is the same name.
+    #[test]
+    fn spaces_count_for_nothing_in_a_whole_or_inside_match() {
+        let name = match_key("Côte d’Ivoire");
+        for typed in [
+            "cote d ivoire",
+            "cote divoire",
+            "Côte d'Ivoire",
+            "cotedivoire",
+        ] {
+            assert!(Tier::Exact.matches(&match_key(typed), &name), "{typed}");
+        }
+        assert!(Tier::Inside.matches(&match_key("d ivoire"), &name));
+        assert!(!Tier::Exact.matches(&match_key("cote"), &name));
+        assert!(!Tier::Inside.matches(&match_key("ivory"), &name));
     }
 }

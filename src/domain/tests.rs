@@ -34,6 +34,7 @@ fn meeting(ordering: Ordering) -> Meeting {
         tz: jiff::tz::TimeZone::get("America/New_York").unwrap(),
         warn_before: 30,
         bell: false,
+        summary_title: None,
         segments: vec![
             SegmentDef {
                 id: "opening".into(),

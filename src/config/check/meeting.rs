@@ -21,6 +21,7 @@ pub(super) const FIELDS: &[&str] = &[
     "log_dir",
     "warn_before",
     "bell",
+    "summary_title",
 ];
 
 const DEFAULT_WARN_BEFORE: u32 = 30;
@@ -72,6 +73,7 @@ pub(super) fn head(
         }
     }
     let bell = bell(f, s);
+    let summary_title = s.optional_text(f, "summary_title");
     let log_dir = match s.get("log_dir") {
         Some(value) => log_dir(f, value).map(Some),
         None => Some(None),
@@ -79,6 +81,7 @@ pub(super) fn head(
     let (id, title, venue, room) = (id?, title?, venue?, room?);
     let (date, start, end, (timezone, tz)) = (date?, start?, end?, zone?);
     let (warn_before, bell) = (warning?.seconds, bell?);
+    let summary_title = summary_title.filter(|t| !t.is_empty());
     let meeting = move |parts: Parts| Meeting {
         id,
         title,
@@ -91,6 +94,7 @@ pub(super) fn head(
         tz,
         warn_before,
         bell,
+        summary_title,
         segments: parts.segments,
         roster: parts.roster,
         seating: parts.seating,
