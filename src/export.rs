@@ -33,6 +33,15 @@ pub struct Intervention {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct NotHeard {
+    pub segment: String,
+    pub delegation: String,
+    pub speaker: String,
+    pub kind: SpeechKind,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Attendance {
     /// Delegations that held an observer seat, in the order first seated.
     pub seated: Vec<String>,
@@ -60,6 +69,9 @@ pub struct Export {
     pub complete: bool,
     pub interventions: Vec<Intervention>,
     pub attendance: Attendance,
+    /// Inscribed and never called: left on a segment's list when the
+    /// meeting moved on or adjourned.
+    pub not_heard: Vec<NotHeard>,
     #[serde(skip)]
     notes: Vec<NoteLine>,
 }
@@ -68,6 +80,9 @@ pub struct Export {
 struct NoteLine {
     segment: String,
     speech: Option<u32>,
+    /// When it was first taken: where a note with no one on the floor
+    /// stands among the speeches.
+    at: Timestamp,
     text: String,
     tags: Vec<String>,
 }
@@ -94,6 +109,16 @@ pub fn gather(state: &State) -> Export {
         complete: state.phase == Phase::Adjourned,
         interventions: interventions(state),
         attendance: attendance(state),
+        not_heard: state
+            .not_heard()
+            .map(|(def, listed)| NotHeard {
+                segment: def.id.to_string(),
+                delegation: listed.speech.delegate.delegation.to_string(),
+                speaker: listed.speech.delegate.representative.to_string(),
+                kind: listed.speech.kind,
+                limit: listed.speech.limit,
+            })
+            .collect(),
         notes: state
             .notes
             .values()
@@ -147,6 +172,7 @@ fn note_line(n: &Note) -> NoteLine {
     NoteLine {
         segment: n.segment.to_string(),
         speech: n.speech,
+        at: n.versions[0].at,
         text: text.join(" "),
         tags: v.tags.iter().map(|t| t.to_string()).collect(),
     }
@@ -341,7 +367,19 @@ fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::dom
     if spoken.is_empty() {
         let _ = writeln!(out, "No one spoke.\n");
     }
+    let loose: Vec<&NoteLine> = x
+        .notes
+        .iter()
+        .filter(|note| note.segment == def.id.as_str() && tagged(note, "summary"))
+        .filter(|note| !spoken.iter().any(|i| note.speech == Some(i.speech)))
+        .collect();
+    // Notes taken with no one on the floor stand where they were taken,
+    // between the speeches before and after them.
+    let mut loose = loose.into_iter().peekable();
     for (n, i) in spoken.iter().enumerate() {
+        while let Some(note) = loose.next_if(|note| note.at < i.start) {
+            let _ = writeln!(out, "- {}", markdown_text(&note.text));
+        }
         let _ = writeln!(
             out,
             "{}. {}{} — {}",
@@ -358,19 +396,24 @@ fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::dom
             let _ = writeln!(out, "   - {}", markdown_text(&note.text));
         }
     }
-    let loose: Vec<&NoteLine> = x
-        .notes
-        .iter()
-        .filter(|note| note.segment == def.id.as_str() && tagged(note, "summary"))
-        .filter(|note| !spoken.iter().any(|i| note.speech == Some(i.speech)))
-        .collect();
-    if !loose.is_empty() {
-        let _ = writeln!(out);
-        for note in loose {
-            let _ = writeln!(out, "- {}", markdown_text(&note.text));
-        }
+    for note in loose {
+        let _ = writeln!(out, "- {}", markdown_text(&note.text));
     }
+    not_heard_line(out, x, def);
     let _ = writeln!(out);
+}
+
+/// Those inscribed in the segment and never called, by name.
+fn not_heard_line(out: &mut String, x: &Export, def: &crate::domain::SegmentDef) {
+    let left: Vec<String> = x
+        .not_heard
+        .iter()
+        .filter(|n| n.segment == def.id.as_str())
+        .map(|n| format!("{}{}", markdown_text(&n.delegation), kind_note(n.kind)))
+        .collect();
+    if !left.is_empty() {
+        let _ = writeln!(out, "\nInscribed, not heard: {}.", left.join(", "));
+    }
 }
 
 fn names(names: &[String]) -> String {
@@ -456,28 +499,62 @@ fn timekeeping_section(out: &mut String, state: &State, x: &Export) {
             let _ = writeln!(out, "Not opened yet.\n");
         }
     }
-    let over: Vec<&Intervention> = x
-        .interventions
-        .iter()
-        .filter(|i| i.seconds_spoken > i64::from(i.limit))
-        .collect();
+    overrun_table(out, state, x);
+}
+
+/// Overruns shorter than this are counted, not listed: a table of every
+/// speaker a few seconds over would bury the ones that matter.
+const LISTED_OVER: i64 = 30;
+
+/// How far speakers went over their limits: a count and a total for all,
+/// and one table of those over by more than [`LISTED_OVER`].
+fn overrun_table(out: &mut String, state: &State, x: &Export) {
+    let over_by = |i: &Intervention| i.seconds_spoken - i64::from(i.limit);
+    let over: Vec<&Intervention> = x.interventions.iter().filter(|i| over_by(i) > 0).collect();
     if over.is_empty() {
         let _ = writeln!(out, "No speaker went over the limit.");
         return;
     }
-    let _ = writeln!(out, "Over the limit:\n");
-    for i in over {
-        let by = i.seconds_spoken - i64::from(i.limit);
+    let total: i64 = over.iter().map(|i| over_by(i)).sum();
+    let _ = writeln!(
+        out,
+        "{} of {} speeches went over the limit, {} in all.",
+        over.len(),
+        x.interventions.len(),
+        duration(total)
+    );
+    let listed: Vec<&&Intervention> = over.iter().filter(|i| over_by(i) > LISTED_OVER).collect();
+    if listed.is_empty() {
+        let _ = writeln!(out, "None by more than {}.", duration(LISTED_OVER));
+        return;
+    }
+    let _ = writeln!(out, "\nOver by more than {}:\n", duration(LISTED_OVER));
+    let _ = writeln!(out, "| Speaker | Segment | Spoke | Limit | Over |");
+    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: |");
+    let title = |id: &str| {
+        let i = state.meeting.segment_index(id);
+        i.map_or(id.to_string(), |i| {
+            state.meeting.segments[i].title.to_string()
+        })
+    };
+    for i in &listed {
         let _ = writeln!(
             out,
-            "- {} ({}): {} of {}, {} over",
-            markdown_text(&i.delegation),
-            markdown_text(&i.segment),
+            "| {} | {} | {} | {} | {} |",
+            table_cell(&i.delegation),
+            table_cell(&title(&i.segment)),
             duration(i.seconds_spoken),
             duration(i64::from(i.limit)),
-            duration(by)
+            duration(over_by(i))
         );
     }
+    let listed_total: i64 = listed.iter().map(|i| over_by(i)).sum();
+    let _ = writeln!(out, "| **Total** | | | | **{}** |", duration(listed_total));
+}
+
+/// User text in a table cell: a `|` would end the cell.
+fn table_cell(text: &str) -> String {
+    markdown_text(text).replace('|', "\\|")
 }
 
 /// One row per intervention.
@@ -676,5 +753,46 @@ mod tests {
             "{summary}"
         );
         assert!(!summary.contains("adjourned not adjourned"), "{summary}");
+    }
+    /// A note taken between two speeches stands between them; those left
+    /// listed when the meeting moves on are named; overruns are one table.
+    #[test]
+    fn a_segment_reads_in_the_order_it_happened_and_names_who_was_not_heard() {
+        use crate::domain::{Command, SegmentTarget, execute};
+        let mut state = seed();
+        let t0: Timestamp = "2017-09-20T19:30:00Z".parse().unwrap();
+        let by = crate::text::Clean::new("ben");
+        let at = |secs: i64| t0 + jiff::SignedDuration::from_secs(secs);
+        let mut run = |command: Command, secs: i64| {
+            execute(&mut state, command, at(secs), &by).expect("carried out");
+        };
+        run(Command::Open { at: None }, 0);
+        run(Command::Next { at: None }, 0);
+        run(Command::End { at: None }, 200);
+        let note = |text: &str| Command::Note {
+            text: crate::text::Clean::new(text),
+        };
+        run(note("the room applauds #summary"), 210);
+        run(Command::Next { at: None }, 220);
+        run(Command::End { at: None }, 220 + 225);
+        run(Command::Segment(SegmentTarget::Next), 460);
+        let summary = summary_of(&state);
+        let first = summary.find("1. ").expect("a first speech");
+        let between = summary.find("- the room applauds").expect("the note");
+        let second = summary.find("2. ").expect("a second speech");
+        assert!(first < between && between < second, "{summary}");
+        assert!(summary.contains("\nInscribed, not heard: "), "{summary}");
+        assert!(
+            summary.contains("2 of 2 speeches went over the limit, 1m05s in all."),
+            "{summary}"
+        );
+        assert!(summary.contains("| 3m45s | 3m | 45s |"), "{summary}");
+        assert!(
+            summary.contains("| **Total** | | | | **45s** |"),
+            "{summary}"
+        );
+        let x = gather(&state);
+        assert!(!x.not_heard.is_empty());
+        assert!(x.not_heard.iter().all(|n| n.segment == "opening"));
     }
 }

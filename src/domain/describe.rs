@@ -137,10 +137,11 @@ fn what(state: &State, entry: &Entry) -> String {
                 .meeting
                 .segment_index(segment.as_str())
                 .map(|i| &state.meeting.segments[i].title);
-            format!(
-                "{} begins",
-                title.map_or(segment.to_string(), ToString::to_string)
-            )
+            let title = title.map_or(segment.to_string(), ToString::to_string);
+            match not_heard(&state.segment().queue) {
+                Some(left) => format!("{title} begins; {left}"),
+                None => format!("{title} begins"),
+            }
         }
         Event::Inscribed {
             speech, position, ..
@@ -367,4 +368,25 @@ fn offer_news(state: &State, entry: &Entry) -> String {
         }
     }
     news
+}
+
+/// Those a segment leaves listed, said when the next begins: they were
+/// inscribed and are not heard.
+fn not_heard(queue: &[super::state::Listed]) -> Option<String> {
+    const NAMED: usize = 10;
+    let names: Vec<String> = queue
+        .iter()
+        .take(NAMED)
+        .map(|l| l.speech.delegate.delegation.to_string())
+        .collect();
+    let more = match queue.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let count = match queue.len() {
+        0 => return None,
+        1 => "1 inscribed speaker".to_string(),
+        n => format!("{n} inscribed speakers"),
+    };
+    Some(format!("{count} not heard: {}{more}", names.join(", ")))
 }

@@ -339,6 +339,21 @@ impl State {
         self.segment().floor.as_ref()
     }
 
+    /// Speakers still listed in the segments the meeting has moved on from
+    /// (and in the last one, once adjourned): inscribed, and not heard. In
+    /// the order of the segments, then of each list.
+    pub fn not_heard(&self) -> impl Iterator<Item = (&super::meeting::SegmentDef, &Listed)> {
+        let ended = if self.phase == Phase::Adjourned {
+            self.current + 1
+        } else {
+            self.current
+        };
+        self.segments[..ended]
+            .iter()
+            .zip(&self.meeting.segments)
+            .flat_map(|(segment, def)| segment.queue.iter().map(move |listed| (def, listed)))
+    }
+
     /// Seats that can be given now, in reading order.
     pub fn free_seats(&self) -> impl Iterator<Item = SeatId> + '_ {
         self.meeting

@@ -32,6 +32,8 @@ pub struct Status<'a> {
     pub interrupted: Vec<FloorInfo<'a>>,
     pub queue: Vec<Queued<'a>>,
     pub spoken: Vec<SpokenInfo<'a>>,
+    /// Inscribed in a segment the meeting has moved on from, and not heard.
+    pub not_heard: Vec<NotHeardInfo<'a>>,
     pub seats: SeatsInfo,
     pub notes: Vec<NoteInfo<'a>>,
     pub clock: ClockInfo,
@@ -145,6 +147,15 @@ pub struct SpokenInfo<'a> {
 }
 
 #[derive(Serialize)]
+pub struct NotHeardInfo<'a> {
+    pub segment: &'a str,
+    #[serde(flatten)]
+    pub who: Who<'a>,
+    pub limit: u32,
+    pub inscribed_at: Option<Timestamp>,
+}
+
+#[derive(Serialize)]
 pub struct SeatsInfo {
     /// Seats in the map, blocked ones included.
     pub capacity: usize,
@@ -250,6 +261,15 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             })
             .collect(),
         spoken: spoken(state),
+        not_heard: state
+            .not_heard()
+            .map(|(def, listed)| NotHeardInfo {
+                segment: def.id.as_str(),
+                who: Who::of(&listed.speech),
+                limit: listed.speech.limit,
+                inscribed_at: listed.inscribed_at,
+            })
+            .collect(),
         seats: seats(state),
         notes: state.notes.values().map(note).collect(),
         clock: ClockInfo {

@@ -7,7 +7,7 @@ use crate::domain::state::State;
 
 /// `gavel state` without `--json`: the same facts, for a person.
 pub fn text(state: &State, now: Timestamp) -> String {
-    use crate::domain::format::{clock, duration, ordinal};
+    use crate::domain::format::{duration, ordinal};
     use std::fmt::Write;
     let r = of(state, now);
     let local = |t: Timestamp| {
@@ -32,27 +32,7 @@ pub fn text(state: &State, now: Timestamp) -> String {
         r.phase,
         r.segment.title
     );
-    match &r.floor {
-        Some(f) => {
-            let paused = if f.paused { " (paused)" } else { "" };
-            let name = joined(f.who.delegation, f.who.representative);
-            let _ = writeln!(
-                out,
-                "floor: {name} {} / {}{paused}",
-                clock(f.elapsed),
-                clock(i64::from(f.limit))
-            );
-        }
-        None => out.push_str("floor: nobody\n"),
-    }
-    for f in &r.interrupted {
-        let _ = writeln!(
-            out,
-            "  interrupted: {} at {}",
-            f.who.delegation,
-            clock(f.elapsed)
-        );
-    }
+    floor_lines(&mut out, &r);
     let closed = if r.segment.list_closed {
         " (closed)"
     } else {
@@ -74,13 +54,19 @@ pub fn text(state: &State, now: Timestamp) -> String {
     for s in &r.spoken {
         let _ = writeln!(
             out,
-            "  {} {} {} / {} ({})",
+            "  {} {} {} ({})",
             local(s.started_at),
             s.who.delegation,
-            clock(s.spoken),
-            clock(i64::from(s.limit)),
+            of_limit(s.spoken, s.limit),
             s.segment
         );
+    }
+    if !r.not_heard.is_empty() {
+        let _ = writeln!(out, "inscribed, not heard: {}", r.not_heard.len());
+        for n in &r.not_heard {
+            let name = joined(n.who.delegation, n.who.representative);
+            let _ = writeln!(out, "  {name} ({})", n.segment);
+        }
     }
     let seats = &r.seats;
     let _ = writeln!(
@@ -131,6 +117,40 @@ pub fn text(state: &State, now: Timestamp) -> String {
         };
     }
     out
+}
+
+/// The floor, a speech set aside by a point of order first: it is the
+/// speech the room is in, and each point of order raised on it follows,
+/// indented, the one speaking now last.
+fn floor_lines(out: &mut String, r: &super::Status<'_>) {
+    use std::fmt::Write;
+    let Some(current) = &r.floor else {
+        out.push_str("floor: nobody\n");
+        return;
+    };
+    let speeches: Vec<&super::FloorInfo<'_>> = r.interrupted.iter().chain([current]).collect();
+    for (depth, f) in speeches.iter().enumerate() {
+        let name = joined(f.who.delegation, f.who.representative);
+        let timed = of_limit(f.elapsed, f.limit);
+        let state = if depth + 1 < speeches.len() {
+            " (interrupted)"
+        } else if f.paused {
+            " (paused)"
+        } else {
+            ""
+        };
+        let _ = match depth {
+            0 => writeln!(out, "floor: {name} {timed}{state}"),
+            _ => writeln!(out, "  point of order: {name} {timed}{state}"),
+        };
+    }
+}
+
+/// Time spoken against its limit, as durations: `10m25s of 10m`, which no
+/// one reads as times of day.
+fn of_limit(spoken: i64, limit: u32) -> String {
+    use crate::domain::format::duration;
+    format!("{} of {}", duration(spoken), duration(i64::from(limit)))
 }
 
 impl Who<'_> {

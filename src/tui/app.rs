@@ -65,6 +65,9 @@ pub struct App {
     held: VecDeque<Held>,
     /// The speech the bell rang for, so it rings once.
     rung_for: Option<u32>,
+    /// The instant of the key being handled, given by the loop: a command is
+    /// judged on the screen's state before the officer is asked about it.
+    now: Option<Timestamp>,
 }
 
 impl App {
@@ -76,6 +79,7 @@ impl App {
             sent: VecDeque::new(),
             held: VecDeque::new(),
             rung_for: None,
+            now: None,
         }
     }
 
@@ -108,6 +112,11 @@ impl App {
             Some(Overlay::Confirm(_)) => self.answer(action),
             Some(Overlay::Prompt(_)) => action.map_or_else(Vec::new, |action| self.edit(action)),
         }
+    }
+
+    /// The instant keys are handled at from now on.
+    pub fn at(&mut self, now: Timestamp) {
+        self.now = Some(now);
     }
 
     /// Where keys go now, for the key table.
@@ -326,16 +335,39 @@ impl App {
     }
 
     fn fold(&mut self, entries: Vec<crate::domain::Described>) {
+        let selected = self.selected_speech();
         for crate::domain::Described { entry, line } in entries {
             if entry.seq <= self.state.seq {
                 continue;
             }
             if let Err(e) = apply(&mut self.state, &entry) {
                 self.say(Tone::Error, format!("{e}; restart gavel"));
-                return;
+                break;
             }
             self.ui.last_line = Some(line);
         }
+        self.keep_selection(selected);
+    }
+
+    /// The segment and the speech under the list's cursor.
+    fn selected_speech(&self) -> (usize, Option<u32>) {
+        let queue = &self.state.segment().queue;
+        let speech = queue.get(self.ui.queue_cursor).map(|l| l.speech.id);
+        (self.state.current, speech)
+    }
+
+    /// The cursor stays on the speaker it was on, wherever the list moved
+    /// them, so Enter never gives the floor to whoever a change put on that
+    /// row. Once they have left the list, or the segment changed, it goes
+    /// back to the top.
+    fn keep_selection(&mut self, (segment, speech): (usize, Option<u32>)) {
+        let Some(speech) = speech else {
+            return;
+        };
+        let still = (segment == self.state.current)
+            .then(|| self.state.segment().position(speech))
+            .flatten();
+        self.ui.queue_cursor = still.unwrap_or(0);
     }
 
     /// One answer from the journal, and where its command came from. `saved`
@@ -373,6 +405,20 @@ impl App {
             self.ui.health = Health::Saving(self.sent.len());
         }
         vec![Effect::Execute(command)]
+    }
+
+    /// Asks before running `command`, unless it would be refused: then the
+    /// refusal is said at once, and there is nothing to ask. The journal
+    /// judges it again when it is sent, on whatever others did meanwhile.
+    fn ask_to_run(&mut self, question: impl Into<String>, command: Command) -> Vec<Effect> {
+        if let Some(now) = self.now {
+            let by = self.ui.operator.as_str();
+            if let Err(refusal) = crate::domain::decide(&self.state, command.clone(), now, by) {
+                self.say(Tone::Refused, refusal.to_string());
+                return Vec::new();
+            }
+        }
+        self.ask(question, Intent::Run(command))
     }
 
     fn ask(&mut self, question: impl Into<String>, intent: Intent) -> Vec<Effect> {
@@ -418,10 +464,7 @@ impl App {
             Action::Summary => vec![Effect::Preview],
             Action::Quit => self.ask(self.quit_question(), Intent::Quit),
             Action::Undo => self.undo(),
-            Action::Open => self.ask(
-                "Open the meeting now?",
-                Intent::Run(Command::Open { at: None }),
-            ),
+            Action::Open => self.ask_to_run("Open the meeting now?", Command::Open { at: None }),
             Action::Adjourn => {
                 let question = match self.state.floor() {
                     Some(f) => format!(
@@ -430,7 +473,7 @@ impl App {
                     ),
                     None => "Adjourn the meeting?".to_string(),
                 };
-                self.ask(question, Intent::Run(Command::Adjourn { at: None }))
+                self.ask_to_run(question, Command::Adjourn { at: None })
             }
             Action::SegmentNext => self.segment_next(),
             Action::Next => self.run(Command::Next { at: None }),
@@ -471,10 +514,9 @@ impl App {
                 None => self.nothing("no note to amend"),
             },
             Action::Retract => match self.selected_note() {
-                Some((id, _)) => self.ask(
-                    format!("Retract note {id}?"),
-                    Intent::Run(Command::Retract { note: id }),
-                ),
+                Some((id, _)) => {
+                    self.ask_to_run(format!("Retract note {id}?"), Command::Retract { note: id })
+                }
                 None => self.nothing("no note to retract"),
             },
             // The keys of what is open over the panes, taken there.
@@ -501,10 +543,9 @@ impl App {
 
     fn undo(&mut self) -> Vec<Effect> {
         match self.state.undoable(self.ui.operator.as_str()) {
-            Some((seq, verb)) => self.ask(
-                format!("Undo your #{seq:04} ({verb})?"),
-                Intent::Run(Command::Undo),
-            ),
+            Some((seq, verb)) => {
+                self.ask_to_run(format!("Undo your #{seq:04} ({verb})?"), Command::Undo)
+            }
             None => self.nothing("nothing of yours to undo"),
         }
     }
@@ -512,8 +553,18 @@ impl App {
     fn segment_next(&mut self) -> Vec<Effect> {
         match self.state.meeting.segments.get(self.state.current + 1) {
             Some(next) => {
-                let question = format!("Move on to {}?", next.title);
-                self.ask(question, Intent::Run(Command::Segment(SegmentTarget::Next)))
+                let question = match self.state.segment().queue.len() {
+                    0 => format!("Move on to {}?", next.title),
+                    1 => format!(
+                        "Move on to {}? 1 still listed will not be heard",
+                        next.title
+                    ),
+                    n => format!(
+                        "Move on to {}? {n} still listed will not be heard",
+                        next.title
+                    ),
+                };
+                self.ask_to_run(question, Command::Segment(SegmentTarget::Next))
             }
             None => self.nothing("this is the last segment"),
         }
@@ -521,15 +572,9 @@ impl App {
 
     fn toggle_list(&mut self) -> Vec<Effect> {
         if self.state.segment().closed {
-            self.ask(
-                "Reopen the list of speakers?",
-                Intent::Run(Command::ReopenList),
-            )
+            self.ask_to_run("Reopen the list of speakers?", Command::ReopenList)
         } else {
-            self.ask(
-                "Close the list of speakers?",
-                Intent::Run(Command::CloseList),
-            )
+            self.ask_to_run("Close the list of speakers?", Command::CloseList)
         }
     }
 
@@ -570,9 +615,9 @@ impl App {
                 })
             }
             Action::Pass => self.run(Command::Pass { who }),
-            _ => self.ask(
+            _ => self.ask_to_run(
                 format!("Remove {name} from the list?"),
-                Intent::Run(Command::Remove { who }),
+                Command::Remove { who },
             ),
         }
     }
@@ -600,10 +645,7 @@ impl App {
         match self.state.seats.occupied.get(&seat) {
             Some(by) => {
                 let question = format!("Release {seat} ({by})?");
-                self.ask(
-                    question,
-                    Intent::Run(Command::Release(SeatOrDelegation::Seat(seat))),
-                )
+                self.ask_to_run(question, Command::Release(SeatOrDelegation::Seat(seat)))
             }
             None => self.nothing(&format!("{seat} is not taken")),
         }
@@ -612,12 +654,9 @@ impl App {
     fn block(&mut self) -> Vec<Effect> {
         let seat = self.ui.seat_cursor;
         if self.state.seats.blocked.contains(&seat) {
-            self.ask(
-                format!("Unblock {seat}?"),
-                Intent::Run(Command::Unblock(seat)),
-            )
+            self.ask_to_run(format!("Unblock {seat}?"), Command::Unblock(seat))
         } else {
-            self.ask(format!("Block {seat}?"), Intent::Run(Command::Block(seat)))
+            self.ask_to_run(format!("Block {seat}?"), Command::Block(seat))
         }
     }
 

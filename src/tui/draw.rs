@@ -139,6 +139,10 @@ fn last_action(line: &str, view: &View) -> Vec<Span<'static>> {
         .map(|a| a.by.to_string())
         .unwrap_or_default();
     let text = line.strip_suffix(&format!(" · {by}")).unwrap_or(line);
+    // The officer's own name is on the status line already.
+    if by == view.ui.operator.as_str() {
+        return vec![Span::raw(text.to_string())];
+    }
     vec![
         Span::styled(format!("{by} "), view.theme.title()),
         Span::raw(text.to_string()),

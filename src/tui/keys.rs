@@ -281,6 +281,21 @@ pub fn action(scope: Scope, key: Key) -> Option<Action> {
         .or_else(|| rest(scope, key))
 }
 
+/// The first key that does `action` in `scope`, as a hint names it: hints
+/// name the key that works where the officer is.
+pub fn key_for(scope: Scope, action: Action) -> Option<Key> {
+    let panes = matches!(scope, Scope::Pane(_)).then_some(Scope::Panes);
+    [Some(Scope::Always), Some(scope), panes]
+        .into_iter()
+        .flatten()
+        .find_map(|s| {
+            BINDINGS
+                .iter()
+                .find(|b| b.scope == s && b.action == action)
+                .map(|b| b.keys[0])
+        })
+}
+
 fn rest(scope: Scope, key: Key) -> Option<Action> {
     let (_, rest, _) = REST.iter().find(|(s, _, _)| *s == scope)?;
     match (rest, key) {

@@ -146,6 +146,7 @@ impl<S: Screen> Loop<'_, S> {
                 return quits.then_some(Exit::Quit);
             }
         }
+        self.app.at(self.clock.now());
         let effects = self.app.key(key);
         self.perform(effects)
     }

@@ -26,9 +26,14 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
     let notes = &view.state.notes;
     let Some(newest) = notes.keys().next_back().copied() else {
         let theme = view.theme;
+        let here = crate::tui::keys::Scope::Pane(view.ui.focus);
+        let how = match crate::tui::keys::key_for(here, crate::tui::keys::Action::NewNote) {
+            Some(key) => key.label(),
+            None => ":note".to_string(),
+        };
         let empty = vec![
             Span::styled("No notes yet — ", theme.dim()),
-            Span::styled("n", theme.key()),
+            Span::styled(how, theme.key()),
             Span::styled(" to write one", theme.dim()),
         ];
         return put_lines(frame, inner, vec![fit_line(empty, w)]);
