@@ -183,7 +183,10 @@ fn new_speech(
     limit: Option<u32>,
 ) -> Result<Speech, Refusal> {
     let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
-    let limit = limit.unwrap_or(state.segment_def().speaking_limit);
+    let limit = limit.unwrap_or(match kind {
+        SpeechKind::Order => state.meeting.order_limit,
+        _ => state.segment_def().speaking_limit,
+    });
     Ok(Speech {
         id: state.next_speech,
         delegate,

@@ -142,6 +142,8 @@ pub struct Meeting {
     /// What the summary is called ("President's summary"); when not given,
     /// it is named after who chairs (see [`Meeting::summary_title`]).
     pub summary_title: Option<Clean>,
+    /// Seconds a point of order may take, in every segment.
+    pub order_limit: u32,
     pub segments: Vec<SegmentDef>,
     pub roster: Vec<Participant>,
     pub seating: Seating,

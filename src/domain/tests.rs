@@ -35,6 +35,7 @@ fn meeting(ordering: Ordering) -> Meeting {
         warn_before: 30,
         bell: false,
         summary_title: None,
+        order_limit: 120,
         segments: vec![
             SegmentDef {
                 id: "opening".into(),

@@ -22,9 +22,13 @@ pub(super) const FIELDS: &[&str] = &[
     "warn_before",
     "bell",
     "summary_title",
+    "order_limit",
 ];
 
 const DEFAULT_WARN_BEFORE: u32 = 30;
+/// A point of order is a short intervention on procedure, whatever the
+/// segment's limit for statements.
+const DEFAULT_ORDER_LIMIT: u32 = 120;
 
 /// The tables read after `[meeting]`, which complete the meeting it heads.
 pub(super) struct Parts {
@@ -74,6 +78,16 @@ pub(super) fn head(
     }
     let bell = bell(f, s);
     let summary_title = s.optional_text(f, "summary_title");
+    let order_limit = match s.get("order_limit") {
+        Some(value) => s.duration(f, "order_limit", value).and_then(|secs| {
+            if secs == 0 {
+                f.at(&value.span(), "`order_limit` must be longer than zero");
+                return None;
+            }
+            Some(secs)
+        }),
+        None => Some(DEFAULT_ORDER_LIMIT),
+    };
     let log_dir = match s.get("log_dir") {
         Some(value) => log_dir(f, value).map(Some),
         None => Some(None),
@@ -82,6 +96,7 @@ pub(super) fn head(
     let (date, start, end, (timezone, tz)) = (date?, start?, end?, zone?);
     let (warn_before, bell) = (warning?.seconds, bell?);
     let summary_title = summary_title.filter(|t| !t.is_empty());
+    let order_limit = order_limit?;
     let meeting = move |parts: Parts| Meeting {
         id,
         title,
@@ -95,6 +110,7 @@ pub(super) fn head(
         warn_before,
         bell,
         summary_title,
+        order_limit,
         segments: parts.segments,
         roster: parts.roster,
         seating: parts.seating,
