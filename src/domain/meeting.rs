@@ -29,6 +29,18 @@ impl Level {
         Level::Observer,
     ];
 
+    /// As a protocol-ordered list shows it, in a narrow column.
+    pub fn short(self) -> &'static str {
+        match self {
+            Level::HeadOfState => "HoS",
+            Level::VicePresident => "VP",
+            Level::Minister => "Min",
+            Level::ViceMinister => "VMin",
+            Level::HeadOfDelegation => "HoD",
+            Level::Observer => "Obs",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Level::HeadOfState => "Head of State or Government",

@@ -290,7 +290,9 @@ fn queue(frame: &mut Frame, area: Rect, view: &View) {
     }
     drop_overflow(&mut label, w);
     let mut lines = vec![rule(label, w, theme)];
-    let columns = Columns::for_rows(shown.iter().map(|l| &l.speech.delegate), list.len(), w);
+    let mut columns = Columns::for_rows(shown.iter().map(|l| &l.speech.delegate), list.len(), w);
+    // A list in protocol order shows why it is in that order.
+    columns.levels = view.state.segment_def().ordering == crate::domain::Ordering::Protocol;
     let focused = view.ui.focus == Pane::Speakers;
     for (i, listed) in shown.iter().enumerate() {
         let at = start + i;
@@ -326,6 +328,8 @@ struct Columns {
     number: usize,
     /// Columns for the delegation when the representative gets a column of its own.
     delegation: Option<usize>,
+    /// Each speaker's level of representation, for a list in protocol order.
+    levels: bool,
 }
 
 impl Columns {
@@ -340,6 +344,7 @@ impl Columns {
             w,
             number,
             delegation,
+            levels: false,
         }
     }
 
@@ -382,6 +387,10 @@ fn queue_row(
     if listed.passed {
         right.push(Span::styled("passed", theme.dim()));
         right.push(Span::raw(" "));
+    }
+    if columns.levels {
+        let level = listed.speech.delegate.level.short();
+        right.push(Span::styled(format!("{level:<4} "), theme.dim()));
     }
     right.push(Span::raw(format!(
         "{:>5}",
