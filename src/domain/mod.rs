@@ -16,6 +16,7 @@ pub mod meeting;
 mod refusal;
 pub mod resolve;
 mod seats;
+pub use seats::takes_part;
 pub mod state;
 pub mod states;
 mod step;

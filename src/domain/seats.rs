@@ -34,15 +34,18 @@ fn check_seat(state: &State, seat: SeatId) -> Result<(), Refusal> {
 
 /// Delegations that take part in the meeting sit at the table, not in the
 /// observer seats.
-fn participates(state: &State, name: &str) -> bool {
+pub fn takes_part(meeting: &super::Meeting, name: &str) -> bool {
     use super::meeting::Role;
-    let entries = state
-        .meeting
+    let entries = meeting
         .roster
         .iter()
         .filter(|p| p.delegation.as_str() == name);
     let roles: Vec<Role> = entries.map(|p| p.role).collect();
     !roles.is_empty() && !roles.contains(&Role::Observer)
+}
+
+fn participates(state: &State, name: &str) -> bool {
+    takes_part(&state.meeting, name)
 }
 
 /// The delegation typed, if it may have an observer seat.

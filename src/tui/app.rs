@@ -16,7 +16,7 @@ use super::complete;
 use super::keys::{self, Action, Key, Scope};
 use super::message::Update;
 use super::prompt::{Edit, Prompt, PromptKind, Purpose};
-use super::search::search;
+use super::search::{search, search_for_seat};
 use super::theme::Theme;
 use super::view::{Confirm, Health, Intent, Notice, Overlay, Pane, Tone, Ui};
 
@@ -154,7 +154,7 @@ impl App {
             return;
         };
         let found = match prompt.kind {
-            PromptKind::Search(_) => Some(self.found(&prompt.text)),
+            PromptKind::Search(purpose) => Some(self.found(purpose, &prompt.text)),
             _ => None,
         };
         let prompt = self.ui.prompt_mut().expect("still open");
@@ -443,8 +443,8 @@ impl App {
 
     fn open_prompt(&mut self, kind: PromptKind, text: &str) -> Vec<Effect> {
         let mut prompt = Prompt::new(kind, text);
-        if let PromptKind::Search(_) = prompt.kind {
-            prompt.choices = self.found(text);
+        if let PromptKind::Search(purpose) = prompt.kind {
+            prompt.choices = self.found(purpose, text);
         }
         self.ui.overlay = Some(Overlay::Prompt(prompt));
         Vec::new()
@@ -739,11 +739,19 @@ impl App {
         }
     }
 
-    fn found(&self, text: &str) -> Vec<String> {
-        search(&self.state.meeting, text)
+    fn found(&self, purpose: Purpose, text: &str) -> Vec<String> {
+        self.search(purpose, text)
             .into_iter()
             .map(|f| f.shown)
             .collect()
+    }
+
+    /// A search for a seat offers first those who may have one.
+    fn search(&self, purpose: Purpose, text: &str) -> Vec<super::search::Found> {
+        match purpose {
+            Purpose::Seat(_) | Purpose::Wait => search_for_seat(&self.state.meeting, text),
+            _ => search(&self.state.meeting, text),
+        }
     }
 
     /// Keys while the input line is open.
@@ -832,7 +840,7 @@ impl App {
     }
 
     fn searched(&self, purpose: Purpose, prompt: &Prompt) -> Result<Command, String> {
-        let found = search(&self.state.meeting, &prompt.text);
+        let found = self.search(purpose, &prompt.text);
         let who = match found.get(prompt.chosen) {
             Some(f) => Clean::new(&f.name),
             None if prompt.text.trim().is_empty() => return Err("type a name to search".into()),

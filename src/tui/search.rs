@@ -23,14 +23,50 @@ pub struct Found {
 /// How many candidates are worth showing.
 pub const MAX_FOUND: usize = 8;
 
+/// How many of those taking part a search for a seat still shows, last.
+const PARTICIPANTS_SHOWN: usize = 2;
+
 /// The candidates that `query` matches, best first. Among equals the one
 /// whose matching name is shortest comes first (`niger` finds Niger before
 /// Nigeria), then the roster before the States, in their order.
 pub fn search(meeting: &Meeting, query: &str) -> Vec<Found> {
+    ranked(meeting, query)
+        .iter()
+        .take(MAX_FOUND)
+        .map(found)
+        .collect()
+}
+
+/// As [`search`], for an observer seat: delegations that may sit in one
+/// come first, and those taking part in the meeting (who sit at the table)
+/// after them, marked, so the first offered is one a seat can be given to.
+pub fn search_for_seat(meeting: &Meeting, query: &str) -> Vec<Found> {
+    let (mut may, part): (Vec<_>, Vec<_>) = ranked(meeting, query)
+        .into_iter()
+        .partition(|c| !crate::domain::takes_part(meeting, c.delegation()));
+    // The best two of those taking part keep their rows, so a name typed
+    // whole is still seen, marked, and not mistaken for a typing slip.
+    let shown_part = part.len().min(PARTICIPANTS_SHOWN);
+    may.truncate(MAX_FOUND - shown_part);
+    may.extend(part.into_iter().take(shown_part));
+    may.iter()
+        .map(|c| {
+            let mut f = found(c);
+            if crate::domain::takes_part(meeting, c.delegation()) {
+                f.shown.push_str(" · takes part: no observer seat");
+            }
+            f
+        })
+        .collect()
+}
+
+/// Every candidate `query` matches, best first; all of them, in order, for
+/// nothing typed.
+fn ranked<'a>(meeting: &'a Meeting, query: &str) -> Vec<Candidate<'a>> {
     let all = candidates(meeting);
     let query = match_key(query);
     if query.is_empty() {
-        return all.iter().take(MAX_FOUND).map(found).collect();
+        return all;
     }
     let pattern = Pattern::new(
         &query,
@@ -39,17 +75,13 @@ pub fn search(meeting: &Meeting, query: &str) -> Vec<Found> {
         AtomKind::Fuzzy,
     );
     let mut matcher = Matcher::new(matcher_config());
-    let mut scored: Vec<(Score, usize, &Candidate<'_>)> = all
-        .iter()
+    let mut scored: Vec<(Score, usize, Candidate<'a>)> = all
+        .into_iter()
         .enumerate()
-        .filter_map(|(order, c)| best(c, &pattern, &mut matcher).map(|score| (score, order, c)))
+        .filter_map(|(order, c)| best(&c, &pattern, &mut matcher).map(|score| (score, order, c)))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored
-        .into_iter()
-        .take(MAX_FOUND)
-        .map(|(_, _, c)| found(c))
-        .collect()
+    scored.into_iter().map(|(_, _, c)| c).collect()
 }
 
 /// Names are typed whole, from their first letters: a match near the start
@@ -155,5 +187,26 @@ mod tests {
             .map(|p| p.id.to_string())
             .collect();
         assert_eq!(names, roster);
+    }
+    /// Mali takes part: a seat search for `mali` offers the States that may
+    /// sit first (Somalia, Malawi…), and Mali after them, marked.
+    #[test]
+    fn a_seat_search_offers_those_who_may_sit_first() {
+        let meeting = seed();
+        let found = search_for_seat(&meeting, "mali");
+        let plain = search(&meeting, "mali");
+        assert!(plain[0].shown.starts_with("Mali"), "{plain:?}");
+        assert!(
+            !crate::domain::takes_part(&meeting, &found[0].name),
+            "{found:?}"
+        );
+        let mali = found
+            .iter()
+            .find(|f| f.shown.starts_with("Mali"))
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert!(
+            mali.shown.ends_with("takes part: no observer seat"),
+            "{found:?}"
+        );
     }
 }
