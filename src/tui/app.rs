@@ -98,11 +98,7 @@ impl App {
                 self.ui.notice = None;
                 action.map_or_else(Vec::new, |action| self.act(action))
             }
-            Some(Overlay::Help) => {
-                self.ui.overlay = None;
-                Vec::new()
-            }
-            Some(Overlay::Summary { scroll, .. }) => {
+            Some(Overlay::Help { scroll } | Overlay::Summary { scroll, .. }) => {
                 match action.and_then(|action| scrolled(*scroll, action)) {
                     Some(to) => *scroll = to,
                     None => self.ui.overlay = None,
@@ -123,7 +119,7 @@ impl App {
     fn scope(&self) -> Scope {
         match &self.ui.overlay {
             None => Scope::Pane(self.ui.focus),
-            Some(Overlay::Help) => Scope::Help,
+            Some(Overlay::Help { .. }) => Scope::Help,
             Some(Overlay::Summary { .. }) => Scope::Summary,
             Some(Overlay::Prompt(_)) => Scope::Prompt,
             Some(Overlay::Confirm(_)) => Scope::Confirm,
@@ -457,7 +453,7 @@ impl App {
             Action::Focus(pane) => self.focus(pane),
             Action::Prompt => self.open_prompt(PromptKind::Command, ""),
             Action::Help => {
-                self.ui.overlay = Some(Overlay::Help);
+                self.ui.overlay = Some(Overlay::Help { scroll: 0 });
                 Vec::new()
             }
             Action::QuitNow => vec![Effect::Quit],

@@ -51,7 +51,7 @@ pub fn screen(frame: &mut Frame, app: &App, now: Timestamp) {
     match &app.ui.overlay {
         Some(Overlay::Prompt(prompt)) => prompt.draw(frame, bottom, main, app.theme),
         Some(Overlay::Confirm(confirm)) => draw_question(frame, bottom, confirm, app.theme),
-        None | Some(Overlay::Help | Overlay::Summary { .. }) => {
+        None | Some(Overlay::Help { .. } | Overlay::Summary { .. }) => {
             draw_footer(frame, bottom, &view);
             draw_refusal(frame, main, &view);
         }
@@ -60,7 +60,7 @@ pub fn screen(frame: &mut Frame, app: &App, now: Timestamp) {
         Some(Overlay::Summary { text, scroll }) => {
             draw_summary(frame, main, app.theme, text, *scroll)
         }
-        Some(Overlay::Help) => draw_help(frame, main, app.theme, app.ui.focus),
+        Some(Overlay::Help { scroll }) => draw_help(frame, main, app.theme, app.ui.focus, *scroll),
         _ => {}
     }
 }
@@ -261,7 +261,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, t: Theme, text: &str, scroll: u16
     );
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: Pane) {
+fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: Pane, scroll: u16) {
     let mut lines = Vec::new();
     for (section, keys) in keys::help(focus) {
         if !lines.is_empty() {
@@ -275,21 +275,32 @@ fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: Pane) {
             ]));
         }
     }
-    let block = Block::bordered()
-        .title(" Keys · any key closes · every command also at the : prompt ")
-        .border_style(t.focused());
-    frame.render_widget(Clear, area);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    // As many columns as the lines need; the focused pane's keys come first, so
-    // on a small screen what is cut is the least needed.
+    // As many columns as the lines need; the focused pane's keys come first.
+    // Where even that does not hold them all, one column scrolls.
+    let inner = Block::bordered().inner(area);
     let column_width = lines.iter().map(Line::width).max().unwrap_or(1) as u16 + 1;
     let fit = (inner.width / column_width.max(1)).max(1) as usize;
     let rows = inner.height.max(1) as usize;
+    let scrolls = lines.len() > rows * fit;
+    let title = if scrolls {
+        " Keys · ↑↓ PgUp PgDn scroll · any other key closes "
+    } else {
+        " Keys · any key closes · every command also at the : prompt "
+    };
+    let block = Block::bordered().title(title).border_style(t.focused());
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    // Columns as tall as they must be to hold every line, all scrolled alike.
     let columns = lines.len().div_ceil(rows).clamp(1, fit);
+    let (tall, scroll) = if scrolls {
+        let tall = lines.len().div_ceil(columns);
+        (tall, scroll.min((tall - rows) as u16))
+    } else {
+        (rows, 0)
+    };
     let cols = Layout::horizontal(vec![Constraint::Length(column_width); columns]).split(inner);
     for (i, col) in cols.iter().enumerate() {
-        let part: Vec<Line> = lines.iter().skip(i * rows).take(rows).cloned().collect();
-        frame.render_widget(Paragraph::new(part), *col);
+        let part: Vec<Line> = lines.iter().skip(i * tall).take(tall).cloned().collect();
+        frame.render_widget(Paragraph::new(part).scroll((scroll, 0)), *col);
     }
 }

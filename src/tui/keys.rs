@@ -184,6 +184,7 @@ const ALWAYS: Scope = Scope::Always;
 const PROMPT: Scope = Scope::Prompt;
 const CONFIRM: Scope = Scope::Confirm;
 const SUMMARY: Scope = Scope::Summary;
+const HELP: Scope = Scope::Help;
 const BOARD: Scope = Scope::Board;
 const TOO_SMALL: Scope = Scope::TooSmall;
 
@@ -252,6 +253,11 @@ pub static BINDINGS: &[Binding] = &[
     bind(SUMMARY, &[Key::PageUp], Action::PageUp, "", "a page up", false),
     bind(SUMMARY, &[Key::PageDown, C(' ')], Action::PageDown, "", "a page down", false),
     bind(SUMMARY, &[Key::Home], Action::Top, "", "back to the top", false),
+    bind(HELP, &[Key::Up, C('k')], Action::Up, "", "scroll up", false),
+    bind(HELP, &[Key::Down, C('j')], Action::Down, "", "scroll down", false),
+    bind(HELP, &[Key::PageUp], Action::PageUp, "", "a page up", false),
+    bind(HELP, &[Key::PageDown, C(' ')], Action::PageDown, "", "a page down", false),
+    bind(HELP, &[Key::Home], Action::Top, "", "back to the top", false),
     bind(BOARD, &[C('q'), Key::Esc], Action::QuitNow, "quit", "quit the board", true),
     bind(TOO_SMALL, &[C('q')], Action::QuitNow, "", "quit, unless a line is open (the screen is too small to ask)", false),
 ];

@@ -93,8 +93,9 @@ impl Confirm {
 /// What is open over the panes, taking the keys: one thing at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    /// Every key, over the panes.
-    Help,
+    /// Every key, over the panes, and how far it is scrolled where it does
+    /// not fit.
+    Help { scroll: u16 },
     /// The draft co-chairs' summary over the panes, and how far it is scrolled.
     Summary { text: String, scroll: u16 },
     /// The input line at the bottom.
