@@ -106,11 +106,21 @@ pub(super) fn operator(flag: Option<String>) -> Result<Clean, Failure> {
         Some(name) => Some(name),
         None => from_settings()?,
     };
-    let name = Clean::new(
-        &name
-            .or_else(|| std::env::var("USER").ok())
-            .unwrap_or_default(),
-    );
+    let raw = name
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_default();
+    let name = Clean::new(&raw);
+    // A name that was given but cleans to nothing would record its actions
+    // under no one's name: refused, not replaced.
+    if name.is_empty() && !raw.trim().is_empty() {
+        return Err(Failure::new(
+            Code::Usage,
+            format!(
+                "the operator name {} is empty once invisible characters are removed: give a name that can be read",
+                crate::text::quoted(&raw)
+            ),
+        ));
+    }
     if name.as_str().chars().count() > LONGEST_OPERATOR {
         return Err(Failure::new(
             Code::Usage,
