@@ -166,3 +166,54 @@ fn joined(delegation: &str, representative: &str) -> String {
         format!("{delegation} — {representative}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use jiff::{SignedDuration, Timestamp};
+
+    use crate::domain::{Command, SpeechKind, State, execute};
+    use crate::text::Clean;
+
+    fn seed() -> State {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("config/mali-ministerial-2017.toml");
+        let meeting = crate::config::load(&path).expect("the seed").meeting;
+        State::new(Arc::new(meeting))
+    }
+
+    /// Times spoken read as durations against the limit, and a point of
+    /// order comes after the speech it interrupted, indented.
+    #[test]
+    fn the_floor_reads_as_durations_with_a_point_of_order_under_its_speech() {
+        let mut state = seed();
+        let t0: Timestamp = "2017-09-20T19:30:00Z".parse().unwrap();
+        let at = |secs: i64| t0 + SignedDuration::from_secs(secs);
+        let by = Clean::new("ana");
+        execute(&mut state, Command::Open { at: None }, at(0), &by).unwrap();
+        execute(&mut state, Command::Next { at: None }, at(0), &by).unwrap();
+        let text = super::text(&state, at(200));
+        let floor = text.lines().find(|l| l.starts_with("floor: ")).unwrap();
+        assert!(floor.ends_with(" 3m20s of 3m"), "{floor}");
+
+        let order = Command::Add {
+            who: Clean::new("Egypt"),
+            kind: SpeechKind::Order,
+            limit: None,
+        };
+        execute(&mut state, order, at(210), &by).unwrap();
+        let text = super::text(&state, at(240));
+        let lines: Vec<&str> = text.lines().collect();
+        let at_floor = lines.iter().position(|l| l.starts_with("floor: ")).unwrap();
+        assert!(
+            lines[at_floor].ends_with(" 3m30s of 3m (interrupted)"),
+            "{text}"
+        );
+        assert_eq!(
+            lines[at_floor + 1],
+            "  point of order: Egypt 30s of 2m",
+            "{text}"
+        );
+    }
+}
