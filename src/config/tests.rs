@@ -2,7 +2,7 @@ use std::path::Path;
 
 use super::*;
 use crate::domain::{Level, Ordering, Role, SeatId};
-use crate::text::MAX_MARKS_PER_CHAR;
+use crate::text::{Clean, MAX_MARKS_PER_CHAR};
 
 /// A valid file whose line numbers the tests below rely on.
 const BASE: &str = r#"[meeting]
@@ -56,21 +56,35 @@ fn errors(text: &str) -> Vec<String> {
     }
 }
 
-/// Exactly one diagnostic, at `line:col`, containing `fragment`.
-fn assert_one(text: &str, line: usize, col: usize, fragment: &str) {
+/// Exactly one diagnostic, at `line:col`, containing `fragment`; if not, what was found.
+fn one_mismatch(text: &str, line: usize, col: usize, fragment: &str) -> Option<String> {
     let found = errors(text);
-    assert_eq!(found.len(), 1, "expected one diagnostic, got {found:#?}");
     let prefix = format!("m.toml:{line}:{col}: ");
-    assert!(
-        found[0].starts_with(&prefix),
-        "expected {prefix}…, got {}",
-        found[0]
-    );
-    assert!(
-        found[0].contains(fragment),
-        "expected {fragment:?} in {}",
-        found[0]
-    );
+    match found.as_slice() {
+        [only] if only.starts_with(&prefix) && only.contains(fragment) => None,
+        [only] => Some(format!("expected {prefix}…{fragment:?}…, got {only}")),
+        _ => Some(format!("expected one diagnostic, got {found:#?}")),
+    }
+}
+
+fn assert_one(text: &str, line: usize, col: usize, fragment: &str) {
+    if let Some(wrong) = one_mismatch(text, line, col, fragment) {
+        panic!("{wrong}");
+    }
+}
+
+/// `(from, to, line, col, fragment)`: each edit of BASE gives exactly one
+/// diagnostic, at `line:col`, containing `fragment`. Every case that fails is
+/// named, so that a change of wording shows all it moved in one run.
+fn assert_edits(cases: &[(&str, &str, usize, usize, &str)]) {
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|&(from, to, line, col, fragment)| {
+            let wrong = one_mismatch(&edit(from, to), line, col, fragment)?;
+            Some(format!("editing {from:?} to {to:?}: {wrong}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 fn assert_all(text: &str, expected: &[(usize, usize, &str)]) {
@@ -191,118 +205,55 @@ fn unknown_fields_say_what_is_allowed() {
             ),
         ],
     );
-    assert_one(
-        &edit("[seating]", "[seatings]\n[seating]"),
-        30,
-        2,
-        "unknown field `seatings` at the top level (did you mean `seating`?); allowed: meeting, roster, segment, seating",
-    );
-    assert_one(
-        &edit("role = \"co_chair\"", "role = \"co_chair\"\ncolour = 1"),
-        22,
-        1,
-        "allowed: id, delegation",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("[seating]", "[seatings]\n[seating]", 30, 2, "unknown field `seatings` at the top level (did you mean `seating`?); allowed: meeting, roster, segment, seating"),
+        ("role = \"co_chair\"", "role = \"co_chair\"\ncolour = 1", 22, 1, "allowed: id, delegation"),
+    ]);
 }
 
 #[test]
 fn durations_must_be_compact() {
-    assert_one(
-        &edit("\"3m\"", "\"3 minutes\""),
-        26,
-        18,
-        "`speaking_limit` \"3 minutes\" is not a duration: write durations compactly, like \"3m\", \"90s\" or \"2m30s\"",
-    );
-    assert_one(
-        &edit("\"3m\"", "180"),
-        26,
-        18,
-        "`speaking_limit` must be a duration like \"3m\", not a whole number",
-    );
-    assert_one(
-        &edit("\"3m\"", "\"0s\""),
-        26,
-        18,
-        "`speaking_limit` must be longer than zero",
-    );
-    assert_one(
-        &edit(
-            "timezone = \"America/New_York\"",
-            "timezone = \"America/New_York\"\nwarn_before = \"30 sec\"",
-        ),
-        10,
-        15,
-        "`warn_before` \"30 sec\" is not a duration",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("\"3m\"", "\"3 minutes\"", 26, 18, "`speaking_limit` \"3 minutes\" is not a duration: write durations compactly, like \"3m\", \"90s\" or \"2m30s\""),
+        ("\"3m\"", "180", 26, 18, "`speaking_limit` must be a duration like \"3m\", not a whole number"),
+        ("\"3m\"", "\"0s\"", 26, 18, "`speaking_limit` must be longer than zero"),
+        ("timezone = \"America/New_York\"", "timezone = \"America/New_York\"\nwarn_before = \"30 sec\"", 10, 15, "`warn_before` \"30 sec\" is not a duration"),
+    ]);
 }
 
 #[test]
 fn bad_dates_and_times() {
-    assert_one(
-        &edit("2017-09-20", "\"20 Sept 2017\""),
-        6,
-        8,
-        "`date` must be a date like 2017-09-20",
-    );
-    assert_one(
-        &edit("2017-09-20", "\"2017-02-30\""),
-        6,
-        8,
-        "there is no such date as \"2017-02-30\"",
-    );
-    assert_one(
-        &edit("2017-09-20", "2017-09-20T15:30:00"),
-        6,
-        8,
-        "without a time of day",
-    );
-    assert_one(
-        &edit("\"15:30\"", "\"3:30 pm\""),
-        7,
-        9,
-        "`start` must be a time of day like \"15:30\" (24-hour clock)",
-    );
-    assert_one(
-        &edit("\"18:00\"", "\"24:00\""),
-        8,
-        7,
-        "`end` must be a time of day",
-    );
-    assert_one(
-        &edit("\"18:00\"", "2017-09-20T18:00:00"),
-        8,
-        7,
-        "without a date",
-    );
-    // A TOML syntax error is the one case that stops early.
-    assert_one(&edit("2017-09-20", "2017-13-01"), 6, 8, "invalid TOML");
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("2017-09-20", "\"20 Sept 2017\"", 6, 8, "`date` must be a date like 2017-09-20"),
+        ("2017-09-20", "\"2017-02-30\"", 6, 8, "there is no such date as \"2017-02-30\""),
+        ("2017-09-20", "2017-09-20T15:30:00", 6, 8, "without a time of day"),
+        ("\"15:30\"", "\"3:30 pm\"", 7, 9, "`start` must be a time of day like \"15:30\" (24-hour clock)"),
+        ("\"18:00\"", "\"24:00\"", 8, 7, "`end` must be a time of day"),
+        ("\"18:00\"", "2017-09-20T18:00:00", 8, 7, "without a date"),
+        // A TOML syntax error is the one case that stops early.
+        ("2017-09-20", "2017-13-01", 6, 8, "invalid TOML"),
+    ]);
 }
 
 #[test]
 fn end_must_follow_start() {
-    assert_one(
-        &edit("\"18:00\"", "\"15:00\""),
-        8,
-        7,
-        "`end` 15:00 must be after `start` 15:30",
-    );
-    assert_one(&edit("\"18:00\"", "\"15:30\""), 8, 7, "must be after");
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("\"18:00\"", "\"15:00\"", 8, 7, "`end` 15:00 must be after `start` 15:30"),
+        ("\"18:00\"", "\"15:30\"", 8, 7, "must be after"),
+    ]);
 }
 
 #[test]
 fn unknown_time_zone() {
-    assert_one(
-        &edit("\"America/New_York\"", "\"America/NewYork\""),
-        9,
-        12,
-        "unknown time zone \"America/NewYork\": write an IANA name",
-    );
-    assert_one(
-        &edit("\"America/New_York\"", "\"New York\""),
-        9,
-        12,
-        "unknown time zone",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("\"America/New_York\"", "\"America/NewYork\"", 9, 12, "unknown time zone \"America/NewYork\": write an IANA name"),
+        ("\"America/New_York\"", "\"New York\"", 9, 12, "unknown time zone"),
+    ]);
 }
 
 #[test]
@@ -343,40 +294,24 @@ fn duplicate_segment_ids() {
 
 #[test]
 fn segment_next_is_reserved() {
-    assert_one(
-        &edit("id = \"s1\"", "id = \"next\""),
+    assert_edits(&[(
+        "id = \"s1\"",
+        "id = \"next\"",
         24,
         6,
         "cannot be called \"next\"",
-    );
+    )]);
 }
 
 #[test]
 fn chairs_and_speakers_must_be_on_the_roster() {
-    assert_one(
-        &edit("chairs = [\"b\"]", "chairs = [\"c\"]"),
-        27,
-        11,
-        "\"c\" in `chairs` is not a roster id",
-    );
-    assert_one(
-        &edit("speakers = [\"a\", \"b\"]", "speakers = [\"a\", \"Beta\"]"),
-        28,
-        18,
-        "\"Beta\" in `speakers` is not a roster id (did you mean \"b\"?)",
-    );
-    assert_one(
-        &edit("speakers = [\"a\", \"b\"]", "speakers = [\"a\", \"a\"]"),
-        28,
-        18,
-        "\"a\" is already in `speakers` (1st)",
-    );
-    assert_one(
-        &edit("chairs = [\"b\"]", "chairs = \"b\""),
-        27,
-        10,
-        "`chairs` must be a list of strings, not a string",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("chairs = [\"b\"]", "chairs = [\"c\"]", 27, 11, "\"c\" in `chairs` is not a roster id"),
+        ("speakers = [\"a\", \"b\"]", "speakers = [\"a\", \"Beta\"]", 28, 18, "\"Beta\" in `speakers` is not a roster id (did you mean \"b\"?)"),
+        ("speakers = [\"a\", \"b\"]", "speakers = [\"a\", \"a\"]", 28, 18, "\"a\" is already in `speakers` (1st)"),
+        ("chairs = [\"b\"]", "chairs = \"b\"", 27, 10, "`chairs` must be a list of strings, not a string"),
+    ]);
 }
 
 #[test]
@@ -409,46 +344,23 @@ fn blocked_seats_must_be_on_the_map() {
 
 #[test]
 fn rows_are_bounded() {
-    assert_one(
-        &edit("rows = 2", "rows = 27"),
-        31,
-        8,
-        "`rows` is 27, but rows are lettered A to Z: at most 26",
-    );
-    assert_one(
-        &edit("rows = 2", "rows = 0"),
-        31,
-        8,
-        "`rows` must be at least 1",
-    );
-    assert_one(
-        &edit("rows = 2", "rows = \"2\""),
-        31,
-        8,
-        "`rows` must be a whole number, not a string",
-    );
-    assert_one(
-        &edit("seats_per_row = 5", "seats_per_row = 0"),
-        32,
-        17,
-        "`seats_per_row` must be between 1 and 999, not 0",
-    );
-    assert_one(
-        &format!("{BASE}per_delegation = 0\n"),
-        33,
-        18,
-        "`per_delegation` must be at least 1, not 0",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("rows = 2", "rows = 27", 31, 8, "`rows` is 27, but rows are lettered A to Z: at most 26"),
+        ("rows = 2", "rows = 0", 31, 8, "`rows` must be at least 1"),
+        ("rows = 2", "rows = \"2\"", 31, 8, "`rows` must be a whole number, not a string"),
+        ("seats_per_row = 5", "seats_per_row = 0", 32, 17, "`seats_per_row` must be between 1 and 999, not 0"),
+        ("seats_per_row = 5", "seats_per_row = 5\nper_delegation = 0", 33, 18, "`per_delegation` must be at least 1, not 0"),
+    ]);
 }
 
 #[test]
 fn missing_fields_point_at_their_table() {
-    assert_one(
-        &edit("title = \"S\"", ""),
-        23,
-        1,
-        "missing `title` in [[segment]]",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("title = \"S\"", "", 23, 1, "missing `title` in [[segment]]"),
+        ("rows = 2", "", 30, 1, "missing `rows` in [seating]"),
+    ]);
     assert_all(
         &edit("level = \"minister\"\nrole = \"co_chair\"", ""),
         &[
@@ -456,7 +368,6 @@ fn missing_fields_point_at_their_table() {
             (17, 1, "missing `role` in [[roster]]"),
         ],
     );
-    assert_one(&edit("rows = 2", ""), 30, 1, "missing `rows` in [seating]");
 }
 
 #[test]
@@ -486,46 +397,21 @@ fn missing_tables_point_at_the_start() {
 
 #[test]
 fn unknown_level_and_role() {
-    assert_one(
-        &edit(
-            "level = \"minister\"\nrole = \"participant\"",
-            "level = \"king\"\nrole = \"participant\"",
-        ),
-        14,
-        9,
-        "unknown level \"king\"; allowed: head_of_state, vice_president, minister, vice_minister, head_of_delegation, observer",
-    );
-    assert_one(
-        &edit("role = \"co_chair\"", "role = \"chair\""),
-        21,
-        8,
-        "unknown role \"chair\"; allowed: co_chair, participant, observer",
-    );
-    assert_one(
-        &edit(
-            "speaking_limit = \"3m\"",
-            "speaking_limit = \"3m\"\nordering = \"alpha\"",
-        ),
-        27,
-        12,
-        "unknown ordering \"alpha\"",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("level = \"minister\"\nrole = \"participant\"", "level = \"king\"\nrole = \"participant\"", 14, 9, "unknown level \"king\"; allowed: head_of_state, vice_president, minister, vice_minister, head_of_delegation, observer"),
+        ("role = \"co_chair\"", "role = \"chair\"", 21, 8, "unknown role \"chair\"; allowed: co_chair, participant, observer"),
+        ("speaking_limit = \"3m\"", "speaking_limit = \"3m\"\nordering = \"alpha\"", 27, 12, "unknown ordering \"alpha\""),
+    ]);
 }
 
 #[test]
 fn ids_must_be_plain() {
-    assert_one(
-        &edit("id = \"m1\"", "id = \"Mali 2017\""),
-        2,
-        6,
-        "`id` \"Mali 2017\" must be lowercase letters, digits and inner hyphens",
-    );
-    assert_one(
-        &edit("id = \"m1\"", "id = \"../etc\""),
-        2,
-        6,
-        "must be lowercase letters",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("id = \"m1\"", "id = \"Mali 2017\"", 2, 6, "`id` \"Mali 2017\" must be lowercase letters, digits and inner hyphens"),
+        ("id = \"m1\"", "id = \"../etc\"", 2, 6, "must be lowercase letters"),
+    ]);
 }
 
 #[test]
@@ -582,13 +468,11 @@ fn untrusted_text_is_cleaned() {
 
 #[test]
 fn syntax_errors_stop_at_the_first() {
-    assert_one(&edit("title = \"T\"", "title = \"T"), 3, 11, "invalid TOML");
-    assert_one(
-        &edit("venue = \"V\"", "venue = \"V\"\nvenue = \"W\""),
-        5,
-        1,
-        "invalid TOML: duplicate key",
-    );
+    #[rustfmt::skip]
+    assert_edits(&[
+        ("title = \"T\"", "title = \"T", 3, 11, "invalid TOML"),
+        ("venue = \"V\"", "venue = \"V\"\nvenue = \"W\"", 5, 1, "invalid TOML: duplicate key"),
+    ]);
 }
 
 #[test]
@@ -687,15 +571,20 @@ fn seed_parses_and_follows_the_note() {
     );
     assert_eq!(m.timezone, "America/New_York");
 
+    let representatives = |ids: &[Clean]| -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                m.participant(id.as_str())
+                    .unwrap()
+                    .representative
+                    .to_string()
+            })
+            .collect()
+    };
     let opening = &m.segments[m.segment_index("opening").unwrap()];
     assert_eq!(opening.speaking_limit, 180);
-    let names: Vec<&str> = opening
-        .speakers
-        .iter()
-        .map(|id| m.participant(id.as_str()).unwrap().representative.as_str())
-        .collect();
     assert_eq!(
-        names,
+        representatives(&opening.speakers),
         [
             "H.E. Mr. Ibrahim Boubacar Keïta",
             "H.E. Mr. António Guterres",
@@ -707,13 +596,8 @@ fn seed_parses_and_follows_the_note() {
         ]
     );
     let session = &m.segments[m.segment_index("co-chaired").unwrap()];
-    let chairs: Vec<&str> = session
-        .chairs
-        .iter()
-        .map(|id| m.participant(id.as_str()).unwrap().representative.as_str())
-        .collect();
     assert_eq!(
-        chairs,
+        representatives(&session.chairs),
         [
             "H.E. Mr. Abdoulaye Diop",
             "H.E. Mr. Abdelkader Messahel",
@@ -773,12 +657,13 @@ fn seed_parses_and_follows_the_note() {
 
 #[test]
 fn a_limit_no_longer_than_the_default_warning_is_refused() {
-    assert_one(
-        &edit("\"3m\"", "\"30s\""),
+    assert_edits(&[(
+        "\"3m\"",
+        "\"30s\"",
         26,
         18,
         "`speaking_limit` 30s is not longer than the warning before the limit (30s unless `warn_before` says otherwise): the warning would show from the first second of every speech",
-    );
+    )]);
     assert_eq!(errors(&edit("\"3m\"", "\"31s\"")), Vec::<String>::new());
 }
 

@@ -94,6 +94,14 @@ fn one(j: &mut Journal<L, FailingSync>) -> Result<Appended<L>, AppendError<L, In
     j.append(|_| Ok(vec![l(next)]))
 }
 
+fn assert_io_error(err: &AppendError<L, Infallible>, rolled_back: bool, says: &str) {
+    assert!(
+        matches!(err, AppendError::Io { rolled_back: r, .. } if *r == rolled_back),
+        "expected an I/O error with rolled_back: {rolled_back}, got {err:?}"
+    );
+    assert!(err.to_string().contains(says), "expected {says:?} in {err}");
+}
+
 #[test]
 fn a_failed_sync_is_cut_back_and_never_reported_as_done() {
     let dir = tempfile::tempdir().unwrap();
@@ -104,17 +112,7 @@ fn a_failed_sync_is_cut_back_and_never_reported_as_done() {
     j.file.fail_sync.set(true);
     let err = one(&mut j).unwrap_err();
 
-    assert!(
-        matches!(
-            err,
-            AppendError::Io {
-                rolled_back: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("not recorded"), "{err}");
+    assert_io_error(&err, true, "not recorded");
     assert_eq!(std::fs::read(j.path()).unwrap(), before);
     assert_eq!(j.last_seq(), 1);
     assert_eq!(one(&mut j).unwrap().written, vec![l(2)]);
@@ -127,17 +125,7 @@ fn a_failed_cut_back_stops_all_later_appends() {
     j.file.fail_sync.set(true);
 
     let err = one(&mut j).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            AppendError::Io {
-                rolled_back: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("restarted"), "{err}");
+    assert_io_error(&err, false, "restarted");
 
     let later = one(&mut j).unwrap_err();
     assert!(matches!(later, AppendError::Broken(_)), "{later:?}");
