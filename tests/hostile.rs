@@ -700,10 +700,19 @@ fn a_10_kb_note_is_refused_saying_how_long_a_note_may_be() {
     h.do_(&["open"]);
     h.do_(&["note", "one"]);
     let before = h.files();
-    for words in [
-        vec!["note".to_string(), "x".repeat(10_000)],
-        vec!["note".to_string(), "é".repeat(5_000)],
-        vec!["amend".to_string(), "1".to_string(), "x".repeat(10_000)],
+    for (words, parts) in [
+        (
+            vec!["note".to_string(), "x".repeat(40_000)],
+            "split it in three parts",
+        ),
+        (
+            vec!["note".to_string(), "é".repeat(17_000)],
+            "split it in two parts",
+        ),
+        (
+            vec!["amend".to_string(), "1".to_string(), "x".repeat(20_000)],
+            "split it in two parts",
+        ),
     ] {
         let mut args = vec!["do", h.m()];
         args.extend(words.iter().map(String::as_str));
@@ -711,9 +720,10 @@ fn a_10_kb_note_is_refused_saying_how_long_a_note_may_be() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{stderr}");
         assert!(
-            stderr.contains("the note is too long") && stderr.contains("at most 4000"),
+            stderr.contains("the note is too long") && stderr.contains("at most 16000"),
             "{stderr}"
         );
+        assert!(stderr.contains(parts), "{stderr}");
         assert!(stderr.len() < 200, "the refusal echoes the note: {stderr}");
         assert_eq!(out.stdout, b"");
         assert_eq!(h.files(), before, "a refusal changed the meeting's files");

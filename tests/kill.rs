@@ -46,7 +46,7 @@ const KILLS_PER_JOURNAL: u64 = 100;
 /// Percent of the rounds where the writer is a `gavel do` process.
 const DO_SHARE: u64 = 25;
 /// Percent of the other rounds where every other command is a note of
-/// 4,000 wide characters. A kill only cuts a line short when it lands inside
+/// as many wide characters as a note may hold. A kill only cuts a line short when it lands inside
 /// the one `write` of an append and that write spans pages; the usual lines
 /// of a few hundred bytes almost never do.
 const WIDE_SHARE: u64 = 25;

@@ -13,7 +13,7 @@ use super::undo;
 use crate::text::Clean;
 
 /// Notes longer than this are refused rather than cut: nothing typed is lost silently.
-pub const MAX_NOTE_CHARS: usize = 4000;
+pub const MAX_NOTE_CHARS: usize = 16_000;
 
 /// `by` is the operator: `undo` reverts only their own last action.
 pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Decided {
@@ -545,6 +545,17 @@ pub fn tags(text: &str) -> Vec<Clean> {
     tags
 }
 
+/// "two", "three"… parts, as the advice to split a note says it.
+fn parts(n: usize) -> String {
+    const WORDS: [&str; 9] = [
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    match n.checked_sub(2).and_then(|i| WORDS.get(i)) {
+        Some(word) => format!("{word} parts"),
+        None => format!("{n} parts"),
+    }
+}
+
 fn note_text(text: &Clean) -> Result<(), Refusal> {
     let chars = text.as_str().chars().count();
     if chars == 0 {
@@ -552,7 +563,8 @@ fn note_text(text: &Clean) -> Result<(), Refusal> {
     }
     if chars > MAX_NOTE_CHARS {
         return refuse(format!(
-            "the note is too long ({chars} characters; at most {MAX_NOTE_CHARS}): split it in two"
+            "the note is too long ({chars} characters; at most {MAX_NOTE_CHARS}): split it in {}",
+            parts(chars.div_ceil(MAX_NOTE_CHARS))
         ));
     }
     Ok(())

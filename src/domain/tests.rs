@@ -633,7 +633,7 @@ fn a_note_longer_than_decide_allows_does_not_fit_on_replay() {
             (_, event) => panic!("{command:?} gave {event:?}"),
         }
         let e = apply(&mut sim.state.clone(), &entries[0]).unwrap_err();
-        assert!(e.reason.contains("more than the 4000"), "{command:?}: {e}");
+        assert!(e.reason.contains("more than the 16000"), "{command:?}: {e}");
     }
 }
 

@@ -369,7 +369,7 @@ pub fn command(rng: &mut Rng, state: &State, mix: Mix) -> String {
     }
 }
 
-/// A note as long as a note may be, in wide characters: about 11 KB of JSON.
+/// A note as long as a note may be, in wide characters: about 45 KB of JSON.
 pub fn huge_note(rng: &mut Rng) -> String {
     let mut text = String::from("note ");
     let mut chars = 0;
@@ -386,7 +386,7 @@ pub fn huge_note(rng: &mut Rng) -> String {
 }
 
 fn note_text(rng: &mut Rng, mix: Mix) -> String {
-    // Long ones run to 3,900 characters, under the 4,000 a note may hold.
+    // Long ones run to 3,900 characters, well under what a note may hold.
     let target = if mix.long_notes && rng.chance(30) {
         1_500 + rng.below(2_400) as usize
     } else {
