@@ -462,13 +462,14 @@ impl App {
             Action::Undo => self.undo(),
             Action::Open => self.ask_to_run("Open the meeting now?", Command::Open { at: None }),
             Action::Adjourn => {
-                let question = match self.state.floor() {
+                let mut question = match self.state.floor() {
                     Some(f) => format!(
                         "{} still has the floor: end the speech and adjourn the meeting?",
                         f.speech.delegate.delegation
                     ),
                     None => "Adjourn the meeting?".to_string(),
                 };
+                question.push_str(&self.not_to_be_heard());
                 self.ask_to_run(question, Command::Adjourn { at: None })
             }
             Action::SegmentNext => self.segment_next(),
@@ -549,20 +550,20 @@ impl App {
     fn segment_next(&mut self) -> Vec<Effect> {
         match self.state.meeting.segments.get(self.state.current + 1) {
             Some(next) => {
-                let question = match self.state.segment().queue.len() {
-                    0 => format!("Move on to {}?", next.title),
-                    1 => format!(
-                        "Move on to {}? 1 still listed will not be heard",
-                        next.title
-                    ),
-                    n => format!(
-                        "Move on to {}? {n} still listed will not be heard",
-                        next.title
-                    ),
-                };
+                let question = format!("Move on to {}?{}", next.title, self.not_to_be_heard());
                 self.ask_to_run(question, Command::Segment(SegmentTarget::Next))
             }
             None => self.nothing("this is the last segment"),
+        }
+    }
+
+    /// What leaving the segment costs, for the question that asks: those
+    /// still listed are recorded as not heard.
+    fn not_to_be_heard(&self) -> String {
+        match self.state.segment().queue.len() {
+            0 => String::new(),
+            1 => " 1 still listed will not be heard".into(),
+            n => format!(" {n} still listed will not be heard"),
         }
     }
 
