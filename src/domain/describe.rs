@@ -127,8 +127,9 @@ fn what(state: &State, entry: &Entry) -> String {
                 .chain(segment.interrupted.iter().rev())
                 .map(|f| format!("; {}", spoke(state, f.speech.id, *effective)))
                 .collect();
+            let left = not_heard(&segment.queue).map_or(String::new(), |left| format!("; {left}"));
             format!(
-                "The meeting is adjourned{}{ends}",
+                "The meeting is adjourned{}{ends}{left}",
                 corrected(state, entry, *effective)
             )
         }
