@@ -15,18 +15,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tempfile::TempDir;
 
-const SEED: &str = include_str!("../../config/mali-ministerial-2017.toml");
-const SEED_ID: &str = "mali-ministerial-2017";
+use crate::support::{GAVEL, SEED_ID, SEED_TEXT, local_time};
+
 /// The operator when no `--operator` is given: `$USER`, pinned so the default is known.
 const USER: &str = "clerk";
 
-/// An instant on the day of the seed meeting, from its local time (New York, EDT).
-fn at(hms: &str) -> String {
-    format!("2017-09-20T{hms}-04:00")
-}
-
 fn start() -> String {
-    at("15:31:00")
+    local_time("15:31:00")
 }
 
 /// What one run of the binary left behind.
@@ -53,8 +48,8 @@ struct Gavel {
 impl Gavel {
     /// The seed meeting, copied to `<tmp>/config/` so that its own
     /// `log_dir = "../logs"` would also land inside the temporary folder.
-    fn seed() -> Gavel {
-        Gavel::with("config/mali.toml", SEED.as_bytes())
+    fn seeded() -> Gavel {
+        Gavel::with("config/mali.toml", SEED_TEXT.as_bytes())
     }
 
     fn with(name: &str, text: &[u8]) -> Gavel {
@@ -89,7 +84,7 @@ impl Gavel {
     /// The binary with a known environment: nothing from the real home folder,
     /// the user's settings or the caller's clock can leak in.
     fn command(&self, now: &str) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_gavel"));
+        let mut c = Command::new(GAVEL);
         c.current_dir(self.path())
             .env("GAVEL_LOG_DIR", &self.logs)
             .env("GAVEL_NOW", now)
@@ -347,7 +342,7 @@ fn check(g: &Gavel, file: &str) -> Out {
 
 #[test]
 fn check_passes_the_seed_meeting() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let out = check(&g, "config/mali.toml");
     assert_eq!(out.code, Some(0), "{out:#?}");
     assert_eq!(out.stderr, "");
@@ -452,7 +447,7 @@ fn check_puts_each_mistake_at_its_line_and_column() {
             "invalid TOML".into(),
         ),
     ];
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     for (what, text, needle, says) in cases {
         fs::write(g.path().join("bad.toml"), &text).unwrap();
         let found = diagnostics(&check(&g, "bad.toml"), "bad.toml");
@@ -528,7 +523,7 @@ fn check_points_at_the_first_byte_that_is_not_utf8() {
 
 #[test]
 fn check_reports_a_missing_file() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let found = diagnostics(&check(&g, "nowhere.toml"), "nowhere.toml");
     assert_eq!(
         found,
@@ -546,7 +541,7 @@ fn check_reports_a_missing_file() {
 
 #[test]
 fn init_writes_a_template_that_passes_check() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let out = g.run(&["init"]);
     assert_eq!(out.code, Some(0), "{out:#?}");
     assert_eq!(
@@ -565,7 +560,7 @@ fn init_writes_a_template_that_passes_check() {
 
 #[test]
 fn init_never_overwrites_a_file() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let mine = g.path().join("meeting.toml");
     fs::write(&mine, "# my own meeting, hours of work\n").unwrap();
     let out = g.run(&["init", "meeting.toml"]);
@@ -622,7 +617,7 @@ const SCRIPT: &str = "
 
 #[test]
 fn every_command_prints_its_session_log_line() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let script: Vec<Vec<&str>> = SCRIPT
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -634,7 +629,7 @@ fn every_command_prints_its_session_log_line() {
             panic!("not `time | words | verb | says`: {row:?}")
         };
         let words: Vec<&str> = words.split_whitespace().collect();
-        let stdout = g.do_at(&at(time), &words);
+        let stdout = g.do_at(&local_time(time), &words);
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 1, "{words:?} printed {stdout:?}");
         let line = lines[0];
@@ -688,7 +683,7 @@ fn assert_refused(g: &Gavel, words: &[&str], reason: &str) {
 
 #[test]
 fn refused_commands_exit_3_and_change_nothing() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     assert_refused(&g, &["next"], "the meeting is not open yet: open it first");
     g.do_(&["open"]);
     g.do_(&["add", "Germany"]);
@@ -733,7 +728,7 @@ const OBSERVERS: &str = "
 
 #[test]
 fn a_full_map_sends_delegations_to_the_waitlist() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let observers: Vec<&str> = OBSERVERS.split_whitespace().collect();
     assert_eq!(observers.len(), 38);
     for (i, name) in observers.into_iter().enumerate() {
@@ -799,7 +794,7 @@ fn a_full_map_sends_delegations_to_the_waitlist() {
 /// part in the meeting, so it may not wait for a seat it could never take.
 #[test]
 fn an_announced_offer_stays_with_its_delegation() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     for name in OBSERVERS.split_whitespace() {
         g.do_(&["seat", name]);
     }
@@ -844,7 +839,7 @@ fn an_announced_offer_stays_with_its_delegation() {
 
 #[test]
 fn a_mistyped_command_exits_2_with_a_suggestion_and_writes_nothing() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let cases: &[(&[&str], &str)] = &[
         (
             &["nxt"],
@@ -879,7 +874,7 @@ fn a_mistyped_command_exits_2_with_a_suggestion_and_writes_nothing() {
 
 #[test]
 fn an_unknown_meeting_file_exits_2() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let out = g.run(&["do", "nope.toml", "open"]);
     assert_eq!(out.code, Some(2), "{out:#?}");
     assert!(
@@ -892,7 +887,7 @@ fn an_unknown_meeting_file_exits_2() {
 
 #[test]
 fn an_invalid_gavel_now_exits_2() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     for args in [
         vec!["do", g.m(), "open"],
         vec!["state", g.m()],
@@ -911,7 +906,7 @@ fn an_invalid_gavel_now_exits_2() {
 
 #[test]
 fn the_operator_is_who_the_journal_says_did_it() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let line = g.do_(&["--operator", "ana", "open"]);
     assert!(line.trim_end().ends_with(" · ana"), "{line}");
     g.do_(&["note", "without a flag"]);
@@ -927,18 +922,18 @@ fn the_operator_is_who_the_journal_says_did_it() {
 
 #[test]
 fn state_json_schema_1_after_a_few_commands() {
-    let g = Gavel::seed();
-    g.do_at(&at("15:31:00"), &["open"]);
-    g.do_at(&at("15:32:00"), &["next"]);
-    g.do_at(&at("15:32:10"), &["add", "Germany"]);
+    let g = Gavel::seeded();
+    g.do_at(&local_time("15:31:00"), &["open"]);
+    g.do_at(&local_time("15:32:00"), &["next"]);
+    g.do_at(&local_time("15:32:10"), &["add", "Germany"]);
     g.do_at(
-        &at("15:32:20"),
+        &local_time("15:32:20"),
         &["note", "Mali opens #summary #Action, more #summary"],
     );
-    g.do_at(&at("15:32:30"), &["seat", "Brazil"]);
-    g.do_at(&at("15:32:40"), &["seat", "Argentina", "B3"]);
+    g.do_at(&local_time("15:32:30"), &["seat", "Brazil"]);
+    g.do_at(&local_time("15:32:40"), &["seat", "Argentina", "B3"]);
 
-    let s = g.state_json(&at("15:33:30"));
+    let s = g.state_json(&local_time("15:33:30"));
     assert_eq!(s["schema"], 1);
     assert_eq!(s["now"], "2017-09-20T19:33:30Z");
     assert_eq!(s["phase"], "open");
@@ -1006,24 +1001,24 @@ fn state_json_schema_1_after_a_few_commands() {
     assert_eq!(s["last_seq"], 6);
 
     // Pauses do not count, extensions do; the figures come from the journal alone.
-    g.do_at(&at("15:34:00"), &["pause"]);
-    g.do_at(&at("15:34:40"), &["resume"]);
-    g.do_at(&at("15:34:50"), &["extend", "1m"]);
-    let s = g.state_json(&at("15:35:10"));
+    g.do_at(&local_time("15:34:00"), &["pause"]);
+    g.do_at(&local_time("15:34:40"), &["resume"]);
+    g.do_at(&local_time("15:34:50"), &["extend", "1m"]);
+    let s = g.state_json(&local_time("15:35:10"));
     let floor = &s["floor"];
     assert_eq!(floor["elapsed"], 150, "2m before the pause, 30s after it");
     assert_eq!(floor["paused_secs"], 40);
     assert_eq!(floor["limit"], 240);
     assert_eq!(floor["remaining"], 90);
 
-    g.do_at(&at("15:35:20"), &["end"]);
-    let s = g.state_json(&at("15:35:30"));
+    g.do_at(&local_time("15:35:20"), &["end"]);
+    let s = g.state_json(&local_time("15:35:30"));
     assert_eq!(s["floor"], Value::Null);
     assert_eq!(s["spoken"][0]["key"], "mali-president");
     assert_eq!(s["spoken"][0]["spoken"], 160);
     assert_eq!(s["spoken"][0]["paused"], 40);
 
-    let text = g.run_at(&at("15:35:30"), &["state", g.m()]);
+    let text = g.run_at(&local_time("15:35:30"), &["state", g.m()]);
     assert_eq!(text.code, Some(0), "{text:#?}");
     assert!(text.stdout.contains("floor: nobody"), "{}", text.stdout);
     assert!(
@@ -1038,18 +1033,18 @@ fn state_json_schema_1_after_a_few_commands() {
 // ---------------------------------------------------------------------------
 
 fn a_few_commands(g: &Gavel) {
-    g.do_at(&at("15:31:00"), &["open"]);
-    g.do_at(&at("15:31:05"), &["next"]);
+    g.do_at(&local_time("15:31:00"), &["open"]);
+    g.do_at(&local_time("15:31:05"), &["next"]);
     g.do_at(
-        &at("15:31:10"),
+        &local_time("15:31:10"),
         &["note", "Keïta thanks the mediation #summary"],
     );
-    g.do_at(&at("15:31:15"), &["seat", "Côte", "d'Ivoire"]);
+    g.do_at(&local_time("15:31:15"), &["seat", "Côte", "d'Ivoire"]);
 }
 
 #[test]
 fn journal_lines_are_versioned_with_contiguous_seq() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let text = fs::read_to_string(g.journal()).unwrap();
     assert!(text.ends_with('\n'));
@@ -1067,9 +1062,10 @@ fn journal_lines_are_versioned_with_contiguous_seq() {
         assert_eq!(keys, ["at", "by", "event", "seq", "v"], "{line}");
         let recorded: jiff::Timestamp = value["at"].as_str().unwrap().parse().unwrap();
         assert!(value["at"].as_str().unwrap().ends_with('Z'), "UTC: {line}");
-        let expected: jiff::Timestamp = at(["15:31:00", "15:31:05", "15:31:10", "15:31:15"][i])
-            .parse()
-            .unwrap();
+        let expected: jiff::Timestamp =
+            local_time(["15:31:00", "15:31:05", "15:31:10", "15:31:15"][i])
+                .parse()
+                .unwrap();
         let drift = recorded.duration_since(expected).as_secs_f64();
         assert!((0.0..1.0).contains(&drift), "at follows GAVEL_NOW: {line}");
         assert_eq!(value["by"], USER);
@@ -1086,7 +1082,7 @@ fn journal_lines_are_versioned_with_contiguous_seq() {
 #[test]
 fn journal_files_are_0640_and_the_meeting_folder_0750_whatever_the_umask() {
     for umask in [0o000, 0o077] {
-        let g = Gavel::seed();
+        let g = Gavel::seeded();
         let mut command = g.command(&start());
         command.args(["do", g.m(), "open"]);
         // SAFETY: umask is async-signal-safe and touches nothing but the child's own mask.
@@ -1106,7 +1102,7 @@ fn journal_files_are_0640_and_the_meeting_folder_0750_whatever_the_umask() {
 
 #[test]
 fn the_session_log_never_holds_control_characters() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     g.do_(&["open"]);
     let hostile = [
         "\u{1b}]0;pwned\u{7} x \u{202e} y",
@@ -1161,11 +1157,11 @@ fn the_session_log_never_holds_control_characters() {
 
 #[test]
 fn the_session_log_is_written_again_from_the_journal_when_lost() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let lines = g.log_lines();
     fs::remove_file(g.session_log()).unwrap();
-    g.do_at(&at("15:32:00"), &["note", "after the loss"]);
+    g.do_at(&local_time("15:32:00"), &["note", "after the loss"]);
     let again = g.log_lines();
     assert_eq!(again[..4], lines[..]);
     assert!(
@@ -1176,7 +1172,7 @@ fn the_session_log_is_written_again_from_the_journal_when_lost() {
 
 #[test]
 fn officers_at_once_get_contiguous_seq_and_one_log_line_each() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let children: Vec<Child> = (0..8)
         .map(|i| {
             let mut c = g.command(&start());
@@ -1221,7 +1217,7 @@ fn officers_at_once_get_contiguous_seq_and_one_log_line_each() {
 
 #[test]
 fn log_dir_comes_from_the_flag_then_the_environment_then_the_meeting_file() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let flag = g.path().join("by-flag");
     let out = g.run(&["do", g.m(), "--log-dir", flag.to_str().unwrap(), "open"]);
     assert_eq!(out.code, Some(0), "{out:#?}");
@@ -1264,7 +1260,7 @@ fn squeezed(text: &str) -> Vec<String> {
 
 #[test]
 fn tail_prints_the_session_log() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     let out = g.run(&["tail", g.m()]);
     assert_eq!(
         out.code,
@@ -1289,7 +1285,7 @@ fn tail_prints_the_session_log() {
 
 #[test]
 fn tail_prints_the_session_log_exactly() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let out = g.run(&["tail", g.m()]);
     assert_eq!(out.stdout, fs::read_to_string(g.session_log()).unwrap());
@@ -1297,7 +1293,7 @@ fn tail_prints_the_session_log_exactly() {
 
 #[test]
 fn tail_json_prints_the_journal_lines() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let out = g.run(&["tail", g.m(), "--json"]);
     assert_eq!(out.code, Some(0), "{out:#?}");
@@ -1311,7 +1307,7 @@ fn tail_json_prints_the_journal_lines() {
 
 #[test]
 fn tail_follow_shows_a_later_command_within_a_second() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let mut plain = g.command(&start());
     plain.args(["tail", "-f", g.m()]);
@@ -1333,7 +1329,7 @@ fn tail_follow_shows_a_later_command_within_a_second() {
         assert_eq!(v["seq"], n as u64);
     }
 
-    let printed = g.do_at(&at("15:32:00"), &["note", "appended later"]);
+    let printed = g.do_at(&local_time("15:32:00"), &["note", "appended later"]);
     let done = Instant::now();
     let seen = next_line(&plain_lines, Duration::from_millis(1500), "tail -f");
     assert_eq!(seen, printed.trim_end());
@@ -1354,7 +1350,7 @@ fn tail_follow_shows_a_later_command_within_a_second() {
 
 #[test]
 fn verify_passes_a_sound_journal() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let before = g.journal_bytes();
     let out = g.run(&["verify", g.m()]);
@@ -1382,10 +1378,10 @@ const ODD_TIMES: &str = r#"{"v":1,"seq":1,"at":"2017-09-20T19:31:00Z","by":"ana"
 
 #[test]
 fn verify_reports_times_that_go_back_or_lie_in_the_future() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     fs::create_dir_all(g.meeting_dir()).unwrap();
     fs::write(g.journal(), ODD_TIMES).unwrap();
-    let now = at("15:40:00");
+    let now = local_time("15:40:00");
     let out = g.run_at(&now, &["verify", g.m()]);
     assert_eq!(out.code, Some(1), "{out:#?}");
     assert!(
@@ -1424,7 +1420,7 @@ fn verify_reports_times_that_go_back_or_lie_in_the_future() {
 
 #[test]
 fn a_damaged_middle_line_is_named_and_nothing_is_overwritten() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let sound = fs::read_to_string(g.journal()).unwrap();
     let mut lines: Vec<String> = sound.lines().map(String::from).collect();
@@ -1463,7 +1459,7 @@ fn a_damaged_middle_line_is_named_and_nothing_is_overwritten() {
 
 #[test]
 fn a_torn_last_line_is_reported_then_cut_and_kept_by_the_next_do() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     a_few_commands(&g);
     let sound = g.journal_bytes();
     let torn = b"{\"v\":1,\"seq\":5,\"at\":\"2017-09-20T19:3".to_vec();
@@ -1488,7 +1484,7 @@ fn a_torn_last_line_is_reported_then_cut_and_kept_by_the_next_do() {
     assert!(g.files_starting("journal.torn").is_empty());
 
     // Refused: the tail is said to be left as it is, and it is.
-    let out = g.run_at(&at("15:32:00"), &["do", g.m(), "resume"]);
+    let out = g.run_at(&local_time("15:32:00"), &["do", g.m(), "resume"]);
     assert_eq!(out.code, Some(3), "{out:#?}");
     assert!(out.stderr.contains("left as it is (read-only)"), "{out:#?}");
     assert_eq!(
@@ -1497,7 +1493,10 @@ fn a_torn_last_line_is_reported_then_cut_and_kept_by_the_next_do() {
         "a refused command changes nothing"
     );
 
-    let out = g.run_at(&at("15:32:00"), &["do", g.m(), "note", "after the crash"]);
+    let out = g.run_at(
+        &local_time("15:32:00"),
+        &["do", g.m(), "note", "after the crash"],
+    );
     assert_eq!(out.code, Some(0), "{out:#?}");
     assert_eq!(
         out.stderr.matches("line 5").count(),
@@ -1537,7 +1536,7 @@ fn a_torn_last_line_is_reported_then_cut_and_kept_by_the_next_do() {
 
 #[test]
 fn state_verify_and_tail_never_create_the_log_folder() {
-    let g = Gavel::seed();
+    let g = Gavel::seeded();
     for args in [
         vec!["state", g.m()],
         vec!["state", g.m(), "--json"],

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{env, fs, thread};
@@ -37,6 +37,7 @@ use gavel::tui::worker::Worker;
 
 use crate::support;
 use crate::support::harness::{self, MeetingClock, Mix, Rng};
+use crate::support::journal_common;
 
 const TEST: &str = "four_officers_at_once_agree_on_every_line";
 const ROLE: &str = "GAVEL_CONCURRENCY_ROLE";
@@ -66,7 +67,7 @@ fn four_officers_at_once_agree_on_every_line() {
     eprintln!("concurrency: seed {seed} (GAVEL_CONCURRENCY_SEED={seed} makes the same choices)");
     let mut rng = Rng::new(seed);
     let base = tempfile::tempdir().unwrap();
-    let dir = base.path().join(harness::MEETING_ID);
+    let dir = base.path().join(support::SEED_ID);
     let (_, real_start) = MeetingClock::starting_now();
 
     let (tx, messages) = mpsc::channel::<(usize, Option<String>)>();
@@ -129,7 +130,7 @@ fn four_officers_at_once_agree_on_every_line() {
                 finished.insert(id, (n[0], n[1], n[2]));
                 if finished.len() == ROLES.len() {
                     writing_took = started.unwrap().elapsed();
-                    let last = Live::open(harness::seed(), &dir, Mode::ReadOnly)
+                    let last = Live::open(support::seed(), &dir, Mode::ReadOnly)
                         .unwrap()
                         .state
                         .seq;
@@ -168,7 +169,7 @@ fn four_officers_at_once_agree_on_every_line() {
     );
     harness::check_session_log(&dir, lines.len());
 
-    let replayed = Live::open(harness::seed(), &dir, Mode::ReadOnly)
+    let replayed = Live::open(support::seed(), &dir, Mode::ReadOnly)
         .unwrap()
         .state;
     let fresh = harness::state_json(&replayed);
@@ -228,7 +229,7 @@ fn child(role: &str) {
     let dir = PathBuf::from(env::var(DIR).unwrap());
     let mut rng = Rng::new(env::var(CHILD_SEED).unwrap().parse().unwrap());
     let clock = MeetingClock::from_env();
-    let live = Live::open(harness::seed(), &dir, Mode::ReadWrite).unwrap();
+    let live = Live::open(support::seed(), &dir, Mode::ReadWrite).unwrap();
     let by = Clean::new(&operator(id));
     match role {
         "tui" => tui_child(id, &dir, live, by, &mut rng, &clock),
@@ -451,7 +452,7 @@ fn check_journal(dir: &Path, operators: &[String]) -> Vec<Entry> {
     assert!(report.is_sound(), "{report:?}");
     assert_eq!(report.last_seq, Some(lines.len() as u64));
     assert!(
-        harness::torn_files(dir).is_empty(),
+        journal_common::torn_files(dir).is_empty(),
         "a torn tail without a crash"
     );
     lines
@@ -533,7 +534,7 @@ fn gavel_do_processes_at_once() {
     const RUNS: usize = 50;
     let base = tempfile::tempdir().unwrap();
     let log_dir = base.path().to_path_buf();
-    let dir = log_dir.join(harness::MEETING_ID);
+    let dir = log_dir.join(support::SEED_ID);
     let (clock, _) = MeetingClock::starting_now();
     let seed = Rng::seed_from_env("GAVEL_CONCURRENCY_SEED");
     let started = Instant::now();
@@ -546,12 +547,12 @@ fn gavel_do_processes_at_once() {
                 let mut printed = Vec::new();
                 let mut refused = 0;
                 for _ in 0..RUNS {
-                    let state = Live::open(harness::seed(), &dir, Mode::ReadOnly)
+                    let state = Live::open(support::seed(), &dir, Mode::ReadOnly)
                         .map(|l| l.state)
-                        .unwrap_or_else(|_| gavel::domain::State::new(harness::seed()));
+                        .unwrap_or_else(|_| gavel::domain::State::new(support::seed()));
                     let text = harness::command(&mut rng, &state, MIX);
-                    let out = gavel(&log_dir, &clock.now().to_string())
-                        .args(["do".as_ref(), harness::meeting_path().as_os_str()])
+                    let out = support::gavel(&log_dir, &clock.now().to_string())
+                        .args(["do".as_ref(), support::seed_path().as_os_str()])
                         .args(["--operator", &operator])
                         .args(text.split(' '))
                         .output()
@@ -600,15 +601,15 @@ fn gavel_do_processes_at_once() {
         "every line was printed by its writer"
     );
 
-    let replayed = Live::open(harness::seed(), &dir, Mode::ReadOnly)
+    let replayed = Live::open(support::seed(), &dir, Mode::ReadOnly)
         .unwrap()
         .state;
     let fresh: serde_json::Value = serde_json::from_str(&harness::state_json(&replayed)).unwrap();
     for _ in 0..PROCESSES {
-        let out = gavel(&log_dir, harness::FIXED_NOW)
+        let out = support::gavel(&log_dir, harness::FIXED_NOW)
             .args([
                 "state".as_ref(),
-                harness::meeting_path().as_os_str(),
+                support::seed_path().as_os_str(),
                 "--json".as_ref(),
             ])
             .output()
@@ -617,8 +618,8 @@ fn gavel_do_processes_at_once() {
         let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(theirs, fresh, "gavel state --json is the fresh replay");
     }
-    let verify = gavel(&log_dir, harness::FIXED_NOW)
-        .args(["verify".as_ref(), harness::meeting_path().as_os_str()])
+    let verify = support::gavel(&log_dir, harness::FIXED_NOW)
+        .args(["verify".as_ref(), support::seed_path().as_os_str()])
         .output()
         .unwrap();
     assert!(
@@ -634,14 +635,4 @@ fn gavel_do_processes_at_once() {
         (PROCESSES * RUNS) as f64 / took.as_secs_f64(),
         lines.len()
     );
-}
-
-fn gavel(log_dir: &Path, now: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gavel"));
-    c.env("GAVEL_LOG_DIR", log_dir)
-        .env("GAVEL_NOW", now)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    c
 }

@@ -14,8 +14,10 @@ use std::sync::Arc;
 use gavel::domain::{Command, Meeting, SpeechKind, State, execute};
 use gavel::export;
 use gavel::text::Clean;
-use jiff::{Timestamp, ToSpan};
+use jiff::ToSpan;
 use proptest::prelude::*;
+
+use crate::support::scheduled_start;
 
 /// What stands for a name, and for a note, in the plain twin.
 const NAME: &str = "Qname";
@@ -259,7 +261,7 @@ impl Summary {
     fn of(name: &str, note: &str) -> Summary {
         let meeting = meeting(name);
         let mut state = State::new(meeting);
-        let t0: Timestamp = "2017-09-20T19:30:00Z".parse().unwrap();
+        let t0 = scheduled_start();
         let by = Clean::new("ana");
         let who = |id: &str| Clean::new(id);
         let text = |tag: &str| Clean::new(&format!("{note} #{tag}"));

@@ -23,6 +23,7 @@ use gavel::text::MAX_MARKS_PER_CHAR;
 use proptest::prelude::*;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::support;
 use crate::support::pty::{self, Gavel};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -158,7 +159,7 @@ impl Hostile {
     /// The binary with the pty tests' environment (its own log, config and
     /// data folders, the clock at 15:29) and no terminal.
     fn command(&self) -> Command {
-        let mut c = Command::new(pty::GAVEL);
+        let mut c = Command::new(support::GAVEL);
         c.current_dir(self.dir.path())
             .env_remove("NO_COLOR")
             .env("USER", "clerk")

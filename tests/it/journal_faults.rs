@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::Stream;
-use gavel::domain::{Entry, Event, Meeting, Phase, State};
+use gavel::domain::{Entry, Event, Phase, State};
 use gavel::journal::{
     DiskFile, Journal, JournalError, JournalFile, JournalLine, Mode, Opened, TornKind,
     UNSYNCED_FILE, UnsyncedNote,
@@ -37,19 +37,11 @@ use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunne
 use serde::{Deserialize, Serialize};
 
 use crate::support::faults::{EIO, ENOSPC, Fault, Op, SimFile, Tail, complete_lines};
-
-fn seed_meeting() -> Arc<Meeting> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    Arc::new(gavel::config::load(&path).unwrap().meeting)
-}
+use crate::support::{self, at_mins, scheduled_start, seed};
 
 /// The simulated journal has no real path; messages still name one.
 fn sim_path() -> PathBuf {
     PathBuf::from("sim/journal.jsonl")
-}
-
-fn start() -> Timestamp {
-    "2017-09-20T19:30:00Z".parse().unwrap()
 }
 
 /// The session log needs a real folder; tmpfs keeps its syncs cheap.
@@ -69,13 +61,13 @@ fn attach<L: JournalLine>(sim: &SimFile, mode: Mode) -> Result<Opened<L, SimFile
 
 fn live_on(sim: &SimFile, dir: &Path) -> Live<SimFile> {
     let opened = attach::<Entry>(sim, Mode::ReadWrite).unwrap();
-    Live::attach(seed_meeting(), opened, dir).unwrap()
+    Live::attach(seed(), opened, dir).unwrap()
 }
 
 /// The state a fresh read-only instance replays from what the disk holds.
 fn replayed(sim: &SimFile) -> State {
     let opened = attach::<Entry>(sim, Mode::ReadOnly).unwrap();
-    Live::attach(seed_meeting(), opened, Path::new("/nonexistent"))
+    Live::attach(seed(), opened, Path::new("/nonexistent"))
         .unwrap()
         .state
 }
@@ -598,7 +590,7 @@ fn the_commands_parse() {
 #[test]
 fn acknowledged_entries_survive_a_power_cut_through_live() {
     let stats = Stats::default();
-    let meeting = seed_meeting();
+    let meeting = seed();
     let scratch = scratch();
     let case = Cell::new(0u64);
     let command = (0..COMMANDS.len(), 1i64..90);
@@ -616,7 +608,7 @@ fn acknowledged_entries_survive_a_power_cut_through_live() {
         let mut seen = Seen::default();
         let mut acked: Vec<Vec<u8>> = Vec::new();
         let mut synced: Vec<u8> = Vec::new();
-        let mut now = start();
+        let mut now = scheduled_start();
         for step in steps {
             if sim.dead() {
                 break;
@@ -686,12 +678,6 @@ fn acknowledged_entries_survive_a_power_cut_through_live() {
 // ---------------------------------------------------------------------------
 // Write and fsync failures, one at a time.
 
-fn at(minutes: i64) -> Timestamp {
-    start()
-        .checked_add(SignedDuration::from_mins(minutes))
-        .unwrap()
-}
-
 fn os_words(errno: i32) -> &'static str {
     match errno {
         ENOSPC => "No space left on device",
@@ -713,12 +699,12 @@ fn a_failed_write_refuses_the_command_and_changes_nothing() {
             let dir = scratch();
             let sim = SimFile::new();
             let mut live = live_on(&sim, dir.path());
-            run(&mut live, "open", at(0)).unwrap();
+            run(&mut live, "open", at_mins(0)).unwrap();
             let (state, bytes) = (live.state.clone(), sim.data());
 
             sim.arm(Fault::until_cleared(Op::Append, errno).landing(lands));
             for (i, words) in ["add brazil", "note still down"].iter().enumerate() {
-                let why = not_saved(run(&mut live, words, at(1 + i as i64)));
+                let why = not_saved(run(&mut live, words, at_mins(1 + i as i64)));
                 assert!(why.contains(os_words(errno)), "{why}");
                 assert!(why.contains("not carried out"), "{why}");
                 assert_eq!(live.state, state, "not applied");
@@ -727,7 +713,7 @@ fn a_failed_write_refuses_the_command_and_changes_nothing() {
             }
 
             sim.clear();
-            let ours = run(&mut live, "add brazil", at(3)).unwrap();
+            let ours = run(&mut live, "add brazil", at_mins(3)).unwrap();
             assert_eq!(ours[0].seq, 2, "the failures used no sequence number");
             assert_eq!(replayed(&sim), live.state);
         }
@@ -740,16 +726,16 @@ fn a_failed_fsync_never_counts_even_when_a_later_one_succeeds() {
         let dir = scratch();
         let sim = SimFile::new();
         let mut live = live_on(&sim, dir.path());
-        run(&mut live, "open", at(0)).unwrap();
+        run(&mut live, "open", at_mins(0)).unwrap();
         let state = live.state.clone();
 
         sim.arm(Fault::once(Op::SyncData, errno));
-        let why = not_saved(run(&mut live, "seat brazil", at(1)));
+        let why = not_saved(run(&mut live, "seat brazil", at_mins(1)));
         assert!(why.contains(os_words(errno)), "{why}");
         assert_eq!(live.state, state);
 
         // The next sync succeeds; it must not be taken as covering the seat.
-        run(&mut live, "note the meeting goes on", at(2)).unwrap();
+        run(&mut live, "note the meeting goes on", at_mins(2)).unwrap();
         let image = sim.crash_image(&Tail::Written {
             keep: usize::MAX,
             zeros: 0,
@@ -813,19 +799,19 @@ fn a_failed_cut_back_refuses_every_command_until_restart() {
         let dir = scratch();
         let sim = SimFile::new();
         let mut live = live_on(&sim, dir.path());
-        run(&mut live, "open", at(0)).unwrap();
+        run(&mut live, "open", at_mins(0)).unwrap();
         let acked = sim.durable();
         let state = live.state.clone();
 
         sim.arm(Fault::once(Op::SyncData, EIO));
         sim.arm(Fault::until_cleared(op, errno));
-        let why = not_saved(run(&mut live, "seat brazil", at(1)));
+        let why = not_saved(run(&mut live, "seat brazil", at_mins(1)));
         assert!(why.contains("restarted"), "{op:?}: {why}");
         assert_eq!(live.state, state);
 
         sim.clear();
         let appends = sim.disk().appended.len();
-        let why = not_saved(run(&mut live, "note after the failure", at(2)));
+        let why = not_saved(run(&mut live, "note after the failure", at_mins(2)));
         assert!(why.contains("restart gavel"), "{why}");
         assert_eq!(live.state, state);
         assert_eq!(
@@ -865,18 +851,18 @@ fn a_restart_after_a_failed_cut_back_does_not_trust_the_failed_line() {
         let dir = scratch();
         let sim = SimFile::new();
         let mut live = live_on(&sim, dir.path());
-        run(&mut live, "open", at(0)).unwrap();
+        run(&mut live, "open", at_mins(0)).unwrap();
         let state = live.state.clone();
         sim.arm(Fault::once(Op::SyncData, EIO));
         sim.arm(set_len);
-        not_saved(run(&mut live, "seat brazil", at(1)));
+        not_saved(run(&mut live, "seat brazil", at_mins(1)));
         drop(live);
 
         let restarted = sim.restarted();
         let dir2 = scratch();
         let mut live = live_on(&restarted, dir2.path());
         let shown_done = live.state != state;
-        run(&mut live, "note after the restart", at(2)).unwrap();
+        run(&mut live, "note after the restart", at_mins(2)).unwrap();
         let image = restarted.crash_image(&Tail::Zeros(0));
         let after = SimFile::with(&image);
         let start_up = attach::<Entry>(&after, Mode::ReadWrite).map(|o| {
@@ -903,19 +889,19 @@ fn a_cut_back_that_fails_a_few_times_is_tried_again() {
         let dir = scratch();
         let sim = SimFile::new();
         let mut live = live_on(&sim, dir.path());
-        run(&mut live, "open", at(0)).unwrap();
+        run(&mut live, "open", at_mins(0)).unwrap();
         let acked = sim.durable();
         sim.arm(Fault::once(Op::SyncData, EIO));
         sim.arm(Fault {
             times: 3,
             ..Fault::once(op, EIO)
         });
-        let why = not_saved(run(&mut live, "seat brazil", at(1)));
+        let why = not_saved(run(&mut live, "seat brazil", at_mins(1)));
         assert!(!why.contains("restart"), "{op:?}: {why}");
         assert_eq!(sim.data(), acked);
         assert_eq!(sim.durable(), acked);
         assert_eq!(sim.unsynced(), None);
-        run(&mut live, "note the meeting goes on", at(2)).unwrap();
+        run(&mut live, "note the meeting goes on", at_mins(2)).unwrap();
         assert_eq!(replayed(&sim), live.state);
     }
 }
@@ -923,12 +909,12 @@ fn a_cut_back_that_fails_a_few_times_is_tried_again() {
 /// The seat's save failed on `sim` and could not be undone: the note says
 /// where its bytes start. Returns the state and bytes acknowledged before.
 fn failed_for_good(sim: &SimFile, live: &mut Live<SimFile>) -> (State, Vec<u8>) {
-    run(live, "open", at(0)).unwrap();
+    run(live, "open", at_mins(0)).unwrap();
     let state = live.state.clone();
     let acked = sim.durable();
     sim.arm(Fault::once(Op::SyncData, EIO));
     sim.arm(Fault::until_cleared(Op::SetLen, EIO));
-    let why = not_saved(run(live, "seat brazil", at(1)));
+    let why = not_saved(run(live, "seat brazil", at_mins(1)));
     assert!(why.contains("restarted"), "{why}");
     sim.clear();
     assert_eq!(sim.unsynced(), Some(acked.len() as u64));
@@ -949,7 +935,7 @@ fn another_instance_refuses_to_append_while_the_note_is_there() {
     assert_eq!(seen.len(), 1, "the open, not the seat: {seen:?}");
     assert_eq!(other.state, state);
     let appends = sim.disk().appended.len();
-    let why = not_saved(run(&mut other, "note from the other instance", at(2)));
+    let why = not_saved(run(&mut other, "note from the other instance", at_mins(2)));
     assert!(
         why.contains("could not be undone") && why.contains("restart gavel"),
         "{why}"
@@ -965,7 +951,7 @@ fn another_instance_refuses_to_append_while_the_note_is_there() {
     let restarted = attach::<Entry>(&sim, Mode::ReadWrite).unwrap();
     assert_eq!(restarted.lines.len(), 1);
     assert_eq!(sim.unsynced(), None);
-    run(&mut other, "note from the other instance", at(3)).unwrap();
+    run(&mut other, "note from the other instance", at_mins(3)).unwrap();
     assert_eq!(replayed(&sim), other.state);
     assert!(sim.data().starts_with(&acked));
 }
@@ -994,7 +980,7 @@ fn a_read_only_open_does_not_trust_bytes_past_the_note() {
         said.contains("could not be undone") && said.contains("read-only"),
         "{said}"
     );
-    let mut viewer = Live::attach(seed_meeting(), opened, Path::new("/nonexistent")).unwrap();
+    let mut viewer = Live::attach(seed(), opened, Path::new("/nonexistent")).unwrap();
     assert_eq!(viewer.state, state);
     assert!(
         viewer.poll().unwrap().is_empty(),
@@ -1026,7 +1012,7 @@ fn start_up_cuts_at_the_note_keeps_the_bytes_and_removes_it() {
         let dir = scratch();
         let opened = attach::<Entry>(&sim, Mode::ReadWrite).unwrap();
         let torn = opened.recovery.torn.clone();
-        let live = Live::attach(seed_meeting(), opened, dir.path()).unwrap();
+        let live = Live::attach(seed(), opened, dir.path()).unwrap();
         assert_eq!(live.state, state);
         assert_eq!(sim.unsynced(), None);
         assert_eq!(sim.data(), acked);
@@ -1066,7 +1052,7 @@ fn the_note_outlives_a_power_cut() {
         let opened = attach::<Entry>(&after, Mode::ReadWrite).unwrap();
         assert_eq!(after.data(), acked, "{tail:?}");
         assert_eq!(after.unsynced(), None);
-        let live = Live::attach(seed_meeting(), opened, dir.path()).unwrap();
+        let live = Live::attach(seed(), opened, dir.path()).unwrap();
         assert_eq!(live.state, state);
     }
 }
@@ -1078,13 +1064,13 @@ fn a_note_that_cannot_be_written_is_said_with_what_to_do() {
     let dir = scratch();
     let sim = SimFile::new();
     let mut live = live_on(&sim, dir.path());
-    run(&mut live, "open", at(0)).unwrap();
+    run(&mut live, "open", at_mins(0)).unwrap();
     let state = live.state.clone();
     let acked = sim.durable();
     sim.arm(Fault::once(Op::SyncData, EIO));
     sim.arm(Fault::until_cleared(Op::SetLen, EIO));
     sim.arm(Fault::once(Op::Mark, ENOSPC));
-    let why = not_saved(run(&mut live, "seat brazil", at(1)));
+    let why = not_saved(run(&mut live, "seat brazil", at_mins(1)));
     assert!(why.contains(UNGUARDED), "{why}");
     assert!(
         why.contains(os_words(ENOSPC)) && why.contains(&format!("back to {} bytes", acked.len())),
@@ -1093,7 +1079,7 @@ fn a_note_that_cannot_be_written_is_said_with_what_to_do() {
     assert_eq!(sim.unsynced(), None);
     sim.clear();
     let appends = sim.disk().appended.len();
-    let later = not_saved(run(&mut live, "note after the failure", at(2)));
+    let later = not_saved(run(&mut live, "note after the failure", at_mins(2)));
     assert!(
         later.contains("restart gavel") && later.contains(UNGUARDED),
         "{later}"
@@ -1105,7 +1091,7 @@ fn a_note_that_cannot_be_written_is_said_with_what_to_do() {
     let restarted = sim.restarted();
     let mut live = live_on(&restarted, dir.path());
     assert_eq!(live.state, state);
-    run(&mut live, "note after the restart", at(3)).unwrap();
+    run(&mut live, "note after the restart", at_mins(3)).unwrap();
     let after = restarted.rebooted(&Tail::Zeros(0));
     assert_eq!(replayed(&after), live.state);
 }
@@ -1117,13 +1103,13 @@ fn a_note_that_cannot_be_written_is_said_with_what_to_do() {
 fn the_note_on_a_real_disk() {
     let dir = scratch();
     let path = dir.path().join(gavel::journal::JOURNAL_FILE);
-    let mut live = Live::open(seed_meeting(), dir.path(), Mode::ReadWrite).unwrap();
-    run(&mut live, "open", at(0)).unwrap();
+    let mut live = Live::open(seed(), dir.path(), Mode::ReadWrite).unwrap();
+    run(&mut live, "open", at_mins(0)).unwrap();
     let state = live.state.clone();
     let mut other = Journal::<Entry>::open(dir.path(), Mode::ReadWrite)
         .unwrap()
         .journal;
-    run(&mut live, "seat brazil", at(1)).unwrap();
+    run(&mut live, "seat brazil", at_mins(1)).unwrap();
     drop(live);
     let bytes = std::fs::read(&path).unwrap();
     let at_byte = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
@@ -1149,7 +1135,7 @@ fn the_note_on_a_real_disk() {
     assert!(!report.is_sound());
     assert_eq!(report.lines, 1);
     assert_eq!(report.torn.map(|t| t.kind), Some(TornKind::Unsaved));
-    let viewer = Live::open(seed_meeting(), dir.path(), Mode::ReadOnly).unwrap();
+    let viewer = Live::open(seed(), dir.path(), Mode::ReadOnly).unwrap();
     assert_eq!(viewer.state, state);
     assert_eq!(
         std::fs::read(&path).unwrap(),
@@ -1177,8 +1163,8 @@ fn a_torn_tail_that_cannot_be_cut_stops_start_up_until_it_can() {
     let dir = scratch();
     let sim = SimFile::new();
     let mut live = live_on(&sim, dir.path());
-    run(&mut live, "open", at(0)).unwrap();
-    run(&mut live, "add brazil", at(1)).unwrap();
+    run(&mut live, "open", at_mins(0)).unwrap();
+    run(&mut live, "add brazil", at_mins(1)).unwrap();
     drop(live);
     let good = sim.data();
     let mut image = good.clone();
@@ -1205,9 +1191,7 @@ fn a_torn_tail_that_cannot_be_cut_stops_start_up_until_it_can() {
         let opened = attach::<Entry>(&disk, Mode::ReadWrite).unwrap();
         assert_eq!(opened.lines.len(), 2);
         assert_eq!(disk.data(), good);
-        let state = Live::attach(seed_meeting(), opened, dir.path())
-            .unwrap()
-            .state;
+        let state = Live::attach(seed(), opened, dir.path()).unwrap().state;
         assert_eq!(state.seq, 2);
     }
 }
@@ -1221,7 +1205,7 @@ fn debris_is_a_torn_tail_only_while_unfinished() {
     let dir = scratch();
     let sim = SimFile::new();
     let mut live = live_on(&sim, dir.path());
-    run(&mut live, "open", at(0)).unwrap();
+    run(&mut live, "open", at_mins(0)).unwrap();
     drop(live);
     let mut wrong = Vec::new();
     for debris in [&b"x\x0b"[..], b"0\x0b", b"7 garbage", b"[\x01", b"\"ab\"cd"] {
@@ -1291,12 +1275,10 @@ struct Gavel {
 
 impl Gavel {
     fn run(&self, args: &[&str]) -> std::process::Output {
-        let meeting =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-        let mut c = Process::new(env!("CARGO_BIN_EXE_gavel"));
+        let mut c = Process::new(support::GAVEL);
         let home = self.home.path();
         c.arg(args[0])
-            .arg(&meeting)
+            .arg(support::seed_path())
             .args(&args[1..])
             .current_dir(home)
             .env("GAVEL_LOG_DIR", &self.logs)
@@ -1352,7 +1334,7 @@ fn a_full_disk_refuses_gavel_do_in_plain_words_and_loses_nothing() {
         let out = gavel.run(words);
         assert!(out.status.success(), "{words:?}: {}", stderr(&out));
     }
-    let journal = gavel.logs.join("mali-ministerial-2017/journal.jsonl");
+    let journal = gavel.logs.join(support::SEED_ID).join("journal.jsonl");
     let before = std::fs::read(&journal).unwrap();
     // A line that fits in the journal's last, partly used page needs no new
     // space, so the note is longer than that room.
@@ -1506,7 +1488,7 @@ fn tui_on(sim: &SimFile, cues: Vec<Cue>) -> (Vec<String>, App) {
         read_only: false,
         theme: Theme::PLAIN,
         notice: None,
-        clock: WallClock::starting_at(start()),
+        clock: WallClock::starting_at(scheduled_start()),
         kind: Kind::Run,
     };
     let mut session = gavel::tui::start(live, None, setup);

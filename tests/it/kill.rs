@@ -29,6 +29,7 @@ use gavel::text::Clean;
 
 use crate::support;
 use crate::support::harness::{self, MeetingClock, Mix, Rng};
+use crate::support::journal_common;
 
 const TEST: &str = "killed_writers_lose_nothing_they_acknowledged";
 const ROLE: &str = "GAVEL_KILL_CHILD";
@@ -72,7 +73,7 @@ fn killed_writers_lose_nothing_they_acknowledged() {
     let mut rng = Rng::new(seed);
     let base = tempfile::tempdir().unwrap();
     let (clock, real_start) = MeetingClock::starting_now();
-    let meeting = harness::seed();
+    let meeting = support::seed();
     let mut stats = Stats::default();
     let mut journal: Option<Tracked> = None;
     let mut do_estimate = Duration::from_millis(30);
@@ -154,7 +155,7 @@ impl Tracked {
         let log_dir = base.join(format!("log-{number}"));
         Tracked {
             number,
-            dir: log_dir.join(harness::MEETING_ID),
+            dir: log_dir.join(support::SEED_ID),
             log_dir,
             acks: Vec::new(),
             do_acks: Vec::new(),
@@ -271,7 +272,7 @@ fn writer() {
     let by = Clean::new(&env::var(OPERATOR).unwrap());
     let clock = MeetingClock::from_env();
     let mut rng = Rng::new(seed);
-    let mut live = Live::open(harness::seed(), &dir, Mode::ReadWrite)
+    let mut live = Live::open(support::seed(), &dir, Mode::ReadWrite)
         .unwrap_or_else(|e| panic!("start-up failed: {e}"));
     let mut out = std::io::stdout().lock();
     let wide = env::var(WIDE).is_ok_and(|w| w == "1");
@@ -317,10 +318,10 @@ fn gavel_do(
 ) -> Outcome {
     let operator = format!("do{round}");
     let text = harness::command(rng, &t.state, MIX);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gavel"));
+    let mut command = Command::new(support::GAVEL);
     command
         .arg("do")
-        .arg(harness::meeting_path())
+        .arg(support::seed_path())
         .args(["--operator", &operator])
         .args(text.split(' '))
         .env("GAVEL_LOG_DIR", &t.log_dir)
@@ -412,7 +413,7 @@ fn check_after(meeting: &Arc<Meeting>, t: &mut Tracked, stats: &mut Stats, o: Ou
         stats.largest_torn = stats.largest_torn.max(torn.bytes);
     }
     assert_eq!(
-        harness::torn_files(&t.dir).len(),
+        journal_common::torn_files(&t.dir).len(),
         t.torn,
         "every torn line kept aside is one kill's"
     );

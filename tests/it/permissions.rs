@@ -23,9 +23,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::support::{GAVEL, SEED_ID, SEED_TEXT};
+
 const NOBODY: u32 = 65534;
-const SEED: &str = include_str!("../../config/mali-ministerial-2017.toml");
-const MEETING_ID: &str = "mali-ministerial-2017";
 const NOW: &str = "2017-09-20T15:31:00-04:00";
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -50,12 +50,12 @@ impl Place {
         let dir = tempfile::tempdir().expect("a temp dir");
         chmod(dir.path(), 0o755);
         let gavel = dir.path().join("gavel");
-        if fs::hard_link(env!("CARGO_BIN_EXE_gavel"), &gavel).is_err() {
-            fs::copy(env!("CARGO_BIN_EXE_gavel"), &gavel).expect("a copy of the binary");
+        if fs::hard_link(GAVEL, &gavel).is_err() {
+            fs::copy(GAVEL, &gavel).expect("a copy of the binary");
         }
         chmod(&gavel, 0o755);
         let meeting = dir.path().join("mali.toml");
-        fs::write(&meeting, SEED).expect("the meeting file");
+        fs::write(&meeting, SEED_TEXT).expect("the meeting file");
         chmod(&meeting, 0o644);
         let logs = dir.path().join("logs");
         let place = Place {
@@ -82,7 +82,7 @@ impl Place {
     }
 
     fn meeting_dir(&self) -> PathBuf {
-        self.logs.join(MEETING_ID)
+        self.logs.join(SEED_ID)
     }
 
     fn journal(&self) -> PathBuf {

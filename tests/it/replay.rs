@@ -15,6 +15,8 @@ use gavel::text::Clean;
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
+use crate::support;
+
 const NAMES: &[&str] = &[
     "France", "China", "mali", "Egypt", "Brazil", "le drian", "Holy See", "Sweden", "drc", "Japan",
 ];
@@ -39,7 +41,7 @@ fn seat() -> impl Strategy<Value = SeatId> {
     (0u16..5, 0u16..11).prop_map(|(row, seat)| SeatId { row, seat })
 }
 
-fn at() -> impl Strategy<Value = Option<At>> {
+fn optional_at() -> impl Strategy<Value = Option<At>> {
     prop_oneof![4 => Just(None), 1 => (0u32..90).prop_map(|s| Some(At::Ago(s)))]
 }
 
@@ -57,8 +59,8 @@ fn command() -> impl Strategy<Value = Command> {
         (0usize..12).prop_map(Place::Position)
     ];
     prop_oneof![
-        at().prop_map(|at| Command::Open { at }),
-        at().prop_map(|at| Command::Adjourn { at }),
+        optional_at().prop_map(|at| Command::Open { at }),
+        optional_at().prop_map(|at| Command::Adjourn { at }),
         Just(Command::Segment(SegmentTarget::Next)),
         Just(Command::Segment(SegmentTarget::Id("opening".into()))),
         (name(), kind, prop::option::of(30u32..300)).prop_map(|(who, kind, limit)| Command::Add {
@@ -66,12 +68,12 @@ fn command() -> impl Strategy<Value = Command> {
             kind,
             limit
         }),
-        at().prop_map(|at| Command::Next { at }),
-        at().prop_map(|at| Command::Next { at }),
-        (name(), at()).prop_map(|(who, at)| Command::Floor { who, at }),
-        at().prop_map(|at| Command::Pause { at }),
-        at().prop_map(|at| Command::Resume { at }),
-        at().prop_map(|at| Command::End { at }),
+        optional_at().prop_map(|at| Command::Next { at }),
+        optional_at().prop_map(|at| Command::Next { at }),
+        (name(), optional_at()).prop_map(|(who, at)| Command::Floor { who, at }),
+        optional_at().prop_map(|at| Command::Pause { at }),
+        optional_at().prop_map(|at| Command::Resume { at }),
+        optional_at().prop_map(|at| Command::End { at }),
         (1u32..120).prop_map(|by| Command::Extend { by }),
         (name(), place).prop_map(|(who, to)| Command::Move { who, to }),
         name().prop_map(|who| Command::Remove { who }),
@@ -103,9 +105,8 @@ fn command() -> impl Strategy<Value = Command> {
 
 /// The seed meeting with five observer seats, so that the seats fill, the
 /// waitlist forms and its offers come and go within a case.
-fn seed() -> Arc<gavel::domain::Meeting> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    let mut meeting = gavel::config::load(&path)
+fn seed_with_five_seats() -> Arc<gavel::domain::Meeting> {
+    let mut meeting = gavel::config::load(support::seed_path())
         .expect("the seed meeting loads")
         .meeting;
     meeting.seating = gavel::domain::Seating {
@@ -128,7 +129,7 @@ proptest! {
 
     #[test]
     fn replay_equals_live(steps in prop::collection::vec((command(), 0u8..3, 0i64..200), 1..60)) {
-        let meeting = seed();
+        let meeting = seed_with_five_seats();
         let dir = tempfile::tempdir().unwrap();
         let mut live = Live::open(meeting.clone(), dir.path(), Mode::ReadWrite).unwrap();
         let mut now: Timestamp = "2017-09-20T19:25:00Z".parse().unwrap();

@@ -4,7 +4,6 @@
 //! an offer never passes from one delegation to another while it stands.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use gavel::domain::{
@@ -15,10 +14,11 @@ use gavel::text::Clean;
 use gavel::tui::panes;
 use gavel::tui::theme::Theme;
 use gavel::tui::view::{Pane, Ui, View};
-use jiff::Timestamp;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+use crate::support::{self, scheduled_start};
 
 /// Seat → delegation, as each view tells it.
 type Offers = BTreeMap<String, String>;
@@ -29,14 +29,11 @@ const OBSERVERS: &[&str] = &[
 const ROWS: u16 = 2;
 const PER_ROW: u16 = 3;
 
-fn now() -> Timestamp {
-    "2017-09-20T19:30:00Z".parse().unwrap()
-}
-
 /// The seed meeting with a map of two rows of three, nothing blocked.
 fn meeting(per_delegation: u16) -> Arc<Meeting> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    let mut meeting = gavel::config::load(&path).expect("the seed loads").meeting;
+    let mut meeting = gavel::config::load(support::seed_path())
+        .expect("the seed loads")
+        .meeting;
     meeting.seating = Seating {
         rows: ROWS,
         seats_per_row: PER_ROW,
@@ -78,7 +75,7 @@ fn offers_of(state: &State) -> Offers {
 
 /// `state --json`'s `seats.offers`.
 fn reported(state: &State) -> Offers {
-    let json = serde_json::to_value(gavel::status::of(state, now())).unwrap();
+    let json = serde_json::to_value(gavel::status::of(state, scheduled_start())).unwrap();
     json["seats"]["offers"]
         .as_array()
         .expect("offers is a list")
@@ -98,7 +95,7 @@ fn pane_rows(state: &State, cursor: SeatId) -> Vec<String> {
     let view = View {
         state,
         ui: &ui,
-        now: now(),
+        now: scheduled_start(),
         theme: Theme::PLAIN,
     };
     let mut terminal = Terminal::new(TestBackend::new(40, 14)).unwrap();
@@ -224,7 +221,7 @@ proptest! {
         let mut before_seq: BTreeMap<u64, Offers> = BTreeMap::new();
         for (command, ben) in steps {
             let by = &operators[usize::from(ben)];
-            let Ok(entries) = decide_entries(&state, command, now(), by) else {
+            let Ok(entries) = decide_entries(&state, command, scheduled_start(), by) else {
                 continue;
             };
             for entry in entries {

@@ -12,10 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{self, pty};
+use crate::support::{self, GAVEL, SEED_FILE, SEED_ID, SEED_TEXT, pty};
 
-const SEED: &str = include_str!("../../config/mali-ministerial-2017.toml");
-const SEED_ID: &str = "mali-ministerial-2017";
 const NOW: &str = "2017-09-20T15:31:00-04:00";
 
 /// A temporary folder with the seed meeting and a log folder, and a victim's
@@ -33,7 +31,7 @@ impl Host {
     fn new() -> Host {
         let dir = tempfile::tempdir().unwrap();
         let meeting = dir.path().join("mali.toml");
-        fs::write(&meeting, SEED).unwrap();
+        fs::write(&meeting, SEED_TEXT).unwrap();
         let logs = dir.path().join("logs");
         let victim = dir.path().join("victim.txt");
         fs::write(&victim, VICTIM_TEXT).unwrap();
@@ -58,7 +56,7 @@ impl Host {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_gavel"));
+        let mut c = Command::new(GAVEL);
         c.args(args)
             .current_dir(self.dir.path())
             .env("GAVEL_LOG_DIR", &self.logs)
@@ -767,10 +765,10 @@ fn gavel_do_gives_up_on_a_stopped_lock_holder_saying_who_it_is() {
 #[test]
 fn the_tui_shows_the_meeting_while_it_waits_for_the_lock() {
     let logs = tempfile::tempdir().unwrap();
-    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    let out = pty::output(logs.path(), &["do", SEED_FILE, "open"]);
     assert!(out.status.success(), "{out:?}");
     let holder = StoppedHolder::on(&pty::journal_path(logs.path()));
-    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    let mut g = pty::Gavel::start(&["run", SEED_FILE], logs.path(), 100, 30);
     g.wait_for("Speakers", Duration::from_secs(4));
     g.wait_for("waiting for the journal's lock (", Duration::from_secs(2));
     g.wait_for(
@@ -796,9 +794,9 @@ fn the_tui_shows_the_meeting_while_it_waits_for_the_lock() {
 #[test]
 fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
     let logs = tempfile::tempdir().unwrap();
-    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    let out = pty::output(logs.path(), &["do", SEED_FILE, "open"]);
     assert!(out.status.success(), "{out:?}");
-    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    let mut g = pty::Gavel::start(&["run", SEED_FILE], logs.path(), 100, 30);
     g.wait_for(" saved ", Duration::from_secs(4));
     let holder = StoppedHolder::on(&pty::journal_path(logs.path()));
     g.type_keys("n");
@@ -820,9 +818,9 @@ fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
 #[test]
 fn quitting_while_a_command_waits_for_the_lock_says_it_was_not_saved() {
     let logs = tempfile::tempdir().unwrap();
-    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    let out = pty::output(logs.path(), &["do", SEED_FILE, "open"]);
     assert!(out.status.success(), "{out:?}");
-    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    let mut g = pty::Gavel::start(&["run", SEED_FILE], logs.path(), 100, 30);
     g.wait_for(" saved ", Duration::from_secs(4));
     let holder = StoppedHolder::on(&pty::journal_path(logs.path()));
     g.type_keys("n");
@@ -855,9 +853,9 @@ fn quitting_while_a_command_waits_for_the_lock_says_it_was_not_saved() {
 #[test]
 fn a_journal_replaced_under_a_running_screen_is_not_written_blind() {
     let logs = tempfile::tempdir().unwrap();
-    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    let out = pty::output(logs.path(), &["do", SEED_FILE, "open"]);
     assert!(out.status.success(), "{out:?}");
-    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    let mut g = pty::Gavel::start(&["run", SEED_FILE], logs.path(), 100, 30);
     g.wait_for(" saved ", Duration::from_secs(4));
     let journal = pty::journal_path(logs.path());
     let aside = journal.with_extension("old");
@@ -884,9 +882,9 @@ fn a_journal_replaced_under_a_running_screen_is_not_written_blind() {
 #[test]
 fn a_session_log_replaced_under_a_running_screen_is_written_on_at_its_path() {
     let logs = tempfile::tempdir().unwrap();
-    let out = pty::gavel(logs.path(), &["do", pty::SEED, "open"]);
+    let out = pty::output(logs.path(), &["do", SEED_FILE, "open"]);
     assert!(out.status.success(), "{out:?}");
-    let mut g = pty::Gavel::start(&["run", pty::SEED], logs.path(), 100, 30);
+    let mut g = pty::Gavel::start(&["run", SEED_FILE], logs.path(), 100, 30);
     g.wait_for(" saved ", Duration::from_secs(4));
     let log = pty::journal_path(logs.path()).with_file_name("session.log");
     let text = fs::read_to_string(&log).unwrap();

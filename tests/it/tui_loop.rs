@@ -2,11 +2,10 @@
 //! journal on disk, checked afterwards.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::Stream;
-use gavel::domain::{Event, Meeting, State};
+use gavel::domain::{Event, State};
 use gavel::journal::Mode;
 use gavel::live::Live;
 use gavel::now::WallClock;
@@ -18,10 +17,7 @@ use gavel::tui::run::{Exit, Kind};
 use gavel::tui::terminal::Test;
 use gavel::tui::theme::Theme;
 
-fn seed() -> Arc<Meeting> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    Arc::new(gavel::config::load(&path).unwrap().meeting)
-}
+use crate::support::{scheduled_start, seed};
 
 /// Typed keys, a little apart so the journal answers in between, then a pause
 /// for the last answer before input ends.
@@ -291,7 +287,7 @@ fn another_instance_shows_up_within_a_second() {
     let writer = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(150));
         let mut live = Live::open(seed(), &other, Mode::ReadWrite).unwrap();
-        let now = "2017-09-20T19:30:00Z".parse().unwrap();
+        let now = scheduled_start();
         live.execute(
             gavel::lang::parse("add brazil").unwrap(),
             &Clean::new("ben"),

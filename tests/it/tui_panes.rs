@@ -1,7 +1,6 @@
 //! The panes and the board drawn from states of the seed meeting, at the sizes
 //! the screen gives them at 80×24 and at 160×48, in plain and colour themes.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use gavel::domain::event::Speech;
@@ -13,34 +12,20 @@ use gavel::tui::terminal::wire::Wire;
 use gavel::tui::theme::Theme;
 use gavel::tui::view::{Pane, Ui, View};
 use insta::assert_snapshot;
-use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
-/// 15:30 in New York on the meeting's day: the scheduled start.
-fn t0() -> Timestamp {
-    "2017-09-20T19:30:00Z".parse().unwrap()
-}
-
-fn at(secs: i64) -> Timestamp {
-    t0() + SignedDuration::from_secs(secs)
-}
-
-fn seed() -> State {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    let loaded = gavel::config::load(&path).expect("the seed meeting is valid");
-    State::new(Arc::new(loaded.meeting))
-}
+use crate::support::{at_secs, seed};
 
 /// Applies each `(seconds after 15:30, command)` as an officer would type it.
 fn run(state: &mut State, script: &[(i64, &str)]) {
     for (secs, line) in script {
         let command =
             gavel::lang::parse(line).unwrap_or_else(|e| panic!("{line}: {}", e.message()));
-        execute(state, command, at(*secs), &Clean::new("ana"))
+        execute(state, command, at_secs(*secs), &Clean::new("ana"))
             .unwrap_or_else(|r| panic!("{line}: {}", r.0));
     }
 }
@@ -48,7 +33,7 @@ fn run(state: &mut State, script: &[(i64, &str)]) {
 /// The opening under way: two have spoken (one over), a right of reply and a
 /// pass on the list, Algeria holding the floor since 15:36:40.
 fn opening() -> State {
-    let mut state = seed();
+    let mut state = State::new(seed());
     run(
         &mut state,
         &[
@@ -208,7 +193,7 @@ fn draw_pane(
     let view = View {
         state,
         ui,
-        now: at(now),
+        now: at_secs(now),
         theme,
     };
     terminal
@@ -220,7 +205,7 @@ fn draw_pane(
 fn draw_board(state: &State, now: i64, theme: Theme, (w, h): (u16, u16)) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|frame| panes::board::draw(frame, frame.area(), state, at(now), theme))
+        .draw(|frame| panes::board::draw(frame, frame.area(), state, at_secs(now), theme))
         .unwrap();
     terminal.backend().buffer().clone()
 }
@@ -273,7 +258,7 @@ const PLAIN: Theme = Theme::PLAIN;
 
 #[test]
 fn speakers_before_opening() {
-    let state = seed();
+    let state = State::new(seed());
     let ui = ui(Pane::Speakers);
     let small = draw_pane(panes::speakers::draw, &state, &ui, -600, PLAIN, SPEAKERS[0]);
     assert_snapshot!("speakers_before_opening_80x24", text(&small));
@@ -372,7 +357,7 @@ fn speakers_after_a_point_of_order() {
 
 #[test]
 fn speakers_with_an_empty_list() {
-    let mut state = seed();
+    let mut state = State::new(seed());
     run(
         &mut state,
         &[(0, "open"), (10, "segment next"), (20, "close list")],
@@ -420,7 +405,7 @@ fn seeds_with_cursor_at_a5() -> (State, Ui) {
 fn seats_before_opening() {
     let buffer = draw_pane(
         panes::seats::draw,
-        &seed(),
+        &State::new(seed()),
         &ui(Pane::Speakers),
         -600,
         PLAIN,
@@ -431,7 +416,7 @@ fn seats_before_opening() {
 
 #[test]
 fn clock_before_opening() {
-    let state = seed();
+    let state = State::new(seed());
     let ui = ui(Pane::Clock);
     for (size, name) in CLOCK.iter().zip(["80x24", "160x48"]) {
         let buffer = draw_pane(panes::clock::draw, &state, &ui, -600, PLAIN, *size);
@@ -483,7 +468,7 @@ fn clock_running_over() {
 
 #[test]
 fn clock_in_a_rehearsal() {
-    let state = seed();
+    let state = State::new(seed());
     let day_before = -24 * 3600 - 300;
     let buffer = draw_pane(
         panes::clock::draw,
@@ -547,7 +532,7 @@ fn board_over_the_limit() {
 fn board_falls_back_to_text_when_small() {
     let buffer = draw_board(&paused(), 760, PLAIN, (50, 12));
     assert_snapshot!("board_paused_small", text(&buffer));
-    let before = draw_board(&seed(), -600, PLAIN, BOARD[0]);
+    let before = draw_board(&State::new(seed()), -600, PLAIN, BOARD[0]);
     assert_snapshot!("board_before_opening_80x24", text(&before));
 }
 
@@ -555,7 +540,7 @@ fn board_falls_back_to_text_when_small() {
 #[test]
 fn no_size_breaks_a_pane() {
     let fixtures = [
-        (seed(), -600),
+        (State::new(seed()), -600),
         (opening(), WARNING),
         (opening(), OVER),
         (point_of_order(), ORDER_NOW),
@@ -615,7 +600,7 @@ fn long_lists_scroll_to_the_cursor() {
         versions: vec![NoteVersion {
             text: Clean::new(&format!("note number {id}")),
             tags: vec![],
-            at: at(600),
+            at: at_secs(600),
             by: Clean::new("ana"),
         }],
         retracted: None,
@@ -657,7 +642,7 @@ fn long_lists_scroll_to_the_cursor() {
 
 #[test]
 fn long_names_are_cut_with_an_ellipsis() {
-    let mut state = seed();
+    let mut state = State::new(seed());
     run(
         &mut state,
         &[
@@ -680,7 +665,7 @@ fn long_names_are_cut_with_an_ellipsis() {
 
 #[test]
 fn a_protocol_list_says_so() {
-    let mut meeting = (*seed().meeting).clone();
+    let mut meeting = (*State::new(seed()).meeting).clone();
     meeting.segments[0].ordering = gavel::domain::Ordering::Protocol;
     let mut state = State::new(Arc::new(meeting));
     run(&mut state, &[(0, "close list")]);
@@ -774,7 +759,7 @@ impl Emulated {
         let view = View {
             state,
             ui,
-            now: at(700),
+            now: at_secs(700),
             theme: PLAIN,
         };
         self.terminal

@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use crate::support::pty::{
-    self, BEGIN_FRAME, END_FRAME, Gavel, LEAVE_ALTERNATE, SEED, SHOW_CURSOR, contains, cpu_ticks,
-    find_all, gavel, journal_events, journal_path,
+    self, BEGIN_FRAME, END_FRAME, Gavel, LEAVE_ALTERNATE, SHOW_CURSOR, contains, cpu_ticks,
+    find_all, journal_events, journal_path,
 };
+use crate::support::{SEED_FILE, SEED_ID};
 
 const SECOND: Duration = Duration::from_secs(1);
 /// Start-up, with the binary cold and the other tests running beside it.
@@ -17,7 +18,7 @@ fn log_dir() -> tempfile::TempDir {
 }
 
 fn run(log_dir: &std::path::Path, extra: &[&str], cols: u16, rows: u16) -> Gavel {
-    let mut args = vec!["run", SEED];
+    let mut args = vec!["run", SEED_FILE];
     args.extend_from_slice(extra);
     let g = Gavel::start(&args, log_dir, cols, rows);
     g.wait_for("Speakers", FIRST_FRAME);
@@ -106,7 +107,7 @@ fn open_give_the_floor_quit_and_the_terminal_is_given_back() {
 #[test]
 fn too_small_says_so_until_resized() {
     let dir = log_dir();
-    let mut g = Gavel::start(&["run", SEED], dir.path(), 70, 20);
+    let mut g = Gavel::start(&["run", SEED_FILE], dir.path(), 70, 20);
     g.wait_until("the too-small message", FIRST_FRAME, |g| {
         let flat = g.flat();
         flat.contains("at least 80×24") && flat.contains("70×20")
@@ -170,9 +171,9 @@ fn two_officers_see_each_other_and_gavel_do_within_a_second() {
         typed.elapsed()
     );
 
-    let out = gavel(
+    let out = pty::output(
         dir.path(),
-        &["do", SEED, "--operator", "cleo", "add", "ghana"],
+        &["do", SEED_FILE, "--operator", "cleo", "add", "ghana"],
     );
     assert!(out.status.success(), "gavel do: {out:?}");
     let done = Instant::now();
@@ -216,7 +217,7 @@ fn read_only_never_writes() {
         "a read-only screen created the journal"
     );
     assert!(
-        !dir.path().join(pty::MEETING_ID).exists(),
+        !dir.path().join(SEED_ID).exists(),
         "a read-only screen created the meeting's folder"
     );
 }
@@ -224,13 +225,13 @@ fn read_only_never_writes() {
 #[test]
 fn board_shows_the_big_clock_and_who_holds_the_floor() {
     let dir = log_dir();
-    let mut g = Gavel::start(&["board", SEED], dir.path(), 100, 30);
+    let mut g = Gavel::start(&["board", SEED_FILE], dir.path(), 100, 30);
     let big_rows = |g: &Gavel| g.rows().iter().filter(|r| r.contains('█')).count();
     g.wait_until("the big clock", FIRST_FRAME, |g| big_rows(g) >= 5);
     assert!(g.contents().contains("The meeting opens at 15:30"));
 
     for command in ["open", "next"] {
-        let out = gavel(dir.path(), &["do", SEED, "--operator", "ana", command]);
+        let out = pty::output(dir.path(), &["do", SEED_FILE, "--operator", "ana", command]);
         assert!(out.status.success(), "gavel do {command}: {out:?}");
     }
     g.wait_until("Mali holding the floor on the board", SECOND, |g| {
@@ -326,7 +327,7 @@ fn a_dropped_terminal_ends_it_without_spinning_and_the_journal_is_intact() {
         "{cpu_ms} ms of CPU while shutting down: a spin?"
     );
 
-    let out = gavel(dir.path(), &["verify", SEED]);
+    let out = pty::output(dir.path(), &["verify", SEED_FILE]);
     assert!(out.status.success(), "gavel verify: {out:?}");
     // Nothing was written on the way out.
     assert_eq!(journal_events(dir.path()), ["opened"]);
@@ -348,7 +349,7 @@ fn a_dropped_terminal_is_a_clean_exit() {
 #[test]
 fn resize_needs_no_answer_from_the_terminal() {
     let dir = log_dir();
-    let g = Gavel::start_answering(&["run", SEED], dir.path(), 100, 30, false);
+    let g = Gavel::start_answering(&["run", SEED_FILE], dir.path(), 100, 30, false);
     g.wait_for("Speakers", FIRST_FRAME);
     g.resize(90, 28);
     g.wait_until("the panes redrawn at 90×28", SECOND, |g| {
@@ -439,7 +440,7 @@ fn assert_every_frame_synchronized(raw: &[u8]) {
 fn a_panic_gives_the_terminal_back() {
     let dir = log_dir();
     let mut g = Gavel::start_with(
-        &["run", SEED],
+        &["run", SEED_FILE],
         dir.path(),
         (100, 30),
         true,

@@ -1,10 +1,7 @@
 //! The whole screen as an officer sees it, at 80×24 and 160×48, drawn with an
 //! injected clock from a meeting in progress: snapshots of the text.
 
-use std::path::Path;
-use std::sync::Arc;
-
-use gavel::domain::{Meeting, State, execute};
+use gavel::domain::{State, execute};
 use gavel::text::Clean;
 use gavel::tui::app::App;
 use gavel::tui::draw;
@@ -14,14 +11,7 @@ use gavel::tui::theme::Theme;
 use gavel::tui::view::{Pane, Ui};
 use jiff::{SignedDuration, Timestamp};
 
-fn seed() -> Arc<Meeting> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
-    Arc::new(gavel::config::load(&path).unwrap().meeting)
-}
-
-fn at(clock: &str) -> Timestamp {
-    format!("2017-09-20T{clock}-04:00").parse().unwrap()
-}
+use crate::support::{at_clock, seed};
 
 /// The seed meeting at 15:41:20: Le Drian interrupted by Egypt's point of
 /// order, seats full with a waitlist, a few notes.
@@ -50,7 +40,7 @@ fn meeting_in_progress() -> State {
     ];
     for (time, by, command) in script {
         let command = gavel::lang::parse(command).unwrap();
-        execute(&mut state, command, at(time), &Clean::new(by)).unwrap();
+        execute(&mut state, command, at_clock(time), &Clean::new(by)).unwrap();
     }
     state
 }
@@ -70,25 +60,25 @@ fn app(state: State) -> App {
 #[test]
 fn the_meeting_in_progress_at_80_by_24() {
     let app = app(meeting_in_progress());
-    insta::assert_snapshot!(screen(&app, 80, 24, at("15:41:20")));
+    insta::assert_snapshot!(screen(&app, 80, 24, at_clock("15:41:20")));
 }
 
 #[test]
 fn the_meeting_in_progress_at_160_by_48() {
     let app = app(meeting_in_progress());
-    insta::assert_snapshot!(screen(&app, 160, 48, at("15:41:20")));
+    insta::assert_snapshot!(screen(&app, 160, 48, at_clock("15:41:20")));
 }
 
 #[test]
 fn before_the_opening() {
     let app = app(State::new(seed()));
-    insta::assert_snapshot!(screen(&app, 80, 24, at("15:20:00")));
+    insta::assert_snapshot!(screen(&app, 80, 24, at_clock("15:20:00")));
 }
 
 #[test]
 fn too_small_says_how_large_it_must_be() {
     let app = app(State::new(seed()));
-    let text = screen(&app, 60, 20, at("15:20:00"));
+    let text = screen(&app, 60, 20, at_clock("15:20:00"));
     assert!(
         text.contains("at least 80×24") && text.contains("60×20"),
         "{text}"
@@ -99,8 +89,8 @@ fn too_small_says_how_large_it_must_be() {
 fn the_help_lists_every_key_and_the_footer_the_focused_panes() {
     let mut app = app(meeting_in_progress());
     app.key(Key::Char('?'));
-    insta::assert_snapshot!("help_160x48", screen(&app, 160, 48, at("15:41:20")));
-    let small = screen(&app, 80, 24, at("15:41:20"));
+    insta::assert_snapshot!("help_160x48", screen(&app, 160, 48, at_clock("15:41:20")));
+    let small = screen(&app, 80, 24, at_clock("15:41:20"));
     insta::assert_snapshot!("help_80x24", small);
     for needed in [
         "floor to the next listed",
@@ -115,7 +105,7 @@ fn the_help_lists_every_key_and_the_footer_the_focused_panes() {
     }
     app.key(Key::Esc);
     app.ui.focus = Pane::Seats;
-    let text = screen(&app, 80, 24, at("15:41:20"));
+    let text = screen(&app, 80, 24, at_clock("15:41:20"));
     let footer = text.lines().last().unwrap();
     assert!(
         footer.contains("seat") && footer.contains("release") && footer.contains("? help"),
@@ -129,7 +119,7 @@ fn type_to_search_shows_the_candidates() {
     for c in "arus".chars() {
         app.key(Key::Char(c));
     }
-    let text = screen(&app, 80, 24, at("15:41:20"));
+    let text = screen(&app, 80, 24, at_clock("15:41:20"));
     insta::assert_snapshot!(text);
     assert!(text.contains("Russian Federation"));
 }
@@ -137,8 +127,13 @@ fn type_to_search_shows_the_candidates() {
 #[test]
 fn the_clock_ticks_with_the_injected_time() {
     let app = app(meeting_in_progress());
-    let one = screen(&app, 80, 24, at("15:41:20"));
-    let two = screen(&app, 80, 24, at("15:41:20") + SignedDuration::from_secs(75));
+    let one = screen(&app, 80, 24, at_clock("15:41:20"));
+    let two = screen(
+        &app,
+        80,
+        24,
+        at_clock("15:41:20") + SignedDuration::from_secs(75),
+    );
     assert!(one.contains("15:41:20") && two.contains("15:42:35"));
     assert_ne!(one, two);
 }
@@ -186,7 +181,7 @@ fn a_long_note_scrolls_sideways_to_keep_the_cursor_and_its_end_on_screen() {
     let note = "The co-chairs welcome the commitment of the parties and ask for a timeline by the end of the year #summary";
     assert!(note.chars().count() > 80);
     type_text(&mut app, note);
-    let (text, rows, (x, y)) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    let (text, rows, (x, y)) = screen_and_cursor(&app, 80, 24, at_clock("15:41:20"));
     let line = &rows[23];
     assert_eq!(y, 23, "{text}");
     assert!(x < 80, "the cursor is on the screen: {x}");
@@ -202,7 +197,7 @@ fn a_long_note_scrolls_sideways_to_keep_the_cursor_and_its_end_on_screen() {
     assert!(line.starts_with("Note: "), "the label stays: {line:?}");
 
     app.key(Key::Home);
-    let (_, rows, (x, y)) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    let (_, rows, (x, y)) = screen_and_cursor(&app, 80, 24, at_clock("15:41:20"));
     assert_eq!((x, y), (6, 23));
     assert!(
         rows[23].starts_with("Note: The co-chairs welcome"),
@@ -211,7 +206,7 @@ fn a_long_note_scrolls_sideways_to_keep_the_cursor_and_its_end_on_screen() {
     );
 
     app.key(Key::End);
-    let (_, rows, (x, _)) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    let (_, rows, (x, _)) = screen_and_cursor(&app, 80, 24, at_clock("15:41:20"));
     let before_cursor: String = rows[23].chars().take(usize::from(x)).collect();
     assert!(before_cursor.ends_with("year #summary"), "{:?}", rows[23]);
 }
@@ -225,11 +220,11 @@ fn a_preview_that_comes_while_the_prompt_is_open_does_not_cover_it() {
     app.key(Key::Char('P'));
     type_text(&mut app, ":note hel");
     app.update(Update::Preview("# Draft co-chairs' summary\n".into()));
-    let (text, rows, _) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    let (text, rows, _) = screen_and_cursor(&app, 80, 24, at_clock("15:41:20"));
     assert!(!text.contains("Draft summary"), "{text}");
     assert_eq!(rows[23].trim_end(), ":note hel", "{text}");
     type_text(&mut app, "lo");
-    let (text, rows, _) = screen_and_cursor(&app, 80, 24, at("15:41:20"));
+    let (text, rows, _) = screen_and_cursor(&app, 80, 24, at_clock("15:41:20"));
     assert!(!text.contains("Draft summary"), "{text}");
     assert_eq!(rows[23].trim_end(), ":note hello", "{text}");
     assert!(

@@ -3,24 +3,18 @@
 //! field by field and `session.log` line by line.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+
+use crate::support::{SEED_ID, gavel, local_time, seed_path};
 
 fn top() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn gavel(logs: &Path, now: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gavel"));
-    c.env("GAVEL_LOG_DIR", logs)
-        .env("GAVEL_NOW", format!("2017-09-20T{now}-04:00"));
-    c
-}
-
 /// Runs every line of the script; `!command` must be refused with exit 3.
 fn walk(logs: &Path) {
-    let meeting = top().join("config/mali-ministerial-2017.toml");
+    let meeting = seed_path();
     let script = std::fs::read_to_string(top().join("tests/walkthrough/mali.txt")).unwrap();
     for line in script
         .lines()
@@ -36,9 +30,9 @@ fn walk(logs: &Path) {
             }
             None => 0,
         };
-        let out = gavel(logs, time)
+        let out = gavel(logs, &local_time(time))
             .arg("do")
-            .arg(&meeting)
+            .arg(meeting)
             .args(["--operator", operator])
             .args(&command)
             .output()
@@ -54,10 +48,10 @@ fn walk(logs: &Path) {
 }
 
 fn state(logs: &Path) -> Value {
-    let meeting = top().join("config/mali-ministerial-2017.toml");
-    let out = gavel(logs, "16:40:00")
+    let meeting = seed_path();
+    let out = gavel(logs, &local_time("16:40:00"))
         .args(["state", "--json"])
-        .arg(&meeting)
+        .arg(meeting)
         .output()
         .unwrap();
     assert!(
@@ -77,21 +71,21 @@ fn the_seed_meeting_from_opening_to_adjournment() {
     check_speakers(&s);
     check_seats(&s);
     check_notes(&s);
-    check_session_log(&dir.path().join("mali-ministerial-2017/session.log"));
+    check_session_log(&dir.path().join(SEED_ID).join("session.log"));
     check_exports(dir.path());
 }
 
 /// `gavel export` in each format, against the golden files beside the script.
 fn check_exports(logs: &Path) {
-    let meeting = top().join("config/mali-ministerial-2017.toml");
+    let meeting = seed_path();
     for (format, golden) in [
         ("md", "summary.md"),
         ("csv", "interventions.csv"),
         ("json", "export.json"),
     ] {
-        let out = gavel(logs, "16:45:00")
+        let out = gavel(logs, &local_time("16:45:00"))
             .args(["export", "--format", format])
-            .arg(&meeting)
+            .arg(meeting)
             .output()
             .unwrap();
         assert!(
@@ -110,8 +104,7 @@ fn check_exports(logs: &Path) {
         }
         assert_eq!(got.lines().count(), expected.lines().count(), "{golden}");
         // `adjourn` left the same files beside the journal.
-        let beside =
-            std::fs::read_to_string(logs.join("mali-ministerial-2017").join(golden)).unwrap();
+        let beside = std::fs::read_to_string(logs.join(SEED_ID).join(golden)).unwrap();
         assert_eq!(beside, got, "{golden} written on adjourn");
     }
 }
@@ -119,24 +112,24 @@ fn check_exports(logs: &Path) {
 #[test]
 fn an_export_of_a_meeting_in_progress_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let meeting = top().join("config/mali-ministerial-2017.toml");
+    let meeting = seed_path();
     for (time, words) in [
         ("15:30:00", "open"),
         ("15:30:05", "next"),
         ("15:33:00", "next"),
     ] {
-        let out = gavel(dir.path(), time)
+        let out = gavel(dir.path(), &local_time(time))
             .arg("do")
-            .arg(&meeting)
+            .arg(meeting)
             .arg(words)
             .output()
             .unwrap();
         assert!(out.status.success());
     }
     let export = |format: &str| {
-        let out = gavel(dir.path(), "15:34:00")
+        let out = gavel(dir.path(), &local_time("15:34:00"))
             .args(["export", "--format", format])
-            .arg(&meeting)
+            .arg(meeting)
             .output()
             .unwrap();
         String::from_utf8(out.stdout).unwrap()

@@ -1,22 +1,18 @@
 //! Support for the tests that run many writer processes against one journal:
-//! the seed meeting, a reproducible random source, one clock shared by every
-//! process, a realistic mix of officers' commands, and checks on the files.
+//! a reproducible random source, one clock shared by every process, a
+//! realistic mix of officers' commands, and checks on the files.
 
 use std::collections::hash_map::DefaultHasher;
 use std::env;
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
-use gavel::domain::{Meeting, State};
+use gavel::domain::State;
 use jiff::{SignedDuration, Timestamp};
 
 pub const JOURNAL: &str = "journal.jsonl";
 pub const SESSION_LOG: &str = "session.log";
-
-/// Where the seed meeting's journal lives under a log dir.
-pub const MEETING_ID: &str = "mali-ministerial-2017";
 
 /// Reports are computed for one instant in every process, so that equal
 /// states give equal hashes whatever the wall clock did meanwhile.
@@ -29,14 +25,6 @@ const MEETING_CLOCK_START: &str = "2017-09-20T19:25:00Z";
 /// stamp commands on one clock and the journal's times only move forwards
 /// as far as the system clock does.
 pub const CLOCK_ENV: &str = "GAVEL_TEST_REAL_START";
-
-pub fn meeting_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml")
-}
-
-pub fn seed() -> Arc<Meeting> {
-    Arc::new(gavel::config::load(&meeting_path()).unwrap().meeting)
-}
 
 pub fn fixed_now() -> Timestamp {
     FIXED_NOW.parse().unwrap()
@@ -469,20 +457,4 @@ pub fn check_session_log(dir: &Path, journal_lines: usize) -> Vec<String> {
 
 fn is_bidi(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-pub fn torn_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("journal.torn-"))
-        })
-        .collect();
-    found.sort();
-    found
 }

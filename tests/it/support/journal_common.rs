@@ -52,9 +52,12 @@ pub fn write_journal(dir: &Path, bytes: &[u8]) {
     fs::write(journal_path(dir), bytes).unwrap();
 }
 
+/// The torn tails kept aside in `dir`, none if there is no such folder.
 pub fn torn_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
         .filter(|p| {
             p.file_name()

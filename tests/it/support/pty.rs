@@ -12,13 +12,9 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 
-pub const GAVEL: &str = env!("CARGO_BIN_EXE_gavel");
-pub const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/config/mali-ministerial-2017.toml"
-);
+use crate::support::{GAVEL, SEED_ID};
+
 pub const NOW: &str = "2017-09-20T15:29:00-04:00";
-pub const MEETING_ID: &str = "mali-ministerial-2017";
 
 pub const BEGIN_FRAME: &[u8] = b"\x1b[?2026h";
 pub const END_FRAME: &[u8] = b"\x1b[?2026l";
@@ -374,7 +370,7 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// `gavel ARGS…` run to its end, outside any terminal.
-pub fn gavel(log_dir: &Path, args: &[&str]) -> std::process::Output {
+pub fn output(log_dir: &Path, args: &[&str]) -> std::process::Output {
     let mut cmd = std::process::Command::new(GAVEL);
     cmd.args(args).env_remove("NO_COLOR");
     for (key, value) in env_for(log_dir) {
@@ -384,7 +380,7 @@ pub fn gavel(log_dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 pub fn journal_path(log_dir: &Path) -> PathBuf {
-    log_dir.join(MEETING_ID).join("journal.jsonl")
+    log_dir.join(SEED_ID).join("journal.jsonl")
 }
 
 /// The journal's event types, in order.
