@@ -83,7 +83,7 @@ const HOSTILE: &[&str] = &[
     "@SUM(A1:A9)",
     "two  spaces at the end  ",
     "h\u{1b}]8;;http://evil.example\u{7}link\u{1b}]8;;\u{7}",
-    // The hostile strings of tests/hostile.rs.
+    // The hostile strings of hostile.rs.
     "osc \u{1b}]0;pwned\u{7} done",
     "clear \u{1b}[2JCLR red \u{1b}[31mRED\u{1b}[0m",
     "c1 \u{9b}2Jcsi \u{9d}0;pwned\u{9c} end",

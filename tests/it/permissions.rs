@@ -380,7 +380,7 @@ fn an_officer_s_files_are_0640_in_a_0750_folder_whatever_the_umask() {
 // ---------------------------------------------------------------------------
 
 /// gavel in a pseudo-terminal as another user, read through vt100. The pty
-/// harness in `tests/pty` cannot change the child's user, hence this one.
+/// harness in `support::pty` cannot change the child's user, hence this one.
 struct Screen {
     master: std::fs::File,
     child: Child,
