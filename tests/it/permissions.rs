@@ -412,6 +412,8 @@ impl Screen {
         // SAFETY: openpty just returned both descriptors, owned by nobody else.
         let (master, slave) =
             unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        close_on_exec(&master);
+        close_on_exec(&slave);
         let mut command = p.command(Some(uid));
         command
             .args(args)
@@ -503,6 +505,14 @@ impl Drop for Screen {
 
 /// Reads on a duplicate of the master with a short poll, so that the thread
 /// can be stopped; answers cursor-position queries as a terminal does.
+/// So that a process another test starts cannot hold the terminal open:
+/// only the child may keep the slave side once it is started.
+fn close_on_exec(fd: &OwnedFd) {
+    // SAFETY: fcntl on a descriptor this process owns.
+    let rc = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
+    assert_eq!(rc, 0, "FD_CLOEXEC: {}", std::io::Error::last_os_error());
+}
+
 fn read_into(
     master: &OwnedFd,
     parser: Arc<Mutex<vt100::Parser>>,

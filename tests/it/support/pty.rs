@@ -349,8 +349,11 @@ fn read_into(
     })
 }
 
+/// Close-on-exec, as portable-pty makes its own: a process that another
+/// test starts meanwhile must not keep this terminal open after the test
+/// hangs it up.
 fn dup(fd: RawFd) -> OwnedFd {
-    let fd = unsafe { libc::dup(fd) };
+    let fd = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
     assert!(fd >= 0, "dup of the pty master");
     unsafe { OwnedFd::from_raw_fd(fd) }
 }
