@@ -1,4 +1,4 @@
-//! What the fuzz targets check, apart from libFuzzer: `tests/hostile.rs`
+//! What the fuzz targets check, apart from libFuzzer: `tests/it/hostile.rs`
 //! includes this file and runs the very same checks under proptest, so CI
 //! exercises every target on stable without a fuzzing toolchain.
 //!

@@ -1,0 +1,31 @@
+//! Every integration test in one binary: linking the crate, ratatui and
+//! tokio once instead of once a file is most of what `cargo test` costs.
+//!
+//! A test's name is its module path, `kill::killed_writers_lose_nothing_they_acknowledged`,
+//! so `cargo test --test it kill::` runs one file's tests.
+
+mod support;
+
+mod cli;
+mod concurrency;
+mod config_fixtures;
+mod export_escaping;
+mod hostile;
+mod journal_append;
+mod journal_faults;
+mod journal_modes;
+mod journal_processes;
+mod journal_recovery;
+mod journal_session_log;
+mod kill;
+mod perf_smoke;
+mod permissions;
+mod replay;
+mod seat_offers;
+mod shared_host;
+mod tui_loop;
+mod tui_officer;
+mod tui_panes;
+mod tui_pty;
+mod tui_screen;
+mod walkthrough;
