@@ -4,8 +4,9 @@
 //!   in-memory file stands in for the disk);
 //! - `apply`: entries already parsed, folded into a fresh state;
 //! - `fold`: both, every line held before the first is applied;
-//! - `stream`: each line applied as the journal hands it over while other
-//!   threads read on, which is what a start-up costs before any I/O;
+//! - `stream`: each line applied as the journal hands it over (past one
+//!   1 MiB piece, on a second thread while the next piece is parsed), which
+//!   is what a start-up costs before any I/O;
 //! - `open`: `Live::open` on a real file, read-write, with a session log that
 //!   already has every line (a restart), and read-only (`gavel state`, the board).
 //!
