@@ -115,6 +115,7 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
             Ok(())
         }
         Event::Moved { speech, to } => relist(state, *speech, *to, false),
+        Event::Swapped { speech, with } => swap(state, *speech, *with),
         Event::Passed { speech, to } => relist(state, *speech, *to, true),
         Event::Removed { speech } => {
             let i = listed_in(state, *speech)?;
@@ -414,6 +415,22 @@ fn relist(state: &mut State, speech: u32, to: usize, passed: bool) -> Fit {
     let mut listed = queue.remove(from);
     listed.passed |= passed;
     queue.insert(to, listed);
+    Ok(())
+}
+
+fn swap(state: &mut State, speech: u32, with: u32) -> Fit {
+    let i = listed_in(state, speech)?;
+    let queue = &mut state.segments[i].queue;
+    let at = |id: u32| queue.iter().position(|l| l.speech.id == id);
+    let (Some(a), Some(b)) = (at(speech), at(with)) else {
+        return Err(format!("speeches {speech} and {with} are not on one list"));
+    };
+    if a == b {
+        return Err(format!(
+            "speech {speech} cannot exchange places with itself"
+        ));
+    }
+    queue.swap(a, b);
     Ok(())
 }
 

@@ -104,6 +104,11 @@ pub enum Command {
     Remove {
         who: Clean,
     },
+    /// Two listed speakers exchange places.
+    Swap {
+        who: Clean,
+        with: Clean,
+    },
     Pass {
         who: Clean,
     },

@@ -32,6 +32,7 @@ pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Deci
         Command::Extend { by } => extend(state, by),
         Command::Move { who, to } => move_to(state, who.as_str(), to),
         Command::Remove { who } => remove(state, who.as_str()),
+        Command::Swap { who, with } => swap(state, who.as_str(), with.as_str()),
         Command::Pass { who } => pass(state, who.as_str()),
         Command::CloseList => close_list(state, true),
         Command::ReopenList => close_list(state, false),
@@ -482,6 +483,19 @@ fn move_to(state: &State, who: &str, place: Place) -> Decided {
         return refuse(format!("{name} is {} already", ordinal(from + 1)));
     }
     Ok(vec![Event::Moved { speech, to }])
+}
+
+fn swap(state: &State, who: &str, with: &str) -> Decided {
+    let (first, speech) = listed(state, who)?;
+    let (second, other) = listed(state, with)?;
+    if first == second {
+        let name = &state.segment().queue[first].speech.delegate.delegation;
+        return refuse(format!("{name} cannot exchange places with themselves"));
+    }
+    Ok(vec![Event::Swapped {
+        speech,
+        with: other,
+    }])
 }
 
 fn remove(state: &State, who: &str) -> Decided {

@@ -234,6 +234,22 @@ fn what(state: &State, entry: &Entry) -> String {
         Event::Removed { speech } => {
             format!("{} removed from the list", speech_name(state, *speech))
         }
+        Event::Swapped { speech, with } => {
+            let queue = &state.segment().queue;
+            let place = |id: u32| {
+                queue
+                    .iter()
+                    .position(|l| l.speech.id == id)
+                    .map_or(0, |p| p + 1)
+            };
+            format!(
+                "{} and {} exchanged places: {} ↔ {}",
+                speech_name(state, *speech),
+                speech_name(state, *with),
+                ordinal(place(*speech)),
+                ordinal(place(*with))
+            )
+        }
         Event::Passed { speech, to } => format!(
             "{} absent: passed to {}",
             speech_name(state, *speech),

@@ -181,6 +181,11 @@ events! {
     Removed "removed" {
         speech: u32,
     }
+    /// Two speeches on one list exchange places.
+    Swapped "swapped" {
+        speech: u32,
+        with: u32,
+    }
     /// Absent when called: to the end of their part of the list, once.
     Passed "passed" {
         speech: u32,
@@ -265,6 +270,7 @@ impl Event {
             Event::Extended { .. } => "the extension",
             Event::Moved { .. } => "the move",
             Event::Removed { .. } => "the removal",
+            Event::Swapped { .. } => "the exchange of places",
             Event::Passed { .. } => "passing the speaker",
             Event::ListClosed { .. } => "closing the list",
             Event::ListReopened { .. } => "reopening the list",
@@ -300,6 +306,7 @@ impl Event {
             Event::Extended { .. } => "extend",
             Event::Moved { .. } => "move",
             Event::Removed { .. } => "remove",
+            Event::Swapped { .. } => "swap",
             Event::Passed { .. } => "pass",
             Event::ListClosed { .. } => "close",
             Event::ListReopened { .. } => "reopen",

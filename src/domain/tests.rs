@@ -365,6 +365,36 @@ fn names_resolve_by_representative_and_ambiguity_is_refused() {
     sim.refuses(add("Atlantis"), "no one called \"Atlantis\"");
 }
 
+/// Two listed speakers exchange places in one event, said in one line and
+/// undone as one.
+#[test]
+fn two_listed_speakers_exchange_places_and_the_undo_puts_them_back() {
+    let mut sim = Sim::new();
+    sim.ok(add("France")).ok(add("Egypt"));
+    sim.ok(Command::Swap {
+        who: "Mali".into(),
+        with: "Egypt".into(),
+    });
+    assert_eq!(sim.queue(), ["Egypt", "United Nations", "France", "Mali"]);
+    sim.logged("and Egypt exchanged places: 1st ↔ 4th");
+    sim.refuses(
+        Command::Swap {
+            who: "France".into(),
+            with: "France".into(),
+        },
+        "cannot exchange places with themselves",
+    );
+    sim.refuses(
+        Command::Swap {
+            who: "France".into(),
+            with: "Algeria".into(),
+        },
+        "not on the list",
+    );
+    sim.ok(Command::Undo);
+    assert_eq!(sim.queue(), ["Mali", "United Nations", "France", "Egypt"]);
+}
+
 #[test]
 fn move_remove_and_pass() {
     let mut sim = Sim::new();
@@ -1010,7 +1040,7 @@ fn lazy_undo_gives_what_whole_copies_give() {
             now += jiff::SignedDuration::from_secs(5);
             let by = &ops[roll(3) as usize];
             let who = Clean::new(names[roll(names.len() as u64) as usize]);
-            let command = match roll(22) {
+            let command = match roll(23) {
                 0 => Command::Open { at: None },
                 1 | 2 => Command::Add {
                     who,
@@ -1045,6 +1075,10 @@ fn lazy_undo_gives_what_whole_copies_give() {
                 ))),
                 18 => Command::Note {
                     text: Clean::new("a note #summary"),
+                },
+                19 => Command::Swap {
+                    who,
+                    with: Clean::new(names[roll(names.len() as u64) as usize]),
                 },
                 _ => Command::Undo,
             };

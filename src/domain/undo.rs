@@ -126,6 +126,8 @@ enum Back {
         to: usize,
         passed: bool,
     },
+    /// Two places exchanged, the one and the other: exchanged back.
+    Swapped(usize, usize),
     /// The floor's timer as it was: a pause, a resumption, an extension.
     Timer(Timer, Option<Timestamp>),
     /// The floor given: the speech came off the list (at, inscribed_at,
@@ -260,7 +262,10 @@ fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
         | Event::Resumed { .. }
         | Event::Ended { .. }
         | Event::Extended { .. } => vec![current],
-        Event::Moved { speech, .. } | Event::Removed { speech } | Event::Passed { speech, .. } => {
+        Event::Moved { speech, .. }
+        | Event::Removed { speech }
+        | Event::Passed { speech, .. }
+        | Event::Swapped { speech, .. } => {
             vec![Area::Segment(listed_in(state, *speech)?)]
         }
         Event::Seated { .. }
@@ -380,6 +385,7 @@ fn back(state: &State, i: usize, event: &Event) -> Option<Back> {
                 passed: s.queue[from].passed,
             }
         }
+        Event::Swapped { speech, with } => Back::Swapped(s.position(*speech)?, s.position(*with)?),
         Event::Paused { .. } | Event::Resumed { .. } | Event::Extended { .. } => {
             Back::Timer(timer(s.floor.as_ref()?), s.last_timing)
         }
@@ -434,6 +440,7 @@ fn taken_back(s: &SegmentState, spoken_len: usize, b: &Back) -> SavedSegment {
             listed.passed = *passed;
             saved.queue.insert(*from, listed);
         }
+        Back::Swapped(a, b) => saved.queue.swap(*a, *b),
         Back::Timer(t, last_timing) => {
             if let Some(f) = saved.floor.as_mut() {
                 f.paused_since = t.paused_since;

@@ -32,6 +32,7 @@ fn with_words(command: &'static str, words: Vec<Word>) -> Result<Command, ParseE
         "remove" => Ok(Command::Remove {
             who: who(command, words)?,
         }),
+        "swap" => swap(words),
         "pass" => Ok(Command::Pass {
             who: who(command, words)?,
         }),
@@ -177,6 +178,15 @@ fn extend(words: Vec<Word>) -> Result<Command, ParseError> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// `swap Ghana with Peru`: the names on either side of the last `with`.
+fn swap(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    let with = split_off_last(&mut words, "with").ok_or_else(|| needs("swap", "two names"))?;
+    Ok(Command::Swap {
+        who: who("swap", words)?,
+        with: who("swap", with)?,
+    })
 }
 
 fn move_to(mut words: Vec<Word>) -> Result<Command, ParseError> {

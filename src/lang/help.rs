@@ -48,7 +48,7 @@ const fn help(
 
 use Argument::*;
 
-static COMMANDS: [CommandHelp; 25] = [
+static COMMANDS: [CommandHelp; 26] = [
     help("open", "open [at T]", "open the meeting", Nothing),
     help("adjourn", "adjourn [at T]", "adjourn the meeting", Nothing),
     help(
@@ -103,6 +103,12 @@ static COMMANDS: [CommandHelp; 25] = [
         "move",
         "move <who> up|down|top|bottom|<position>",
         "move a listed speaker",
+        Speaker,
+    ),
+    help(
+        "swap",
+        "swap <who> with <who>",
+        "two listed speakers exchange places",
         Speaker,
     ),
     help(

@@ -531,6 +531,7 @@ fn every_listed_command_parses_in_some_form() {
         "extend 30s",
         "move Mali up",
         "remove Mali",
+        "swap Mali with Peru",
         "pass Mali",
         "close list",
         "reopen list",
@@ -608,4 +609,17 @@ proptest! {
             Err(_) => prop_assert!(expected.is_empty()),
         }
     }
+}
+
+#[test]
+fn swap_takes_the_names_either_side_of_with() {
+    assert_eq!(
+        parse("swap Ghana with \"Papua New Guinea\"").unwrap(),
+        Command::Swap {
+            who: c("Ghana"),
+            with: c("Papua New Guinea"),
+        }
+    );
+    refused("swap Ghana", &["swap needs two names"]);
+    refused("swap Ghana with", &["swap needs a name"]);
 }

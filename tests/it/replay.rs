@@ -77,6 +77,7 @@ fn command() -> impl Strategy<Value = Command> {
         (1u32..120).prop_map(|by| Command::Extend { by }),
         (name(), place).prop_map(|(who, to)| Command::Move { who, to }),
         name().prop_map(|who| Command::Remove { who }),
+        (name(), name()).prop_map(|(who, with)| Command::Swap { who, with }),
         name().prop_map(|who| Command::Pass { who }),
         Just(Command::CloseList),
         Just(Command::ReopenList),
