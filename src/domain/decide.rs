@@ -184,10 +184,15 @@ fn new_speech(
     limit: Option<u32>,
 ) -> Result<Speech, Refusal> {
     let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
-    let limit = limit.unwrap_or(match kind {
-        SpeechKind::Order => state.meeting.order_limit,
-        _ => state.segment_def().speaking_limit,
-    });
+    let limit = match (limit, kind) {
+        (Some(limit), _) => limit,
+        (None, SpeechKind::Order) => state.meeting.order_limit,
+        (None, SpeechKind::Reply) => state
+            .meeting
+            .replies
+            .limit(replies_had(state, delegate.delegation.as_str())),
+        (None, SpeechKind::Statement) => state.segment_def().speaking_limit,
+    };
     Ok(Speech {
         id: state.next_speech,
         delegate,
@@ -196,11 +201,44 @@ fn new_speech(
     })
 }
 
+/// How many rights of reply `delegation` has had in this segment: heard,
+/// being heard, or listed.
+fn replies_had(state: &State, delegation: &str) -> usize {
+    let segment = state.segment();
+    let floors = segment
+        .floor
+        .iter()
+        .chain(&segment.interrupted)
+        .map(|f| &f.speech);
+    let listed = segment.queue.iter().map(|l| &l.speech);
+    let spoken = segment.spoken.iter().map(|s| &s.speech);
+    floors
+        .chain(listed)
+        .chain(spoken)
+        .filter(|s| s.kind == SpeechKind::Reply && s.delegate.delegation.as_str() == delegation)
+        .count()
+}
+
 fn add(state: &State, who: &str, kind: SpeechKind, limit: Option<u32>, now: Timestamp) -> Decided {
     if state.phase == Phase::Adjourned {
         return refuse("the meeting is adjourned");
     }
     let speech = new_speech(state, who, kind, limit)?;
+    if kind == SpeechKind::Reply {
+        let name = speech.delegate.delegation.as_str();
+        let had = replies_had(state, name);
+        let max = state.meeting.replies.max as usize;
+        if had >= max {
+            let replies = if max == 1 {
+                "right of reply"
+            } else {
+                "rights of reply"
+            };
+            return refuse(format!(
+                "{name} has had its {max} {replies} in this segment, the most the meeting allows"
+            ));
+        }
+    }
     let name = speech.delegate.delegation.clone();
     let segment = state.segment();
     if kind == SpeechKind::Order {

@@ -135,6 +135,33 @@ impl Seating {
     }
 }
 
+/// Rights of reply as the meeting allows them: at most `max` for a
+/// delegation in a segment, the first with the first limit, and so on (the
+/// last limit for any after). The General Assembly's practice is two, of 10
+/// and 5 minutes; gavel's default is two, of 5 and 3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replies {
+    pub max: u32,
+    pub limits: Vec<u32>,
+}
+
+impl Default for Replies {
+    fn default() -> Replies {
+        Replies {
+            max: 2,
+            limits: vec![300, 180],
+        }
+    }
+}
+
+impl Replies {
+    /// The limit of a delegation's reply after `had` replies.
+    pub fn limit(&self, had: usize) -> u32 {
+        let last = self.limits.len().saturating_sub(1);
+        self.limits.get(had.min(last)).copied().unwrap_or(180)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meeting {
     pub id: Clean,
@@ -156,6 +183,7 @@ pub struct Meeting {
     pub summary_title: Option<Clean>,
     /// Seconds a point of order may take, in every segment.
     pub order_limit: u32,
+    pub replies: Replies,
     pub segments: Vec<SegmentDef>,
     pub roster: Vec<Participant>,
     pub seating: Seating,

@@ -28,7 +28,9 @@ pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKin
 pub use decide::{MAX_NOTE_CHARS, decide, tags};
 pub use describe::describe;
 pub use event::{Delegate, Entry, Event, Speech, VERSION};
-pub use meeting::{Level, Meeting, Ordering, Participant, Role, SeatId, Seating, SegmentDef};
+pub use meeting::{
+    Level, Meeting, Ordering, Participant, Replies, Role, SeatId, Seating, SegmentDef,
+};
 pub use refusal::Refusal;
 pub use state::{Phase, State};
 pub use step::{Described, apply_described, decide_entries, execute};

@@ -36,6 +36,7 @@ fn meeting(ordering: Ordering) -> Meeting {
         bell: false,
         summary_title: None,
         order_limit: 120,
+        replies: Replies::default(),
         segments: vec![
             SegmentDef {
                 id: "opening".into(),
@@ -393,6 +394,40 @@ fn two_listed_speakers_exchange_places_and_the_undo_puts_them_back() {
     );
     sim.ok(Command::Undo);
     assert_eq!(sim.queue(), ["Mali", "United Nations", "France", "Egypt"]);
+}
+
+/// Rights of reply as the meeting allows: the second gets the second limit
+/// by itself, a third is refused saying why.
+#[test]
+fn a_delegation_has_two_replies_in_a_segment_the_second_shorter() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN);
+    let reply = || add_kind("Egypt", SpeechKind::Reply);
+    sim.ok(reply());
+    let limits: Vec<u32> = sim
+        .state
+        .segment()
+        .queue
+        .iter()
+        .map(|l| l.speech.limit)
+        .collect();
+    assert_eq!(limits.last(), Some(&300), "the first reply: 5m");
+    sim.ok(Command::Remove {
+        who: "Egypt reply".into(),
+    });
+    sim.ok(reply());
+    let limit = sim.state.segment().queue.last().map(|l| l.speech.limit);
+    assert_eq!(limit, Some(300), "a removed reply was not had");
+    while sim.state.segment().queue.len() > 1 {
+        sim.ok(NEXT);
+    }
+    sim.ok(NEXT).ok(Command::End { at: None });
+    sim.ok(reply());
+    let limit = sim.state.segment().queue.last().map(|l| l.speech.limit);
+    assert_eq!(limit, Some(180), "the second reply: 3m");
+    sim.refuses(reply(), "has had its 2 rights of reply in this segment");
+    sim.ok(NEXT).ok(Command::End { at: None });
+    sim.refuses(reply(), "has had its 2 rights of reply in this segment");
 }
 
 #[test]

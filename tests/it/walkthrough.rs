@@ -259,7 +259,11 @@ fn check_speakers(s: &Value) {
         debate[3]["delegation"],
         "United Kingdom of Great Britain and Northern Ireland"
     );
-    assert!(debate.iter().all(|v| v["limit"] == 180));
+    // Statements have the segment's 3 minutes; a first right of reply, 5.
+    for v in debate {
+        let limit = if v["kind"] == "reply" { 300 } else { 180 };
+        assert_eq!(v["limit"], limit, "{v}");
+    }
 }
 
 fn check_seats(s: &Value) {

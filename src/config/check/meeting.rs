@@ -6,7 +6,7 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 use toml::de::DeValue;
 
 use super::findings::{Findings, Section, Val, kind, string};
-use crate::domain::{Meeting, Participant, Seating, SegmentDef};
+use crate::domain::{Meeting, Participant, Replies, Seating, SegmentDef};
 use crate::text::{Clean, quoted};
 
 pub(super) const FIELDS: &[&str] = &[
@@ -23,6 +23,7 @@ pub(super) const FIELDS: &[&str] = &[
     "bell",
     "summary_title",
     "order_limit",
+    "replies",
 ];
 
 const DEFAULT_WARN_BEFORE: u32 = 30;
@@ -88,6 +89,7 @@ pub(super) fn head(
         }),
         None => Some(DEFAULT_ORDER_LIMIT),
     };
+    let replies = replies(f, s);
     let log_dir = match s.get("log_dir") {
         Some(value) => log_dir(f, value).map(Some),
         None => Some(None),
@@ -97,6 +99,7 @@ pub(super) fn head(
     let (warn_before, bell) = (warning?.seconds, bell?);
     let summary_title = summary_title.filter(|t| !t.is_empty());
     let order_limit = order_limit?;
+    let replies = replies?;
     let meeting = move |parts: Parts| Meeting {
         id,
         title,
@@ -111,6 +114,7 @@ pub(super) fn head(
         bell,
         summary_title,
         order_limit,
+        replies,
         segments: parts.segments,
         roster: parts.roster,
         seating: parts.seating,
@@ -132,6 +136,62 @@ fn bell(f: &mut Findings, s: &Section) -> Option<bool> {
             None
         }
     }
+}
+
+/// `replies = { max = 2, limits = ["5m", "3m"] }`: how many rights of reply
+/// a delegation may have in a segment, and the limit of each in turn.
+fn replies(f: &mut Findings, s: &Section) -> Option<Replies> {
+    let Some(value) = s.get("replies") else {
+        return Some(Replies::default());
+    };
+    let r = Section::open(f, "`replies`", &["max", "limits"], value)?;
+    let defaults = Replies::default();
+    let max = match r.get("max") {
+        None => Some(defaults.max),
+        Some(v) => r.integer(f, "max", v).and_then(|n| match u32::try_from(n) {
+            Ok(n @ 1..=10) => Some(n),
+            _ => {
+                f.at(&v.span(), "`max` must be a number of replies from 1 to 10");
+                None
+            }
+        }),
+    };
+    let limits = match r.get("limits") {
+        None => Some(defaults.limits),
+        Some(v) => reply_limits(f, &r, v),
+    };
+    Some(Replies {
+        max: max?,
+        limits: limits?,
+    })
+}
+
+fn reply_limits(f: &mut Findings, r: &Section, value: &Val) -> Option<Vec<u32>> {
+    let DeValue::Array(items) = value.get_ref() else {
+        f.at(
+            &value.span(),
+            format!(
+                "`limits` must be a list of durations like [\"5m\", \"3m\"], not {}",
+                kind(value.get_ref())
+            ),
+        );
+        return None;
+    };
+    if items.is_empty() {
+        f.at(&value.span(), "`limits` must give at least one duration");
+        return None;
+    }
+    let limits: Vec<Option<u32>> = items
+        .iter()
+        .map(|item| match r.duration(f, "limits", item) {
+            Some(0) => {
+                f.at(&item.span(), "a reply's limit must be longer than zero");
+                None
+            }
+            limit => limit,
+        })
+        .collect();
+    limits.into_iter().collect()
 }
 
 /// How long before the limit the timer warns, and whether the file said so.
