@@ -62,6 +62,7 @@ fn participant(id: String, delegation: String, representative: String, role: Rol
         title: Clean::new("Permanent Representative to the United Nations"),
         level: Level::HeadOfDelegation,
         role,
+        category: gavel::domain::Category::of_role(role),
         aliases: Vec::new(),
     }
 }

@@ -191,7 +191,7 @@ fn new_speech(
             .meeting
             .replies
             .limit(replies_had(state, delegate.delegation.as_str())),
-        (None, SpeechKind::Statement) => state.segment_def().speaking_limit,
+        (None, SpeechKind::Statement) => statement_limit(state, &delegate),
     };
     Ok(Speech {
         id: state.next_speech,
@@ -199,6 +199,22 @@ fn new_speech(
         kind,
         limit,
     })
+}
+
+/// A statement's limit in the current segment: its category's, where the
+/// segment gives one, else the segment's. The category is the roster's; a
+/// State not on the roster has the segment's.
+fn statement_limit(state: &State, delegate: &super::Delegate) -> u32 {
+    let segment = state.segment_def();
+    let category = state
+        .meeting
+        .participant(delegate.key.as_str())
+        .map(|p| p.category);
+    segment
+        .limits
+        .iter()
+        .find(|(c, _)| Some(*c) == category)
+        .map_or(segment.speaking_limit, |(_, secs)| *secs)
 }
 
 /// How many rights of reply `delegation` has had in this segment: heard,

@@ -61,6 +61,37 @@ pub enum Role {
     Observer,
 }
 
+/// Who a delegation speaks as, for the limit a segment gives it: the Human
+/// Rights Council gives members 3 minutes and observers 2; a conference may
+/// give groups longer than single delegations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Member,
+    Observer,
+    Group,
+    Briefer,
+    Participant,
+}
+
+impl Category {
+    pub const ALL: [(&'static str, Category); 5] = [
+        ("member", Category::Member),
+        ("observer", Category::Observer),
+        ("group", Category::Group),
+        ("briefer", Category::Briefer),
+        ("participant", Category::Participant),
+    ];
+
+    /// What a roster entry that names no category speaks as.
+    pub fn of_role(role: Role) -> Category {
+        match role {
+            Role::CoChair | Role::Participant => Category::Member,
+            Role::Observer => Category::Observer,
+        }
+    }
+}
+
 /// How a segment orders its list of speakers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -83,6 +114,7 @@ pub struct Participant {
     pub title: Clean,
     pub level: Level,
     pub role: Role,
+    pub category: Category,
     /// Other names an officer may type for this participant.
     pub aliases: Vec<Clean>,
 }
@@ -93,6 +125,8 @@ pub struct SegmentDef {
     pub title: Clean,
     /// Seconds each speaker may speak unless inscribed with another limit.
     pub speaking_limit: u32,
+    /// Seconds for speakers of a category, in place of `speaking_limit`.
+    pub limits: Vec<(Category, u32)>,
     /// Roster ids of those who chair this segment.
     pub chairs: Vec<Clean>,
     /// Roster ids inscribed before the meeting opens, in order.

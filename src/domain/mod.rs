@@ -29,7 +29,7 @@ pub use decide::{MAX_NOTE_CHARS, decide, tags};
 pub use describe::describe;
 pub use event::{Delegate, Entry, Event, Speech, VERSION};
 pub use meeting::{
-    Level, Meeting, Ordering, Participant, Replies, Role, SeatId, Seating, SegmentDef,
+    Category, Level, Meeting, Ordering, Participant, Replies, Role, SeatId, Seating, SegmentDef,
 };
 pub use refusal::Refusal;
 pub use state::{Phase, State};

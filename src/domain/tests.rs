@@ -17,6 +17,7 @@ fn participant(id: &str, delegation: &str, representative: &str, level: Level) -
         title: Clean::default(),
         level,
         role: Role::Participant,
+        category: Category::Member,
         aliases: vec![],
     }
 }
@@ -42,6 +43,7 @@ fn meeting(ordering: Ordering) -> Meeting {
                 id: "opening".into(),
                 title: "Opening session".into(),
                 speaking_limit: 180,
+                limits: vec![],
                 chairs: vec![],
                 speakers: vec!["mali-president".into(), "sg".into()],
                 ordering,
@@ -50,6 +52,7 @@ fn meeting(ordering: Ordering) -> Meeting {
                 id: "debate".into(),
                 title: "Debate".into(),
                 speaking_limit: 120,
+                limits: vec![(Category::Observer, 60)],
                 chairs: vec![],
                 speakers: vec![],
                 ordering,
@@ -84,6 +87,7 @@ fn meeting(ordering: Ordering) -> Meeting {
             participant("civ", "Côte d'Ivoire", "", Level::ViceMinister),
             Participant {
                 role: Role::Observer,
+                category: Category::Observer,
                 ..participant("holy-see", "Holy See", "", Level::Observer)
             },
         ],
@@ -428,6 +432,28 @@ fn a_delegation_has_two_replies_in_a_segment_the_second_shorter() {
     sim.refuses(reply(), "has had its 2 rights of reply in this segment");
     sim.ok(NEXT).ok(Command::End { at: None });
     sim.refuses(reply(), "has had its 2 rights of reply in this segment");
+}
+
+/// In a segment that gives observers their own limit, an observer's
+/// statement has it; others have the segment's; `limit` still overrides.
+#[test]
+fn a_statement_takes_its_categorys_limit_where_the_segment_gives_one() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(Command::Segment(SegmentTarget::Next));
+    sim.ok(add("Holy See")).ok(add("France"));
+    sim.ok(Command::Add {
+        who: "Egypt".into(),
+        kind: SpeechKind::Statement,
+        limit: Some(90),
+    });
+    let limits: Vec<u32> = sim
+        .state
+        .segment()
+        .queue
+        .iter()
+        .map(|l| l.speech.limit)
+        .collect();
+    assert_eq!(limits, [60, 120, 90]);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::findings::{Findings, Section, Val, emptied, table_list};
-use crate::domain::{Level, Participant, Role};
+use crate::domain::{Category, Level, Participant, Role};
 use crate::text::{Clean, match_key, quoted};
 
 pub(super) const FIELDS: &[&str] = &[
@@ -15,6 +15,7 @@ pub(super) const FIELDS: &[&str] = &[
     "title",
     "level",
     "role",
+    "category",
     "aliases",
 ];
 
@@ -77,6 +78,12 @@ impl Roster {
         let title = s.optional_text(f, "title");
         let level = s.choice(f, "level", "level", LEVELS);
         let role = s.choice(f, "role", "role", ROLES);
+        let category = match s.get("category") {
+            Some(value) => s
+                .choice_of(f, "category", "category", value, &Category::ALL)
+                .map(Some),
+            None => Some(None),
+        };
         let aliases = aliases(f, s);
         if let (Some(delegation), Some(representative)) = (&delegation, &representative) {
             once_per_person(f, s, people, delegation, representative);
@@ -91,6 +98,7 @@ impl Roster {
             title: title?,
             level: level?,
             role: role?,
+            category: category?.unwrap_or(Category::of_role(role?)),
             aliases: aliases?,
         })
     }

@@ -7,13 +7,14 @@ use super::findings::{Findings, Section, Val, table_list};
 use super::meeting::Warning;
 use super::roster::Roster;
 use crate::domain::format::{duration, ordinal};
-use crate::domain::{Ordering, SegmentDef};
+use crate::domain::{Category, Ordering, SegmentDef};
 use crate::text::{Clean, quoted};
 
 pub(super) const FIELDS: &[&str] = &[
     "id",
     "title",
     "speaking_limit",
+    "limits",
     "ordering",
     "chairs",
     "speakers",
@@ -46,6 +47,7 @@ pub(super) fn segments(
         let id = segment_id(f, &s, &mut ids);
         let title = s.text(f, "title");
         let speaking_limit = speaking_limit(f, &s, warning);
+        let limits = category_limits(f, &s);
         let ordering = match s.get("ordering") {
             Some(value) => s.choice_of(f, "ordering", "ordering", value, ORDERINGS),
             None => Some(Ordering::default()),
@@ -56,15 +58,24 @@ pub(super) fn segments(
             Some(id),
             Some(title),
             Some(speaking_limit),
+            Some(limits),
             Some(ordering),
             Some(chairs),
             Some(speakers),
-        ) = (id, title, speaking_limit, ordering, chairs, speakers)
-        {
+        ) = (
+            id,
+            title,
+            speaking_limit,
+            limits,
+            ordering,
+            chairs,
+            speakers,
+        ) {
             out.push(SegmentDef {
                 id,
                 title,
                 speaking_limit,
+                limits,
                 chairs,
                 speakers,
                 ordering,
@@ -72,6 +83,35 @@ pub(super) fn segments(
         }
     }
     out
+}
+
+/// `limits = { member = "5m", observer = "4m" }`: each category's limit in
+/// the segment, in place of `speaking_limit`.
+fn category_limits(f: &mut Findings, s: &Section) -> Option<Vec<(Category, u32)>> {
+    let Some(value) = s.get("limits") else {
+        return Some(Vec::new());
+    };
+    let names: Vec<&str> = Category::ALL.iter().map(|(name, _)| *name).collect();
+    let limits = Section::open(f, "`limits`", &names, value)?;
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (name, category) in Category::ALL {
+        let Some(v) = limits.get(name) else {
+            continue;
+        };
+        match limits.duration(f, name, v) {
+            Some(0) => {
+                f.at(
+                    &v.span(),
+                    format!("the limit for `{name}` must be longer than zero"),
+                );
+                ok = false;
+            }
+            Some(secs) => out.push((category, secs)),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
 }
 
 fn segment_id(f: &mut Findings, s: &Section, ids: &mut HashMap<String, usize>) -> Option<Clean> {
