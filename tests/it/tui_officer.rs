@@ -203,3 +203,13 @@ fn a_list_in_protocol_order_shows_why_it_is_in_that_order() {
     assert!(text.contains("HoS"), "{text}");
     assert!(text.contains("Min   3:00"), "{text}");
 }
+
+/// After adjournment the list left is what it is: those not heard.
+#[test]
+fn after_adjournment_the_list_left_is_titled_not_heard() {
+    let mut script = OPENED.to_vec();
+    script.push(("15:34:00", "ana", "adjourn"));
+    let app = ana(after(seed(), &script), "15:35:00");
+    let text = screen(&app, 100, 30, "15:35:00");
+    assert!(text.contains("Inscribed, not heard: 6"), "{text}");
+}

@@ -278,8 +278,14 @@ fn queue(frame: &mut Frame, area: Rect, view: &View) {
     let cursor = view.ui.queue_cursor.min(list.len() - 1);
     let start = scroll(cursor, rows, list.len());
     let shown = &list[start..(start + rows).min(list.len())];
+    // Once adjourned, those still listed were inscribed and not heard.
+    let title = if view.state.phase == crate::domain::Phase::Adjourned {
+        "Inscribed, not heard"
+    } else {
+        "List of speakers"
+    };
     let mut label = vec![Span::styled(
-        format!("List of speakers: {}", list.len()),
+        format!("{title}: {}", list.len()),
         theme.title(),
     )];
     if shown.len() < list.len() {
