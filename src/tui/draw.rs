@@ -149,7 +149,7 @@ fn last_action(line: &str, view: &View) -> Vec<Span<'static>> {
     ]
 }
 
-/// A refusal or an error, whole: wrapped in a box above the footer, since a
+/// A refusal, an error or what start-up found, whole: wrapped in a box above the footer, since a
 /// reason cut off at the edge of the status line helps nobody. The next key
 /// clears it.
 fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
@@ -157,7 +157,7 @@ fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
         .ui
         .notice
         .as_ref()
-        .filter(|m| matches!(m.tone, Tone::Refused | Tone::Error))
+        .filter(|m| matches!(m.tone, Tone::Refused | Tone::Error | Tone::Found))
     else {
         return;
     };
@@ -172,10 +172,10 @@ fn draw_refusal(frame: &mut Frame, above: Rect, view: &View) {
         width: above.width,
         height,
     };
-    let title = if m.tone == Tone::Refused {
-        " Not done "
-    } else {
-        " Error "
+    let title = match m.tone {
+        Tone::Refused => " Not done ",
+        Tone::Found => " Found on opening ",
+        _ => " Error ",
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(
@@ -190,6 +190,7 @@ fn tone(t: Theme, tone: Tone) -> Style {
         Tone::Refused => t.warn(),
         Tone::Error => t.error(),
         Tone::Info => t.text(),
+        Tone::Found => t.warn(),
     }
 }
 

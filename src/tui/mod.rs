@@ -72,7 +72,7 @@ pub fn start<F: JournalFile + Send + 'static>(
 ) -> Session {
     let mut ui = Ui::new(setup.operator.clone(), setup.read_only);
     ui.notice = setup.notice.map(|text| Notice {
-        tone: Tone::Info,
+        tone: Tone::Found,
         text,
     });
     let mut app = App::new(live.state.clone(), ui, setup.theme);

@@ -61,6 +61,9 @@ pub enum Tone {
     Refused,
     Error,
     Info,
+    /// What start-up found and mended (a torn tail cut, missing exports
+    /// written, a session log that cannot be written): to be read whole.
+    Found,
 }
 
 /// A line for the officer: a command done, a refusal and its reason, an error.
