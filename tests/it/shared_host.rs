@@ -790,10 +790,9 @@ fn the_tui_shows_the_meeting_while_it_waits_for_the_lock() {
     assert!(g.wait_exit(Duration::from_secs(3)).is_some());
 }
 
-/// A command typed while another process holds the lock waits, says so,
-/// and is saved once the lock is let go.
-#[test]
-fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
+/// A running screen on an open meeting whose `n` waits, a second into it,
+/// for the lock a stopped process took after the screen started.
+fn next_waiting_for_the_lock() -> (tempfile::TempDir, pty::Gavel, StoppedHolder) {
     let logs = tempfile::tempdir().unwrap();
     let out = pty::output(logs.path(), &["do", SEED_FILE, "open"]);
     assert!(out.status.success(), "{out:?}");
@@ -805,6 +804,14 @@ fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
         "waiting for the journal's lock (1 s)",
         Duration::from_secs(3),
     );
+    (logs, g, holder)
+}
+
+/// A command typed while another process holds the lock waits, says so,
+/// and is saved once the lock is let go.
+#[test]
+fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
+    let (logs, mut g, holder) = next_waiting_for_the_lock();
     assert_eq!(pty::journal_events(logs.path()), ["opened"]);
     holder.let_go();
     g.wait_for(" saved ", Duration::from_secs(3));
@@ -818,17 +825,7 @@ fn a_command_waiting_for_the_lock_says_so_until_it_is_saved() {
 /// instead of being left to believe it done.
 #[test]
 fn quitting_while_a_command_waits_for_the_lock_says_it_was_not_saved() {
-    let logs = tempfile::tempdir().unwrap();
-    let out = pty::output(logs.path(), &["do", SEED_FILE, "open"]);
-    assert!(out.status.success(), "{out:?}");
-    let mut g = pty::Gavel::start(&["run", SEED_FILE], logs.path(), 100, 30);
-    g.wait_for(" saved ", Duration::from_secs(4));
-    let holder = StoppedHolder::on(&pty::journal_path(logs.path()));
-    g.type_keys("n");
-    g.wait_for(
-        "waiting for the journal's lock (1 s)",
-        Duration::from_secs(3),
-    );
+    let (logs, mut g, holder) = next_waiting_for_the_lock();
     g.type_keys("q");
     g.wait_for(
         "1 command still waits for the journal and may not be saved",
