@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::domain::clock::project;
 use crate::domain::event::{Delegate, Speech};
 use crate::domain::state::{Floor, State};
-use crate::domain::{Level, SpeechKind};
+use crate::domain::{Category, Level, Meeting, SpeechKind};
 
 pub const SCHEMA: u32 = 1;
 
@@ -71,10 +71,13 @@ pub struct Who<'a> {
     pub title: &'a str,
     pub level: Level,
     pub kind: SpeechKind,
+    /// The roster's category, for the limits a segment gives by category;
+    /// null for a State not on the roster.
+    pub category: Option<Category>,
 }
 
 impl<'a> Who<'a> {
-    fn of(speech: &'a Speech) -> Who<'a> {
+    fn of(speech: &'a Speech, meeting: &Meeting) -> Who<'a> {
         let Delegate {
             key,
             delegation,
@@ -90,6 +93,7 @@ impl<'a> Who<'a> {
             title: title.as_str(),
             level: *level,
             kind: speech.kind,
+            category: meeting.participant(key.as_str()).map(|p| p.category),
         }
     }
 }
@@ -110,9 +114,9 @@ pub struct FloorInfo<'a> {
 }
 
 impl<'a> FloorInfo<'a> {
-    fn of(f: &'a Floor, now: Timestamp) -> FloorInfo<'a> {
+    fn of(f: &'a Floor, now: Timestamp, meeting: &Meeting) -> FloorInfo<'a> {
         FloorInfo {
-            who: Who::of(&f.speech),
+            who: Who::of(&f.speech, meeting),
             started_at: f.started,
             elapsed: f.elapsed(now),
             limit: f.limit(),
@@ -242,11 +246,14 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             ordering: def.ordering,
             list_closed: segment.closed,
         },
-        floor: segment.floor.as_ref().map(|f| FloorInfo::of(f, now)),
+        floor: segment
+            .floor
+            .as_ref()
+            .map(|f| FloorInfo::of(f, now, &state.meeting)),
         interrupted: segment
             .interrupted
             .iter()
-            .map(|f| FloorInfo::of(f, now))
+            .map(|f| FloorInfo::of(f, now, &state.meeting))
             .collect(),
         queue: segment
             .queue
@@ -254,7 +261,7 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             .enumerate()
             .map(|(i, l)| Queued {
                 position: i + 1,
-                who: Who::of(&l.speech),
+                who: Who::of(&l.speech, &state.meeting),
                 limit: l.speech.limit,
                 passed: l.passed,
                 inscribed_at: l.inscribed_at,
@@ -265,7 +272,7 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             .not_heard()
             .map(|(def, listed)| NotHeardInfo {
                 segment: def.id.as_str(),
-                who: Who::of(&listed.speech),
+                who: Who::of(&listed.speech, &state.meeting),
                 limit: listed.speech.limit,
                 inscribed_at: listed.inscribed_at,
             })
@@ -301,7 +308,7 @@ fn spoken(state: &State) -> Vec<SpokenInfo<'_>> {
         .flat_map(|(def, s)| {
             s.spoken.iter().map(move |sp| SpokenInfo {
                 segment: def.id.as_str(),
-                who: Who::of(&sp.speech),
+                who: Who::of(&sp.speech, &state.meeting),
                 started_at: sp.started,
                 ended_at: sp.ended,
                 spoken: sp.spoken_secs,

@@ -931,6 +931,20 @@ fn an_operator_name_of_invisible_characters_is_refused() {
     assert!(!g.journal().exists(), "nothing was written");
 }
 
+/// Each speaker in `state --json` carries the roster's category, the one a
+/// segment's limits go by; a State not on the roster has none.
+#[test]
+fn state_json_says_each_speakers_category() {
+    let g = Gavel::seeded();
+    g.do_(&["open"]);
+    g.do_(&["add", "Peru"]);
+    let state = g.state_json(&start());
+    let queue = state["queue"].as_array().unwrap();
+    assert_eq!(queue[0]["category"], "member", "{}", queue[0]);
+    let peru = queue.iter().find(|q| q["delegation"] == "Peru").unwrap();
+    assert!(peru["category"].is_null(), "{peru}");
+}
+
 /// `cote d ivoire`, with a space for the apostrophe, is Côte d'Ivoire.
 #[test]
 fn a_name_typed_with_a_space_for_its_apostrophe_is_found() {
