@@ -930,6 +930,13 @@ fn run_measured(h: &Host, args: &[&str]) -> (Option<i32>, String, i64) {
     (code, err, usage.ru_maxrss)
 }
 
+/// `path` made `by` bytes longer with zeros that take no disk.
+fn grow_sparsely(path: &Path, by: u64) {
+    let file = fs::OpenOptions::new().write(true).open(path).unwrap();
+    let end = file.metadata().unwrap().len();
+    file.set_len(end + by).unwrap();
+}
+
 #[test]
 fn a_huge_journal_is_refused_without_being_read_whole() {
     if support::ran_in_a_child(
@@ -940,13 +947,8 @@ fn a_huge_journal_is_refused_without_being_read_whole() {
     }
     let h = Host::new();
     h.begun();
-    let journal = fs::OpenOptions::new()
-        .write(true)
-        .open(h.file("journal.jsonl"))
-        .unwrap();
-    let end = journal.metadata().unwrap().len();
     // Sparse: 30 GB of zeros after the good lines, on no disk at all.
-    journal.set_len(end + (30 << 30)).unwrap();
+    grow_sparsely(&h.file("journal.jsonl"), 30 << 30);
     let started = Instant::now();
     for args in [vec!["state", h.m()], vec!["verify", h.m()]] {
         let (code, err, rss_kb) = run_measured(&h, &args);
@@ -969,12 +971,7 @@ fn a_huge_session_log_is_printed_in_bounded_memory() {
     }
     let h = Host::new();
     h.begun();
-    let log = fs::OpenOptions::new()
-        .write(true)
-        .open(h.file("session.log"))
-        .unwrap();
-    let end = log.metadata().unwrap().len();
-    log.set_len(end + (128 << 20)).unwrap();
+    grow_sparsely(&h.file("session.log"), 128 << 20);
     let (code, err, rss_kb) = run_measured(&h, &["tail", h.m()]);
     assert_eq!(code, Some(0), "{err}");
     assert!(rss_kb < 100_000, "tail held {rss_kb} kB");
