@@ -795,4 +795,10 @@ mod tests {
         assert!(!x.not_heard.is_empty());
         assert!(x.not_heard.iter().all(|n| n.segment == "opening"));
     }
+    /// A `|` in a name would end its table cell and shift the columns.
+    #[test]
+    fn a_name_in_a_table_cell_keeps_to_its_cell() {
+        assert_eq!(table_cell("A | B"), "A \\| B");
+        assert_eq!(table_cell("*Mali*"), "\\*Mali\\*");
+    }
 }
