@@ -111,31 +111,19 @@ fn cases(state: &State) -> Vec<Case> {
             name: "add",
             by: "ana",
             setup: vec![],
-            command: Command::Add {
-                who: c(unlisted),
-                kind: SpeechKind::Statement,
-                limit: None,
-            },
+            command: Command::add(c(unlisted), SpeechKind::Statement, None),
         },
         Case {
             name: "add_reply",
             by: "ana",
             setup: vec![],
-            command: Command::Add {
-                who: c(unlisted),
-                kind: SpeechKind::Reply,
-                limit: Some(60),
-            },
+            command: Command::add(c(unlisted), SpeechKind::Reply, Some(60)),
         },
         Case {
             name: "order",
             by: "ana",
             setup: vec![],
-            command: Command::Add {
-                who: c("Egypt"),
-                kind: SpeechKind::Order,
-                limit: None,
-            },
+            command: Command::add(c("Egypt"), SpeechKind::Order, None),
         },
         Case {
             name: "next",

@@ -63,6 +63,7 @@ fn participant(id: String, delegation: String, representative: String, role: Rol
         level: Level::HeadOfDelegation,
         role,
         category: gavel::domain::Category::of_role(role),
+        language: None,
         aliases: Vec::new(),
     }
 }
@@ -141,11 +142,11 @@ fn big_state() -> State {
     p.run(Command::Open { at: None });
     p.run(Command::Next { at: None });
     for i in 0..SPEAKERS {
-        p.run(Command::Add {
-            who: Clean::new(&format!("speaker-{i:03}")),
-            kind: SpeechKind::Statement,
-            limit: None,
-        });
+        p.run(Command::add(
+            Clean::new(&format!("speaker-{i:03}")),
+            SpeechKind::Statement,
+            None,
+        ));
     }
     for i in 0..OBSERVERS {
         let delegation = Clean::new(&format!("observer-{i:04}"));

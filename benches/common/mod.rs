@@ -255,28 +255,18 @@ impl Play {
         let roll = self.rng.below(1000);
         match roll {
             // The list of speakers: kept between a handful and a few dozen.
-            0..=179 if listed < 30 => Command::Add {
-                who: who(&mut self.rng),
-                kind: SpeechKind::Statement,
-                limit: self.rng.percent(10).then_some(120),
-            },
+            0..=179 if listed < 30 => Command::add(
+                who(&mut self.rng),
+                SpeechKind::Statement,
+                self.rng.percent(10).then_some(120),
+            ),
             0..=179 => Command::Next { at: self.at() },
-            180..=209 => Command::Add {
-                who: who(&mut self.rng),
-                kind: SpeechKind::Reply,
-                limit: Some(60),
-            },
-            210..=224 if floor.is_some() => Command::Add {
-                who: who(&mut self.rng),
-                kind: SpeechKind::Order,
-                limit: Some(60),
-            },
+            180..=209 => Command::add(who(&mut self.rng), SpeechKind::Reply, Some(60)),
+            210..=224 if floor.is_some() => {
+                Command::add(who(&mut self.rng), SpeechKind::Order, Some(60))
+            }
             210..=349 if listed > 0 => Command::Next { at: self.at() },
-            210..=349 => Command::Add {
-                who: who(&mut self.rng),
-                kind: SpeechKind::Statement,
-                limit: None,
-            },
+            210..=349 => Command::add(who(&mut self.rng), SpeechKind::Statement, None),
             350..=399 => Command::Pause { at: self.at() },
             400..=439 => Command::End { at: self.at() },
             440..=459 => Command::Extend { by: 30 },

@@ -3,6 +3,7 @@
 
 use jiff::civil::Time;
 
+use super::language::Language;
 use super::meeting::SeatId;
 use crate::text::Clean;
 
@@ -61,6 +62,21 @@ pub enum SegmentTarget {
     Id(Clean),
 }
 
+/// What `add` asks for: who, for what, and how they will speak. Names are
+/// kept as typed, like `who`, for `decide` to resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Inscription {
+    pub who: Clean,
+    pub kind: SpeechKind,
+    pub limit: Option<u32>,
+    /// `for "the Arab Group"`: a statement delivered on behalf of a group.
+    pub on_behalf_of: Clean,
+    /// `with Denmark, Finland`: the others of a joint statement.
+    pub joint: Vec<Clean>,
+    /// `in fr`; else the roster's language, if it gives one.
+    pub language: Option<Language>,
+}
+
 /// `who` is kept as typed (sanitised); `decide` resolves it against the roster and
 /// the Member States, so that the answer depends on the state it is judged on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,11 +88,7 @@ pub enum Command {
         at: Option<At>,
     },
     Segment(SegmentTarget),
-    Add {
-        who: Clean,
-        kind: SpeechKind,
-        limit: Option<u32>,
-    },
+    Add(Inscription),
     Next {
         at: Option<At>,
     },
@@ -141,6 +153,16 @@ pub enum Command {
 }
 
 impl Command {
+    /// `add <who> [kind] [limit]`, with nothing else said.
+    pub fn add(who: Clean, kind: SpeechKind, limit: Option<u32>) -> Command {
+        Command::Add(Inscription {
+            who,
+            kind,
+            limit,
+            ..Inscription::default()
+        })
+    }
+
     /// Commands that only move time forward for a speaker or the meeting.
     pub fn at(&self) -> Option<At> {
         match self {

@@ -3,9 +3,10 @@
 
 use jiff::{Timestamp, ToSpan};
 
-use super::command::{At, Command, Place, SegmentTarget, SpeechKind};
+use super::command::{At, Command, Inscription, Place, SegmentTarget, SpeechKind};
 use super::event::{Event, Speech};
 use super::format::{local_time, ordinal};
+use super::meeting::Category;
 use super::refusal::{Decided, Refusal, refuse};
 use super::resolve;
 use super::state::{Floor, Phase, State};
@@ -23,7 +24,7 @@ pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Deci
         Command::Open { at } => open(state, at, now),
         Command::Adjourn { at } => adjourn(state, at, now),
         Command::Segment(target) => segment(state, target),
-        Command::Add { who, kind, limit } => add(state, who.as_str(), kind, limit, now),
+        Command::Add(inscription) => add(state, inscription, now),
         Command::Next { at } => next(state, at, now),
         Command::Floor { who, at } => floor(state, who.as_str(), at, now),
         Command::Pause { at } => pause(state, at, now),
@@ -177,44 +178,73 @@ fn segment(state: &State, target: SegmentTarget) -> Decided {
     }])
 }
 
-fn new_speech(
-    state: &State,
-    who: &str,
-    kind: SpeechKind,
-    limit: Option<u32>,
-) -> Result<Speech, Refusal> {
-    let delegate = resolve::speaker(&state.meeting, who).map_err(Refusal)?;
-    let limit = match (limit, kind) {
+fn new_speech(state: &State, ins: &Inscription) -> Result<Speech, Refusal> {
+    let who = resolve::candidate(&state.meeting, ins.who.as_str())
+        .map_err(|e| Refusal(with_quoting_hint(e, ins)))?;
+    let delegate = who.delegate();
+    let joint = joint(state, &delegate, ins)?;
+    if ins.kind != SpeechKind::Statement && (!ins.on_behalf_of.is_empty() || !joint.is_empty()) {
+        return refuse(format!(
+            "a {} is made by one delegation alone: for and with are for statements",
+            ins.kind.label()
+        ));
+    }
+    // A statement for a group, or for several delegations at once, speaks
+    // for more than one and takes a group's limit.
+    let category = if ins.on_behalf_of.is_empty() && joint.is_empty() {
+        who.category()
+    } else {
+        Category::Group
+    };
+    let limit = match (ins.limit, ins.kind) {
         (Some(limit), _) => limit,
         (None, SpeechKind::Order) => state.meeting.order_limit,
         (None, SpeechKind::Reply) => state
             .meeting
             .replies
             .limit(replies_had(state, delegate.delegation.as_str())),
-        (None, SpeechKind::Statement) => statement_limit(state, &delegate),
+        (None, SpeechKind::Statement) => state.segment_def().limit_for(category),
     };
     Ok(Speech {
-        id: state.next_speech,
-        delegate,
-        kind,
-        limit,
+        category: Some(category),
+        on_behalf_of: ins.on_behalf_of.clone(),
+        joint,
+        language: ins.language.clone().or_else(|| who.language()),
+        ..Speech::plain(state.next_speech, delegate, ins.kind, limit)
     })
 }
 
-/// A statement's limit in the current segment: its category's, where the
-/// segment gives one, else the segment's. The category is the roster's; a
-/// State not on the roster has the segment's.
-fn statement_limit(state: &State, delegate: &super::Delegate) -> u32 {
-    let segment = state.segment_def();
-    let category = state
-        .meeting
-        .participant(delegate.key.as_str())
-        .map(|p| p.category);
-    segment
-        .limits
-        .iter()
-        .find(|(c, _)| Some(*c) == category)
-        .map_or(segment.speaking_limit, |(_, secs)| *secs)
+/// A name with `for` or `with` in it reads as a group or a joint statement
+/// unless quoted: say so when the name before them meant no one.
+fn with_quoting_hint(refusal: String, ins: &Inscription) -> String {
+    if ins.on_behalf_of.is_empty() && ins.joint.is_empty() {
+        return refusal;
+    }
+    format!("{refusal} (a name with \"for\" or \"with\" in it goes in quotes)")
+}
+
+/// The other delegations of a joint statement, each resolved as the speaker
+/// is, each once, and none of them the speaker.
+fn joint(
+    state: &State,
+    speaker: &super::Delegate,
+    ins: &Inscription,
+) -> Result<Vec<Clean>, Refusal> {
+    let mut joint: Vec<Clean> = Vec::new();
+    for typed in &ins.joint {
+        let other = resolve::delegation(&state.meeting, typed.as_str()).map_err(Refusal)?;
+        if other == speaker.delegation {
+            return refuse(format!(
+                "{} delivers the statement: name the others after with",
+                speaker.delegation
+            ));
+        }
+        if joint.contains(&other) {
+            return refuse(format!("{other} is named twice after with"));
+        }
+        joint.push(other);
+    }
+    Ok(joint)
 }
 
 /// How many rights of reply `delegation` has had in this segment: heard,
@@ -235,11 +265,12 @@ fn replies_had(state: &State, delegation: &str) -> usize {
         .count()
 }
 
-fn add(state: &State, who: &str, kind: SpeechKind, limit: Option<u32>, now: Timestamp) -> Decided {
+fn add(state: &State, ins: Inscription, now: Timestamp) -> Decided {
     if state.phase == Phase::Adjourned {
         return refuse("the meeting is adjourned");
     }
-    let speech = new_speech(state, who, kind, limit)?;
+    let kind = ins.kind;
+    let speech = new_speech(state, &ins)?;
     if kind == SpeechKind::Reply {
         let name = speech.delegate.delegation.as_str();
         let had = replies_had(state, name);
@@ -382,7 +413,13 @@ fn floor(state: &State, who: &str, at: Option<At>, now: Timestamp) -> Decided {
         None => give(
             state,
             state.next_speech,
-            Some(new_speech(state, who, SpeechKind::Statement, None)?),
+            Some(new_speech(
+                state,
+                &Inscription {
+                    who: Clean::new(who),
+                    ..Inscription::default()
+                },
+            )?),
             at,
             now,
         ),

@@ -71,7 +71,7 @@ fn speech(state: &State, id: u32) -> Option<&super::event::Speech> {
 }
 
 fn speech_name(state: &State, id: u32) -> String {
-    speech(state, id).map_or_else(|| format!("speech {id}"), |s| s.delegate.display_name())
+    speech(state, id).map_or_else(|| format!("speech {id}"), |s| s.display_name())
 }
 
 fn delegation_of(state: &State, id: u32) -> String {
@@ -79,6 +79,14 @@ fn delegation_of(state: &State, id: u32) -> String {
         || format!("speech {id}"),
         |s| s.delegate.delegation.to_string(),
     )
+}
+
+/// ` in French`, for the interpreters, when the language is known.
+fn in_language(speech: &super::event::Speech) -> String {
+    speech
+        .language
+        .as_ref()
+        .map_or(String::new(), |l| format!(" in {}", l.name()))
 }
 
 /// ` (at 15:41:50)` when a late key press was corrected.
@@ -147,10 +155,11 @@ fn what(state: &State, entry: &Entry) -> String {
         Event::Inscribed {
             speech, position, ..
         } => format!(
-            "{} inscribed {} ({}, limit {})",
-            speech.delegate.display_name(),
+            "{} inscribed {} ({}{}, limit {})",
+            speech.display_name(),
             ordinal(position + 1),
             speech.kind.label(),
+            in_language(speech),
             duration(i64::from(speech.limit))
         ),
         Event::FloorGiven {
@@ -166,10 +175,7 @@ fn what(state: &State, entry: &Entry) -> String {
                 .iter()
                 .find(|l| l.speech.id == *speech);
             let taken = inscribed.as_ref().or(listed.map(|l| &l.speech));
-            let name = taken.map_or_else(
-                || speech_name(state, *speech),
-                |s| s.delegate.display_name(),
-            );
+            let name = taken.map_or_else(|| speech_name(state, *speech), |s| s.display_name());
             let (kind, limit) = taken.map_or(("", 0), |s| match s.kind {
                 SpeechKind::Statement => ("", s.limit),
                 other => (other.label(), s.limit),
@@ -179,6 +185,7 @@ fn what(state: &State, entry: &Entry) -> String {
             } else {
                 format!("{kind}, {}", limit_of(limit))
             };
+            let limit = format!("{limit}{}", taken.map(in_language).unwrap_or_default());
             let at = corrected(state, entry, *effective);
             match (ends, interrupts) {
                 (_, Some(h)) => {

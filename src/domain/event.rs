@@ -4,7 +4,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::command::SpeechKind;
-use super::meeting::{Level, SeatId};
+use super::language::Language;
+use super::meeting::{Category, Level, SeatId};
 use crate::text::Clean;
 
 mod read;
@@ -103,17 +104,6 @@ pub struct Delegate {
     pub level: Level,
 }
 
-impl Delegate {
-    /// `France — H.E. Mr. Jean-Yves Le Drian`, or just the delegation.
-    pub fn display_name(&self) -> String {
-        if self.representative.is_empty() {
-            self.delegation.to_string()
-        } else {
-            format!("{} — {}", self.delegation, self.representative)
-        }
-    }
-}
-
 /// A place on a list of speakers, from inscription to the end of the speech.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,6 +113,78 @@ pub struct Speech {
     pub kind: SpeechKind,
     /// Seconds.
     pub limit: u32,
+    /// Who the delegation speaks as, which gave the limit; a journal written
+    /// before categories has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// The group a statement is delivered on behalf of, as typed: `the Arab Group`.
+    #[serde(default, skip_serializing_if = "Clean::is_empty")]
+    pub on_behalf_of: Clean,
+    /// The other delegations of a joint statement, as resolved, in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joint: Vec<Clean>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+}
+
+impl Speech {
+    /// A statement of `delegate` with nothing but its limit said: no group,
+    /// no language.
+    pub fn plain(id: u32, delegate: Delegate, kind: SpeechKind, limit: u32) -> Speech {
+        Speech {
+            id,
+            delegate,
+            kind,
+            limit,
+            category: None,
+            on_behalf_of: Clean::default(),
+            joint: Vec::new(),
+            language: None,
+        }
+    }
+
+    /// Who speaks as the list, the board and the log name them:
+    /// `Egypt, on behalf of the Arab Group`, `Sweden, with Denmark and Norway`.
+    pub fn heading(&self) -> String {
+        let mut heading = self.delegate.delegation.to_string();
+        if !self.on_behalf_of.is_empty() {
+            heading.push_str(", on behalf of ");
+            heading.push_str(self.on_behalf_of.as_str());
+        }
+        if !self.joint.is_empty() {
+            heading.push_str(", with ");
+            heading.push_str(&and_list(&self.joint));
+        }
+        heading
+    }
+
+    /// [`Speech::heading`] and the representative: `France — H.E. Mr. Le Drian`.
+    pub fn display_name(&self) -> String {
+        if self.delegate.representative.is_empty() {
+            self.heading()
+        } else {
+            format!("{} — {}", self.heading(), self.delegate.representative)
+        }
+    }
+
+    /// Every delegation the speech is credited to: the speaker's, then a
+    /// joint statement's others.
+    pub fn credited(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.delegate.delegation.as_str())
+            .chain(self.joint.iter().map(Clean::as_str))
+    }
+}
+
+/// `Denmark`, `Denmark and Norway`, `Denmark, Finland and Norway`.
+pub fn and_list(names: &[Clean]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(Clean::as_str).collect();
+            format!("{} and {last}", init.join(", "))
+        }
+    }
 }
 
 events! {

@@ -83,6 +83,24 @@ impl Category {
         ("participant", Category::Participant),
     ];
 
+    pub fn label(self) -> &'static str {
+        Category::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("member", |(name, _)| name)
+    }
+
+    /// As a narrow column of the list shows it.
+    pub fn short(self) -> &'static str {
+        match self {
+            Category::Member => "Mem",
+            Category::Observer => "Obs",
+            Category::Group => "Grp",
+            Category::Briefer => "Brf",
+            Category::Participant => "Part",
+        }
+    }
+
     /// What a roster entry that names no category speaks as.
     pub fn of_role(role: Role) -> Category {
         match role {
@@ -115,6 +133,8 @@ pub struct Participant {
     pub level: Level,
     pub role: Role,
     pub category: Category,
+    /// The language they usually speak in, for the interpreters.
+    pub language: Option<super::language::Language>,
     /// Other names an officer may type for this participant.
     pub aliases: Vec<Clean>,
 }
@@ -132,6 +152,17 @@ pub struct SegmentDef {
     /// Roster ids inscribed before the meeting opens, in order.
     pub speakers: Vec<Clean>,
     pub ordering: Ordering,
+}
+
+impl SegmentDef {
+    /// A statement's limit here: its category's, where the segment gives
+    /// one, else the segment's.
+    pub fn limit_for(&self, category: Category) -> u32 {
+        self.limits
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map_or(self.speaking_limit, |(_, secs)| *secs)
+    }
 }
 
 /// A seat in the observer area: row letter(s) and number, e.g. `B7`.

@@ -12,6 +12,7 @@ mod decide;
 mod describe;
 pub mod event;
 pub mod format;
+pub mod language;
 pub mod meeting;
 mod refusal;
 pub mod resolve;
@@ -27,7 +28,8 @@ pub use apply::{Inconsistent, apply};
 pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind};
 pub use decide::{MAX_NOTE_CHARS, decide, tags};
 pub use describe::describe;
-pub use event::{Delegate, Entry, Event, Speech, VERSION};
+pub use event::{Delegate, Entry, Event, Speech, VERSION, and_list};
+pub use language::Language;
 pub use meeting::{
     Category, Level, Meeting, Ordering, Participant, Replies, Role, SeatId, Seating, SegmentDef,
 };

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::event::Delegate;
-use super::meeting::{Level, Meeting, Participant};
+use super::language::Language;
+use super::meeting::{Category, Level, Meeting, Participant};
 use super::states::{MemberState, member_states};
 use crate::text::{Clean, match_key, quoted};
 
@@ -50,6 +51,24 @@ impl Candidate<'_> {
                     Level::HeadOfDelegation
                 },
             },
+        }
+    }
+
+    /// Who they speak as: the roster's category; a State not on the roster
+    /// as a member, or an observer State as an observer.
+    pub fn category(&self) -> Category {
+        match self {
+            Candidate::Roster(p) => p.category,
+            Candidate::State(s) if s.observer => Category::Observer,
+            Candidate::State(_) => Category::Member,
+        }
+    }
+
+    /// The language the roster says they speak in.
+    pub fn language(&self) -> Option<Language> {
+        match self {
+            Candidate::Roster(p) => p.language.clone(),
+            Candidate::State(_) => None,
         }
     }
 
@@ -153,8 +172,13 @@ pub fn matches<'a>(meeting: &'a Meeting, typed: &str) -> Vec<Candidate<'a>> {
 
 /// Resolves a speaker: exactly one candidate, or a refusal naming them all.
 pub fn speaker(meeting: &Meeting, typed: &str) -> Result<Delegate, String> {
+    candidate(meeting, typed).map(|c| c.delegate())
+}
+
+/// The one roster entry or Member State `typed` means.
+pub fn candidate<'a>(meeting: &'a Meeting, typed: &str) -> Result<Candidate<'a>, String> {
     match matches(meeting, typed).as_slice() {
-        [one] => Ok(one.delegate()),
+        [one] => Ok(*one),
         found => Err(unresolved(typed, found)),
     }
 }

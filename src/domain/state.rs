@@ -286,10 +286,14 @@ impl State {
                     .enumerate()
                 {
                     let speech = Speech {
-                        id: preinscribed_id(i, n),
-                        delegate: Delegate::from(p),
-                        kind: SpeechKind::Statement,
-                        limit: def.speaking_limit,
+                        category: Some(p.category),
+                        language: p.language.clone(),
+                        ..Speech::plain(
+                            preinscribed_id(i, n),
+                            Delegate::from(p),
+                            SpeechKind::Statement,
+                            def.limit_for(p.category),
+                        )
                     };
                     let at = segment.statement_slot(def.ordering, p.level);
                     segment.queue.insert(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use jiff::civil::{date, time};
 
+use super::command::Inscription;
 use super::*;
 use crate::text::Clean;
 
@@ -18,6 +19,7 @@ fn participant(id: &str, delegation: &str, representative: &str, level: Level) -
         level,
         role: Role::Participant,
         category: Category::Member,
+        language: None,
         aliases: vec![],
     }
 }
@@ -52,7 +54,7 @@ fn meeting(ordering: Ordering) -> Meeting {
                 id: "debate".into(),
                 title: "Debate".into(),
                 speaking_limit: 120,
-                limits: vec![(Category::Observer, 60)],
+                limits: vec![(Category::Observer, 60), (Category::Group, 300)],
                 chairs: vec![],
                 speakers: vec![],
                 ordering,
@@ -77,12 +79,15 @@ fn meeting(ordering: Ordering) -> Meeting {
                 "H.E. Mr. António Guterres",
                 Level::HeadOfDelegation,
             ),
-            participant(
-                "france",
-                "France",
-                "H.E. Mr. Jean-Yves Le Drian",
-                Level::Minister,
-            ),
+            Participant {
+                language: Some(crate::domain::Language::parse("fr").unwrap()),
+                ..participant(
+                    "france",
+                    "France",
+                    "H.E. Mr. Jean-Yves Le Drian",
+                    Level::Minister,
+                )
+            },
             participant("egypt", "Egypt", "", Level::HeadOfDelegation),
             participant("civ", "Côte d'Ivoire", "", Level::ViceMinister),
             Participant {
@@ -194,11 +199,7 @@ impl Sim {
 }
 
 fn add(who: &str) -> Command {
-    Command::Add {
-        who: who.into(),
-        kind: SpeechKind::Statement,
-        limit: None,
-    }
+    Command::add(who.into(), SpeechKind::Statement, None)
 }
 
 fn seat(delegation: &str) -> Command {
@@ -232,11 +233,7 @@ fn release(delegation: &str) -> Command {
 }
 
 fn add_kind(who: &str, kind: SpeechKind) -> Command {
-    Command::Add {
-        who: who.into(),
-        kind,
-        limit: None,
-    }
+    Command::add(who.into(), kind, None)
 }
 
 const OPEN: Command = Command::Open { at: None };
@@ -441,11 +438,11 @@ fn a_statement_takes_its_categorys_limit_where_the_segment_gives_one() {
     let mut sim = Sim::new();
     sim.ok(OPEN).ok(Command::Segment(SegmentTarget::Next));
     sim.ok(add("Holy See")).ok(add("France"));
-    sim.ok(Command::Add {
-        who: "Egypt".into(),
-        kind: SpeechKind::Statement,
-        limit: Some(90),
-    });
+    sim.ok(Command::add(
+        "Egypt".into(),
+        SpeechKind::Statement,
+        Some(90),
+    ));
     let limits: Vec<u32> = sim
         .state
         .segment()
@@ -454,6 +451,112 @@ fn a_statement_takes_its_categorys_limit_where_the_segment_gives_one() {
         .map(|l| l.speech.limit)
         .collect();
     assert_eq!(limits, [60, 120, 90]);
+}
+
+fn inscribe(who: &str, how: impl FnOnce(&mut Inscription)) -> Command {
+    let mut ins = Inscription {
+        who: who.into(),
+        ..Inscription::default()
+    };
+    how(&mut ins);
+    Command::Add(ins)
+}
+
+fn names(list: &[&str]) -> Vec<Clean> {
+    list.iter().map(|n| Clean::new(n)).collect()
+}
+
+/// A statement for a group, or a joint one, takes the group's limit and
+/// is named so in the list and the log; its delegations are all credited.
+#[test]
+fn statements_for_a_group_and_joint_statements() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN).ok(Command::Segment(SegmentTarget::Next));
+    sim.ok(inscribe("Egypt", |i| {
+        i.on_behalf_of = "the Arab Group".into()
+    }))
+    .logged("Egypt, on behalf of the Arab Group inscribed 1st (statement, limit 5m)");
+    sim.ok(inscribe("Sweden", |i| {
+        i.joint = names(&["Denmark", "finland", "Iceland", "Norway"]);
+    }))
+    .logged(
+        "Sweden, with Denmark, Finland, Iceland and Norway inscribed 2nd (statement, limit 5m)",
+    );
+    sim.ok(inscribe("Holy See", |i| {
+        i.on_behalf_of = "the observers".into();
+        i.limit = Some(45);
+    }));
+    let queue = &sim.state.segment().queue;
+    let limits: Vec<u32> = queue.iter().map(|l| l.speech.limit).collect();
+    assert_eq!(limits, [300, 300, 45]);
+    assert!(
+        queue
+            .iter()
+            .all(|l| l.speech.category == Some(Category::Group))
+    );
+    let credited: Vec<&str> = queue[1].speech.credited().collect();
+    assert_eq!(
+        credited,
+        ["Sweden", "Denmark", "Finland", "Iceland", "Norway"]
+    );
+    sim.ok(NEXT)
+        .logged("Egypt, on behalf of the Arab Group takes the floor (limit 5m)");
+}
+
+#[test]
+fn groups_and_joint_statements_refused() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN);
+    sim.refuses(
+        inscribe("Egypt", |i| {
+            i.kind = SpeechKind::Reply;
+            i.on_behalf_of = "the Arab Group".into();
+        }),
+        "a right of reply is made by one delegation alone",
+    )
+    .refuses(
+        inscribe("Sweden", |i| i.joint = names(&["Norway", "Sweden"])),
+        "Sweden delivers the statement: name the others after with",
+    )
+    .refuses(
+        inscribe("Sweden", |i| i.joint = names(&["Norway", "norway"])),
+        "Norway is named twice after with",
+    )
+    .refuses(
+        inscribe("Sweden", |i| i.joint = names(&["Narnia"])),
+        "Narnia",
+    )
+    .refuses(
+        inscribe("Organization", |i| {
+            i.on_behalf_of = "Security and Co-operation in Europe".into();
+        }),
+        "a name with \"for\" or \"with\" in it goes in quotes",
+    );
+}
+
+/// The roster's language unless the inscription says another; said in the log.
+#[test]
+fn a_statement_has_its_language_from_the_roster_or_the_inscription() {
+    let mut sim = Sim::new();
+    sim.ok(add("France"))
+        .logged("inscribed 3rd (statement in French, limit 3m)");
+    sim.ok(inscribe("Egypt", |i| {
+        i.language = Some(Language::parse("ar").unwrap())
+    }))
+    .logged("Egypt inscribed 4th (statement in Arabic, limit 3m)");
+    sim.ok(inscribe("mali-fm", |i| {
+        i.kind = SpeechKind::Reply;
+        i.language = Some(Language::parse("pt").unwrap());
+    }))
+    .logged("(right of reply in pt, limit 5m)");
+    let languages: Vec<Option<&str>> = sim
+        .state
+        .segment()
+        .queue
+        .iter()
+        .map(|l| l.speech.language.as_ref().map(Language::code))
+        .collect();
+    assert_eq!(languages, [None, None, Some("fr"), Some("ar"), Some("pt")]);
 }
 
 #[test]
@@ -1103,16 +1206,12 @@ fn lazy_undo_gives_what_whole_copies_give() {
             let who = Clean::new(names[roll(names.len() as u64) as usize]);
             let command = match roll(23) {
                 0 => Command::Open { at: None },
-                1 | 2 => Command::Add {
+                1 | 2 => Command::add(who, SpeechKind::Statement, None),
+                3 => Command::add(
                     who,
-                    kind: SpeechKind::Statement,
-                    limit: None,
-                },
-                3 => Command::Add {
-                    who,
-                    kind: [SpeechKind::Reply, SpeechKind::Order][roll(2) as usize],
-                    limit: None,
-                },
+                    [SpeechKind::Reply, SpeechKind::Order][roll(2) as usize],
+                    None,
+                ),
                 4 | 5 => Command::Next { at: None },
                 6 => Command::Floor { who, at: None },
                 7 => Command::Pause { at: None },

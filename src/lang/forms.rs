@@ -2,7 +2,10 @@
 
 use super::words::{self, Word, join, pop_keyword, split_off_last};
 use super::{ParseError, help, when};
-use crate::domain::{At, Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind};
+use crate::domain::command::Inscription;
+use crate::domain::{
+    At, Command, Language, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind,
+};
 use crate::text::{Clean, quoted};
 
 const KINDS: [&str; 3] = ["statement", "reply", "order"];
@@ -136,23 +139,78 @@ fn segment(words: Vec<Word>) -> Result<Command, ParseError> {
         .map(|id| Command::Segment(SegmentTarget::Id(id)))
 }
 
-/// Kind and limit may come in either order, so the kind is looked for on both sides of the limit.
+/// Words that begin one of `add`'s clauses, each followed by what it says.
+const CLAUSES: [&str; 4] = ["limit", "for", "with", "in"];
+
+/// The clauses after the name may come in any order, so they are cut off
+/// from the end one at a time: the last clause keyword begins the last clause.
 fn add(mut words: Vec<Word>) -> Result<Command, ParseError> {
-    let mut kind = pop_keyword(&mut words, &KINDS);
-    let limit = match split_off_last(&mut words, "limit") {
-        Some(dur) if dur.is_empty() => return Err(needs("add", "a duration after limit")),
-        Some(dur) => Some(when::limit("limit", &join(&dur))?),
-        None => None,
-    };
-    if kind.is_none() {
-        kind = pop_keyword(&mut words, &KINDS);
+    let mut ins = Inscription::default();
+    let mut kind: Option<Word> = None;
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        if let Some(word) = pop_keyword(&mut words, &KINDS) {
+            if kind.is_some() {
+                return Err(twice(&word.text.to_ascii_lowercase()));
+            }
+            kind = Some(word);
+            continue;
+        }
+        let Some(at) = words.iter().rposition(|w| w.is_any(&CLAUSES)) else {
+            break;
+        };
+        let mut said = words.split_off(at);
+        let keyword = said.remove(0).text.to_ascii_lowercase();
+        if seen.contains(&keyword) {
+            return Err(twice(&keyword));
+        }
+        add_clause(&mut ins, &keyword, &said)?;
+        seen.push(keyword);
     }
-    let who = who("add", words)?;
-    Ok(Command::Add {
-        who,
-        kind: kind.map_or(SpeechKind::Statement, |k| speech_kind(&k)),
-        limit,
-    })
+    ins.who = who("add", words)?;
+    ins.kind = kind.map_or(SpeechKind::Statement, |k| speech_kind(&k));
+    Ok(Command::Add(ins))
+}
+
+fn twice(keyword: &str) -> ParseError {
+    ParseError::new(format!("{keyword} is given twice: {}", help::usage("add")))
+}
+
+fn add_clause(ins: &mut Inscription, keyword: &str, said: &[Word]) -> Result<(), ParseError> {
+    if said.is_empty() {
+        let what = match keyword {
+            "limit" => "a duration after limit",
+            "for" => "a group after for, like \"the African Group\"",
+            "with" => "the other delegations after with, separated by commas",
+            _ => "a language after in, like fr",
+        };
+        return Err(needs("add", what));
+    }
+    let text = join(said);
+    match keyword {
+        "limit" => ins.limit = Some(when::limit("limit", &text)?),
+        "for" => ins.on_behalf_of = Clean::new(&text),
+        "with" => ins.joint = joint(&text)?,
+        _ => {
+            ins.language = Some(Language::parse(&text).map_err(|e| {
+                ParseError::new(format!("{e} (a name with \"in\" in it goes in quotes)"))
+            })?);
+        }
+    }
+    Ok(())
+}
+
+/// `Denmark, Finland, Iceland`: names with `and` in them (Trinidad and
+/// Tobago) stay whole, so only commas part them.
+fn joint(text: &str) -> Result<Vec<Clean>, ParseError> {
+    let names: Vec<Clean> = text.split(',').map(Clean::new).collect();
+    if names.iter().any(Clean::is_empty) {
+        return Err(ParseError::new(format!(
+            "a name is missing between the commas of {}",
+            quoted(text)
+        )));
+    }
+    Ok(names)
 }
 
 fn speech_kind(word: &Word) -> SpeechKind {

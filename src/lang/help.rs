@@ -59,8 +59,8 @@ static COMMANDS: [CommandHelp; 26] = [
     ),
     help(
         "add",
-        "add <who> [reply|order] [limit <dur>]",
-        "inscribe a speaker: statement, right of reply or point of order",
+        "add <who> [reply|order] [for <group>] [with <delegation>, …] [in <lang>] [limit <dur>]",
+        "inscribe a speaker: statement (for a group, or joint), right of reply or point of order",
         Speaker,
     ),
     help(

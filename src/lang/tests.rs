@@ -104,11 +104,7 @@ fn segments() {
 
 #[test]
 fn add_with_kinds_and_limits_in_either_order() {
-    let add = |who: &str, kind, limit| Command::Add {
-        who: c(who),
-        kind,
-        limit,
-    };
+    let add = |who: &str, kind, limit| Command::add(c(who), kind, limit);
     assert_eq!(ok("add France"), add("France", SpeechKind::Statement, None));
     assert_eq!(
         ok("add Mali statement"),
@@ -136,13 +132,106 @@ fn add_with_kinds_and_limits_in_either_order() {
     );
 }
 
+/// `for`, `with`, `in` and `limit` after the name, in any order, with the
+/// kind before, between or after them.
+#[test]
+fn add_for_a_group_jointly_and_in_a_language() {
+    use crate::domain::Language;
+    use crate::domain::command::Inscription;
+    let ins = |who: &str| Inscription {
+        who: c(who),
+        ..Inscription::default()
+    };
+    let fr = || Some(Language::parse("fr").unwrap());
+    let cases = [
+        (
+            "add Egypt for \"the Arab Group\"",
+            Inscription {
+                on_behalf_of: c("the Arab Group"),
+                ..ins("Egypt")
+            },
+        ),
+        (
+            "add Egypt for the Group of 77 and China limit 7m",
+            Inscription {
+                on_behalf_of: c("the Group of 77 and China"),
+                limit: Some(420),
+                ..ins("Egypt")
+            },
+        ),
+        (
+            "add Sweden with Denmark, Finland, Iceland, Norway",
+            Inscription {
+                joint: vec![c("Denmark"), c("Finland"), c("Iceland"), c("Norway")],
+                ..ins("Sweden")
+            },
+        ),
+        (
+            "add Sweden with Trinidad and Tobago,Norway in French",
+            Inscription {
+                joint: vec![c("Trinidad and Tobago"), c("Norway")],
+                language: fr(),
+                ..ins("Sweden")
+            },
+        ),
+        (
+            "add Mali in FR reply",
+            Inscription {
+                kind: SpeechKind::Reply,
+                language: fr(),
+                ..ins("Mali")
+            },
+        ),
+        (
+            "add Mali reply in fr limit 2m",
+            Inscription {
+                kind: SpeechKind::Reply,
+                language: fr(),
+                limit: Some(120),
+                ..ins("Mali")
+            },
+        ),
+        (
+            "add \"Organization for Security and Co-operation in Europe\" in en",
+            Inscription {
+                language: Some(Language::parse("en").unwrap()),
+                ..ins("Organization for Security and Co-operation in Europe")
+            },
+        ),
+    ];
+    for (line, expected) in cases {
+        assert_eq!(ok(line), Command::Add(expected), "{line}");
+    }
+}
+
+#[test]
+fn add_clauses_said_wrong() {
+    refused("add Mali in", &["needs a language after in"]);
+    refused("add in fr", &["add needs a name"]);
+    refused("add Egypt for", &["needs a group after for"]);
+    refused(
+        "add Sweden with",
+        &["needs the other delegations after with"],
+    );
+    refused(
+        "add Sweden with Denmark,, Norway",
+        &["a name is missing between the commas of \"Denmark,, Norway\""],
+    );
+    refused(
+        "add Organization for Security and Co-operation in Europe",
+        &[
+            "\"Europe\" is not a language",
+            "a name with \"in\" in it goes in quotes",
+        ],
+    );
+    refused("add Mali in fr in ar", &["in is given twice"]);
+    refused("add Mali reply in fr order", &["reply is given twice"]);
+    refused("add Mali limit 2m limit 3m", &["limit is given twice"]);
+}
+
 #[test]
 fn names_that_end_in_a_keyword_are_quoted() {
-    let order = |who: &str, kind| Command::Add {
-        who: c(who),
-        kind,
-        limit: None,
-    };
+    let order = |who: &str, kind| Command::add(c(who), kind, None);
     assert_eq!(
         ok("add Sovereign Military Order"),
         order("Sovereign Military", SpeechKind::Order)
@@ -184,7 +273,8 @@ fn names_that_end_in_a_keyword_are_quoted() {
 
 #[test]
 fn add_refusals() {
-    let usage = "add needs a name: add <delegation or roster id> [reply|order] [limit <dur>]";
+    let usage = "add needs a name: add <delegation or roster id> [reply|order] [for <group>] \
+                 [with <delegation>, …] [in <lang>] [limit <dur>]";
     refused("add", &[usage]);
     refused("add reply", &[usage]);
     refused("add limit 3m", &[usage]);
@@ -210,11 +300,7 @@ fn add_refusals() {
     refused("add France limit 61m", &["too long"]);
     assert_eq!(
         ok("add France limit 1h"),
-        Command::Add {
-            who: c("France"),
-            kind: SpeechKind::Statement,
-            limit: Some(3600)
-        }
+        Command::add(c("France"), SpeechKind::Statement, Some(3600))
     );
 }
 
@@ -484,11 +570,7 @@ fn control_characters_in_notes_are_removed() {
     assert!(!text.as_str().chars().any(char::is_control));
     assert_eq!(
         ok("add Fr\u{1b}[2Jance"),
-        Command::Add {
-            who: c("France"),
-            kind: SpeechKind::Statement,
-            limit: None
-        }
+        Command::add(c("France"), SpeechKind::Statement, None)
     );
 }
 

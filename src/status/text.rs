@@ -197,11 +197,7 @@ mod tests {
         let floor = text.lines().find(|l| l.starts_with("floor: ")).unwrap();
         assert!(floor.ends_with(" 3m20s of 3m"), "{floor}");
 
-        let order = Command::Add {
-            who: Clean::new("Egypt"),
-            kind: SpeechKind::Order,
-            limit: None,
-        };
+        let order = Command::add(Clean::new("Egypt"), SpeechKind::Order, None);
         execute(&mut state, order, at(210), &by).unwrap();
         let text = super::text(&state, at(240));
         let lines: Vec<&str> = text.lines().collect();

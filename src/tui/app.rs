@@ -844,11 +844,7 @@ impl App {
             None => return Err(format!("no one called \"{}\"", prompt.text.trim())),
         };
         Ok(match purpose {
-            Purpose::Add(kind) => Command::Add {
-                who,
-                kind,
-                limit: None,
-            },
+            Purpose::Add(kind) => Command::add(who, kind, None),
             Purpose::Floor => Command::Floor { who, at: None },
             Purpose::Seat(seat) => Command::Seat {
                 delegation: who,

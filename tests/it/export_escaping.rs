@@ -376,11 +376,7 @@ impl Summary {
 }
 
 fn add(who: Clean) -> Command {
-    Command::Add {
-        who,
-        kind: SpeechKind::Statement,
-        limit: None,
-    }
+    Command::add(who, SpeechKind::Statement, None)
 }
 
 fn meeting(name: &str) -> Arc<Meeting> {

@@ -83,11 +83,7 @@ fn a_command_mid_meeting_stays_fast() {
         .expect("someone not listed");
     let commands = [
         (
-            Command::Add {
-                who: Clean::new(unlisted),
-                kind: SpeechKind::Reply,
-                limit: None,
-            },
+            Command::add(Clean::new(unlisted), SpeechKind::Reply, None),
             RESOLVING_BOUND,
         ),
         (Command::Pause { at: None }, COMMAND_BOUND),

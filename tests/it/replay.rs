@@ -63,11 +63,8 @@ fn command() -> impl Strategy<Value = Command> {
         optional_at().prop_map(|at| Command::Adjourn { at }),
         Just(Command::Segment(SegmentTarget::Next)),
         Just(Command::Segment(SegmentTarget::Id("opening".into()))),
-        (name(), kind, prop::option::of(30u32..300)).prop_map(|(who, kind, limit)| Command::Add {
-            who,
-            kind,
-            limit
-        }),
+        (name(), kind, prop::option::of(30u32..300))
+            .prop_map(|(who, kind, limit)| Command::add(who, kind, limit)),
         optional_at().prop_map(|at| Command::Next { at }),
         optional_at().prop_map(|at| Command::Next { at }),
         (name(), optional_at()).prop_map(|(who, at)| Command::Floor { who, at }),

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::findings::{Findings, Section, Val, emptied, table_list};
-use crate::domain::{Category, Level, Participant, Role};
+use super::findings::{Findings, Section, Val, emptied, string, table_list};
+use crate::domain::{Category, Language, Level, Participant, Role};
 use crate::text::{Clean, match_key, quoted};
 
 pub(super) const FIELDS: &[&str] = &[
@@ -16,6 +16,7 @@ pub(super) const FIELDS: &[&str] = &[
     "level",
     "role",
     "category",
+    "language",
     "aliases",
 ];
 
@@ -62,6 +63,21 @@ pub(super) fn roster(f: &mut Findings, value: &Val) -> Roster {
     roster
 }
 
+/// `language = "fr"`: the language the participant usually speaks in.
+fn language(f: &mut Findings, s: &Section) -> Option<Option<Language>> {
+    let Some(value) = s.get("language") else {
+        return Some(None);
+    };
+    let text = string(f, "language", value)?;
+    match Language::parse(text) {
+        Ok(language) => Some(Some(language)),
+        Err(e) => {
+            f.at(&value.span(), format!("`language`: {e}"));
+            None
+        }
+    }
+}
+
 /// The matching keys of (delegation, representative) → line, to catch one person twice.
 type People = HashMap<(String, String), usize>;
 
@@ -84,6 +100,7 @@ impl Roster {
                 .map(Some),
             None => Some(None),
         };
+        let language = language(f, s);
         let aliases = aliases(f, s);
         if let (Some(delegation), Some(representative)) = (&delegation, &representative) {
             once_per_person(f, s, people, delegation, representative);
@@ -99,6 +116,7 @@ impl Roster {
             level: level?,
             role: role?,
             category: category?.unwrap_or(Category::of_role(role?)),
+            language: language?,
             aliases: aliases?,
         })
     }

@@ -266,7 +266,7 @@ impl Board<'_> {
         for (i, listed) in queue.iter().take(NEXT).enumerate() {
             let spans = vec![
                 Span::styled(format!("{} ", i + 1), theme.dim()),
-                Span::raw(listed.speech.delegate.display_name()),
+                Span::raw(listed.speech.display_name()),
             ];
             lines.push(fit_line(spans, self.w));
         }
