@@ -7,10 +7,10 @@ use std::fmt::Write;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::domain::SpeechKind;
 use crate::domain::clock::schedule;
 use crate::domain::format::duration;
 use crate::domain::state::{Note, Phase, SeatChange, State, secs_between};
+use crate::domain::{Category, Language, SpeechKind};
 
 /// Version of the JSON export; fields are only ever added.
 pub const SCHEMA: u32 = 1;
@@ -28,6 +28,17 @@ pub struct Intervention {
     pub seconds_spoken: i64,
     pub limit: u32,
     pub seconds_paused: i64,
+    /// Who the delegation spoke as; null in a journal written before categories.
+    pub category: Option<Category>,
+    /// The group the statement was delivered on behalf of, or null.
+    pub on_behalf_of: Option<String>,
+    /// The other delegations of a joint statement, credited with it.
+    pub joint: Vec<String>,
+    /// ISO 639 code, or null.
+    pub language: Option<Language>,
+    /// `Egypt, on behalf of the Arab Group`.
+    #[serde(skip)]
+    heading: String,
     #[serde(skip)]
     speech: u32,
 }
@@ -39,6 +50,8 @@ pub struct NotHeard {
     pub speaker: String,
     pub kind: SpeechKind,
     pub limit: u32,
+    #[serde(skip)]
+    heading: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,6 +130,7 @@ pub fn gather(state: &State) -> Export {
                 speaker: listed.speech.delegate.representative.to_string(),
                 kind: listed.speech.kind,
                 limit: listed.speech.limit,
+                heading: listed.speech.heading(),
             })
             .collect(),
         notes: state
@@ -149,6 +163,11 @@ fn interventions(state: &State) -> Vec<Intervention> {
                     seconds_spoken: s.spoken_secs,
                     limit: s.limit,
                     seconds_paused: s.paused_secs,
+                    category: s.speech.category,
+                    on_behalf_of: Some(s.speech.on_behalf_of.to_string()).filter(|g| !g.is_empty()),
+                    joint: s.speech.joint.iter().map(ToString::to_string).collect(),
+                    language: s.speech.language.clone(),
+                    heading: s.speech.heading(),
                     speech: s.speech.id,
                 })
                 .collect();
@@ -231,12 +250,15 @@ fn kind_note(kind: SpeechKind) -> &'static str {
 }
 
 fn who(i: &Intervention) -> String {
-    let mut who = markdown_text(&i.delegation);
+    let mut who = markdown_text(&i.heading);
     if !i.speaker.is_empty() {
         let _ = write!(who, " — {}", markdown_text(&i.speaker));
     }
     if !i.title.is_empty() {
         let _ = write!(who, ", {}", markdown_text(&i.title));
+    }
+    if let Some(language) = &i.language {
+        let _ = write!(who, " (in {})", markdown_text(language.name()));
     }
     who
 }
@@ -409,7 +431,7 @@ fn not_heard_line(out: &mut String, x: &Export, def: &crate::domain::SegmentDef)
         .not_heard
         .iter()
         .filter(|n| n.segment == def.id.as_str())
-        .map(|n| format!("{}{}", markdown_text(&n.delegation), kind_note(n.kind)))
+        .map(|n| format!("{}{}", markdown_text(&n.heading), kind_note(n.kind)))
         .collect();
     if !left.is_empty() {
         let _ = writeln!(out, "\nInscribed, not heard: {}.", left.join(", "));
@@ -500,6 +522,48 @@ fn timekeeping_section(out: &mut String, state: &State, x: &Export) {
         }
     }
     overrun_table(out, state, x);
+    by_delegation_table(out, x);
+}
+
+/// Each delegation's speeches and speaking time, most first; a joint
+/// statement is credited to each of its delegations, so the column does
+/// not add up to the meeting's speaking time when there were any.
+fn by_delegation_table(out: &mut String, x: &Export) {
+    let mut totals: Vec<(&str, usize, i64)> = Vec::new();
+    for i in &x.interventions {
+        let credited =
+            std::iter::once(i.delegation.as_str()).chain(i.joint.iter().map(String::as_str));
+        for delegation in credited {
+            match totals.iter_mut().find(|(d, ..)| *d == delegation) {
+                Some((_, n, secs)) => {
+                    *n += 1;
+                    *secs += i.seconds_spoken;
+                }
+                None => totals.push((delegation, 1, i.seconds_spoken)),
+            }
+        }
+    }
+    if totals.is_empty() {
+        return;
+    }
+    totals.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+    let _ = writeln!(out, "\nSpeaking time by delegation:\n");
+    let _ = writeln!(out, "| Delegation | Speeches | Time |");
+    let _ = writeln!(out, "| --- | ---: | ---: |");
+    for (delegation, n, secs) in totals {
+        let _ = writeln!(
+            out,
+            "| {} | {n} | {} |",
+            table_cell(delegation),
+            duration(secs)
+        );
+    }
+    if x.interventions.iter().any(|i| !i.joint.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\nA joint statement counts for each delegation that made it."
+        );
+    }
 }
 
 /// Overruns shorter than this are counted, not listed: a table of every
@@ -541,7 +605,7 @@ fn overrun_table(out: &mut String, state: &State, x: &Export) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            table_cell(&i.delegation),
+            table_cell(&i.heading),
             table_cell(&title(&i.segment)),
             duration(i.seconds_spoken),
             duration(i64::from(i.limit)),
@@ -562,7 +626,7 @@ pub fn csv(x: &Export) -> String {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let mut row = |fields: [&str; 9]| {
+    let mut row = |fields: [&str; 13]| {
         out.write_record(fields)
             .expect("writing to memory cannot fail");
     };
@@ -576,6 +640,10 @@ pub fn csv(x: &Export) -> String {
         "seconds_spoken",
         "limit",
         "seconds_paused",
+        "category",
+        "on_behalf_of",
+        "joint",
+        "language",
     ]);
     for i in &x.interventions {
         let kind = match i.kind {
@@ -593,12 +661,21 @@ pub fn csv(x: &Export) -> String {
             &i.seconds_spoken.to_string(),
             &i.limit.to_string(),
             &i.seconds_paused.to_string(),
+            i.category.map_or("", Category::label),
+            &spreadsheet_text(i.on_behalf_of.as_deref().unwrap_or("")),
+            // `;` parts the names: a delegation's name may hold a comma.
+            &spreadsheet_text(&i.joint.join("; ")),
+            i.language.as_ref().map_or("", Language::code),
         ]);
     }
     if !x.complete {
         // A spreadsheet reads this as one more row, which is the point: it is seen.
         row([
             "(meeting in progress: not complete)",
+            "",
+            "",
+            "",
+            "",
             "",
             "",
             "",

@@ -185,7 +185,14 @@ fn what(state: &State, entry: &Entry) -> String {
             } else {
                 format!("{kind}, {}", limit_of(limit))
             };
-            let limit = format!("{limit}{}", taken.map(in_language).unwrap_or_default());
+            let limit = format!(
+                "{limit}{}",
+                taken
+                    .map(in_language)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| format!(",{l}"))
+                    .unwrap_or_default()
+            );
             let at = corrected(state, entry, *effective);
             match (ends, interrupts) {
                 (_, Some(h)) => {
@@ -249,10 +256,16 @@ fn what(state: &State, entry: &Entry) -> String {
                     .position(|l| l.speech.id == id)
                     .map_or(0, |p| p + 1)
             };
+            // The delegations alone read best, unless they are one delegation
+            // with two speakers, whom only their names tell apart.
+            let (a, b) = (delegation_of(state, *speech), delegation_of(state, *with));
+            let (a, b) = if a == b {
+                (speech_name(state, *speech), speech_name(state, *with))
+            } else {
+                (a, b)
+            };
             format!(
-                "{} and {} exchanged places: {} ↔ {}",
-                speech_name(state, *speech),
-                speech_name(state, *with),
+                "{a} and {b} exchanged places: {} ↔ {}",
                 ordinal(place(*speech)),
                 ordinal(place(*with))
             )

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::quoted;
+
 /// The six official languages of the United Nations, by code and English name.
 const OFFICIAL: [(&str, &str); 6] = [
     ("ar", "Arabic"),
@@ -35,9 +37,10 @@ impl Language {
             return Ok(Language(text.to_ascii_lowercase()));
         }
         Err(format!(
-            "\"{text}\" is not a language: give one of the official languages \
+            "{} is not a language: give one of the official languages \
              (ar, zh, en, fr, ru, es, or its name, like French) or another by its \
-             two- or three-letter code, like pt"
+             two- or three-letter code, like pt",
+            quoted(text)
         ))
     }
 

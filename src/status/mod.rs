@@ -13,7 +13,8 @@ use serde::Serialize;
 use crate::domain::clock::project;
 use crate::domain::event::{Delegate, Speech};
 use crate::domain::state::{Floor, State};
-use crate::domain::{Category, Level, Meeting, SpeechKind};
+use crate::domain::{Category, Language, Level, Meeting, SpeechKind};
+use crate::text::Clean;
 
 pub const SCHEMA: u32 = 1;
 
@@ -71,9 +72,21 @@ pub struct Who<'a> {
     pub title: &'a str,
     pub level: Level,
     pub kind: SpeechKind,
-    /// The roster's category, for the limits a segment gives by category;
-    /// null for a State not on the roster.
+    /// Who the delegation speaks as, which gave the limit: `group` for a
+    /// statement on behalf of a group or a joint one. Null only in a journal
+    /// written before categories, for a State not on the roster.
     pub category: Option<Category>,
+    /// The group a statement is delivered on behalf of, or null.
+    pub on_behalf_of: Option<&'a str>,
+    /// The other delegations of a joint statement.
+    pub joint: Vec<&'a str>,
+    /// ISO 639 code, or null when not known.
+    pub language: Option<&'a str>,
+    /// `Egypt, on behalf of the Arab Group`, as the text shows it.
+    #[serde(skip)]
+    pub heading: String,
+    #[serde(skip)]
+    pub language_name: Option<&'a str>,
 }
 
 impl<'a> Who<'a> {
@@ -93,7 +106,14 @@ impl<'a> Who<'a> {
             title: title.as_str(),
             level: *level,
             kind: speech.kind,
-            category: meeting.participant(key.as_str()).map(|p| p.category),
+            category: speech
+                .category
+                .or_else(|| meeting.participant(key.as_str()).map(|p| p.category)),
+            on_behalf_of: Some(speech.on_behalf_of.as_str()).filter(|g| !g.is_empty()),
+            joint: speech.joint.iter().map(Clean::as_str).collect(),
+            language: speech.language.as_ref().map(Language::code),
+            heading: speech.heading(),
+            language_name: speech.language.as_ref().map(Language::name),
         }
     }
 }

@@ -41,7 +41,7 @@ pub fn text(state: &State, now: Timestamp) -> String {
     let _ = writeln!(out, "list{closed}: {} waiting", r.queue.len());
     for q in &r.queue {
         let passed = if q.passed { " · passed" } else { "" };
-        let name = joined(q.who.delegation, q.who.representative);
+        let name = joined(&q.who.heading, q.who.representative);
         let _ = writeln!(
             out,
             "  {:>4} {name} ({}, {}){passed}",
@@ -56,7 +56,7 @@ pub fn text(state: &State, now: Timestamp) -> String {
             out,
             "  {} {} {} ({})",
             local(s.started_at),
-            s.who.delegation,
+            s.who.heading,
             of_limit(s.spoken, s.limit),
             s.segment
         );
@@ -64,7 +64,7 @@ pub fn text(state: &State, now: Timestamp) -> String {
     if !r.not_heard.is_empty() {
         let _ = writeln!(out, "inscribed, not heard: {}", r.not_heard.len());
         for n in &r.not_heard {
-            let name = joined(n.who.delegation, n.who.representative);
+            let name = joined(&n.who.heading, n.who.representative);
             let _ = writeln!(out, "  {name} ({})", n.segment);
         }
     }
@@ -130,7 +130,7 @@ fn floor_lines(out: &mut String, r: &super::Status<'_>) {
     };
     let speeches: Vec<&super::FloorInfo<'_>> = r.interrupted.iter().chain([current]).collect();
     for (depth, f) in speeches.iter().enumerate() {
-        let name = joined(f.who.delegation, f.who.representative);
+        let name = joined(&f.who.heading, f.who.representative);
         let timed = of_limit(f.elapsed, f.limit);
         let state = if depth + 1 < speeches.len() {
             " (interrupted)"
@@ -154,8 +154,12 @@ fn of_limit(spoken: i64, limit: u32) -> String {
 }
 
 impl Who<'_> {
-    fn kind_label(&self) -> &'static str {
-        self.kind.label()
+    /// `statement`, or `statement in French` when the language is known.
+    fn kind_label(&self) -> String {
+        match self.language_name {
+            Some(language) => format!("{} in {language}", self.kind.label()),
+            None => self.kind.label().to_string(),
+        }
     }
 }
 

@@ -583,7 +583,7 @@ const SCRIPT: &str = "
 15:31:00 | open                          | open   | The meeting is open: Ministerial Meeting on the Implementation
 15:31:10 | add Germany                   | add    | Germany inscribed 8th (statement, limit 3m)
 15:31:20 | add Italy reply limit 2m      | add    | Italy inscribed 9th (right of reply, limit 2m)
-15:31:30 | next at -5s                   | floor  | Mali — H.E. Mr. Ibrahim Boubacar Keïta takes the floor (at 15:31:25) (limit 3m)
+15:31:30 | next at -5s                   | floor  | Mali — H.E. Mr. Ibrahim Boubacar Keïta takes the floor (at 15:31:25) (limit 3m, in French)
 15:32:00 | pause                         | pause  | Mali paused at 35s
 15:32:30 | resume                        | resume | Mali resumes at 35s
 15:32:40 | extend 30s                    | extend | Mali's limit extended by 30s to 3m30s
@@ -591,7 +591,7 @@ const SCRIPT: &str = "
 15:33:20 | end                           | end    | Sweden spoke 20s; Mali has the floor again, paused
 15:33:30 | resume                        | resume | Mali resumes at 1m05s
 15:34:00 | end at 15:33:50               | end    | Mali spoke 1m25s (at 15:33:50)
-15:34:10 | floor France                  | floor  | France — H.E. Mr. Jean-Yves Le Drian takes the floor (limit 3m)
+15:34:10 | floor France                  | floor  | France — H.E. Mr. Jean-Yves Le Drian takes the floor (limit 3m, in French)
 15:34:20 | move Algeria down             | move   | Algeria — H.E. Mr. Abdelkader Messahel moved to 3rd
 15:34:30 | move European Union top       | move   | European Union — Ms. Federica Mogherini moved to 1st
 15:34:40 | move ecowas 2                 | move   | ECOWAS Commission — H.E. Mr. Alain de Souza moved to 2nd
@@ -610,6 +610,9 @@ const SCRIPT: &str = "
 15:36:50 | retract 1                     | retract | Note 1 retracted
 15:37:00 | undo                          | undo   | Undoes #0028 (retracting the note)
 15:37:10 | end                           | end    | France spoke 3m
+15:37:12 | add Egypt for \"the Arab Group\" in ar | add | Egypt, on behalf of the Arab Group inscribed 6th (statement in Arabic, limit 3m)
+15:37:14 | add Norway with Denmark, Finland | add    | Norway, with Denmark and Finland inscribed 7th (statement, limit 3m)
+15:37:16 | swap Egypt with Norway        | swap   | Egypt and Norway exchanged places: 6th ↔ 7th
 15:37:20 | segment next                  | segment | Co-chaired session begins
 15:37:30 | segment opening               | segment | Opening session begins
 15:37:40 | adjourn                       | adjourn | The meeting is adjourned
@@ -847,7 +850,8 @@ fn a_mistyped_command_exits_2_with_a_suggestion_and_writes_nothing() {
         ),
         (
             &["add"],
-            "gavel: add needs a name: add <delegation or roster id> [reply|order] [limit <dur>]\n",
+            "gavel: add needs a name: add <delegation or roster id> [reply|order] [for <group>] \
+             [with <delegation>, …] [in <lang>] [limit <dur>]\n",
         ),
         (
             &["extend", "3", "minutes"],
@@ -931,18 +935,56 @@ fn an_operator_name_of_invisible_characters_is_refused() {
     assert!(!g.journal().exists(), "nothing was written");
 }
 
-/// Each speaker in `state --json` carries the roster's category, the one a
-/// segment's limits go by; a State not on the roster has none.
+/// Each speaker in `state --json` carries the category its limit went by,
+/// the group it speaks for, a joint statement's others and its language, as
+/// `gavel do` inscribed them.
 #[test]
-fn state_json_says_each_speakers_category() {
+fn state_json_says_each_speakers_category_group_and_language() {
     let g = Gavel::seeded();
     g.do_(&["open"]);
     g.do_(&["add", "Peru"]);
+    g.do_(&["add", "Holy", "See", "in", "French"]);
+    let line = g.do_(&["add", "Egypt", "for", "\"the Arab Group\"", "in", "ar"]);
+    assert!(
+        line.contains("Egypt, on behalf of the Arab Group inscribed"),
+        "{line}"
+    );
+    g.do_(&[
+        "add", "Sweden", "with", "Denmark,", "Finland,", "Iceland,", "Norway",
+    ]);
     let state = g.state_json(&start());
     let queue = state["queue"].as_array().unwrap();
     assert_eq!(queue[0]["category"], "member", "{}", queue[0]);
-    let peru = queue.iter().find(|q| q["delegation"] == "Peru").unwrap();
-    assert!(peru["category"].is_null(), "{peru}");
+    let find = |name: &str| queue.iter().find(|q| q["delegation"] == name).unwrap();
+    let peru = find("Peru");
+    assert_eq!(peru["category"], "member", "{peru}");
+    assert!(
+        peru["on_behalf_of"].is_null() && peru["language"].is_null(),
+        "{peru}"
+    );
+    let holy_see = find("Holy See");
+    assert_eq!(
+        (&holy_see["category"], &holy_see["language"]),
+        (&"observer".into(), &"fr".into()),
+        "{holy_see}"
+    );
+    let egypt = find("Egypt");
+    assert_eq!(egypt["category"], "group", "{egypt}");
+    assert_eq!(egypt["on_behalf_of"], "the Arab Group", "{egypt}");
+    assert_eq!(egypt["language"], "ar", "{egypt}");
+    let sweden = find("Sweden");
+    assert_eq!(sweden["category"], "group", "{sweden}");
+    assert_eq!(
+        sweden["joint"],
+        serde_json::json!(["Denmark", "Finland", "Iceland", "Norway"]),
+        "{sweden}"
+    );
+    let text = g.run_at(&start(), &["state", g.m()]);
+    assert!(
+        text.stdout
+            .contains("Sweden, with Denmark, Finland, Iceland and Norway (statement, 3m)"),
+        "{text:#?}"
+    );
 }
 
 /// `cote d ivoire`, with a space for the apostrophe, is Côte d'Ivoire.

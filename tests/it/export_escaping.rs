@@ -177,7 +177,11 @@ fn an_interventions_cell_that_starts_like_a_formula_is_text() {
                 "end",
                 "seconds_spoken",
                 "limit",
-                "seconds_paused"
+                "seconds_paused",
+                "category",
+                "on_behalf_of",
+                "joint",
+                "language",
             ]
         );
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

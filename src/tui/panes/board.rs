@@ -186,7 +186,7 @@ impl Board<'_> {
         };
         let who = &floor.speech.delegate;
         let mut lines = vec![fit_line(
-            vec![Span::styled(who.delegation.to_string(), theme.title())],
+            vec![Span::styled(floor.speech.heading(), theme.title())],
             self.w,
         )];
         if !who.representative.is_empty() {
@@ -195,16 +195,23 @@ impl Board<'_> {
                 self.w,
             ));
         }
+        let mut how = Vec::new();
         if floor.speech.kind != crate::domain::SpeechKind::Statement {
-            lines.push(fit_line(
-                vec![Span::styled(floor.speech.kind.label(), theme.warn())],
-                self.w,
-            ));
+            how.push(Span::styled(floor.speech.kind.label(), theme.warn()));
+        }
+        if let Some(language) = &floor.speech.language {
+            if !how.is_empty() {
+                how.push(Span::styled(" · ", theme.dim()));
+            }
+            how.push(Span::raw(format!("in {}", language.name())));
+        }
+        if !how.is_empty() {
+            lines.push(fit_line(how, self.w));
         }
         for f in &self.state.segment().interrupted {
             let text = format!(
                 "{} interrupted at {} (paused)",
-                f.speech.delegate.delegation,
+                f.speech.heading(),
                 clock(f.elapsed(self.now))
             );
             lines.push(fit_line(vec![Span::styled(text, theme.dim())], self.w));

@@ -10,7 +10,7 @@ use super::board::big;
 use super::{
     Timer, Timing, by_priority, fit_line, frame_pane, ink, pad, put_lines, rule, spread, width,
 };
-use crate::domain::event::{Delegate, Speech};
+use crate::domain::event::Speech;
 use crate::domain::format::{clock, duration};
 use crate::domain::state::{Floor, Listed, Spoken};
 use crate::domain::{Ordering, Phase, SpeechKind};
@@ -104,7 +104,7 @@ fn nobody(view: &View, w: usize) -> Line<'static> {
 fn holder(floor: &Floor, view: &View, w: usize) -> Line<'static> {
     let theme = view.theme;
     let who = &floor.speech.delegate;
-    let mut spans = vec![Span::styled(who.delegation.to_string(), theme.title())];
+    let mut spans = vec![Span::styled(floor.speech.heading(), theme.title())];
     if !who.representative.is_empty() {
         spans.push(Span::raw(" — "));
         spans.push(Span::raw(who.representative.to_string()));
@@ -112,11 +112,18 @@ fn holder(floor: &Floor, view: &View, w: usize) -> Line<'static> {
     fit_line(spans, w)
 }
 
-/// The kind of intervention when it is not a statement, and the speaker's function.
+/// The kind of intervention when it is not a statement, the language for
+/// the interpreters, and the speaker's function.
 fn detail(speech: &Speech, theme: Theme, w: usize) -> Option<Line<'static>> {
     let mut spans = Vec::new();
     if speech.kind != SpeechKind::Statement {
         spans.push(Span::styled(speech.kind.label(), theme.warn()));
+    }
+    if let Some(language) = &speech.language {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(Span::raw(format!("in {}", language.name())));
     }
     let title = &speech.delegate.title;
     if !title.is_empty() {
@@ -193,7 +200,7 @@ fn cells(w: usize, part: i64, whole: i64) -> usize {
 }
 
 fn interrupted(floor: &Floor, view: &View, w: usize) -> Line<'static> {
-    let who = floor.speech.delegate.delegation.to_string();
+    let who = floor.speech.heading();
     let paused = if floor.paused_since.is_some() {
         " (paused)"
     } else {
@@ -296,9 +303,12 @@ fn queue(frame: &mut Frame, area: Rect, view: &View) {
     }
     drop_overflow(&mut label, w);
     let mut lines = vec![rule(label, w, theme)];
-    let mut columns = Columns::for_rows(shown.iter().map(|l| &l.speech.delegate), list.len(), w);
-    // A list in protocol order shows why it is in that order.
-    columns.levels = view.state.segment_def().ordering == crate::domain::Ordering::Protocol;
+    let mut columns = Columns::for_rows(shown.iter().map(|l| &l.speech), list.len(), w);
+    // A list in protocol order shows why it is in that order, and one whose
+    // limits go by category shows why a limit is what it is.
+    let def = view.state.segment_def();
+    columns.levels = def.ordering == crate::domain::Ordering::Protocol;
+    columns.categories = !def.limits.is_empty();
     let focused = view.ui.focus == Pane::Speakers;
     for (i, listed) in shown.iter().enumerate() {
         let at = start + i;
@@ -336,26 +346,27 @@ struct Columns {
     delegation: Option<usize>,
     /// Each speaker's level of representation, for a list in protocol order.
     levels: bool,
+    /// Each speaker's category, for a segment whose limits go by category.
+    categories: bool,
 }
 
 impl Columns {
-    fn for_rows<'a>(shown: impl Iterator<Item = &'a Delegate>, len: usize, w: usize) -> Columns {
+    fn for_rows<'a>(shown: impl Iterator<Item = &'a Speech>, len: usize, w: usize) -> Columns {
         let number = len.to_string().len();
-        let widest = shown
-            .map(|d| width(d.delegation.as_str()))
-            .max()
-            .unwrap_or(0);
+        let widest = shown.map(|s| width(&s.heading())).max().unwrap_or(0);
         let delegation = (w >= 40).then(|| widest.min(w * 2 / 5));
         Columns {
             w,
             number,
             delegation,
             levels: false,
+            categories: false,
         }
     }
 
-    fn names(&self, who: &Delegate, theme: Theme) -> Vec<Span<'static>> {
-        let name = who.delegation.to_string();
+    fn names(&self, speech: &Speech, theme: Theme) -> Vec<Span<'static>> {
+        let who = &speech.delegate;
+        let name = speech.heading();
         let Some(col) = self.delegation else {
             return vec![Span::raw(name)];
         };
@@ -384,7 +395,7 @@ fn queue_row(
         at + 1,
         n = columns.number
     ))];
-    left.extend(columns.names(&listed.speech.delegate, theme));
+    left.extend(columns.names(&listed.speech, theme));
     let mut right = Vec::new();
     if let Some(kind) = kind_mark(listed.speech.kind) {
         right.push(Span::styled(kind, theme.warn()));
@@ -393,6 +404,17 @@ fn queue_row(
     if listed.passed {
         right.push(Span::styled("passed", theme.dim()));
         right.push(Span::raw(" "));
+    }
+    if let Some(language) = &listed.speech.language {
+        right.push(Span::styled(format!("{:<3} ", language.tag()), theme.dim()));
+    }
+    if columns.categories
+        && let Some(category) = listed.speech.category
+    {
+        right.push(Span::styled(
+            format!("{:<4} ", category.short()),
+            theme.dim(),
+        ));
     }
     if columns.levels {
         let level = listed.speech.delegate.level.short();
@@ -437,7 +459,13 @@ fn have_spoken(frame: &mut Frame, area: Rect, view: &View) {
     let list_rows = rows - total_rows;
     let shown = &spoken[spoken.len().saturating_sub(list_rows)..];
     let segment_secs: i64 = spoken.iter().map(|s| s.spoken_secs).sum();
-    let meeting_secs: i64 = totals.iter().map(|(_, secs, _)| secs).sum();
+    let meeting_secs: i64 = view
+        .state
+        .segments
+        .iter()
+        .flat_map(|seg| &seg.spoken)
+        .map(|s| s.spoken_secs)
+        .sum();
     let mut label = vec![Span::styled(
         format!("Have spoken: {}", spoken.len()),
         theme.title(),
@@ -461,7 +489,7 @@ fn have_spoken(frame: &mut Frame, area: Rect, view: &View) {
     drop_overflow(&mut label, w);
     let mut lines = vec![rule(label, w, theme)];
     let first = spoken.len() - shown.len();
-    let columns = Columns::for_rows(shown.iter().map(|s| &s.speech.delegate), spoken.len(), w);
+    let columns = Columns::for_rows(shown.iter().map(|s| &s.speech), spoken.len(), w);
     for (i, s) in shown.iter().enumerate() {
         lines.push(spoken_row(s, first + i, &columns, theme));
     }
@@ -479,16 +507,17 @@ fn have_spoken(frame: &mut Frame, area: Rect, view: &View) {
     put_lines(frame, area, lines);
 }
 
-/// Each delegation's speaking time over the whole meeting, most first.
+/// Each delegation's speaking time over the whole meeting, most first. A
+/// joint statement counts for each of its delegations.
 fn by_delegation(view: &View) -> Vec<(String, i64, usize)> {
     let mut totals: std::collections::HashMap<&str, (i64, usize)> =
         std::collections::HashMap::new();
     for s in view.state.segments.iter().flat_map(|seg| &seg.spoken) {
-        let entry = totals
-            .entry(s.speech.delegate.delegation.as_str())
-            .or_default();
-        entry.0 += s.spoken_secs;
-        entry.1 += 1;
+        for delegation in s.speech.credited() {
+            let entry = totals.entry(delegation).or_default();
+            entry.0 += s.spoken_secs;
+            entry.1 += 1;
+        }
     }
     let mut totals: Vec<(String, i64, usize)> = totals
         .into_iter()
@@ -500,7 +529,7 @@ fn by_delegation(view: &View) -> Vec<(String, i64, usize)> {
 
 fn spoken_row(spoken: &Spoken, at: usize, columns: &Columns, theme: Theme) -> Line<'static> {
     let mut left = vec![Span::raw(format!(" {:>n$} ", at + 1, n = columns.number))];
-    left.extend(columns.names(&spoken.speech.delegate, theme));
+    left.extend(columns.names(&spoken.speech, theme));
     let over = spoken.spoken_secs - i64::from(spoken.limit);
     let style: Style = if over > 0 { theme.over() } else { theme.ok() };
     let mut right = Vec::new();
