@@ -179,7 +179,9 @@ pub(super) fn apply(state: &mut State, entry: &Entry) {
         } => (delegate, None, effective),
         _ => return,
     };
-    let at = effective.unwrap_or(entry.at);
+    // Kept to the whole second, as `decide` keeps timing: every view agrees.
+    let recorded = Timestamp::from_second(entry.at.as_second()).unwrap_or(entry.at);
+    let at = effective.unwrap_or(recorded);
     let name = delegate.delegation.as_str();
     let at_index = state.attendance.iter().position(|a| a.delegation() == name);
     let record = match at_index {
