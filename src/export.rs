@@ -64,6 +64,22 @@ pub struct Attendance {
     pub waitlist_served: Vec<String>,
     /// Waitlisted, and never seated.
     pub waitlist_not_served: Vec<String>,
+    /// Delegations recorded present or absent (`present`, `absent`), in the
+    /// order first recorded.
+    pub delegations: Vec<Attended>,
+}
+
+/// One delegation's attendance as last recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attended {
+    pub delegation: String,
+    pub key: String,
+    pub representative: String,
+    pub present: bool,
+    /// When last recorded present; null if never (regrets).
+    pub since: Option<Timestamp>,
+    /// When recorded absent after that; null while present.
+    pub left: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -232,6 +248,18 @@ fn attendance(state: &State) -> Attendance {
             .saturating_sub(state.meeting.seating.blocked.len()),
         waitlist_served: served,
         waitlist_not_served: not_served,
+        delegations: state
+            .attendance
+            .iter()
+            .map(|a| Attended {
+                delegation: a.delegation().to_string(),
+                key: a.delegate.key.to_string(),
+                representative: a.representative.to_string(),
+                present: a.present,
+                since: a.since,
+                left: a.left,
+            })
+            .collect(),
     }
 }
 
@@ -355,7 +383,7 @@ pub fn markdown(state: &State, x: &Export) -> String {
     }
     tagged_list(&mut out, x, "decision", "Decisions");
     tagged_list(&mut out, x, "action", "Actions");
-    attendance_section(&mut out, x);
+    attendance_section(&mut out, state, x);
     timekeeping_section(&mut out, state, x);
     out
 }
@@ -460,9 +488,65 @@ fn tagged_list(out: &mut String, x: &Export, tag: &str, heading: &str) {
     let _ = writeln!(out);
 }
 
-fn attendance_section(out: &mut String, x: &Export) {
+/// Who came, as recorded with `present` and `absent`, then the observers
+/// in their seats.
+fn attendance_section(out: &mut String, state: &State, x: &Export) {
+    let _ = writeln!(out, "## Attendance\n");
+    delegations_part(out, state, &x.attendance.delegations);
+    observers_part(out, x);
+}
+
+/// `- Mali — Mr. X, present from 15:25 (left 17:10)`, then those absent
+/// throughout. Said plainly when nothing was recorded.
+fn delegations_part(out: &mut String, state: &State, recorded: &[Attended]) {
+    let _ = writeln!(out, "### Delegations\n");
+    if recorded.is_empty() {
+        let _ = writeln!(out, "No attendance of delegations was recorded.\n");
+        return;
+    }
+    let t = |at| local(state, at, "%H:%M");
+    let came: Vec<&Attended> = recorded.iter().filter(|a| a.since.is_some()).collect();
+    let present = came.iter().filter(|a| a.present).count();
+    let delegations = if came.len() == 1 {
+        "delegation"
+    } else {
+        "delegations"
+    };
+    let _ = writeln!(
+        out,
+        "{} {delegations} recorded present; {present} present at the last record, {} left.\n",
+        came.len(),
+        came.len() - present
+    );
+    for a in &came {
+        let mut line = markdown_text(&a.delegation);
+        if !a.representative.is_empty() {
+            let _ = write!(line, " — {}", markdown_text(&a.representative));
+        }
+        if let Some(since) = a.since {
+            let _ = write!(line, ", present from {}", t(since));
+        }
+        if let Some(left) = a.left {
+            let _ = write!(line, " (left {})", t(left));
+        }
+        let _ = writeln!(out, "- {line}");
+    }
+    if !came.is_empty() {
+        let _ = writeln!(out);
+    }
+    let absent: Vec<String> = recorded
+        .iter()
+        .filter(|a| a.since.is_none())
+        .map(|a| a.delegation.clone())
+        .collect();
+    if !absent.is_empty() {
+        let _ = writeln!(out, "Recorded absent, not present: {}.\n", names(&absent));
+    }
+}
+
+fn observers_part(out: &mut String, x: &Export) {
     let a = &x.attendance;
-    let _ = writeln!(out, "## Observer attendance\n");
+    let _ = writeln!(out, "### Observers\n");
     let _ = writeln!(
         out,
         "{} observer delegations seated; at most {} of {} seats taken at once.\n",
@@ -763,6 +847,73 @@ mod tests {
         assert_eq!(x.attendance.seated, ["Brazil"]);
         assert_eq!(x.attendance.peak_occupancy, 1);
         assert_eq!(state.seat_changes.len(), 1, "{:?}", state.seat_changes);
+    }
+
+    // --- attendance ---
+
+    /// Who came, represented by whom, from when, who left and who sent
+    /// regrets: in the summary's attendance section and in export.json.
+    #[test]
+    fn the_attendance_section_lists_who_came_and_who_did_not() {
+        use crate::domain::{Command, execute};
+        use crate::text::Clean;
+        let mut state = seed();
+        let t0: Timestamp = "2017-09-20T19:25:00Z".parse().unwrap();
+        let by = Clean::new("ana");
+        let at = |secs: i64| t0 + jiff::SignedDuration::from_secs(secs);
+        let present = |who: &str, rep: Option<&str>| Command::Present {
+            who: Clean::new(who),
+            by: rep.map(Clean::new),
+            at: None,
+        };
+        let absent = |who: &str| Command::Absent {
+            who: Clean::new(who),
+            at: None,
+        };
+        let steps = [
+            (0, present("mali", None)),
+            (60, present("france", Some("Mr. *Deputy* <b>"))),
+            (120, absent("egypt")),
+            (3600, absent("france")),
+            (3700, present("sweden", None)),
+        ];
+        for (secs, command) in steps {
+            execute(&mut state, command, at(secs), &by).expect("carried out");
+        }
+        let summary = summary_of(&state);
+        let section = summary
+            .split("## Attendance\n\n")
+            .nth(1)
+            .and_then(|rest| rest.split("## Time-keeping").next())
+            .expect("an attendance section");
+        let delegations = section.split("### Observers").next().unwrap();
+        assert_eq!(
+            delegations,
+            "### Delegations\n\n\
+             3 delegations recorded present; 2 present at the last record, 1 left.\n\n\
+             - Mali — H.E. Mr. Ibrahim Boubacar Keïta, present from 15:25\n\
+             - France — Mr. \\*Deputy\\* \\<b>, present from 15:26 (left 16:25)\n\
+             - Sweden, present from 16:26\n\n\
+             Recorded absent, not present: Egypt.\n\n"
+        );
+        assert!(section.contains("### Observers\n\n0 observer delegations seated"));
+        let json: serde_json::Value = serde_json::from_str(&json(&gather(&state))).unwrap();
+        let first = &json["attendance"]["delegations"][1];
+        assert_eq!(first["delegation"], "France");
+        assert_eq!(first["key"], "france");
+        assert_eq!(first["representative"], "Mr. *Deputy* <b>");
+        assert_eq!(first["present"], false);
+        assert_eq!(first["since"], "2017-09-20T19:26:00Z");
+        assert_eq!(first["left"], "2017-09-20T20:25:00Z");
+        let regrets = &json["attendance"]["delegations"][2];
+        assert_eq!(regrets["since"], serde_json::Value::Null);
+        assert_eq!(regrets["key"], "egypt");
+    }
+
+    #[test]
+    fn with_no_attendance_recorded_the_summary_says_so() {
+        let summary = summary_of(&seed());
+        assert!(summary.contains("## Attendance\n\n### Delegations\n\nNo attendance of delegations was recorded.\n\n### Observers\n"));
     }
 
     #[test]

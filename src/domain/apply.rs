@@ -162,6 +162,10 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
             live_note(state, *note)?.retracted = Some((entry.at, entry.by.clone()));
             Ok(())
         }
+        Event::Present { .. } | Event::Absent { .. } => {
+            super::attendance::apply(state, entry);
+            Ok(())
+        }
         Event::Undone { seq } => {
             undo::take_back(state, &entry.by, *seq)?;
             // An action undone did not happen, for the record too.

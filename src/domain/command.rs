@@ -149,6 +149,19 @@ pub enum Command {
     Retract {
         note: u32,
     },
+    // --- attendance ---
+    /// `present <delegation> [by <representative>] [at T]`.
+    Present {
+        who: Clean,
+        by: Option<Clean>,
+        at: Option<At>,
+    },
+    /// `absent <delegation> [at T]`.
+    Absent {
+        who: Clean,
+        at: Option<At>,
+    },
+    // --- end attendance ---
     Undo,
 }
 
@@ -172,7 +185,9 @@ impl Command {
             | Command::Floor { at, .. }
             | Command::Pause { at }
             | Command::Resume { at }
-            | Command::End { at } => *at,
+            | Command::End { at }
+            | Command::Present { at, .. }
+            | Command::Absent { at, .. } => *at,
             _ => None,
         }
     }

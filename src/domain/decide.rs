@@ -46,13 +46,17 @@ pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Deci
         Command::Note { text } => note(state, text),
         Command::Amend { note, text } => amend(state, note, text),
         Command::Retract { note } => retract(state, note),
+        Command::Present { who, by, at } => {
+            super::attendance::present(state, who.as_str(), by, at, now)
+        }
+        Command::Absent { who, at } => super::attendance::absent(state, who.as_str(), at, now),
         Command::Undo => undo(state, by),
     }
 }
 
 /// When a timing command took effect: now, or a correction that is neither in
 /// the future nor before `not_before` (the previous event of that speech).
-fn effective(
+pub(super) fn effective(
     state: &State,
     at: Option<At>,
     now: Timestamp,

@@ -331,6 +331,9 @@ fn what(state: &State, entry: &Entry) -> String {
         }
         Event::Amended { note, text, .. } => format!("Note {note} amended: {text}"),
         Event::Retracted { note } => format!("Note {note} retracted"),
+        Event::Present { .. } | Event::Absent { .. } => {
+            super::attendance::describe(state, entry).unwrap_or_default()
+        }
         Event::Undone { seq } => {
             let verb = state
                 .undoable(entry.by.as_str())

@@ -294,6 +294,24 @@ events! {
     Retracted "retracted" {
         note: u32,
     }
+    // --- attendance (present/absent) ---
+    /// A delegation recorded present, or its representative changed while
+    /// present. `by` names who represents it when not the roster's
+    /// representative; `effective`, an earlier time given with `at`.
+    Present "present" {
+        delegate: Delegate,
+        #[serde(default, skip_serializing_if = "Clean::is_empty")]
+        by: Clean,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        effective: Option<Timestamp>,
+    }
+    /// A delegation recorded absent: left, or never came (regrets).
+    Absent "absent" {
+        delegate: Delegate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        effective: Option<Timestamp>,
+    }
+    // --- end attendance ---
     /// Reverts the action recorded at `seq` by the same operator.
     Undone "undone" {
         seq: u64,
@@ -311,6 +329,15 @@ impl Event {
             | Event::Resumed { effective, .. }
             | Event::Ended { effective, .. } => Some(*effective),
             _ => None,
+        }
+    }
+
+    /// When an event took effect, the timing events' and an attendance
+    /// record's corrected time alike: what `verify` checks.
+    pub fn takes_effect(&self) -> Option<Timestamp> {
+        match self {
+            Event::Present { effective, .. } | Event::Absent { effective, .. } => *effective,
+            _ => self.effective(),
         }
     }
 
@@ -345,6 +372,8 @@ impl Event {
             Event::Noted { .. } => "the note",
             Event::Amended { .. } => "amending the note",
             Event::Retracted { .. } => "retracting the note",
+            Event::Present { .. } => "recording the delegation present",
+            Event::Absent { .. } => "recording the delegation absent",
             Event::Undone { .. } => "the undo",
         }
     }
@@ -381,6 +410,8 @@ impl Event {
             Event::Noted { .. } => "note",
             Event::Amended { .. } => "amend",
             Event::Retracted { .. } => "retract",
+            Event::Present { .. } => "present",
+            Event::Absent { .. } => "absent",
             Event::Undone { .. } => "undo",
         }
     }

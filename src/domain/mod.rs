@@ -6,6 +6,7 @@
 //! events as entries, apply them.
 
 mod apply;
+pub mod attendance;
 pub mod clock;
 pub mod command;
 mod decide;

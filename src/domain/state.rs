@@ -265,6 +265,8 @@ pub struct State {
     /// The changes to the observer seats by seq, in journal order, without
     /// those undone since: the record of attendance is made from them.
     pub seat_changes: Vec<(u64, SeatChange)>,
+    /// Delegations whose attendance was recorded, in the order first recorded.
+    pub attendance: Vec<super::attendance::Attended>,
     /// What each operator can undo, and who last changed each part of the state.
     pub(super) undo: History,
 }
@@ -327,6 +329,7 @@ impl State {
             last_action: None,
             began: None,
             seat_changes: Vec::new(),
+            attendance: Vec::new(),
             undo: History::default(),
         }
     }

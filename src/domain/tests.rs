@@ -1270,3 +1270,247 @@ fn lazy_undo_gives_what_whole_copies_give() {
     }
     assert!(forced > 50, "only {forced} undos past others' changes");
 }
+
+// --- attendance ---
+
+fn present(who: &str) -> Command {
+    Command::Present {
+        who: who.into(),
+        by: None,
+        at: None,
+    }
+}
+
+fn present_by(who: &str, by: &str) -> Command {
+    Command::Present {
+        who: who.into(),
+        by: Some(by.into()),
+        at: None,
+    }
+}
+
+fn absent(who: &str) -> Command {
+    Command::Absent {
+        who: who.into(),
+        at: None,
+    }
+}
+
+/// Each delegation recorded, as `delegation representative present since left`
+/// with times as seconds after 15:30.
+fn attendance(sim: &Sim) -> Vec<String> {
+    let secs =
+        |t: Option<Timestamp>| t.map_or("-".to_string(), |t| (t - t0()).as_secs().to_string());
+    sim.state
+        .attendance
+        .iter()
+        .map(|a| {
+            format!(
+                "{}|{}|{}|{}|{}",
+                a.delegation(),
+                a.representative,
+                if a.present { "in" } else { "out" },
+                secs(a.since),
+                secs(a.left)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn present_records_the_delegation_its_representative_and_the_time() {
+    let mut sim = Sim::new();
+    // Before the opening: delegations arrive before the gavel falls.
+    sim.at(-300).ok(present("france"));
+    sim.logged("15:25:00 #0001 present France is present, represented by H.E. Mr. Jean-Yves Le Drian · ana");
+    // A Member State not on the roster, as `add` resolves it.
+    sim.at(-200).ok(present("drc"));
+    sim.logged("Democratic Republic of the Congo is present ·");
+    // `mali` fits two of the roster, one delegation: its head represents it.
+    sim.at(-100).ok(present("mali"));
+    assert_eq!(
+        attendance(&sim),
+        [
+            "France|H.E. Mr. Jean-Yves Le Drian|in|-300|-",
+            "Democratic Republic of the Congo||in|-200|-",
+            "Mali|H.E. Mr. Ibrahim Boubacar Keïta|in|-100|-",
+        ]
+    );
+    assert_eq!(
+        sim.state.attendance[2].delegate.key.as_str(),
+        "mali-president"
+    );
+}
+
+#[test]
+fn present_again_with_another_representative_changes_it_once() {
+    let mut sim = Sim::new();
+    sim.at(0).ok(present("mali"));
+    sim.at(60).ok(present_by("mali", "Mr. Deputy"));
+    sim.logged(
+        "Mali is now represented by Mr. Deputy (was H.E. Mr. Ibrahim Boubacar Keïta), present since 15:30:00",
+    );
+    assert_eq!(attendance(&sim), ["Mali|Mr. Deputy|in|0|-"]);
+    // A name that singles out one of the roster makes them the representative.
+    sim.at(90).ok(present("diop"));
+    assert_eq!(attendance(&sim), ["Mali|H.E. Mr. Abdoulaye Diop|in|0|-"]);
+    assert_eq!(sim.state.attendance[0].delegate.key.as_str(), "mali-fm");
+    assert_eq!(sim.state.seq, 3, "one event each");
+}
+
+#[test]
+fn attendance_refusals() {
+    let mut sim = Sim::new();
+    sim.refuses(present("atlantis"), "no one called \"atlantis\"");
+    sim.refuses(present("guin"), "could be");
+    sim.at(120).ok(present("france"));
+    sim.at(200).refuses(
+        present("france"),
+        "France is already recorded present since 15:32:00, represented by H.E. Mr. Jean-Yves Le Drian",
+    );
+    sim.refuses(
+        present("le drian"),
+        "already recorded present since 15:32:00",
+    );
+    sim.refuses(
+        present_by("france", "H.E. Mr. Jean-Yves Le Drian"),
+        "already recorded present",
+    );
+    // Nothing new typed keeps a deputy recorded: it is no change.
+    sim.ok(present_by("mali", "Mr. Deputy"));
+    sim.refuses(
+        present("mali"),
+        "Mali is already recorded present since 15:33:20, represented by Mr. Deputy",
+    );
+    sim.at(300).ok(absent("france"));
+    sim.refuses(
+        absent("france"),
+        "France is already recorded absent since 15:35:00",
+    );
+    sim.refuses(absent("nowhere land"), "no one called");
+    sim.refuses(
+        Command::Present {
+            who: "france".into(),
+            by: None,
+            at: Some(At::TimeOfDay(time(15, 34, 0, 0))),
+        },
+        "15:34:00 is before the last record of France's attendance, at 15:35:00",
+    );
+    sim.refuses(
+        Command::Absent {
+            who: "egypt".into(),
+            at: Some(At::TimeOfDay(time(17, 0, 0, 0))),
+        },
+        "17:00:00 is in the future",
+    );
+    sim.ok(OPEN).ok(Command::Adjourn { at: None });
+    sim.refuses(present("egypt"), "the meeting is adjourned");
+    sim.refuses(absent("mali"), "the meeting is adjourned");
+}
+
+/// Absent for one never recorded present is taken: regrets are worth a line.
+#[test]
+fn absent_records_who_left_and_who_sent_regrets() {
+    let mut sim = Sim::new();
+    sim.at(0).ok(absent("egypt"));
+    sim.logged("Egypt is absent: not recorded present");
+    assert!(sim.state.attendance[0].sent_regrets());
+    sim.at(60).ok(present("france"));
+    sim.at(600).ok(absent("france"));
+    sim.logged("France has left (present since 15:31:00)");
+    assert_eq!(
+        attendance(&sim),
+        [
+            "Egypt||out|-|0",
+            "France|H.E. Mr. Jean-Yves Le Drian|out|60|600"
+        ]
+    );
+    // Back again: present from the new time, no longer marked as having left.
+    sim.at(900).ok(present("france"));
+    sim.logged("France is present again, represented by");
+    assert_eq!(
+        attendance(&sim)[1],
+        "France|H.E. Mr. Jean-Yves Le Drian|in|900|-"
+    );
+    assert!(super::attendance::is_present(&sim.state, "France"));
+    assert!(!super::attendance::is_present(&sim.state, "Egypt"));
+}
+
+#[test]
+fn a_late_record_takes_effect_at_the_time_given() {
+    let mut sim = Sim::new();
+    sim.at(300).ok(Command::Present {
+        who: "egypt".into(),
+        by: Some("Mr. Sameh Shoukry".into()),
+        at: Some(At::TimeOfDay(time(15, 32, 0, 0))),
+    });
+    sim.logged(
+        "15:35:00 #0001 present Egypt is present (at 15:32:00), represented by Mr. Sameh Shoukry",
+    );
+    assert_eq!(attendance(&sim), ["Egypt|Mr. Sameh Shoukry|in|120|-"]);
+    match &sim.state.last_action {
+        Some(a) => assert_eq!(a.event, "present"),
+        None => panic!("an action"),
+    }
+}
+
+#[test]
+fn undo_takes_an_attendance_record_back_whole() {
+    let mut sim = Sim::new();
+    sim.at(0).ok(present("france"));
+    sim.at(10).ok(present_by("france", "Mr. Deputy"));
+    sim.ok(Command::Undo);
+    assert_eq!(
+        attendance(&sim),
+        ["France|H.E. Mr. Jean-Yves Le Drian|in|0|-"]
+    );
+    sim.at(20).ok(absent("france")).ok(Command::Undo);
+    assert_eq!(
+        attendance(&sim),
+        ["France|H.E. Mr. Jean-Yves Le Drian|in|0|-"]
+    );
+    // Another officer's record since stops the undo, saying whose.
+    sim.run_as("ben", present("egypt")).unwrap();
+    sim.refuses(Command::Undo, "ben changed the attendance since");
+    sim.run_as("ben", Command::Undo).unwrap();
+    sim.ok(Command::Undo);
+    assert!(sim.state.attendance.is_empty());
+}
+
+#[test]
+fn attendance_events_read_back_from_the_journal() {
+    let mut sim = Sim::new();
+    sim.at(0)
+        .ok(present_by("mali", "Mr. Deputy"))
+        .ok(absent("egypt"));
+    let state = sim.state.clone();
+    let lines: Vec<String> = {
+        let mut replay = Sim::new();
+        let mut out = Vec::new();
+        for command in [present_by("mali", "Mr. Deputy"), absent("egypt")] {
+            let entries = decide_entries(&replay.state, command, t0(), &Clean::new("ana")).unwrap();
+            for e in entries {
+                out.push(serde_json::to_string(&e).unwrap());
+                apply(&mut replay.state, &e).unwrap();
+            }
+        }
+        out
+    };
+    assert!(
+        lines[0].contains(r#""type":"present","delegate":{"key":"mali-president""#),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains(r#""by":"Mr. Deputy""#));
+    assert!(
+        !lines[1].contains("effective"),
+        "no correction, no field: {}",
+        lines[1]
+    );
+    let mut replayed = State::new(state.meeting.clone());
+    for line in &lines {
+        let entry: Entry = serde_json::from_str(line).unwrap();
+        apply(&mut replayed, &entry).unwrap();
+    }
+    assert_eq!(replayed.attendance, state.attendance);
+}

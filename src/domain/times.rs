@@ -75,7 +75,7 @@ impl TimeCheck {
                 span(secs(entry.at, at))
             ));
         }
-        if let Some(effective) = entry.event.effective() {
+        if let Some(effective) = entry.event.takes_effect() {
             if secs(self.now, effective) > FUTURE_SECS {
                 say(format!(
                     "takes effect at {effective}, {} after now ({})",

@@ -25,6 +25,7 @@ pub enum Area {
     Segment(usize),
     Seats,
     Note(u32),
+    Attendance,
 }
 
 impl Area {
@@ -34,6 +35,7 @@ impl Area {
             Area::Segment(_) => "the list of speakers or the floor",
             Area::Seats => "the observer seats",
             Area::Note(_) => "that note",
+            Area::Attendance => "the attendance",
         }
     }
 }
@@ -101,6 +103,7 @@ enum Saved {
     SegmentBack(usize, usize, Back),
     Seats(Seats),
     Note(u32, Option<Note>),
+    Attendance(Vec<super::attendance::Attended>),
 }
 
 /// A segment as it was. The spoken list only grows, so its length is enough
@@ -277,6 +280,7 @@ fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
         Event::Noted { note, .. } | Event::Amended { note, .. } | Event::Retracted { note } => {
             vec![Area::Note(*note)]
         }
+        Event::Present { .. } | Event::Absent { .. } => vec![Area::Attendance],
         Event::Undone { seq } => record(state, entry.by.as_str(), *seq)?.areas.clone(),
     })
 }
@@ -332,6 +336,7 @@ fn save(state: &State, area: Area) -> Saved {
         Area::Segment(i) => Saved::Segment(i, Box::new(save_segment(&state.segments[i]))),
         Area::Seats => Saved::Seats(state.seats.clone()),
         Area::Note(id) => Saved::Note(id, state.notes.get(&id).cloned()),
+        Area::Attendance => Saved::Attendance(state.attendance.clone()),
     }
 }
 
@@ -547,6 +552,7 @@ fn restore(state: &mut State, saved: &Saved) {
             restore_segment(&mut state.segments[*i], &segment);
         }
         Saved::Seats(seats) => state.seats = seats.clone(),
+        Saved::Attendance(attendance) => state.attendance = attendance.clone(),
         Saved::Note(id, note) => match note {
             Some(note) => {
                 state.notes.insert(*id, note.clone());

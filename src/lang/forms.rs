@@ -52,6 +52,8 @@ fn with_words(command: &'static str, words: Vec<Word>) -> Result<Command, ParseE
         "block" => Ok(Command::Block(one_seat(command, words)?)),
         "unblock" => Ok(Command::Unblock(one_seat(command, words)?)),
         "retract" => retract(words),
+        "present" => present(words),
+        "absent" => absent(words),
         // undo, the one command left.
         _ => nothing_more(command, &words).map(|()| Command::Undo),
     }
@@ -388,4 +390,34 @@ fn note_number(text: &str) -> Result<u32, ParseError> {
                 quoted(text)
             ))
         })
+}
+
+// --- attendance ---
+
+/// `present Mali by Mr. Ag Attaher at 15:32`: a trailing `at T` first, then
+/// everything after the first `by` is the representative, so a name that
+/// holds the word `by` needs quotes only in the delegation.
+fn present(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    let at = take_at(&mut words)?;
+    let by = match words.iter().position(|w| w.is("by")) {
+        Some(i) => {
+            let rep = words.split_off(i + 1);
+            words.pop();
+            Some(name("present", &rep, "a representative after by")?)
+        }
+        None => None,
+    };
+    Ok(Command::Present {
+        who: delegation("present", words)?,
+        by,
+        at,
+    })
+}
+
+fn absent(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    let at = take_at(&mut words)?;
+    Ok(Command::Absent {
+        who: delegation("absent", words)?,
+        at,
+    })
 }

@@ -48,7 +48,7 @@ const fn help(
 
 use Argument::*;
 
-static COMMANDS: [CommandHelp; 26] = [
+static COMMANDS: [CommandHelp; 28] = [
     help("open", "open [at T]", "open the meeting", Nothing),
     help("adjourn", "adjourn [at T]", "adjourn the meeting", Nothing),
     help(
@@ -184,6 +184,20 @@ static COMMANDS: [CommandHelp; 26] = [
         "withdraw a note, keeping its history",
         NoteNumber,
     ),
+    // --- attendance ---
+    help(
+        "present",
+        "present <delegation> [by <name>] [at T]",
+        "record a delegation present, or who represents it now",
+        Delegation,
+    ),
+    help(
+        "absent",
+        "absent <delegation> [at T]",
+        "record a delegation absent: it left, or sent regrets",
+        Delegation,
+    ),
+    // --- end attendance ---
     help("undo", "undo", "revert your last action", Nothing),
 ];
 

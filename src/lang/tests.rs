@@ -626,6 +626,8 @@ fn every_listed_command_parses_in_some_form() {
         "note hello",
         "amend 1 hello",
         "retract 1",
+        "present Mali",
+        "absent Mali",
         "undo",
     ];
     for help in commands() {
@@ -704,4 +706,86 @@ fn swap_takes_the_names_either_side_of_with() {
     );
     refused("swap Ghana", &["swap needs two names"]);
     refused("swap Ghana with", &["swap needs a name"]);
+}
+
+// --- attendance ---
+
+#[test]
+fn present_takes_a_delegation_then_by_whom_then_at() {
+    assert_eq!(
+        ok("present Mali"),
+        Command::Present {
+            who: c("Mali"),
+            by: None,
+            at: None
+        }
+    );
+    assert_eq!(
+        ok("present Burkina Faso by H.E. Mr. Alpha Barry at 15:32"),
+        Command::Present {
+            who: c("Burkina Faso"),
+            by: Some(c("H.E. Mr. Alpha Barry")),
+            at: Some(time(15, 32, 0))
+        }
+    );
+    // The first `by` ends the delegation: the representative may hold the word.
+    assert_eq!(
+        ok("PRESENT france BY Mr. Stand by Me at -2m"),
+        Command::Present {
+            who: c("france"),
+            by: Some(c("Mr. Stand by Me")),
+            at: Some(At::Ago(120))
+        }
+    );
+    assert_eq!(
+        ok("present \"Stand by Me\" by Ms. Doe"),
+        Command::Present {
+            who: c("Stand by Me"),
+            by: Some(c("Ms. Doe")),
+            at: None
+        }
+    );
+}
+
+#[test]
+fn absent_takes_a_delegation_and_at() {
+    assert_eq!(
+        ok("absent Egypt at 16:10"),
+        Command::Absent {
+            who: c("Egypt"),
+            at: Some(time(16, 10, 0))
+        }
+    );
+    assert_eq!(
+        ok("absent cote d ivoire"),
+        Command::Absent {
+            who: c("cote d ivoire"),
+            at: None
+        }
+    );
+}
+
+#[test]
+fn present_and_absent_refusals_say_what_is_missing() {
+    refused(
+        "present",
+        &["present needs a delegation", "present <delegation>"],
+    );
+    refused("present by Mr. X", &["present needs a delegation"]);
+    refused(
+        "present Mali by",
+        &["present needs a representative after by"],
+    );
+    refused("present Mali at", &["at"]);
+    refused("present Mali at noonish", &["noonish"]);
+    refused(
+        "absent",
+        &["absent needs a delegation", "absent <delegation> [at T]"],
+    );
+    refused("absent Mali at 99:00", &["99:00"]);
+    // The representative's name is sanitised where it enters.
+    match ok("present Mali by Mr.\u{1b}[31m X\u{202e}") {
+        Command::Present { by: Some(by), .. } => assert_eq!(by.as_str(), "Mr. X"),
+        other => panic!("parsed as {other:?}"),
+    }
 }

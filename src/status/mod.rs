@@ -36,11 +36,44 @@ pub struct Status<'a> {
     /// Inscribed in a segment the meeting has moved on from, and not heard.
     pub not_heard: Vec<NotHeardInfo<'a>>,
     pub seats: SeatsInfo,
+    /// Delegations whose attendance was recorded, in the order first recorded.
+    pub attendance: Vec<AttendanceInfo<'a>>,
     pub notes: Vec<NoteInfo<'a>>,
     pub clock: ClockInfo,
     pub last_seq: u64,
     pub last_action: Option<LastActionInfo<'a>>,
 }
+
+// --- attendance ---
+
+/// One delegation's attendance as last recorded.
+#[derive(Serialize)]
+pub struct AttendanceInfo<'a> {
+    pub delegation: &'a str,
+    /// The roster id of whom the record named, or `state:<name>`.
+    pub key: &'a str,
+    pub representative: &'a str,
+    pub present: bool,
+    /// When last recorded present; null if never (regrets).
+    pub since: Option<Timestamp>,
+    /// When recorded absent after that; null while present.
+    pub left: Option<Timestamp>,
+}
+
+impl<'a> AttendanceInfo<'a> {
+    fn of(a: &'a crate::domain::attendance::Attended) -> AttendanceInfo<'a> {
+        AttendanceInfo {
+            delegation: a.delegation(),
+            key: a.delegate.key.as_str(),
+            representative: a.representative.as_str(),
+            present: a.present,
+            since: a.since,
+            left: a.left,
+        }
+    }
+}
+
+// --- end attendance ---
 
 #[derive(Serialize)]
 pub struct MeetingInfo<'a> {
@@ -298,6 +331,7 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             })
             .collect(),
         seats: seats(state),
+        attendance: state.attendance.iter().map(AttendanceInfo::of).collect(),
         notes: state.notes.values().map(note).collect(),
         clock: ClockInfo {
             scheduled_start: projection.schedule.start,

@@ -82,6 +82,7 @@ pub fn text(state: &State, now: Timestamp) -> String {
     if !seats.waitlist.is_empty() {
         let _ = writeln!(out, "  waitlist: {}", seats.waitlist.join(", "));
     }
+    attendance_lines(&mut out, &r, &local);
     let _ = writeln!(out, "notes: {}", r.notes.len());
     for n in &r.notes {
         let mark = if n.retracted {
@@ -117,6 +118,40 @@ pub fn text(state: &State, now: Timestamp) -> String {
         };
     }
     out
+}
+
+/// `attendance: 3 present · 1 left · 1 absent, not recorded present`, and
+/// each delegation, when any attendance was recorded.
+fn attendance_lines(out: &mut String, r: &super::Status<'_>, local: &dyn Fn(Timestamp) -> String) {
+    use std::fmt::Write;
+    if r.attendance.is_empty() {
+        return;
+    }
+    let present = r.attendance.iter().filter(|a| a.present).count();
+    let left = r
+        .attendance
+        .iter()
+        .filter(|a| !a.present && a.since.is_some())
+        .count();
+    let regrets = r.attendance.len() - present - left;
+    let _ = writeln!(
+        out,
+        "attendance: {present} present · {left} left · {regrets} absent, not recorded present"
+    );
+    for a in &r.attendance {
+        let name = joined(a.delegation, a.representative);
+        let since = a
+            .since
+            .map_or(String::new(), |t| format!(" since {}", local(t)));
+        let what = match (a.present, a.left) {
+            (true, _) => format!("present{since}"),
+            (false, Some(left)) if a.since.is_some() => {
+                format!("present{since}, left {}", local(left))
+            }
+            (false, _) => "absent".to_string(),
+        };
+        let _ = writeln!(out, "  {name}: {what}");
+    }
 }
 
 /// The floor, a speech set aside by a point of order first: it is the

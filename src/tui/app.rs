@@ -447,6 +447,11 @@ impl App {
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
+        if self.ui.attendance_view && self.ui.focus == Pane::Speakers && on_selection(action) {
+            // The selection is on the list of speakers: it must be seen to be acted on.
+            self.ui.attendance_view = false;
+            return self.nothing("the list of speakers again: the selection acts on it");
+        }
         match action {
             Action::FocusNext => self.focus(self.ui.focus.next()),
             Action::FocusPrevious => self.focus(self.ui.focus.previous()),
@@ -500,6 +505,12 @@ impl App {
             | Action::Remove
             | Action::Pass => self.on_selected_speaker(action),
             Action::ToggleList => self.toggle_list(),
+            Action::Present => self.open_prompt(PromptKind::Search(Purpose::Present), ""),
+            Action::Absent => self.open_prompt(PromptKind::Search(Purpose::Absent), ""),
+            Action::ShowAttendance => {
+                self.ui.attendance_view = !self.ui.attendance_view;
+                Vec::new()
+            }
             Action::SeatHere => self.seat_here(),
             Action::Release => self.release(),
             Action::Wait => self.open_prompt(PromptKind::Search(Purpose::Wait), ""),
@@ -852,6 +863,12 @@ impl App {
             },
             Purpose::Wait => Command::Wait { delegation: who },
             Purpose::Unwait => Command::Unwait { delegation: who },
+            Purpose::Present => Command::Present {
+                who,
+                by: None,
+                at: None,
+            },
+            Purpose::Absent => Command::Absent { who, at: None },
         })
     }
 
@@ -902,4 +919,19 @@ fn name_of(delegate: &Delegate) -> Clean {
         Some(state) => Clean::new(state),
         None => delegate.key.clone(),
     }
+}
+
+/// The speakers pane's keys that act on the selected speaker, or move the selection.
+fn on_selection(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::FloorSelected
+            | Action::MoveUp
+            | Action::MoveDown
+            | Action::MoveTop
+            | Action::Remove
+            | Action::Pass
+    )
 }

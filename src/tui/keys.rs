@@ -81,6 +81,11 @@ pub enum Action {
     Remove,
     Pass,
     ToggleList,
+    // --- attendance ---
+    Present,
+    Absent,
+    ShowAttendance,
+    // --- end attendance ---
     // Seats
     Left,
     Right,
@@ -206,6 +211,9 @@ pub static BINDINGS: &[Binding] = &[
     bind(SPEAKERS, &[C('s')], Action::Pass, "absent", "absent: to the end, once", false),
     bind(SPEAKERS, &[C('d'), Key::Delete], Action::Remove, "remove", "remove selected (asks)", false),
     bind(SPEAKERS, &[C('c')], Action::ToggleList, "", "close/reopen list (asks)", false),
+    bind(SPEAKERS, &[C('i')], Action::Present, "", "record present (search)", false),
+    bind(SPEAKERS, &[C('I')], Action::Absent, "", "record absent (search)", false),
+    bind(SPEAKERS, &[C('v')], Action::ShowAttendance, "", "who is present: show/hide", false),
     bind(SEATS, &[Key::Up, C('k')], Action::Up, "", "seat above", false),
     bind(SEATS, &[Key::Down, C('j')], Action::Down, "", "seat below", false),
     bind(SEATS, &[Key::Left, C('h')], Action::Left, "", "seat to the left", false),

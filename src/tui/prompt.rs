@@ -24,6 +24,8 @@ pub enum Purpose {
     Seat(Option<SeatId>),
     Wait,
     Unwait,
+    Present,
+    Absent,
 }
 
 impl Purpose {
@@ -36,6 +38,8 @@ impl Purpose {
             Purpose::Seat(_) => "Seat",
             Purpose::Wait => "Waitlist",
             Purpose::Unwait => "Take off the waitlist",
+            Purpose::Present => "Record present",
+            Purpose::Absent => "Record absent",
         }
     }
 }

@@ -124,6 +124,8 @@ pub struct Ui {
     pub lock_wait: Option<u64>,
     /// The session-log line of the latest event, whoever did it.
     pub last_line: Option<String>,
+    /// The speakers pane shows who is present instead of the lists.
+    pub attendance_view: bool,
 }
 
 impl Ui {
@@ -144,6 +146,7 @@ impl Ui {
             },
             last_line: None,
             lock_wait: None,
+            attendance_view: false,
         }
     }
 

@@ -1662,3 +1662,96 @@ fn state_verify_and_tail_never_create_the_log_folder() {
         .collect();
     assert_eq!(files(), without_log);
 }
+
+// --- attendance ---
+
+/// `present` and `absent` from `gavel do`: the session-log line printed, the
+/// record in `state --json` and in `gavel state`, and a refusal that writes
+/// nothing.
+#[test]
+fn attendance_from_gavel_do_shows_in_state() {
+    let g = Gavel::seeded();
+    let line = g.do_at(&local_time("15:25:00"), &["present", "mali-president"]);
+    assert_eq!(
+        line,
+        format!(
+            "15:25:00 #0001 present Mali is present, represented by H.E. Mr. Ibrahim Boubacar Keïta · {USER}\n"
+        )
+    );
+    let line = g.do_at(
+        &local_time("15:28:00"),
+        &[
+            "present",
+            "France",
+            "by",
+            "Mr.",
+            "François",
+            "Delattre",
+            "at",
+            "15:27",
+        ],
+    );
+    assert!(
+        line.starts_with("15:28:00 #0002 present France is present (at 15:27:00), represented by Mr. François Delattre · "),
+        "{line}"
+    );
+    g.do_at(&local_time("15:29:00"), &["absent", "egypt"]);
+    assert_refused(
+        &g,
+        &["present", "mali"],
+        "Mali is already recorded present since 15:25:00, represented by H.E. Mr. Ibrahim Boubacar Keïta",
+    );
+    let line = g.do_at(
+        &local_time("15:40:00"),
+        &["present", "mali", "by", "H.E. Mr. Abdoulaye Diop"],
+    );
+    assert!(
+        line.contains("Mali is now represented by H.E. Mr. Abdoulaye Diop (was H.E. Mr. Ibrahim Boubacar Keïta), present since 15:25:00"),
+        "{line}"
+    );
+    g.do_at(&local_time("16:10:00"), &["absent", "france"]);
+    let state = g.state_json(&local_time("16:11:00"));
+    assert_eq!(state["schema"], 1);
+    assert_eq!(
+        state["attendance"],
+        serde_json::json!([
+            {
+                "delegation": "Mali",
+                "key": "mali-president",
+                "representative": "H.E. Mr. Abdoulaye Diop",
+                "present": true,
+                "since": "2017-09-20T19:25:00Z",
+                "left": null
+            },
+            {
+                "delegation": "France",
+                "key": "france",
+                "representative": "Mr. François Delattre",
+                "present": false,
+                "since": "2017-09-20T19:27:00Z",
+                "left": "2017-09-20T20:10:00Z"
+            },
+            {
+                "delegation": "Egypt",
+                "key": "egypt",
+                "representative": "",
+                "present": false,
+                "since": null,
+                "left": "2017-09-20T19:29:00Z"
+            }
+        ])
+    );
+    assert_eq!(state["last_action"]["event"], "absent");
+    let text = g.run_at(&local_time("16:11:00"), &["state", g.m()]);
+    assert!(
+        text.stdout
+            .contains("attendance: 1 present · 1 left · 1 absent, not recorded present\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("  France — Mr. François Delattre: present since 15:27:00, left 16:10:00\n")
+    );
+    assert_eq!(g.journal_lines()[1]["event"]["by"], "Mr. François Delattre");
+}

@@ -314,6 +314,23 @@ impl Summary {
                     delegation: who("zq-waiting"),
                 },
             ),
+            // The attendance section writes the delegation and the
+            // representative that `by` names.
+            (
+                306,
+                Command::Present {
+                    who: who("zq-first"),
+                    by: Some(Clean::new(name)),
+                    at: None,
+                },
+            ),
+            (
+                307,
+                Command::Absent {
+                    who: who("zq-second"),
+                    at: None,
+                },
+            ),
             (400, Command::Adjourn { at: None }),
         ];
         for (second, command) in steps {

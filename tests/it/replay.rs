@@ -96,9 +96,25 @@ fn command() -> impl Strategy<Value = Command> {
             text: Clean::new(&t)
         }),
         (1u32..6).prop_map(|note| Command::Retract { note }),
+        // --- attendance ---
+        (name(), prop::option::of(representative()), optional_at())
+            .prop_map(|(who, by, at)| Command::Present { who, by, at }),
+        (name(), optional_at()).prop_map(|(who, at)| Command::Absent { who, at }),
+        // --- end attendance ---
         Just(Command::Undo),
         Just(Command::Undo),
     ]
+}
+
+/// Who represents a delegation, when `by` names someone: a few, so that the
+/// same one comes again and is refused as no change.
+fn representative() -> impl Strategy<Value = Clean> {
+    prop::sample::select(vec![
+        "Mr. Deputy",
+        "Ms. Chargée d'affaires",
+        "H.E. Mr. Jean-Yves Le Drian",
+    ])
+    .prop_map(Clean::new)
 }
 
 /// The seed meeting with five observer seats, so that the seats fill, the

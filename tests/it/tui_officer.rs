@@ -213,3 +213,55 @@ fn after_adjournment_the_list_left_is_titled_not_heard() {
     let text = screen(&app, 100, 30, "15:35:00");
     assert!(text.contains("Inscribed, not heard: 6"), "{text}");
 }
+
+// --- attendance ---
+
+/// `i` searches and records present, `I` absent; `v` shows who is present
+/// and a key that acts on the selected speaker brings the list back first.
+#[test]
+fn attendance_keys_record_by_search_and_show_who_is_present() {
+    use gavel::domain::Command;
+    let mut app = ana(after(seed(), &OPENED), "15:34:00");
+    app.key(Key::Char('i'));
+    for c in "le drian".chars() {
+        app.key(Key::Char(c));
+    }
+    assert!(screen(&app, 80, 24, "15:34:00").contains("Record present"));
+    assert_eq!(
+        app.key(Key::Enter),
+        [Effect::Execute(Command::Present {
+            who: Clean::new("france"),
+            by: None,
+            at: None
+        })]
+    );
+    let mut app = ana(after(seed(), &OPENED), "15:34:00");
+    app.key(Key::Char('I'));
+    for c in "egypt".chars() {
+        app.key(Key::Char(c));
+    }
+    assert_eq!(
+        app.key(Key::Enter),
+        [Effect::Execute(Command::Absent {
+            who: Clean::new("egypt"),
+            at: None
+        })]
+    );
+    let mut script = OPENED.to_vec();
+    script.push(("15:33:10", "ben", "present france"));
+    let mut app = ana(after(seed(), &script), "15:34:00");
+    assert!(screen(&app, 80, 24, "15:34:00").contains("away"));
+    app.key(Key::Char('v'));
+    assert!(app.ui.attendance_view);
+    let shown = screen(&app, 80, 24, "15:34:00");
+    assert!(shown.contains("Present: 1"), "{shown}");
+    assert!(shown.contains("France"), "{shown}");
+    assert_eq!(app.key(Key::Char('d')), []);
+    assert!(
+        !app.ui.attendance_view,
+        "the list is back before acting on it"
+    );
+    app.key(Key::Char('v'));
+    app.key(Key::Char('v'));
+    assert!(!app.ui.attendance_view);
+}

@@ -812,3 +812,70 @@ fn flags_in_notes_stay_whole_as_the_pane_scrolls() {
         "every width, height and scroll position"
     );
 }
+
+// --- attendance ---
+
+/// The opening under way, with attendance recorded: Mali and the United
+/// Nations came before the opening, France sent a deputy, China left, Egypt
+/// sent regrets; the European Union and others listed were not recorded.
+fn with_attendance() -> State {
+    let mut state = opening();
+    run(
+        &mut state,
+        &[
+            (401, "present mali-president at 15:25"),
+            (402, "present united nations at 15:26"),
+            (
+                403,
+                "present france by Mr. François Delattre, Permanent Representative",
+            ),
+            (404, "present china"),
+            (450, "absent china"),
+            (451, "absent egypt"),
+        ],
+    );
+    state
+}
+
+#[test]
+fn speakers_marks_those_not_recorded_present() {
+    let state = with_attendance();
+    let ui = ui(Pane::Speakers);
+    for (size, name) in SPEAKERS.iter().zip(["80x24", "160x48"]) {
+        let buffer = draw_pane(panes::speakers::draw, &state, &ui, WARNING, PLAIN, *size);
+        let shown = text(&buffer);
+        assert!(shown.contains("away"), "{shown}");
+        assert_snapshot!(format!("speakers_attendance_marks_{name}"), shown);
+    }
+    // Nothing recorded, nothing marked: a meeting that does not take
+    // attendance reads as it always did.
+    let buffer = draw_pane(
+        panes::speakers::draw,
+        &opening(),
+        &ui,
+        WARNING,
+        PLAIN,
+        SPEAKERS[0],
+    );
+    assert!(!text(&buffer).contains("away"));
+}
+
+#[test]
+fn speakers_shows_who_is_present() {
+    let state = with_attendance();
+    let mut ui = ui(Pane::Speakers);
+    ui.attendance_view = true;
+    for (size, name) in SPEAKERS.iter().zip(["80x24", "160x48"]) {
+        let buffer = draw_pane(panes::speakers::draw, &state, &ui, WARNING, PLAIN, *size);
+        assert_snapshot!(format!("speakers_attendance_view_{name}"), text(&buffer));
+    }
+    let empty = draw_pane(
+        panes::speakers::draw,
+        &opening(),
+        &ui,
+        WARNING,
+        PLAIN,
+        SPEAKERS[0],
+    );
+    assert!(text(&empty).contains("No attendance recorded — i to record present"));
+}

@@ -3,6 +3,7 @@
 //! Every pane fits what it writes to the width it is given, cutting with `…`,
 //! and draws only the rows that show, however long the lists behind them.
 
+mod attendance;
 pub mod board;
 pub mod clock;
 pub mod notes;

@@ -221,6 +221,9 @@ fn lists(frame: &mut Frame, area: Rect, view: &View) {
     if area.is_empty() {
         return;
     }
+    if view.ui.attendance_view {
+        return super::attendance::draw(frame, area, view);
+    }
     let segment = view.state.segment();
     let spoken = segment.spoken.len();
     if area.width >= SIDE_BY_SIDE && spoken > 0 {
@@ -310,13 +313,21 @@ fn queue(frame: &mut Frame, area: Rect, view: &View) {
     columns.levels = def.ordering == crate::domain::Ordering::Protocol;
     columns.categories = !def.limits.is_empty();
     let focused = view.ui.focus == Pane::Speakers;
+    // Once any attendance is recorded, a speaker not recorded present is marked
+    // `away`: an officer calling them wants to know whether they are in the room.
+    let marking = !view.state.attendance.is_empty();
     for (i, listed) in shown.iter().enumerate() {
         let at = start + i;
+        let away = marking
+            && !crate::domain::attendance::is_present(
+                view.state,
+                listed.speech.delegate.delegation.as_str(),
+            );
         lines.push(queue_row(
             listed,
             at,
             &columns,
-            focused && at == cursor,
+            (focused && at == cursor, away),
             theme,
         ));
     }
@@ -382,11 +393,12 @@ impl Columns {
     }
 }
 
+/// `marks` is (selected, not recorded present).
 fn queue_row(
     listed: &Listed,
     at: usize,
     columns: &Columns,
-    selected: bool,
+    (selected, away): (bool, bool),
     theme: Theme,
 ) -> Line<'static> {
     let marker = if selected { "▸" } else { " " };
@@ -403,6 +415,10 @@ fn queue_row(
     }
     if listed.passed {
         right.push(Span::styled("passed", theme.dim()));
+        right.push(Span::raw(" "));
+    }
+    if away {
+        right.push(Span::styled("away", theme.warn()));
         right.push(Span::raw(" "));
     }
     if let Some(language) = &listed.speech.language {
