@@ -138,6 +138,16 @@ pub enum Command {
         note: u32,
     },
     Undo,
+    // --- Suspension of the meeting (issue 13, item 6) ---
+    /// The meeting stops, the floor's timer and the meeting's time with it.
+    Suspend {
+        reason: Clean,
+        at: Option<At>,
+    },
+    Reconvene {
+        at: Option<At>,
+    },
+    // --- end of suspension ---
 }
 
 impl Command {
@@ -150,7 +160,9 @@ impl Command {
             | Command::Floor { at, .. }
             | Command::Pause { at }
             | Command::Resume { at }
-            | Command::End { at } => *at,
+            | Command::End { at }
+            | Command::Suspend { at, .. }
+            | Command::Reconvene { at } => *at,
             _ => None,
         }
     }

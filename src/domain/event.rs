@@ -236,6 +236,19 @@ events! {
     Undone "undone" {
         seq: u64,
     }
+    // --- Suspension of the meeting (issue 13, item 6) ---
+    /// The meeting stops: the speaker holding the floor, if timed, is held
+    /// paused until the meeting reconvenes.
+    Suspended "suspended" {
+        effective: Timestamp,
+        #[serde(default, skip_serializing_if = "Clean::is_empty")]
+        reason: Clean,
+    }
+    /// The timer the suspension held runs again; one paused before stays paused.
+    Reconvened "reconvened" {
+        effective: Timestamp,
+    }
+    // --- end of suspension ---
 }
 
 impl Event {
@@ -247,7 +260,9 @@ impl Event {
             | Event::FloorGiven { effective, .. }
             | Event::Paused { effective, .. }
             | Event::Resumed { effective, .. }
-            | Event::Ended { effective, .. } => Some(*effective),
+            | Event::Ended { effective, .. }
+            | Event::Suspended { effective, .. }
+            | Event::Reconvened { effective } => Some(*effective),
             _ => None,
         }
     }
@@ -284,6 +299,8 @@ impl Event {
             Event::Amended { .. } => "amending the note",
             Event::Retracted { .. } => "retracting the note",
             Event::Undone { .. } => "the undo",
+            Event::Suspended { .. } => "suspending the meeting",
+            Event::Reconvened { .. } => "reconvening the meeting",
         }
     }
 
@@ -320,6 +337,8 @@ impl Event {
             Event::Amended { .. } => "amend",
             Event::Retracted { .. } => "retract",
             Event::Undone { .. } => "undo",
+            Event::Suspended { .. } => "suspend",
+            Event::Reconvened { .. } => "reconvene",
         }
     }
 }

@@ -97,6 +97,7 @@ fn meeting(ordering: Ordering) -> Meeting {
             blocked: vec![SeatId { row: 0, seat: 2 }],
             per_delegation: 1,
         },
+        breaks: vec![],
     }
 }
 
