@@ -1172,3 +1172,6 @@ fn lazy_undo_gives_what_whole_copies_give() {
     }
     assert!(forced > 50, "only {forced} undos past others' changes");
 }
+
+// Suspension of the meeting (issue 13, item 6).
+mod suspension;
