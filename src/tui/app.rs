@@ -417,6 +417,27 @@ impl App {
         self.ask(question, Intent::Run(command))
     }
 
+    /// `B`: suspend the meeting, or reconvene it, asking first. A reason is
+    /// given at the prompt: `:suspend consultations`.
+    fn suspension(&mut self) -> Vec<Effect> {
+        match self.state.suspended() {
+            Some(s) => {
+                let since = local_hh_mm(&self.state, s.from);
+                self.ask_to_run(
+                    format!("Reconvene the meeting, suspended since {since}?"),
+                    Command::Reconvene { at: None },
+                )
+            }
+            None => self.ask_to_run(
+                "Suspend the meeting? (a reason: :suspend <reason>)",
+                Command::Suspend {
+                    reason: crate::text::Clean::default(),
+                    at: None,
+                },
+            ),
+        }
+    }
+
     fn ask(&mut self, question: impl Into<String>, intent: Intent) -> Vec<Effect> {
         self.ui.overlay = Some(Overlay::Confirm(Confirm {
             question: question.into(),
@@ -473,6 +494,7 @@ impl App {
                 self.ask_to_run(question, Command::Adjourn { at: None })
             }
             Action::SegmentNext => self.segment_next(),
+            Action::Suspension => self.suspension(),
             Action::Next => self.run(Command::Next { at: None }),
             Action::Add => {
                 self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Statement)), "")
@@ -906,4 +928,11 @@ fn name_of(delegate: &Delegate) -> Clean {
         Some(state) => Clean::new(state),
         None => delegate.key.clone(),
     }
+}
+
+/// `16:05` in the meeting's zone.
+fn local_hh_mm(state: &State, at: jiff::Timestamp) -> String {
+    at.to_zoned_datetime(state.meeting.tz.clone())
+        .strftime("%H:%M")
+        .to_string()
 }

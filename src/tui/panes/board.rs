@@ -123,6 +123,7 @@ impl Board<'_> {
     fn big_lines(&self, sx: usize, sy: usize) -> Vec<Line<'static>> {
         let time = local(&self.state.meeting, self.now, "%H:%M");
         let mut lines = vec![self.heading()];
+        lines.extend(self.suspended());
         lines.extend(big(&time, sx, sy, self.theme.title()));
         lines.push(Line::default());
         lines.extend(self.holder());
@@ -143,7 +144,9 @@ impl Board<'_> {
 
     fn small_lines(&self) -> Vec<Line<'static>> {
         let time = local(&self.state.meeting, self.now, "%H:%M:%S");
-        let mut lines = vec![self.heading(), Line::styled(time, self.theme.title())];
+        let mut lines = vec![self.heading()];
+        lines.extend(self.suspended());
+        lines.push(Line::styled(time, self.theme.title()));
         lines.extend(self.holder());
         if let Some((_, timer)) = self.floor() {
             lines.push(self.standing(&timer, true));
@@ -164,6 +167,13 @@ impl Board<'_> {
             spans.push(Span::styled("REHEARSAL", self.theme.warn()));
         }
         fit_line(spans, self.w)
+    }
+
+    /// `SUSPENDED since 16:05 (consultations)`, in words, under the heading.
+    fn suspended(&self) -> Option<Line<'static>> {
+        let [long, short] = super::suspended::wordings(self.state)?;
+        let text = if super::width(&long) <= self.w { long } else { short };
+        Some(fit_line(vec![Span::styled(text, self.theme.warn())], self.w))
     }
 
     fn holder(&self) -> Vec<Line<'static>> {

@@ -8,6 +8,8 @@ pub mod clock;
 pub mod notes;
 pub mod seats;
 pub mod speakers;
+// Suspension of the meeting (issue 13, item 6).
+pub mod suspended;
 
 use std::borrow::Cow;
 
