@@ -1080,6 +1080,7 @@ fn lazy_undo_gives_what_whole_copies_give() {
                 (s.seq, s.phase, s.opened_at, s.adjourned_at, s.current),
                 (&s.segments, &s.seats, &s.notes),
                 (s.next_speech, s.next_note, &s.last_action),
+                &s.suspensions,
                 ops.iter()
                     .map(|o| s.undoable(o.as_str()))
                     .collect::<Vec<_>>(),
@@ -1102,7 +1103,7 @@ fn lazy_undo_gives_what_whole_copies_give() {
             now += jiff::SignedDuration::from_secs(5);
             let by = &ops[roll(3) as usize];
             let who = Clean::new(names[roll(names.len() as u64) as usize]);
-            let command = match roll(23) {
+            let command = match roll(25) {
                 0 => Command::Open { at: None },
                 1 | 2 => Command::Add {
                     who,
@@ -1142,6 +1143,11 @@ fn lazy_undo_gives_what_whole_copies_give() {
                     who,
                     with: Clean::new(names[roll(names.len() as u64) as usize]),
                 },
+                20 => Command::Suspend {
+                    reason: Clean::new("consultations"),
+                    at: None,
+                },
+                21 => Command::Reconvene { at: None },
                 _ => Command::Undo,
             };
             let entries = match decide_entries(&lazy, command.clone(), now, by) {
