@@ -123,7 +123,6 @@ impl Board<'_> {
     fn big_lines(&self, sx: usize, sy: usize) -> Vec<Line<'static>> {
         let time = local(&self.state.meeting, self.now, "%H:%M");
         let mut lines = vec![self.heading()];
-        lines.extend(self.suspended());
         lines.extend(big(&time, sx, sy, self.theme.title()));
         lines.push(Line::default());
         lines.extend(self.holder());
@@ -144,9 +143,7 @@ impl Board<'_> {
 
     fn small_lines(&self) -> Vec<Line<'static>> {
         let time = local(&self.state.meeting, self.now, "%H:%M:%S");
-        let mut lines = vec![self.heading()];
-        lines.extend(self.suspended());
-        lines.push(Line::styled(time, self.theme.title()));
+        let mut lines = vec![self.heading(), Line::styled(time, self.theme.title())];
         lines.extend(self.holder());
         if let Some((_, timer)) = self.floor() {
             lines.push(self.standing(&timer, true));
@@ -155,13 +152,15 @@ impl Board<'_> {
         lines
     }
 
-    /// The segment, and REHEARSAL away from the meeting's date.
+    /// The segment, and REHEARSAL away from the meeting's date; led by
+    /// SUSPENDED while the meeting is suspended.
     fn heading(&self) -> Line<'static> {
         let schedule = crate::domain::clock::schedule(&self.state.meeting, self.now);
-        let mut spans = vec![Span::styled(
+        let mut spans = self.suspended();
+        spans.push(Span::styled(
             self.state.segment_def().title.to_string(),
             self.theme.dim(),
-        )];
+        ));
         if schedule.rehearsal {
             spans.push(Span::raw(" · "));
             spans.push(Span::styled("REHEARSAL", self.theme.warn()));
@@ -169,11 +168,21 @@ impl Board<'_> {
         fit_line(spans, self.w)
     }
 
-    /// `SUSPENDED since 16:05 (consultations)`, in words, under the heading.
-    fn suspended(&self) -> Option<Line<'static>> {
-        let [long, short] = super::suspended::wordings(self.state)?;
-        let text = if super::width(&long) <= self.w { long } else { short };
-        Some(fit_line(vec![Span::styled(text, self.theme.warn())], self.w))
+    /// `SUSPENDED since 16:05 (consultations) · `, in words, for the heading.
+    fn suspended(&self) -> Vec<Span<'static>> {
+        let Some([long, short]) = super::suspended::wordings(self.state) else {
+            return Vec::new();
+        };
+        let segment = super::width(self.state.segment_def().title.as_str());
+        let text = if super::width(&long) + 3 + segment <= self.w {
+            long
+        } else {
+            short
+        };
+        vec![
+            Span::styled(text, self.theme.warn()),
+            Span::styled(" · ", self.theme.dim()),
+        ]
     }
 
     fn holder(&self) -> Vec<Line<'static>> {
