@@ -26,9 +26,11 @@ pub(super) fn breaks<'t, 'i>(
         return None;
     };
     let read: Vec<Option<(Time, Time, &Val)>> = items.iter().map(|item| one(f, item)).collect();
-    let mut read: Vec<(Time, Time, &Val)> = read.into_iter().collect::<Option<_>>()?;
+    // The breaks that read are checked against each other all the same, so
+    // that every mistake is found in one pass.
+    let mut apart = read.iter().all(Option::is_some);
+    let mut read: Vec<(Time, Time, &Val)> = read.into_iter().flatten().collect();
     read.sort_by_key(|(start, _, _)| *start);
-    let mut apart = true;
     for pair in read.windows(2) {
         let ((s1, e1, _), (s2, e2, v2)) = (pair[0], pair[1]);
         if s2 < e1 {
