@@ -117,3 +117,74 @@ pub(super) fn section(out: &mut String, state: &State, x: &Export) {
 pub(super) fn total(x: &Export) -> i64 {
     x.suspensions.iter().map(|s| s.seconds).sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{Command, State, execute};
+    use crate::text::Clean;
+    use jiff::Timestamp;
+
+    /// The seed meeting, with `(seconds after 15:30, command)` typed in turn.
+    fn meeting(script: &[(i64, &str)]) -> State {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("config/mali-ministerial-2017.toml");
+        let meeting = crate::config::load(&path).expect("the seed").meeting;
+        let mut state = State::new(std::sync::Arc::new(meeting));
+        let t0: Timestamp = "2017-09-20T19:30:00Z".parse().unwrap();
+        for (secs, line) in script {
+            let command: Command = crate::lang::parse(line).expect("parses");
+            let now = t0 + jiff::SignedDuration::from_secs(*secs);
+            execute(&mut state, command, now, &Clean::new("ana")).expect("carried out");
+        }
+        state
+    }
+
+    #[test]
+    fn the_summary_places_a_suspension_and_its_notes_among_the_speeches() {
+        let state = meeting(&[
+            (0, "open"),
+            (0, "next"),
+            (60, "note Mali welcomes the delegations #summary"),
+            (120, "suspend consultations on the *draft*"),
+            (300, "note Informal talks on the declaration #summary"),
+            (1020, "reconvene"),
+            (1100, "next"),
+            (1200, "note After the suspension #summary"),
+            (1300, "adjourn"),
+        ]);
+        let x = super::super::gather(&state);
+        assert_eq!(x.suspensions.len(), 1);
+        assert_eq!(x.suspensions[0].seconds, 900);
+        let md = super::super::markdown(&state, &x);
+        let lines: Vec<&str> = md.lines().collect();
+        let at = |needle: &str| {
+            lines
+                .iter()
+                .position(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("{needle:?} not in\n{md}"))
+        };
+        let mali = at("1. Mali");
+        let suspended = at("- *Suspended 15:32–15:47 (15m): consultations on the \\*draft\\*.*");
+        let talks = at("   - Informal talks on the declaration");
+        let un = at("2. United Nations");
+        assert!(mali < suspended && suspended < talks && talks < un, "{md}");
+        assert!(md.contains("   - Mali welcomes the delegations"), "{md}");
+        assert!(md.contains("## Suspensions\n\n| From | To | Length | Reason |"), "{md}");
+        assert!(
+            md.contains("| 15:32:00 | 15:47:00 | 15m | consultations on the \\*draft\\* |"),
+            "{md}"
+        );
+        assert!(md.contains("Suspended once, 15m in all."), "{md}");
+        let json = super::super::json(&x);
+        assert!(json.contains("\"suspensions\": [\n    {\n      \"segment\": \"opening\""), "{json}");
+    }
+
+    #[test]
+    fn a_meeting_never_suspended_has_no_section_for_it() {
+        let state = meeting(&[(0, "open"), (60, "adjourn")]);
+        let x = super::super::gather(&state);
+        let md = super::super::markdown(&state, &x);
+        assert!(!md.contains("Suspen"), "{md}");
+        assert!(super::super::json(&x).contains("\"suspensions\": []"));
+    }
+}
