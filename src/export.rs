@@ -513,7 +513,11 @@ fn timekeeping_section(out: &mut String, state: &State, x: &Export) {
     if !x.suspensions.is_empty() {
         let n = x.suspensions.len();
         let times = if n == 1 { "once" } else { "times" };
-        let count = if n == 1 { String::new() } else { format!("{n} ") };
+        let count = if n == 1 {
+            String::new()
+        } else {
+            format!("{n} ")
+        };
         let _ = writeln!(
             out,
             "Suspended {count}{times}, {} in all.\n",

@@ -439,9 +439,9 @@ fn suspended_line(
 
 /// `The meeting reconvenes after 15m; Mali resumes at 1m20s`.
 fn reconvened_line(state: &State, entry: &Entry, effective: jiff::Timestamp) -> String {
-    let length = state
-        .suspended()
-        .map_or(String::new(), |s| format!(" after {}", duration(s.secs(effective))));
+    let length = state.suspended().map_or(String::new(), |s| {
+        format!(" after {}", duration(s.secs(effective)))
+    });
     let floor = state.floor().map_or(String::new(), |f| {
         let name = f.speech.delegate.delegation.as_str();
         let at = duration(f.elapsed(effective));

@@ -169,14 +169,20 @@ mod tests {
         let un = at("2. United Nations");
         assert!(mali < suspended && suspended < talks && talks < un, "{md}");
         assert!(md.contains("   - Mali welcomes the delegations"), "{md}");
-        assert!(md.contains("## Suspensions\n\n| From | To | Length | Reason |"), "{md}");
+        assert!(
+            md.contains("## Suspensions\n\n| From | To | Length | Reason |"),
+            "{md}"
+        );
         assert!(
             md.contains("| 15:32:00 | 15:47:00 | 15m | consultations on the \\*draft\\* |"),
             "{md}"
         );
         assert!(md.contains("Suspended once, 15m in all."), "{md}");
         let json = super::super::json(&x);
-        assert!(json.contains("\"suspensions\": [\n    {\n      \"segment\": \"opening\""), "{json}");
+        assert!(
+            json.contains("\"suspensions\": [\n    {\n      \"segment\": \"opening\""),
+            "{json}"
+        );
     }
 
     #[test]

@@ -646,11 +646,11 @@ fn suspend_takes_a_reason_and_an_at() {
         ok("suspend at the request of Mali"),
         suspend("at the request of Mali", None)
     );
-    assert_eq!(
-        ok("suspend \"lunch at 1\""),
-        suspend("lunch at 1", None)
+    assert_eq!(ok("suspend \"lunch at 1\""), suspend("lunch at 1", None));
+    refused(
+        "suspend lunch at 99:00",
+        &["\"99:00\" is not a time of day"],
     );
-    refused("suspend lunch at 99:00", &["\"99:00\" is not a time of day"]);
     refused("suspend lunch at +5s", &["at takes a time in the past"]);
 }
 

@@ -1635,14 +1635,19 @@ fn suspend_and_reconvene_from_gavel_do_stop_the_clocks_in_state_json() {
         &["suspend", "informal", "consultations"],
     );
     assert!(
-        line.contains("suspend The meeting is suspended (informal consultations); Mali's timer stops at 1m"),
+        line.contains(
+            "suspend The meeting is suspended (informal consultations); Mali's timer stops at 1m"
+        ),
         "{line}"
     );
     let s = g.state_json(&local_time("15:40:00"));
     assert_eq!(s["suspended"]["since"], "2017-09-20T19:33:00Z");
     assert_eq!(s["suspended"]["reason"], "informal consultations");
     assert_eq!(s["suspended"]["seconds"], 420);
-    assert_eq!(s["floor"]["elapsed"], 60, "the suspension is not speaking time");
+    assert_eq!(
+        s["floor"]["elapsed"], 60,
+        "the suspension is not speaking time"
+    );
     assert_eq!(s["floor"]["paused"], true);
     assert_eq!(s["clock"]["since_open"], 120, "nor the meeting's time");
     assert_eq!(s["clock"]["suspended_for"], 420);
@@ -1733,7 +1738,10 @@ fn check_refuses_breaks_that_overlap_or_end_before_they_start() {
     assert_eq!(check(&g, "config/mali.toml").code, Some(0));
     g.do_(&["open"]);
     let s = g.state_json(&start());
-    assert_eq!(s["meeting"]["breaks"], serde_json::json!([["16:30", "17:00"]]));
+    assert_eq!(
+        s["meeting"]["breaks"],
+        serde_json::json!([["16:30", "17:00"]])
+    );
 }
 
 // --- end of suspension ---

@@ -833,7 +833,10 @@ fn clock_while_suspended() {
         let buffer = draw_pane(panes::clock::draw, &state, &ui, SUSPENDED_NOW, PLAIN, *size);
         let shown = text(&buffer);
         assert!(shown.contains("SUSPENDED since 15:37"), "{shown}");
-        assert!(shown.contains(" 7m40s"), "the suspension is not the meeting's time: {shown}");
+        assert!(
+            shown.contains(" 7m40s"),
+            "the suspension is not the meeting's time: {shown}"
+        );
         assert_snapshot!(format!("clock_suspended_{name}"), shown);
     }
 }

@@ -56,7 +56,10 @@ fn one<'t, 'i>(f: &mut Findings, item: &'t Val<'i>) -> Option<(Time, Time, &'t V
         other => {
             f.at(
                 &item.span(),
-                format!("each break must be a pair [start, end] like [\"13:00\", \"15:00\"], not {}", kind_of(other)),
+                format!(
+                    "each break must be a pair [start, end] like [\"13:00\", \"15:00\"], not {}",
+                    kind_of(other)
+                ),
             );
             return None;
         }

@@ -34,7 +34,10 @@ fn a_suspension_stops_the_speakers_timer_until_the_meeting_reconvenes() {
     sim.at(1020);
     assert_eq!(elapsed(&sim), 120);
     let done = &sim.state.suspensions[0];
-    assert_eq!((done.secs(sim.now), done.segment.as_str()), (900, "opening"));
+    assert_eq!(
+        (done.secs(sim.now), done.segment.as_str()),
+        (900, "opening")
+    );
     sim.ok(END);
     let spoken = &sim.state.segment().spoken[0];
     assert_eq!((spoken.spoken_secs, spoken.paused_secs), (120, 900));
@@ -79,7 +82,10 @@ fn giving_the_floor_or_running_a_timer_is_refused_while_suspended() {
         text: "Consultations on the draft #summary".into(),
     });
     let note = sim.state.notes.values().last().unwrap();
-    assert_eq!(note.speech, None, "a note taken meanwhile is the suspension's");
+    assert_eq!(
+        note.speech, None,
+        "a note taken meanwhile is the suspension's"
+    );
     sim.ok(Command::Extend { by: 30 });
 }
 
@@ -163,7 +169,11 @@ fn adjourning_while_suspended_ends_the_suspension_and_the_speech() {
     let spoken = &sim.state.segment().spoken[0];
     assert_eq!(spoken.spoken_secs, 60);
     let p = clock::project(&sim.state, sim.now);
-    assert_eq!(p.since_open, Some(60), "the meeting's time left the suspension out");
+    assert_eq!(
+        p.since_open,
+        Some(60),
+        "the meeting's time left the suspension out"
+    );
 }
 
 #[test]
@@ -235,5 +245,9 @@ fn a_scheduled_break_ahead_adds_its_length_when_the_list_runs_into_it() {
     sim.at(40 * 60).ok(suspend("lunch"));
     let p = clock::project(&sim.state, sim.now);
     assert_eq!(p.projected_end, at("2017-09-20T22:06:00Z"));
-    assert_eq!(p.limit_to_finish, Some(1200), "an hour to 18:00 for three speakers");
+    assert_eq!(
+        p.limit_to_finish,
+        Some(1200),
+        "an hour to 18:00 for three speakers"
+    );
 }
