@@ -246,7 +246,7 @@ impl Board<'_> {
             words.push(Span::styled(countdown, timer.style(theme)));
         }
         if timer.paused {
-            words.push(Span::styled("PAUSED", theme.warn()));
+            words.push(Span::styled(timer.stopped(), theme.warn()));
         }
         match timer.timing {
             Timing::Over => {

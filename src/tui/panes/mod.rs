@@ -161,6 +161,8 @@ struct Timer {
     limit: i64,
     remaining: i64,
     paused: bool,
+    /// Paused by a suspension of the meeting.
+    held: bool,
     timing: Timing,
 }
 
@@ -179,8 +181,14 @@ impl Timer {
             limit: i64::from(floor.limit()),
             remaining,
             paused: floor.paused_since.is_some(),
+            held: floor.held,
             timing,
         }
+    }
+
+    /// Why the timer stands still, in a word.
+    fn stopped(&self) -> &'static str {
+        if self.held { "SUSPENDED" } else { "PAUSED" }
     }
 
     fn style(&self, theme: Theme) -> Style {
