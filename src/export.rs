@@ -12,6 +12,10 @@ use crate::domain::format::duration;
 use crate::domain::state::{Note, Phase, SeatChange, State, secs_between};
 use crate::domain::{Category, Language, SpeechKind};
 
+// Suspensions of the meeting (issue 13, item 6).
+mod suspensions;
+pub use suspensions::SuspensionRecord;
+
 /// Version of the JSON export; fields are only ever added.
 pub const SCHEMA: u32 = 1;
 
@@ -101,6 +105,8 @@ pub struct Export {
     /// Inscribed and never called: left on a segment's list when the
     /// meeting moved on or adjourned.
     pub not_heard: Vec<NotHeard>,
+    /// Every suspension of the meeting, in order.
+    pub suspensions: Vec<SuspensionRecord>,
     #[serde(skip)]
     notes: Vec<NoteLine>,
 }
@@ -149,6 +155,7 @@ pub fn gather(state: &State) -> Export {
                 heading: listed.speech.heading(),
             })
             .collect(),
+        suspensions: suspensions::gather(state),
         notes: state
             .notes
             .values()
@@ -384,6 +391,7 @@ pub fn markdown(state: &State, x: &Export) -> String {
     tagged_list(&mut out, x, "decision", "Decisions");
     tagged_list(&mut out, x, "action", "Actions");
     attendance_section(&mut out, state, x);
+    suspensions::section(&mut out, state, x);
     timekeeping_section(&mut out, state, x);
     out
 }
@@ -424,12 +432,17 @@ fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::dom
         .filter(|note| !spoken.iter().any(|i| note.speech == Some(i.speech)))
         .collect();
     // Notes taken with no one on the floor stand where they were taken,
-    // between the speeches before and after them.
+    // between the speeches before and after them; a suspension stands there
+    // too, with the notes taken while it lasted.
     let mut loose = loose.into_iter().peekable();
+    let here: Vec<&SuspensionRecord> = x
+        .suspensions
+        .iter()
+        .filter(|s| s.segment == def.id.as_str())
+        .collect();
+    let mut here = here.into_iter().peekable();
     for (n, i) in spoken.iter().enumerate() {
-        while let Some(note) = loose.next_if(|note| note.at < i.start) {
-            let _ = writeln!(out, "- {}", markdown_text(&note.text));
-        }
+        suspensions::before(out, state, &mut loose, &mut here, Some(i.start));
         let _ = writeln!(
             out,
             "{}. {}{} — {}",
@@ -446,9 +459,7 @@ fn segment_section(out: &mut String, state: &State, x: &Export, def: &crate::dom
             let _ = writeln!(out, "   - {}", markdown_text(&note.text));
         }
     }
-    for note in loose {
-        let _ = writeln!(out, "- {}", markdown_text(&note.text));
-    }
+    suspensions::before(out, state, &mut loose, &mut here, None);
     not_heard_line(out, x, def);
     let _ = writeln!(out);
 }
@@ -604,6 +615,20 @@ fn timekeeping_section(out: &mut String, state: &State, x: &Export) {
         _ => {
             let _ = writeln!(out, "Not opened yet.\n");
         }
+    }
+    if !x.suspensions.is_empty() {
+        let n = x.suspensions.len();
+        let times = if n == 1 { "once" } else { "times" };
+        let count = if n == 1 {
+            String::new()
+        } else {
+            format!("{n} ")
+        };
+        let _ = writeln!(
+            out,
+            "Suspended {count}{times}, {} in all.\n",
+            duration(suspensions::total(x))
+        );
     }
     overrun_table(out, state, x);
     by_delegation_table(out, x);

@@ -4,6 +4,8 @@
 //!
 //! Each table has its own file; [`findings`] is what they are written with.
 
+// Scheduled breaks, for the suspension of the meeting (issue 13, item 6).
+mod breaks;
 mod findings;
 mod meeting;
 mod roster;

@@ -166,6 +166,10 @@ fn change_only(state: &mut State, entry: &Entry) -> Fit {
             super::attendance::apply(state, entry);
             Ok(())
         }
+        Event::Suspended { effective, reason } => {
+            super::suspension::apply_suspended(state, *effective, reason)
+        }
+        Event::Reconvened { effective } => super::suspension::apply_reconvened(state, *effective),
         Event::Undone { seq } => {
             undo::take_back(state, &entry.by, *seq)?;
             // An action undone did not happen, for the record too.
@@ -251,6 +255,10 @@ fn open(state: &mut State, effective: Timestamp) -> Fit {
 fn adjourn(state: &mut State, effective: Timestamp) -> Fit {
     if state.phase != Phase::Open {
         return Err("the meeting is not open".into());
+    }
+    // Adjourned while suspended: the suspension ends with the meeting.
+    if state.suspended().is_some() {
+        super::suspension::end_suspension(state, effective)?;
     }
     let segment = &mut state.segments[state.current];
     while let Some(floor) = segment.floor.take() {
@@ -351,6 +359,7 @@ fn give_floor(
         paused_secs: 0,
         extended: 0,
         last_change: effective,
+        held: false,
     });
     Ok(())
 }

@@ -38,8 +38,11 @@ pub fn schedule(meeting: &Meeting, now: Timestamp) -> Schedule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Projection {
     pub schedule: Schedule,
-    /// Seconds since the meeting opened (to adjournment once adjourned).
+    /// Seconds since the meeting opened (to adjournment once adjourned),
+    /// its suspensions left out.
     pub since_open: Option<i64>,
+    /// Seconds the meeting has spent suspended.
+    pub suspended_secs: i64,
     /// Seconds left to the scheduled end; negative past it.
     pub left_to_end: i64,
     /// What the speaker holding the floor, and those they gave way to, have left.
@@ -57,9 +60,12 @@ pub struct Projection {
 
 pub fn project(state: &State, now: Timestamp) -> Projection {
     let schedule = schedule(&state.meeting, now);
+    let until = state.adjourned_at.unwrap_or(now);
+    let suspended_secs = state.suspended_secs(until);
+    // The meeting's time stops while it is suspended.
     let since_open = state
         .opened_at
-        .map(|open| secs_between(open, state.adjourned_at.unwrap_or(now)).max(0));
+        .map(|open| (secs_between(open, until) - suspended_secs).max(0));
     let segment = state.segment();
     let floor_left: i64 = segment
         .floor
@@ -77,24 +83,30 @@ pub fn project(state: &State, now: Timestamp) -> Projection {
     let listed = still_listed().count();
     let listed_secs: i64 = still_listed().map(|l| i64::from(l.speech.limit)).sum();
     // Before the opening the list cannot start before the scheduled start.
+    let breaks = breaks(&state.meeting, &schedule);
     let from = match state.phase {
         Phase::Scheduled => now.max(schedule.start),
+        // Suspended for a scheduled break, the meeting resumes when it ends.
+        _ if state.suspended().is_some() => breaks
+            .iter()
+            .find(|(start, end)| *start <= now && now < *end)
+            .map_or(now, |(_, end)| *end),
         _ => now,
     };
     let projected_end = match state.adjourned_at {
         Some(at) => at,
-        None => from
-            .saturating_add(jiff::SignedDuration::from_secs(floor_left + listed_secs))
-            .unwrap_or(now),
+        None => past_breaks(from, floor_left + listed_secs, &breaks),
     };
     let over_by = secs_between(schedule.end, projected_end);
     let limit_to_finish = (over_by > 0 && listed > 0).then(|| {
-        let available = secs_between(from, schedule.end) - floor_left;
+        let on_break = break_secs_between(from, schedule.end, &breaks);
+        let available = secs_between(from, schedule.end) - floor_left - on_break;
         (available / listed as i64).max(0)
     });
     Projection {
         schedule,
         since_open,
+        suspended_secs,
         left_to_end: secs_between(now, schedule.end),
         floor_left,
         listed,
@@ -104,3 +116,50 @@ pub fn project(state: &State, now: Timestamp) -> Projection {
         limit_to_finish,
     }
 }
+
+// --- Scheduled breaks (issue 13, item 6) ---
+
+/// The meeting file's breaks on the schedule's day, as instants.
+pub fn breaks(meeting: &Meeting, schedule: &Schedule) -> Vec<(Timestamp, Timestamp)> {
+    let at = |time| {
+        schedule
+            .day
+            .to_datetime(time)
+            .to_zoned_datetime(meeting.tz.clone())
+            .map(|z| z.timestamp())
+            .ok()
+    };
+    meeting
+        .breaks
+        .iter()
+        .filter_map(|(start, end)| Some((at(*start)?, at(*end)?)))
+        .collect()
+}
+
+/// When `work` seconds from `from` end, stepping over the breaks that start
+/// from `from` on and that the work runs into.
+fn past_breaks(from: Timestamp, work: i64, breaks: &[(Timestamp, Timestamp)]) -> Timestamp {
+    let mut at = from;
+    let mut left = work;
+    for (start, end) in breaks.iter().filter(|(start, _)| *start >= from) {
+        let before = secs_between(at, *start);
+        if before >= left {
+            break;
+        }
+        left -= before.max(0);
+        at = at.max(*end);
+    }
+    at.saturating_add(jiff::SignedDuration::from_secs(left))
+        .unwrap_or(at)
+}
+
+/// Seconds of the breaks ahead of `from` that fall before `to`.
+fn break_secs_between(from: Timestamp, to: Timestamp, breaks: &[(Timestamp, Timestamp)]) -> i64 {
+    breaks
+        .iter()
+        .filter(|(start, _)| *start >= from)
+        .map(|(start, end)| secs_between(*start, (*end).min(to)).max(0))
+        .sum()
+}
+
+// --- end of scheduled breaks ---

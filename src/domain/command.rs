@@ -163,6 +163,16 @@ pub enum Command {
     },
     // --- end attendance ---
     Undo,
+    // --- Suspension of the meeting (issue 13, item 6) ---
+    /// The meeting stops, the floor's timer and the meeting's time with it.
+    Suspend {
+        reason: Clean,
+        at: Option<At>,
+    },
+    Reconvene {
+        at: Option<At>,
+    },
+    // --- end of suspension ---
 }
 
 impl Command {
@@ -187,7 +197,9 @@ impl Command {
             | Command::Resume { at }
             | Command::End { at }
             | Command::Present { at, .. }
-            | Command::Absent { at, .. } => *at,
+            | Command::Absent { at, .. }
+            | Command::Suspend { at, .. }
+            | Command::Reconvene { at } => *at,
             _ => None,
         }
     }

@@ -10,6 +10,7 @@ use super::meeting::Category;
 use super::refusal::{Decided, Refusal, refuse};
 use super::resolve;
 use super::state::{Floor, Phase, State};
+use super::suspension::not_suspended;
 use super::undo;
 use crate::text::Clean;
 
@@ -51,6 +52,8 @@ pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Deci
         }
         Command::Absent { who, at } => super::attendance::absent(state, who.as_str(), at, now),
         Command::Undo => undo(state, by),
+        Command::Suspend { reason, at } => super::suspension::suspend(state, reason, at, now),
+        Command::Reconvene { at } => super::suspension::reconvene(state, at, now),
     }
 }
 
@@ -100,7 +103,7 @@ pub(super) fn effective(
 }
 
 /// The latest timing event of the meeting, in any segment, or the opening.
-fn latest_timing(state: &State) -> Option<Timestamp> {
+pub(super) fn latest_timing(state: &State) -> Option<Timestamp> {
     state
         .segments
         .iter()
@@ -109,7 +112,7 @@ fn latest_timing(state: &State) -> Option<Timestamp> {
         .max(state.opened_at)
 }
 
-fn must_be_open(state: &State) -> Result<(), Refusal> {
+pub(super) fn must_be_open(state: &State) -> Result<(), Refusal> {
     match state.phase {
         Phase::Open => Ok(()),
         Phase::Scheduled => refuse("the meeting is not open yet: open it first"),
@@ -294,6 +297,7 @@ fn add(state: &State, ins: Inscription, now: Timestamp) -> Decided {
     let segment = state.segment();
     if kind == SpeechKind::Order {
         must_be_open(state)?;
+        not_suspended(state, "give the floor")?;
         let interrupts = segment.floor.as_ref().map(|f| f.speech.id);
         let not_before = segment.floor.as_ref().map(|f| f.last_change);
         let effective = effective(state, None, now, not_before)?;
@@ -336,6 +340,7 @@ fn add(state: &State, ins: Inscription, now: Timestamp) -> Decided {
 
 fn next(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
+    not_suspended(state, "give the floor")?;
     let segment = state.segment();
     if let Some(f) = segment
         .floor
@@ -389,6 +394,7 @@ fn give(
 
 fn floor(state: &State, who: &str, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
+    not_suspended(state, "give the floor")?;
     let segment = state.segment();
     if !segment.interrupted.is_empty() {
         return refuse("a point of order has the floor: end it first");
@@ -432,6 +438,7 @@ fn floor(state: &State, who: &str, at: Option<At>, now: Timestamp) -> Decided {
 
 fn pause(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
+    not_suspended(state, "pause the timer (it is stopped)")?;
     let f = holder(state)?;
     if f.paused_since.is_some() {
         return refuse(format!(
@@ -447,6 +454,7 @@ fn pause(state: &State, at: Option<At>, now: Timestamp) -> Decided {
 
 fn resume(state: &State, at: Option<At>, now: Timestamp) -> Decided {
     must_be_open(state)?;
+    not_suspended(state, "resume the timer")?;
     let f = holder(state)?;
     let Some(since) = f.paused_since else {
         return refuse(format!(
@@ -682,7 +690,12 @@ fn note_text(text: &Clean) -> Result<(), Refusal> {
 fn note(state: &State, text: Clean) -> Decided {
     note_text(&text)?;
     let tags = tags(text.as_str());
-    let speech = state.floor().map(|f| f.speech.id);
+    // Taken while suspended, a note belongs to the suspension, not to the
+    // speaker whose timer it holds.
+    let speech = state
+        .floor()
+        .filter(|_| state.suspended().is_none())
+        .map(|f| f.speech.id);
     Ok(vec![Event::Noted {
         note: state.next_note,
         text,

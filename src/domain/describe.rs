@@ -334,6 +334,8 @@ fn what(state: &State, entry: &Entry) -> String {
         Event::Present { .. } | Event::Absent { .. } => {
             super::attendance::describe(state, entry).unwrap_or_default()
         }
+        Event::Suspended { effective, reason } => suspended_line(state, entry, *effective, reason),
+        Event::Reconvened { effective } => reconvened_line(state, entry, *effective),
         Event::Undone { seq } => {
             let verb = state
                 .undoable(entry.by.as_str())
@@ -430,3 +432,52 @@ fn not_heard(queue: &[super::state::Listed]) -> Option<String> {
     };
     Some(format!("{count} not heard: {}{more}", names.join(", ")))
 }
+
+// --- Suspension of the meeting (issue 13, item 6) ---
+
+/// `The meeting is suspended (consultations); Mali's timer stops at 1m20s`.
+fn suspended_line(
+    state: &State,
+    entry: &Entry,
+    effective: jiff::Timestamp,
+    reason: &crate::text::Clean,
+) -> String {
+    let why = if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" ({reason})")
+    };
+    let floor = state.floor().map_or(String::new(), |f| {
+        let name = possessive(f.speech.delegate.delegation.as_str());
+        match f.paused_since {
+            Some(_) => format!("; {name} speech stays paused"),
+            None => format!("; {name} timer stops at {}", duration(f.elapsed(effective))),
+        }
+    });
+    format!(
+        "The meeting is suspended{why}{}{floor}",
+        corrected(state, entry, effective)
+    )
+}
+
+/// `The meeting reconvenes after 15m; Mali resumes at 1m20s`.
+fn reconvened_line(state: &State, entry: &Entry, effective: jiff::Timestamp) -> String {
+    let length = state.suspended().map_or(String::new(), |s| {
+        format!(" after {}", duration(s.secs(effective)))
+    });
+    let floor = state.floor().map_or(String::new(), |f| {
+        let name = f.speech.delegate.delegation.as_str();
+        let at = duration(f.elapsed(effective));
+        if f.held {
+            format!("; {name} resumes at {at}")
+        } else {
+            format!("; {name} stays paused at {at}")
+        }
+    });
+    format!(
+        "The meeting reconvenes{length}{}{floor}",
+        corrected(state, entry, effective)
+    )
+}
+
+// --- end of suspension ---

@@ -316,6 +316,19 @@ events! {
     Undone "undone" {
         seq: u64,
     }
+    // --- Suspension of the meeting (issue 13, item 6) ---
+    /// The meeting stops: the speaker holding the floor, if timed, is held
+    /// paused until the meeting reconvenes.
+    Suspended "suspended" {
+        effective: Timestamp,
+        #[serde(default, skip_serializing_if = "Clean::is_empty")]
+        reason: Clean,
+    }
+    /// The timer the suspension held runs again; one paused before stays paused.
+    Reconvened "reconvened" {
+        effective: Timestamp,
+    }
+    // --- end of suspension ---
 }
 
 impl Event {
@@ -327,7 +340,9 @@ impl Event {
             | Event::FloorGiven { effective, .. }
             | Event::Paused { effective, .. }
             | Event::Resumed { effective, .. }
-            | Event::Ended { effective, .. } => Some(*effective),
+            | Event::Ended { effective, .. }
+            | Event::Suspended { effective, .. }
+            | Event::Reconvened { effective } => Some(*effective),
             _ => None,
         }
     }
@@ -375,6 +390,8 @@ impl Event {
             Event::Present { .. } => "recording the delegation present",
             Event::Absent { .. } => "recording the delegation absent",
             Event::Undone { .. } => "the undo",
+            Event::Suspended { .. } => "suspending the meeting",
+            Event::Reconvened { .. } => "reconvening the meeting",
         }
     }
 
@@ -413,6 +430,8 @@ impl Event {
             Event::Present { .. } => "present",
             Event::Absent { .. } => "absent",
             Event::Undone { .. } => "undo",
+            Event::Suspended { .. } => "suspend",
+            Event::Reconvened { .. } => "reconvene",
         }
     }
 }

@@ -252,6 +252,9 @@ pub struct Meeting {
     pub segments: Vec<SegmentDef>,
     pub roster: Vec<Participant>,
     pub seating: Seating,
+    /// Scheduled breaks (lunch), times of day in `tz`, in order and apart:
+    /// the projected end steps over those still ahead.
+    pub breaks: Vec<(Time, Time)>,
 }
 
 impl Meeting {

@@ -22,6 +22,9 @@ pub use seats::takes_part;
 pub mod state;
 pub mod states;
 mod step;
+// Suspension of the meeting (issue 13, item 6).
+mod suspension;
+pub use suspension::MAX_REASON_CHARS;
 pub mod times;
 mod undo;
 

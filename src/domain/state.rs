@@ -49,6 +49,9 @@ pub struct Floor {
     pub extended: u32,
     /// The latest timing event of this speech: corrections may not go before it.
     pub last_change: Timestamp,
+    /// Paused by a suspension of the meeting, not by an officer: reconvening
+    /// resumes it.
+    pub held: bool,
 }
 
 impl Floor {
@@ -267,9 +270,46 @@ pub struct State {
     pub seat_changes: Vec<(u64, SeatChange)>,
     /// Delegations whose attendance was recorded, in the order first recorded.
     pub attendance: Vec<super::attendance::Attended>,
+    /// Every suspension of the meeting, in order; the last is under way
+    /// while it has no end.
+    pub suspensions: Vec<Suspension>,
     /// What each operator can undo, and who last changed each part of the state.
     pub(super) undo: History,
 }
+
+// --- Suspension of the meeting (issue 13, item 6) ---
+
+/// A suspension of the meeting, from `suspend` to `reconvene` (or adjournment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspension {
+    pub from: Timestamp,
+    /// `None` while the meeting is still suspended.
+    pub to: Option<Timestamp>,
+    pub reason: Clean,
+    /// The segment it was suspended in: the summary places it there.
+    pub segment: Clean,
+}
+
+impl Suspension {
+    /// Seconds it lasted, or has lasted by `now`.
+    pub fn secs(&self, now: Timestamp) -> i64 {
+        secs_between(self.from, self.to.unwrap_or(now)).max(0)
+    }
+}
+
+impl State {
+    /// The suspension under way, if the meeting is suspended.
+    pub fn suspended(&self) -> Option<&Suspension> {
+        self.suspensions.last().filter(|s| s.to.is_none())
+    }
+
+    /// Seconds the meeting has spent suspended by `now`: not the meeting's time.
+    pub fn suspended_secs(&self, now: Timestamp) -> i64 {
+        self.suspensions.iter().map(|s| s.secs(now)).sum()
+    }
+}
+
+// --- end of suspension ---
 
 impl State {
     /// The meeting before anything happened: pre-inscribed speakers listed,
@@ -330,6 +370,7 @@ impl State {
             began: None,
             seat_changes: Vec::new(),
             attendance: Vec::new(),
+            suspensions: Vec::new(),
             undo: History::default(),
         }
     }

@@ -102,6 +102,7 @@ fn meeting(ordering: Ordering) -> Meeting {
             blocked: vec![SeatId { row: 0, seat: 2 }],
             per_delegation: 1,
         },
+        breaks: vec![],
     }
 }
 
@@ -1182,6 +1183,7 @@ fn lazy_undo_gives_what_whole_copies_give() {
                 (s.seq, s.phase, s.opened_at, s.adjourned_at, s.current),
                 (&s.segments, &s.seats, &s.notes),
                 (s.next_speech, s.next_note, &s.last_action),
+                &s.suspensions,
                 ops.iter()
                     .map(|o| s.undoable(o.as_str()))
                     .collect::<Vec<_>>(),
@@ -1204,7 +1206,7 @@ fn lazy_undo_gives_what_whole_copies_give() {
             now += jiff::SignedDuration::from_secs(5);
             let by = &ops[roll(3) as usize];
             let who = Clean::new(names[roll(names.len() as u64) as usize]);
-            let command = match roll(23) {
+            let command = match roll(25) {
                 0 => Command::Open { at: None },
                 1 | 2 => Command::add(who, SpeechKind::Statement, None),
                 3 => Command::add(
@@ -1240,6 +1242,11 @@ fn lazy_undo_gives_what_whole_copies_give() {
                     who,
                     with: Clean::new(names[roll(names.len() as u64) as usize]),
                 },
+                20 => Command::Suspend {
+                    reason: Clean::new("consultations"),
+                    at: None,
+                },
+                21 => Command::Reconvene { at: None },
                 _ => Command::Undo,
             };
             let entries = match decide_entries(&lazy, command.clone(), now, by) {
@@ -1514,3 +1521,5 @@ fn attendance_events_read_back_from_the_journal() {
     }
     assert_eq!(replayed.attendance, state.attendance);
 }
+// Suspension of the meeting (issue 13, item 6).
+mod suspension;

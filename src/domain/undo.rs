@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 
 use super::event::{Entry, Event};
 use super::state::{
-    Floor, Listed, Note, Phase, Seats, SegmentState, State, listed_in, segment_index,
+    Floor, Listed, Note, Phase, Seats, SegmentState, State, Suspension, listed_in, segment_index,
 };
 use crate::text::Clean;
 
@@ -91,6 +91,7 @@ enum Saved {
         opened_at: Option<Timestamp>,
         adjourned_at: Option<Timestamp>,
         current: usize,
+        suspensions: Vec<Suspension>,
     },
     Segment(usize, Box<SavedSegment>),
     /// A segment kept as the way to take the action back, with the length its
@@ -245,7 +246,10 @@ fn undoing(entry: &Entry) -> bool {
 fn areas(state: &State, entry: &Entry) -> Result<Vec<Area>, String> {
     let current = Area::Segment(state.current);
     Ok(match &entry.event {
-        Event::Opened { .. } | Event::Adjourned { .. } => vec![Area::Meeting, current],
+        Event::Opened { .. }
+        | Event::Adjourned { .. }
+        | Event::Suspended { .. }
+        | Event::Reconvened { .. } => vec![Area::Meeting, current],
         // The segment entered counts too: once someone has spoken there, moving
         // back by undo would strand them.
         Event::SegmentEntered { segment } => {
@@ -332,6 +336,7 @@ fn save(state: &State, area: Area) -> Saved {
             opened_at: state.opened_at,
             adjourned_at: state.adjourned_at,
             current: state.current,
+            suspensions: state.suspensions.clone(),
         },
         Area::Segment(i) => Saved::Segment(i, Box::new(save_segment(&state.segments[i]))),
         Area::Seats => Saved::Seats(state.seats.clone()),
@@ -540,11 +545,13 @@ fn restore(state: &mut State, saved: &Saved) {
             opened_at,
             adjourned_at,
             current,
+            suspensions,
         } => {
             state.phase = *phase;
             state.opened_at = *opened_at;
             state.adjourned_at = *adjourned_at;
             state.current = *current;
+            state.suspensions.clone_from(suspensions);
         }
         Saved::Segment(i, segment) => restore_segment(&mut state.segments[*i], segment),
         Saved::SegmentBack(i, spoken_len, b) => {

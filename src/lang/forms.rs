@@ -54,6 +54,8 @@ fn with_words(command: &'static str, words: Vec<Word>) -> Result<Command, ParseE
         "retract" => retract(words),
         "present" => present(words),
         "absent" => absent(words),
+        "suspend" => suspend(words),
+        "reconvene" => timed(command, words, |at| Command::Reconvene { at }),
         // undo, the one command left.
         _ => nothing_more(command, &words).map(|()| Command::Undo),
     }
@@ -421,3 +423,24 @@ fn absent(mut words: Vec<Word>) -> Result<Command, ParseError> {
         at,
     })
 }
+
+// --- Suspension of the meeting (issue 13, item 6) ---
+
+/// `suspend consultations at -2m`: the reason is every word before a last
+/// `at` that gives a time, so a reason may say `at the request of Mali`.
+fn suspend(mut words: Vec<Word>) -> Result<Command, ParseError> {
+    let gives_time = |tail: &[Word]| {
+        matches!(tail, [one] if !one.quoted
+            && one.text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+'))
+    };
+    let at = match words.iter().rposition(|w| w.is("at")) {
+        Some(i) if gives_time(&words[i + 1..]) => take_at(&mut words)?,
+        _ => None,
+    };
+    Ok(Command::Suspend {
+        reason: Clean::new(&join(&words)),
+        at,
+    })
+}
+
+// --- end of suspension ---

@@ -30,6 +30,8 @@ pub enum Argument {
     Duration,
     NoteNumber,
     Text,
+    /// Why the meeting is suspended, words to the end (`suspend`).
+    Reason,
 }
 
 const fn help(
@@ -48,7 +50,7 @@ const fn help(
 
 use Argument::*;
 
-static COMMANDS: [CommandHelp; 28] = [
+static COMMANDS: [CommandHelp; 30] = [
     help("open", "open [at T]", "open the meeting", Nothing),
     help("adjourn", "adjourn [at T]", "adjourn the meeting", Nothing),
     help(
@@ -199,6 +201,20 @@ static COMMANDS: [CommandHelp; 28] = [
     ),
     // --- end attendance ---
     help("undo", "undo", "revert your last action", Nothing),
+    // --- Suspension of the meeting (issue 13, item 6) ---
+    help(
+        "suspend",
+        "suspend [<reason>] [at T]",
+        "suspend the meeting: the timers stop until it reconvenes",
+        Reason,
+    ),
+    help(
+        "reconvene",
+        "reconvene [at T]",
+        "reconvene the suspended meeting",
+        Nothing,
+    ),
+    // --- end of suspension ---
 ];
 
 /// Every command, in the order the help shows them.
@@ -277,6 +293,7 @@ mod tests {
                 Duration => first == "<dur>",
                 NoteNumber => first == "<note#>",
                 Text => first == "<text",
+                Reason => first == "[<reason>]",
             };
             assert!(shown, "{}: {:?} but {:?}", c.word, c.takes, c.usage);
         }

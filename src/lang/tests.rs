@@ -629,6 +629,8 @@ fn every_listed_command_parses_in_some_form() {
         "present Mali",
         "absent Mali",
         "undo",
+        "suspend consultations",
+        "reconvene",
     ];
     for help in commands() {
         let sample = samples
@@ -789,3 +791,48 @@ fn present_and_absent_refusals_say_what_is_missing() {
         other => panic!("parsed as {other:?}"),
     }
 }
+// --- Suspension of the meeting (issue 13, item 6) ---
+
+#[test]
+fn suspend_takes_a_reason_and_an_at() {
+    let suspend = |reason: &str, at| Command::Suspend {
+        reason: c(reason),
+        at,
+    };
+    assert_eq!(ok("suspend"), suspend("", None));
+    assert_eq!(ok("suspend consultations"), suspend("consultations", None));
+    assert_eq!(
+        ok("suspend informal consultations at -2m"),
+        suspend("informal consultations", Some(At::Ago(120)))
+    );
+    assert_eq!(ok("SUSPEND at 16:05"), suspend("", Some(time(16, 5, 0))));
+    // An `at` that gives no time is part of the reason.
+    assert_eq!(
+        ok("suspend at the request of Mali"),
+        suspend("at the request of Mali", None)
+    );
+    assert_eq!(ok("suspend \"lunch at 1\""), suspend("lunch at 1", None));
+    refused(
+        "suspend lunch at 99:00",
+        &["\"99:00\" is not a time of day"],
+    );
+    refused("suspend lunch at +5s", &["at takes a time in the past"]);
+}
+
+#[test]
+fn reconvene_takes_only_an_at() {
+    assert_eq!(ok("reconvene"), Command::Reconvene { at: None });
+    assert_eq!(
+        ok("reconvene at 16:20:10"),
+        Command::Reconvene {
+            at: Some(time(16, 20, 10))
+        }
+    );
+    refused(
+        "reconvene now",
+        &["unexpected \"now\" after reconvene", "reconvene [at T]"],
+    );
+    refused("reconvne", &["did you mean \"reconvene\""]);
+}
+
+// --- end of suspension ---

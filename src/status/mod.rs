@@ -42,6 +42,12 @@ pub struct Status<'a> {
     pub clock: ClockInfo,
     pub last_seq: u64,
     pub last_action: Option<LastActionInfo<'a>>,
+    // --- Suspension of the meeting (issue 13, item 6) ---
+    /// The suspension under way, or null.
+    pub suspended: Option<SuspendedInfo<'a>>,
+    /// Every suspension, in order, the one under way included.
+    pub suspensions: Vec<SuspensionInfo<'a>>,
+    // --- end of suspension ---
 }
 
 // --- attendance ---
@@ -74,6 +80,51 @@ impl<'a> AttendanceInfo<'a> {
 }
 
 // --- end attendance ---
+// --- Suspension of the meeting (issue 13, item 6) ---
+
+#[derive(Serialize)]
+pub struct SuspendedInfo<'a> {
+    pub since: Timestamp,
+    pub reason: &'a str,
+    /// Seconds so far.
+    pub seconds: i64,
+}
+
+#[derive(Serialize)]
+pub struct SuspensionInfo<'a> {
+    pub segment: &'a str,
+    pub from: Timestamp,
+    /// Null while under way.
+    pub to: Option<Timestamp>,
+    /// Seconds it lasted, or so far.
+    pub seconds: i64,
+    pub reason: &'a str,
+}
+
+fn suspensions(state: &State, now: Timestamp) -> Vec<SuspensionInfo<'_>> {
+    state
+        .suspensions
+        .iter()
+        .map(|s| SuspensionInfo {
+            segment: s.segment.as_str(),
+            from: s.from,
+            to: s.to,
+            seconds: s.secs(now),
+            reason: s.reason.as_str(),
+        })
+        .collect()
+}
+
+/// `[["13:00", "15:00"]]`, as the meeting file writes them.
+fn breaks(m: &Meeting) -> Vec<[String; 2]> {
+    let hh_mm = |t: jiff::civil::Time| t.strftime("%H:%M").to_string();
+    m.breaks
+        .iter()
+        .map(|(start, end)| [hh_mm(*start), hh_mm(*end)])
+        .collect()
+}
+
+// --- end of suspension ---
 
 #[derive(Serialize)]
 pub struct MeetingInfo<'a> {
@@ -85,6 +136,8 @@ pub struct MeetingInfo<'a> {
     pub start: String,
     pub end: String,
     pub timezone: &'a str,
+    /// Scheduled breaks, local `HH:MM` pairs.
+    pub breaks: Vec<[String; 2]>,
 }
 
 #[derive(Serialize)]
@@ -257,6 +310,8 @@ pub struct ClockInfo {
     pub over_by: i64,
     pub listed: usize,
     pub limit_to_finish: Option<i64>,
+    /// Seconds spent suspended, left out of `since_open`.
+    pub suspended_for: i64,
 }
 
 #[derive(Serialize)]
@@ -287,6 +342,7 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             start: m.start.strftime("%H:%M").to_string(),
             end: m.end.strftime("%H:%M").to_string(),
             timezone: &m.timezone,
+            breaks: breaks(m),
         },
         phase: state.phase.label(),
         rehearsal: projection.schedule.rehearsal,
@@ -342,6 +398,7 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             over_by: projection.over_by,
             listed: projection.listed,
             limit_to_finish: projection.limit_to_finish,
+            suspended_for: projection.suspended_secs,
         },
         last_seq: state.seq,
         last_action: state.last_action.as_ref().map(|a| LastActionInfo {
@@ -350,6 +407,12 @@ pub fn of(state: &State, now: Timestamp) -> Status<'_> {
             by: a.by.as_str(),
             event: a.event,
         }),
+        suspended: state.suspended().map(|s| SuspendedInfo {
+            since: s.from,
+            reason: s.reason.as_str(),
+            seconds: s.secs(now),
+        }),
+        suspensions: suspensions(state, now),
     }
 }
 

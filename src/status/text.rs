@@ -32,6 +32,7 @@ pub fn text(state: &State, now: Timestamp) -> String {
         r.phase,
         r.segment.title
     );
+    suspension_lines(&mut out, &r, &local);
     floor_lines(&mut out, &r);
     let closed = if r.segment.list_closed {
         " (closed)"
@@ -205,6 +206,49 @@ fn joined(delegation: &str, representative: &str) -> String {
         format!("{delegation} — {representative}")
     }
 }
+
+// --- Suspension of the meeting (issue 13, item 6) ---
+
+/// `SUSPENDED since 16:05:00 (consultations), 15m so far`, and the
+/// suspensions before.
+fn suspension_lines(out: &mut String, r: &super::Status, local: &dyn Fn(Timestamp) -> String) {
+    use crate::domain::format::duration;
+    use std::fmt::Write;
+    let why = |reason: &str| {
+        if reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ({reason})")
+        }
+    };
+    if let Some(s) = &r.suspended {
+        let _ = writeln!(
+            out,
+            "SUSPENDED since {}{}, {} so far",
+            local(s.since),
+            why(s.reason),
+            duration(s.seconds)
+        );
+    }
+    let done: Vec<_> = r.suspensions.iter().filter(|s| s.to.is_some()).collect();
+    if done.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "suspended: {}", done.len());
+    for s in done {
+        let to = s.to.map(local).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}–{} {}{}",
+            local(s.from),
+            to,
+            duration(s.seconds),
+            why(s.reason)
+        );
+    }
+}
+
+// --- end of suspension ---
 
 #[cfg(test)]
 mod tests {

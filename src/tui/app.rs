@@ -417,6 +417,27 @@ impl App {
         self.ask(question, Intent::Run(command))
     }
 
+    /// `B`: suspend the meeting, or reconvene it, asking first. A reason is
+    /// given at the prompt: `:suspend consultations`.
+    fn suspension(&mut self) -> Vec<Effect> {
+        match self.state.suspended() {
+            Some(s) => {
+                let since = local_hh_mm(&self.state, s.from);
+                self.ask_to_run(
+                    format!("Reconvene the meeting, suspended since {since}?"),
+                    Command::Reconvene { at: None },
+                )
+            }
+            None => self.ask_to_run(
+                "Suspend the meeting? (a reason: :suspend <reason>)",
+                Command::Suspend {
+                    reason: crate::text::Clean::default(),
+                    at: None,
+                },
+            ),
+        }
+    }
+
     fn ask(&mut self, question: impl Into<String>, intent: Intent) -> Vec<Effect> {
         self.ui.overlay = Some(Overlay::Confirm(Confirm {
             question: question.into(),
@@ -478,6 +499,7 @@ impl App {
                 self.ask_to_run(question, Command::Adjourn { at: None })
             }
             Action::SegmentNext => self.segment_next(),
+            Action::Suspension => self.suspension(),
             Action::Next => self.run(Command::Next { at: None }),
             Action::Add => {
                 self.open_prompt(PromptKind::Search(Purpose::Add(SpeechKind::Statement)), "")
@@ -934,4 +956,11 @@ fn on_selection(action: Action) -> bool {
             | Action::Remove
             | Action::Pass
     )
+}
+
+/// `16:05` in the meeting's zone.
+fn local_hh_mm(state: &State, at: jiff::Timestamp) -> String {
+    at.to_zoned_datetime(state.meeting.tz.clone())
+        .strftime("%H:%M")
+        .to_string()
 }

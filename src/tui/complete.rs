@@ -46,6 +46,7 @@ pub fn offers(meeting: &Meeting, text: &str) -> Vec<String> {
         | Argument::Seat
         | Argument::Duration
         | Argument::NoteNumber
-        | Argument::Text => Vec::new(),
+        | Argument::Text
+        | Argument::Reason => Vec::new(),
     }
 }

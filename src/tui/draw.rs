@@ -107,11 +107,13 @@ fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
         (Health::Saving(n), None) => (format!("saving {n}…"), t.warn()),
         (Health::ReadOnly, None) => ("read-only".to_string(), t.dim()),
     };
+    // Suspended, the status line says so where it says the phase.
+    let phase = match state.suspended() {
+        Some(_) => "SUSPENDED".to_string(),
+        None => state.phase.label().to_uppercase(),
+    };
     let mut spans = vec![
-        Span::styled(
-            format!(" {} ", state.phase.label().to_uppercase()),
-            t.title(),
-        ),
+        Span::styled(format!(" {phase} "), t.title()),
         Span::raw(format!("· {} · ", state.segment_def().title)),
         Span::styled(health, health_style),
         Span::styled(format!(" · {} · ", view.ui.operator), t.dim()),

@@ -64,6 +64,8 @@ pub enum Action {
     Open,
     Adjourn,
     SegmentNext,
+    /// Suspends the meeting, or reconvenes it when suspended.
+    Suspension,
     // Speakers
     Next,
     Add,
@@ -240,6 +242,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(ALL, &[C('O')], Action::Open, "", "open the meeting (asks)", false),
     bind(ALL, &[C('S')], Action::SegmentNext, "", "next segment (asks)", false),
     bind(ALL, &[C('A')], Action::Adjourn, "", "adjourn meeting (asks)", false),
+    bind(ALL, &[C('B')], Action::Suspension, "", "suspend/reconvene (asks)", false),
     bind(ALL, &[C('?')], Action::Help, "help", "this help", true),
     bind(ALL, &[C('q')], Action::Quit, "quit", "quit (asks first)", true),
     bind(ALWAYS, &[Key::Ctrl('c')], Action::QuitNow, "", "quit at once", false),

@@ -1755,3 +1755,127 @@ fn attendance_from_gavel_do_shows_in_state() {
     );
     assert_eq!(g.journal_lines()[1]["event"]["by"], "Mr. François Delattre");
 }
+// ---------------------------------------------------------------------------
+// Suspension of the meeting (issue 13, item 6)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn suspend_and_reconvene_from_gavel_do_stop_the_clocks_in_state_json() {
+    let g = Gavel::seeded();
+    g.do_at(&local_time("15:31:00"), &["open"]);
+    g.do_at(&local_time("15:32:00"), &["next"]);
+    let line = g.do_at(
+        &local_time("15:33:00"),
+        &["suspend", "informal", "consultations"],
+    );
+    assert!(
+        line.contains(
+            "suspend The meeting is suspended (informal consultations); Mali's timer stops at 1m"
+        ),
+        "{line}"
+    );
+    let s = g.state_json(&local_time("15:40:00"));
+    assert_eq!(s["suspended"]["since"], "2017-09-20T19:33:00Z");
+    assert_eq!(s["suspended"]["reason"], "informal consultations");
+    assert_eq!(s["suspended"]["seconds"], 420);
+    assert_eq!(
+        s["floor"]["elapsed"], 60,
+        "the suspension is not speaking time"
+    );
+    assert_eq!(s["floor"]["paused"], true);
+    assert_eq!(s["clock"]["since_open"], 120, "nor the meeting's time");
+    assert_eq!(s["clock"]["suspended_for"], 420);
+    assert_eq!(s["suspensions"][0]["to"], Value::Null);
+    assert_eq!(s["meeting"]["breaks"], serde_json::json!([]));
+    let text = g.run_at(&local_time("15:40:00"), &["state", g.m()]);
+    assert!(
+        text.stdout
+            .contains("SUSPENDED since 15:33:00 (informal consultations), 7m so far"),
+        "{}",
+        text.stdout
+    );
+
+    let refused = g.run_at(&local_time("15:41:00"), &["do", g.m(), "next"]);
+    assert_eq!(refused.code, Some(3), "{refused:#?}");
+    assert_eq!(
+        refused.stderr,
+        "gavel: the meeting is suspended since 15:33: reconvene first to give the floor\n"
+    );
+    let refused = g.run_at(&local_time("15:41:00"), &["do", g.m(), "suspend"]);
+    assert_eq!(
+        refused.stderr,
+        "gavel: the meeting is suspended already, since 15:33:00\n"
+    );
+
+    let line = g.do_at(&local_time("15:48:00"), &["reconvene"]);
+    assert!(
+        line.contains("reconvene The meeting reconvenes after 15m; Mali resumes at 1m"),
+        "{line}"
+    );
+    let s = g.state_json(&local_time("15:49:00"));
+    assert_eq!(s["suspended"], Value::Null);
+    assert_eq!(s["floor"]["elapsed"], 120);
+    assert_eq!(s["suspensions"][0]["to"], "2017-09-20T19:48:00Z");
+    assert_eq!(s["suspensions"][0]["seconds"], 900);
+    assert_eq!(s["suspensions"][0]["segment"], "opening");
+    let refused = g.run_at(&local_time("15:49:00"), &["do", g.m(), "reconvene"]);
+    assert_eq!(refused.stderr, "gavel: the meeting is not suspended\n");
+
+    let log = g.log_lines();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("#0003 suspend The meeting is suspended")),
+        "{log:?}"
+    );
+    let journal = g.journal_lines();
+    assert_eq!(journal[2]["event"]["type"], "suspended");
+    assert_eq!(journal[2]["event"]["reason"], "informal consultations");
+    assert_eq!(journal[3]["event"]["type"], "reconvened");
+}
+
+#[test]
+fn check_refuses_breaks_that_overlap_or_end_before_they_start() {
+    let text = edit(
+        SEED_TEXT,
+        "timezone = \"America/New_York\"",
+        "timezone = \"America/New_York\"\nbreaks = [[\"16:00\", \"17:00\"], [\"16:30\", \"16:45\"], [\"17:30\", \"17:10\"]]",
+    );
+    let g = Gavel::with("config/mali.toml", text.as_bytes());
+    let found = diagnostics(&check(&g, "config/mali.toml"), "config/mali.toml");
+    let at = |needle: &str, message: &str| {
+        let (line, col) = place(&text, needle);
+        Diagnostic {
+            line,
+            col,
+            message: message.to_string(),
+        }
+    };
+    assert_eq!(
+        found,
+        [
+            at(
+                "[\"16:30\", \"16:45\"]",
+                "the break 16:30–16:45 overlaps the break 16:00–17:00: join them or move one"
+            ),
+            at(
+                "\"17:10\"",
+                "a break must end after it starts: 17:10 is not after 17:30"
+            ),
+        ]
+    );
+    let fine = edit(
+        SEED_TEXT,
+        "timezone = \"America/New_York\"",
+        "timezone = \"America/New_York\"\nbreaks = [[\"16:30\", \"17:00\"]]",
+    );
+    let g = Gavel::with("config/mali.toml", fine.as_bytes());
+    assert_eq!(check(&g, "config/mali.toml").code, Some(0));
+    g.do_(&["open"]);
+    let s = g.state_json(&start());
+    assert_eq!(
+        s["meeting"]["breaks"],
+        serde_json::json!([["16:30", "17:00"]])
+    );
+}
+
+// --- end of suspension ---

@@ -103,6 +103,12 @@ fn command() -> impl Strategy<Value = Command> {
         // --- end attendance ---
         Just(Command::Undo),
         Just(Command::Undo),
+        // Suspension of the meeting (issue 13, item 6).
+        ("[a-z ]{0,12}", optional_at()).prop_map(|(reason, at)| Command::Suspend {
+            reason: Clean::new(&reason),
+            at
+        }),
+        optional_at().prop_map(|at| Command::Reconvene { at }),
     ]
 }
 

@@ -879,3 +879,46 @@ fn speakers_shows_who_is_present() {
     );
     assert!(text(&empty).contains("No attendance recorded — i to record present"));
 }
+// --- Suspension of the meeting (issue 13, item 6) ---
+
+/// The opening suspended at 15:37:40, Algeria's timer held at 1:00, and ten
+/// minutes of the suspension gone.
+fn suspended() -> State {
+    let mut state = opening();
+    run(&mut state, &[(460, "suspend informal consultations")]);
+    state
+}
+
+const SUSPENDED_NOW: i64 = 460 + 600;
+
+#[test]
+fn clock_while_suspended() {
+    let state = suspended();
+    let ui = ui(Pane::Speakers);
+    for (size, name) in CLOCK.iter().zip(["80x24", "160x48"]) {
+        let buffer = draw_pane(panes::clock::draw, &state, &ui, SUSPENDED_NOW, PLAIN, *size);
+        let shown = text(&buffer);
+        assert!(shown.contains("SUSPENDED since 15:37"), "{shown}");
+        assert!(
+            shown.contains(" 7m40s"),
+            "the suspension is not the meeting's time: {shown}"
+        );
+        assert_snapshot!(format!("clock_suspended_{name}"), shown);
+    }
+}
+
+#[test]
+fn board_while_suspended() {
+    let state = suspended();
+    for (size, name) in BOARD.iter().zip(["80x24", "160x48"]) {
+        let buffer = draw_board(&state, SUSPENDED_NOW, PLAIN, *size);
+        let shown = text(&buffer);
+        assert!(
+            shown.contains("SUSPENDED since 15:37 (informal consultations)"),
+            "{shown}"
+        );
+        assert_snapshot!(format!("board_suspended_{name}"), shown);
+    }
+}
+
+// --- end of suspension ---

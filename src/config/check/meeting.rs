@@ -24,6 +24,7 @@ pub(super) const FIELDS: &[&str] = &[
     "summary_title",
     "order_limit",
     "replies",
+    "breaks",
 ];
 
 const DEFAULT_WARN_BEFORE: u32 = 30;
@@ -77,6 +78,16 @@ pub(super) fn head(
             }
         }
     }
+    let breaks = super::breaks::breaks(f, s);
+    if let (Some(date), Some((name, tz)), Some(breaks)) = (date, &zone, &breaks) {
+        for (start, end, value) in breaks {
+            for time in [start, end] {
+                clock_change(f, "breaks", value, date.to_datetime(*time), name, tz);
+            }
+        }
+    }
+    let breaks: Option<Vec<(Time, Time)>> =
+        breaks.map(|b| b.into_iter().map(|(s, e, _)| (s, e)).collect());
     let bell = bell(f, s);
     let summary_title = s.optional_text(f, "summary_title");
     let order_limit = match s.get("order_limit") {
@@ -100,6 +111,7 @@ pub(super) fn head(
     let summary_title = summary_title.filter(|t| !t.is_empty());
     let order_limit = order_limit?;
     let replies = replies?;
+    let breaks = breaks?;
     let meeting = move |parts: Parts| Meeting {
         id,
         title,
@@ -118,6 +130,7 @@ pub(super) fn head(
         segments: parts.segments,
         roster: parts.roster,
         seating: parts.seating,
+        breaks,
     };
     Some((log_dir?, meeting))
 }
@@ -247,7 +260,7 @@ fn clock_change(f: &mut Findings, key: &str, value: &Val, at: DateTime, zone: &s
 }
 
 /// `15:30`, or `15:30:20` when there are seconds.
-fn clock(time: Time) -> String {
+pub(super) fn clock(time: Time) -> String {
     if time.second() == 0 && time.subsec_nanosecond() == 0 {
         time.strftime("%H:%M").to_string()
     } else {
@@ -320,7 +333,7 @@ fn date_parts(s: &str) -> Option<(i16, i8, i8)> {
     ))
 }
 
-fn time_of_day(f: &mut Findings, key: &str, value: &Val) -> Option<Time> {
+pub(super) fn time_of_day(f: &mut Findings, key: &str, value: &Val) -> Option<Time> {
     let hint = "a time of day like \"15:30\"";
     let parsed = match value.get_ref() {
         DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {

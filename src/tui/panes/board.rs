@@ -152,18 +152,37 @@ impl Board<'_> {
         lines
     }
 
-    /// The segment, and REHEARSAL away from the meeting's date.
+    /// The segment, and REHEARSAL away from the meeting's date; led by
+    /// SUSPENDED while the meeting is suspended.
     fn heading(&self) -> Line<'static> {
         let schedule = crate::domain::clock::schedule(&self.state.meeting, self.now);
-        let mut spans = vec![Span::styled(
+        let mut spans = self.suspended();
+        spans.push(Span::styled(
             self.state.segment_def().title.to_string(),
             self.theme.dim(),
-        )];
+        ));
         if schedule.rehearsal {
             spans.push(Span::raw(" · "));
             spans.push(Span::styled("REHEARSAL", self.theme.warn()));
         }
         fit_line(spans, self.w)
+    }
+
+    /// `SUSPENDED since 16:05 (consultations) · `, in words, for the heading.
+    fn suspended(&self) -> Vec<Span<'static>> {
+        let Some([long, short]) = super::suspended::wordings(self.state) else {
+            return Vec::new();
+        };
+        let segment = super::width(self.state.segment_def().title.as_str());
+        let text = if super::width(&long) + 3 + segment <= self.w {
+            long
+        } else {
+            short
+        };
+        vec![
+            Span::styled(text, self.theme.warn()),
+            Span::styled(" · ", self.theme.dim()),
+        ]
     }
 
     fn holder(&self) -> Vec<Line<'static>> {
@@ -234,7 +253,7 @@ impl Board<'_> {
             words.push(Span::styled(countdown, timer.style(theme)));
         }
         if timer.paused {
-            words.push(Span::styled("PAUSED", theme.warn()));
+            words.push(Span::styled(timer.stopped(), theme.warn()));
         }
         match timer.timing {
             Timing::Over => {

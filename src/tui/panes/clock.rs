@@ -38,7 +38,11 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
     }
     parts.push((0, wall(view, &p, w)));
     parts.push((6, window(view, &p, w)));
-    parts.push((5, standing(view, w)));
+    match suspended(view, w) {
+        // Said before the rest, and kept the longest: nothing runs meanwhile.
+        Some(line) => parts.push((1, line)),
+        None => parts.push((5, standing(view, w))),
+    }
     parts.push((4, since_and_left(view, &p, w)));
     parts.push((1, projected(view, &p, w)));
     if let Some(line) = to_finish(&p, view.theme, w) {
@@ -121,6 +125,29 @@ fn standing(view: &View, w: usize) -> Line<'static> {
         Span::raw(state.segment_def().title.to_string()),
     ];
     fit_line(spans, w)
+}
+
+/// `SUSPENDED since 16:05 (consultations) · Opening session`, cut to fit.
+fn suspended(view: &View, w: usize) -> Option<Line<'static>> {
+    let theme = view.theme;
+    let [long, short] = super::suspended::wordings(view.state)?;
+    let segment = view.state.segment_def().title.to_string();
+    let with_segment = |text: &str| {
+        vec![
+            Span::styled(text.to_string(), theme.warn()),
+            Span::styled(" · ", theme.dim()),
+            Span::raw(segment.clone()),
+        ]
+    };
+    Some(first_fit(
+        vec![
+            with_segment(&long),
+            vec![Span::styled(long.clone(), theme.warn())],
+            with_segment(&short),
+            vec![Span::styled(short, theme.warn())],
+        ],
+        w,
+    ))
 }
 
 /// Time since the meeting opened (or until its scheduled start), and to the scheduled end.

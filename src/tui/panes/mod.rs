@@ -9,6 +9,8 @@ pub mod clock;
 pub mod notes;
 pub mod seats;
 pub mod speakers;
+// Suspension of the meeting (issue 13, item 6).
+pub mod suspended;
 
 use std::borrow::Cow;
 
@@ -160,6 +162,8 @@ struct Timer {
     limit: i64,
     remaining: i64,
     paused: bool,
+    /// Paused by a suspension of the meeting.
+    held: bool,
     timing: Timing,
 }
 
@@ -178,8 +182,14 @@ impl Timer {
             limit: i64::from(floor.limit()),
             remaining,
             paused: floor.paused_since.is_some(),
+            held: floor.held,
             timing,
         }
+    }
+
+    /// Why the timer stands still, in a word.
+    fn stopped(&self) -> &'static str {
+        if self.held { "SUSPENDED" } else { "PAUSED" }
     }
 
     fn style(&self, theme: Theme) -> Style {

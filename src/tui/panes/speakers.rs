@@ -152,7 +152,7 @@ fn timer_line(timer: &Timer, floor: &Floor, theme: Theme, w: usize) -> Line<'sta
     }
     let mut right = Vec::new();
     if timer.paused {
-        right.push(Span::styled("PAUSED", theme.warn()));
+        right.push(Span::styled(timer.stopped(), theme.warn()));
         right.push(Span::raw(" "));
     }
     right.push(match timer.timing {
