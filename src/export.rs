@@ -473,7 +473,8 @@ fn not_heard_line(out: &mut String, x: &Export, def: &crate::domain::SegmentDef)
         .map(|n| format!("{}{}", markdown_text(&n.heading), kind_note(n.kind)))
         .collect();
     if !left.is_empty() {
-        let _ = writeln!(out, "\nInscribed, not heard: {}.", left.join(", "));
+        // A heading may hold commas of its own (`Sweden, with Denmark, Norway`).
+        let _ = writeln!(out, "\nInscribed, not heard: {}.", left.join("; "));
     }
 }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod export;
 pub mod files;
+pub mod import;
 pub mod journal;
 pub mod lang;
 pub mod live;

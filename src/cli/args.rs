@@ -58,6 +58,25 @@ pub enum Sub {
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         words: Vec<String>,
     },
+    /// Inscribe a list of speakers received as CSV (header row required; UTF-8):
+    /// every row, or none if any is refused.
+    Import {
+        meeting: PathBuf,
+        /// The list: columns delegation (required), representative, title, level,
+        /// category, kind, on_behalf_of, language, limit, joint, in any order.
+        list: PathBuf,
+        #[command(flatten)]
+        log_dir: LogDir,
+        /// Who is doing it (default: $USER).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Print what would be inscribed; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How long to wait for another officer's gavel to let go of the journal.
+        #[arg(long, default_value = "5s", value_parser = wait_duration)]
+        wait: std::time::Duration,
+    },
     /// The state replayed from the journal.
     State {
         meeting: PathBuf,

@@ -11,10 +11,11 @@ pub(super) fn check(path: &Path) -> Result<(), Failure> {
         Ok(loaded) => {
             let m = &loaded.meeting;
             println!(
-                "{}: ok — {}; {} segments, {} on the roster, {} observer seats",
+                "{}: ok — {}; {} segment{}, {} on the roster, {} observer seats",
                 path.display(),
                 m.title,
                 m.segments.len(),
+                if m.segments.len() == 1 { "" } else { "s" },
                 m.roster.len(),
                 m.seating.capacity().saturating_sub(m.seating.blocked.len())
             );

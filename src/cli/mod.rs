@@ -6,6 +6,7 @@ mod args;
 mod context;
 mod export;
 mod file;
+mod import;
 mod read;
 mod screen;
 mod verify;
@@ -104,6 +105,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             wait,
             words,
         } => write::do_command(&meeting, &log_dir, operator, wait, &words),
+        Sub::Import {
+            meeting,
+            list,
+            log_dir,
+            operator,
+            dry_run,
+            wait,
+        } => import::import(&meeting, &list, &log_dir, operator, dry_run, wait),
         Sub::State {
             meeting,
             log_dir,

@@ -19,6 +19,18 @@ pub(super) fn do_command(
 ) -> Result<(), Failure> {
     let command = crate::lang::parse(&words.join(" "))
         .map_err(|e| Failure::new(Code::Usage, e.to_string()))?;
+    carry_out(path, log_dir, op, wait, command)
+}
+
+/// `command` through the journal, its session-log lines printed: what
+/// `gavel do` and `gavel import` do once they know the command.
+pub(super) fn carry_out(
+    path: &Path,
+    log_dir: &LogDir,
+    op: Option<String>,
+    wait: std::time::Duration,
+    command: crate::domain::Command,
+) -> Result<(), Failure> {
     let now = clock()?.now();
     let by = operator(op)?;
     let loaded = load(path)?;

@@ -4,7 +4,7 @@
 use jiff::civil::Time;
 
 use super::language::Language;
-use super::meeting::SeatId;
+use super::meeting::{Category, Level, SeatId};
 use crate::text::Clean;
 
 /// The kind of intervention a speaker is inscribed for.
@@ -75,6 +75,22 @@ pub struct Inscription {
     pub joint: Vec<Clean>,
     /// `in fr`; else the roster's language, if it gives one.
     pub language: Option<Language>,
+    /// Who will speak, when a list received says so (`gavel import`): it
+    /// chooses among the roster's people of the delegation, or names one
+    /// the roster does not have. Empty: the roster's.
+    pub representative: Clean,
+    pub title: Clean,
+    pub level: Option<Level>,
+    /// The category the list gives, in place of the roster's.
+    pub category: Option<Category>,
+}
+
+/// One inscription of a list received, with where it came from
+/// (`speakers.csv:12`) for a refusal to name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    pub place: String,
+    pub inscription: Inscription,
 }
 
 /// `who` is kept as typed (sanitised); `decide` resolves it against the roster and
@@ -163,6 +179,9 @@ pub enum Command {
     },
     // --- end attendance ---
     Undo,
+    /// A list of speakers received (`gavel import`): every row inscribed,
+    /// each as its own event, or none if any is refused.
+    Import(Vec<ImportRow>),
     // --- Suspension of the meeting (issue 13, item 6) ---
     /// The meeting stops, the floor's timer and the meeting's time with it.
     Suspend {

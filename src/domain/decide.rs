@@ -12,7 +12,7 @@ use super::resolve;
 use super::state::{Floor, Phase, State};
 use super::suspension::not_suspended;
 use super::undo;
-use crate::text::Clean;
+use crate::text::{Clean, match_key};
 
 /// Notes longer than this are refused rather than cut: nothing typed is lost silently.
 pub const MAX_NOTE_CHARS: usize = 16_000;
@@ -52,6 +52,7 @@ pub fn decide(state: &State, command: Command, now: Timestamp, by: &str) -> Deci
         }
         Command::Absent { who, at } => super::attendance::absent(state, who.as_str(), at, now),
         Command::Undo => undo(state, by),
+        Command::Import(rows) => super::import::import(state, rows, now, by),
         Command::Suspend { reason, at } => super::suspension::suspend(state, reason, at, now),
         Command::Reconvene { at } => super::suspension::reconvene(state, at, now),
     }
@@ -186,9 +187,15 @@ fn segment(state: &State, target: SegmentTarget) -> Decided {
 }
 
 fn new_speech(state: &State, ins: &Inscription) -> Result<Speech, Refusal> {
-    let who = resolve::candidate(&state.meeting, ins.who.as_str())
-        .map_err(|e| Refusal(with_quoting_hint(e, ins)))?;
-    let delegate = who.delegate();
+    let who = candidate(state, ins).map_err(|e| Refusal(with_quoting_hint(e, ins)))?;
+    let mut delegate = who.delegate();
+    if !ins.representative.is_empty() {
+        delegate.representative = ins.representative.clone();
+        delegate.title = ins.title.clone();
+    } else if !ins.title.is_empty() {
+        delegate.title = ins.title.clone();
+    }
+    delegate.level = ins.level.unwrap_or(delegate.level);
     let joint = joint(state, &delegate, ins)?;
     if ins.kind != SpeechKind::Statement && (!ins.on_behalf_of.is_empty() || !joint.is_empty()) {
         return refuse(format!(
@@ -198,10 +205,10 @@ fn new_speech(state: &State, ins: &Inscription) -> Result<Speech, Refusal> {
     }
     // A statement for a group, or for several delegations at once, speaks
     // for more than one and takes a group's limit.
-    let category = if ins.on_behalf_of.is_empty() && joint.is_empty() {
-        who.category()
-    } else {
-        Category::Group
+    let category = match ins.category {
+        Some(category) => category,
+        None if ins.on_behalf_of.is_empty() && joint.is_empty() => who.category(),
+        None => Category::Group,
     };
     let limit = match (ins.limit, ins.kind) {
         (Some(limit), _) => limit,
@@ -219,6 +226,30 @@ fn new_speech(state: &State, ins: &Inscription) -> Result<Speech, Refusal> {
         language: ins.language.clone().or_else(|| who.language()),
         ..Speech::plain(state.next_speech, delegate, ins.kind, limit)
     })
+}
+
+/// Whom an inscription names. A delegation with several people on the
+/// roster is told apart by the representative a list received gives.
+fn candidate<'a>(state: &'a State, ins: &Inscription) -> Result<resolve::Candidate<'a>, String> {
+    let meeting = &state.meeting;
+    let refused = match resolve::candidate(meeting, ins.who.as_str()) {
+        Ok(found) => return Ok(found),
+        Err(refused) if ins.representative.is_empty() => return Err(refused),
+        Err(refused) => refused,
+    };
+    let wanted = match_key(ins.representative.as_str());
+    let found = resolve::matches(meeting, ins.who.as_str());
+    let chosen: Vec<&resolve::Candidate<'a>> = found
+        .iter()
+        .filter(|c| {
+            matches!(c, resolve::Candidate::Roster(p)
+                if match_key(p.representative.as_str()) == wanted)
+        })
+        .collect();
+    match chosen.as_slice() {
+        [one] => Ok(**one),
+        _ => Err(refused),
+    }
 }
 
 /// A name with `for` or `with` in it reads as a group or a joint statement

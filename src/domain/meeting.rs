@@ -29,6 +29,16 @@ impl Level {
         Level::Observer,
     ];
 
+    /// Each level by the name meeting files and lists received give it.
+    pub const NAMED: [(&'static str, Level); 6] = [
+        ("head_of_state", Level::HeadOfState),
+        ("vice_president", Level::VicePresident),
+        ("minister", Level::Minister),
+        ("vice_minister", Level::ViceMinister),
+        ("head_of_delegation", Level::HeadOfDelegation),
+        ("observer", Level::Observer),
+    ];
+
     /// As a protocol-ordered list shows it, in a narrow column.
     pub fn short(self) -> &'static str {
         match self {

@@ -13,6 +13,7 @@ mod decide;
 mod describe;
 pub mod event;
 pub mod format;
+mod import;
 pub mod language;
 pub mod meeting;
 mod refusal;
@@ -29,7 +30,9 @@ pub mod times;
 mod undo;
 
 pub use apply::{Inconsistent, apply};
-pub use command::{At, Command, Place, SeatOrDelegation, SegmentTarget, SpeechKind};
+pub use command::{
+    At, Command, ImportRow, Inscription, Place, SeatOrDelegation, SegmentTarget, SpeechKind,
+};
 pub use decide::{MAX_NOTE_CHARS, decide, tags};
 pub use describe::describe;
 pub use event::{Delegate, Entry, Event, Speech, VERSION, and_list};

@@ -1523,3 +1523,79 @@ fn attendance_events_read_back_from_the_journal() {
 }
 // Suspension of the meeting (issue 13, item 6).
 mod suspension;
+
+// --- inscriptions from a list received ---
+
+fn row(line: u32, who: &str, how: impl FnOnce(&mut Inscription)) -> ImportRow {
+    let mut inscription = Inscription {
+        who: who.into(),
+        ..Inscription::default()
+    };
+    how(&mut inscription);
+    ImportRow {
+        place: format!("list.csv:{line}"),
+        inscription,
+    }
+}
+
+/// Each row is one inscription by the importing officer, judged on the list
+/// as the rows before it leave it; the representative a list gives picks
+/// among a delegation's people on the roster, or names one it does not have.
+#[test]
+fn a_list_received_is_inscribed_row_by_row() {
+    let mut sim = Sim::new();
+    sim.ok(Command::Import(vec![
+        row(2, "Mali", |i| {
+            i.representative = "H.E. Mr. Abdoulaye Diop".into()
+        }),
+        row(3, "Egypt", |i| {
+            i.representative = "Mr. Ahmed Example".into();
+            i.title = "Deputy Permanent Representative".into();
+            i.on_behalf_of = "the Arab Group".into();
+        }),
+        row(4, "Peru", |i| i.kind = SpeechKind::Reply),
+    ]));
+    assert_eq!(sim.log.len(), 3, "one event a row: {:?}", sim.log);
+    assert!(sim.log[0].contains("Mali — H.E. Mr. Abdoulaye Diop inscribed 3rd"));
+    let queue = &sim.state.segment().queue;
+    assert_eq!(queue[2].speech.delegate.key.as_str(), "mali-fm");
+    assert_eq!(
+        queue[3].speech.delegate.title.as_str(),
+        "Deputy Permanent Representative"
+    );
+    assert_eq!(queue[3].speech.category, Some(Category::Group));
+    assert_eq!(queue[4].speech.kind, SpeechKind::Reply);
+    // Each is its officer's own action, undone one at a time.
+    sim.ok(Command::Undo);
+    assert_eq!(sim.queue().len(), 4);
+}
+
+/// One bad row and nothing is inscribed; every bad row is named by its line.
+#[test]
+fn a_list_with_a_bad_row_inscribes_nothing() {
+    let mut sim = Sim::new();
+    sim.ok(add("France"));
+    let why = sim.refused(Command::Import(vec![
+        row(2, "Egypt", |_| {}),
+        row(3, "Narnia", |_| {}),
+        row(4, "France", |_| {}),
+        row(5, "egypt", |_| {}),
+        row(6, "Peru", |i| i.kind = SpeechKind::Order),
+    ]));
+    let lines: Vec<&str> = why.lines().collect();
+    assert_eq!(
+        lines[0],
+        "nothing was inscribed, as 4 of the list's rows are refused:"
+    );
+    assert!(
+        lines[1].starts_with("list.csv:3: no one called \"Narnia\""),
+        "{why}"
+    );
+    assert_eq!(lines[2], "list.csv:4: France is already listed, 3rd");
+    assert_eq!(lines[3], "list.csv:5: Egypt is already listed, 4th");
+    assert!(
+        lines[4].starts_with("list.csv:6: a point of order is raised in the room"),
+        "{why}"
+    );
+    sim.refuses(Command::Import(vec![]), "the list has no rows");
+}

@@ -20,6 +20,12 @@ use crate::text::{quoted, sanitise};
 
 pub use help::{Argument, CommandHelp, commands};
 
+/// A speaking limit as `add … limit` takes it (`3m`, `90s`): more than
+/// nothing, at most an hour.
+pub fn speaking_limit(text: &str) -> Result<u32, ParseError> {
+    when::limit("limit", text)
+}
+
 /// Why a line is not a command, in words an officer understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

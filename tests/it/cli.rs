@@ -1879,3 +1879,59 @@ fn check_refuses_breaks_that_overlap_or_end_before_they_start() {
 }
 
 // --- end of suspension ---
+
+// ---------------------------------------------------------------------------
+// gavel import
+// ---------------------------------------------------------------------------
+
+/// A list that cannot be read is refused whole with every bad line named,
+/// exit 2, nothing written; a FIFO is not waited on; a good one is inscribed
+/// row by row and prints each row's line.
+#[test]
+fn import_reads_a_list_all_or_nothing() {
+    let g = Gavel::seeded();
+    let list = g.path().join("list.csv");
+    fs::write(
+        &list,
+        "delegation,language,limit\nPeru,es,3m\nChile,Klingon,\nGhana,,3 minutes\n",
+    )
+    .unwrap();
+    let out = g.run(&["import", g.m(), list.to_str().unwrap()]);
+    assert_eq!(out.code, Some(2), "{out:#?}");
+    assert!(out.stderr.contains("nothing was inscribed"), "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("list.csv:3: \"Klingon\" is not a language"),
+        "{out:#?}"
+    );
+    assert!(
+        out.stderr
+            .contains("list.csv:4: \"3 minutes\" is not a duration"),
+        "{out:#?}"
+    );
+    assert!(!g.journal().exists(), "nothing was written");
+
+    let fifo = g.path().join("fifo.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = g.run(&["import", g.m(), fifo.to_str().unwrap()]);
+    assert_eq!(out.code, Some(2), "{out:#?}");
+    assert!(out.stderr.contains("not a regular file"), "{out:#?}");
+
+    fs::write(&list, "delegation,language,limit\nPeru,es,4m\nChile,,\n").unwrap();
+    let out = g.run(&["import", g.m(), list.to_str().unwrap()]);
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    let lines = out.lines();
+    assert_eq!(lines.len(), 2, "{out:#?}");
+    assert!(
+        lines[0].contains("Peru inscribed 8th (statement in Spanish, limit 4m) · clerk"),
+        "{out:#?}"
+    );
+    let state = g.state_json(&start());
+    assert_eq!(state["queue"].as_array().unwrap().len(), 9);
+}

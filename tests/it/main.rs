@@ -10,6 +10,7 @@ mod cli;
 mod concurrency;
 mod config_fixtures;
 mod export_escaping;
+mod general_assembly;
 mod hostile;
 mod journal_append;
 mod journal_faults;

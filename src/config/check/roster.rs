@@ -20,14 +20,7 @@ pub(super) const FIELDS: &[&str] = &[
     "aliases",
 ];
 
-const LEVELS: &[(&str, Level)] = &[
-    ("head_of_state", Level::HeadOfState),
-    ("vice_president", Level::VicePresident),
-    ("minister", Level::Minister),
-    ("vice_minister", Level::ViceMinister),
-    ("head_of_delegation", Level::HeadOfDelegation),
-    ("observer", Level::Observer),
-];
+const LEVELS: &[(&str, Level)] = &Level::NAMED;
 const ROLES: &[(&str, Role)] = &[
     ("co_chair", Role::CoChair),
     ("participant", Role::Participant),
