@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gavel::domain::{
-    At, Command, Place, SeatId, SeatOrDelegation, SegmentTarget, SpeechKind, State,
+    At, Command, ImportRow, Inscription, Language, Place, SeatId, SeatOrDelegation, SegmentTarget,
+    SpeechKind, State,
 };
 use gavel::journal::Mode;
 use gavel::live::{Live, LiveError};
@@ -35,6 +36,37 @@ fn observer() -> impl Strategy<Value = Clean> {
         3 => prop::sample::select(OBSERVERS).prop_map(Clean::new),
         1 => name(),
     ]
+}
+
+/// `add` with its clauses: on behalf of a group, jointly, in a language.
+fn inscription() -> impl Strategy<Value = Inscription> {
+    let group = prop::option::of(prop::sample::select(vec!["the Arab Group", "the EU"]));
+    let language = prop::option::of(prop::sample::select(vec!["fr", "ar", "pt"]));
+    (name(), group, prop::collection::vec(name(), 0..3), language).prop_map(
+        |(who, group, joint, language)| Inscription {
+            who,
+            on_behalf_of: group.map(Clean::new).unwrap_or_default(),
+            joint,
+            language: language.and_then(|l| Language::parse(l).ok()),
+            ..Inscription::default()
+        },
+    )
+}
+
+/// A list received: a few rows, some of which may be refused, so that the
+/// whole list is.
+fn import() -> impl Strategy<Value = Command> {
+    prop::collection::vec(inscription(), 1..4).prop_map(|rows| {
+        Command::Import(
+            rows.into_iter()
+                .enumerate()
+                .map(|(n, inscription)| ImportRow {
+                    place: format!("list.csv:{}", n + 2),
+                    inscription,
+                })
+                .collect(),
+        )
+    })
 }
 
 fn seat() -> impl Strategy<Value = SeatId> {
@@ -65,6 +97,8 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Command::Segment(SegmentTarget::Id("opening".into()))),
         (name(), kind, prop::option::of(30u32..300))
             .prop_map(|(who, kind, limit)| Command::add(who, kind, limit)),
+        inscription().prop_map(Command::Add),
+        import(),
         optional_at().prop_map(|at| Command::Next { at }),
         optional_at().prop_map(|at| Command::Next { at }),
         (name(), optional_at()).prop_map(|(who, at)| Command::Floor { who, at }),
