@@ -77,6 +77,13 @@ pub(super) fn before<'x>(
 fn line(state: &State, s: &SuspensionRecord) -> String {
     let t = |at| local(state, at, "%H:%M");
     let when = match s.to {
+        // Within one minute the minutes alone would read 16:39–16:39.
+        Some(to) if t(s.from) == t(to) => format!(
+            "Suspended {}–{} ({})",
+            local(state, s.from, "%H:%M:%S"),
+            local(state, to, "%H:%M:%S"),
+            duration(s.seconds)
+        ),
         Some(to) => format!(
             "Suspended {}–{} ({})",
             t(s.from),

@@ -180,8 +180,14 @@ fn check_meeting(s: &Value) {
     assert_eq!(s["segment"]["id"], "co-chaired");
     assert_eq!(s["segment"]["list_closed"], true);
     assert!(s["floor"].is_null() && s["queue"].as_array().unwrap().is_empty());
-    assert_eq!(s["clock"]["since_open"], 69 * 60 + 10);
-    assert_eq!(s["last_seq"], 107);
+    // 69m10s open, of which 4 s suspended while the co-chairs consulted.
+    assert_eq!(s["clock"]["since_open"], 69 * 60 + 10 - 4);
+    assert_eq!(s["suspensions"][0]["seconds"], 4);
+    assert_eq!(
+        s["suspensions"][0]["reason"],
+        "consultations among the co-chairs"
+    );
+    assert_eq!(s["last_seq"], 109);
     assert_eq!(s["last_action"]["by"], "ana");
     assert_eq!(s["last_action"]["event"], "adjourned");
 }
