@@ -10,6 +10,7 @@ pub mod columns;
 pub mod complete;
 pub mod draw;
 pub mod input;
+pub mod keymap;
 pub mod keys;
 pub mod message;
 pub mod panes;

@@ -192,6 +192,7 @@ fn draw_pane(
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let view = View {
         state,
+        keys: &gavel::tui::keymap::Keymap::default(),
         ui,
         now: at_secs(now),
         theme,
@@ -758,6 +759,7 @@ impl Emulated {
     fn draw(&mut self, state: &State, ui: &Ui) {
         let view = View {
             state,
+            keys: &gavel::tui::keymap::Keymap::default(),
             ui,
             now: at_secs(700),
             theme: PLAIN,
