@@ -61,7 +61,10 @@ pub(super) fn join_format_words(mut args: Vec<OsString>) -> Result<Vec<OsString>
         }
         let (value, second) = match arg.strip_prefix("--format=") {
             Some(value) => (Some(value.to_string()), i + 1),
-            None if arg == "--format" => (args.get(i + 1).map(|v| v.to_string_lossy().into_owned()), i + 2),
+            None if arg == "--format" => (
+                args.get(i + 1).map(|v| v.to_string_lossy().into_owned()),
+                i + 2,
+            ),
             None => (None, i),
         };
         let word = args.get(second).map(|w| w.to_string_lossy().into_owned());

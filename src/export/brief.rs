@@ -61,7 +61,11 @@ pub fn markdown(state: &State, now: Timestamp) -> String {
         table(&mut out, state, now, &here);
     }
     for (i, later_def) in state.meeting.segments.iter().enumerate() {
-        let inscribed: Vec<&Row> = later.iter().copied().filter(|(_, t)| t.segment == i).collect();
+        let inscribed: Vec<&Row> = later
+            .iter()
+            .copied()
+            .filter(|(_, t)| t.segment == i)
+            .collect();
         if inscribed.is_empty() {
             continue;
         }
@@ -86,7 +90,11 @@ fn standing_lines(out: &mut String, state: &State, p: &Projection, now: Timestam
     };
     let _ = write!(out, "As of {}{rehearsal}. ", t(now));
     if let Some(at) = state.adjourned_at {
-        let _ = writeln!(out, "Adjourned at {}: no one is still to be heard.\n", t(at));
+        let _ = writeln!(
+            out,
+            "Adjourned at {}: no one is still to be heard.\n",
+            t(at)
+        );
         return;
     }
     let against = match p.over_by {
@@ -115,13 +123,7 @@ fn standing_lines(out: &mut String, state: &State, p: &Projection, now: Timestam
 }
 
 /// Where the times count from, and the breaks they step over.
-fn assumptions(
-    out: &mut String,
-    state: &State,
-    runway: &Runway,
-    end: Timestamp,
-    now: Timestamp,
-) {
+fn assumptions(out: &mut String, state: &State, runway: &Runway, end: Timestamp, now: Timestamp) {
     let t = |at| local(state, at, "%H:%M");
     if state.phase == Phase::Scheduled {
         let _ = writeln!(
@@ -179,7 +181,13 @@ fn table_row(state: &State, now: Timestamp, position: Option<usize>, turn: &Turn
     let speech = turn.speech();
     let t = local(state, turn.at, "%H:%M");
     let (place, limit, at) = match turn.standing {
-        Standing::Floor(f) => ("now".to_string(), floor_limit(f, now), format!("since {t}")),
+        Standing::Floor(f) => {
+            let mut limit = floor_limit(f, now);
+            if f.paused_since.is_some() && !f.held {
+                limit.push_str(", paused");
+            }
+            ("now".to_string(), limit, format!("since {t}"))
+        }
         Standing::SetAside(f) => ("resumes".to_string(), floor_limit(f, now), t),
         Standing::Listed(_) => (
             position.map_or(String::new(), |p| p.to_string()),
@@ -206,7 +214,7 @@ fn table_row(state: &State, now: Timestamp, position: Option<usize>, turn: &Turn
     )
 }
 
-/// `3m, 1m20s left`, `3m, 30s over`; `paused` when an officer paused it.
+/// `3m, 1m20s left`, `3m, 30s over`.
 fn floor_limit(f: &crate::domain::state::Floor, now: Timestamp) -> String {
     let left = f.remaining(now);
     let mut text = duration(i64::from(f.limit()));
@@ -214,9 +222,6 @@ fn floor_limit(f: &crate::domain::state::Floor, now: Timestamp) -> String {
         let _ = write!(text, ", {} left", duration(left));
     } else {
         let _ = write!(text, ", {} over", duration(-left));
-    }
-    if f.paused_since.is_some() && !f.held {
-        text.push_str(", paused");
     }
     text
 }

@@ -22,8 +22,8 @@ fn at(secs: i64) -> Timestamp {
 }
 
 fn seed_meeting() -> Meeting {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("config/mali-ministerial-2017.toml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/mali-ministerial-2017.toml");
     crate::config::load(&path)
         .expect("the seed meeting")
         .meeting
@@ -159,7 +159,15 @@ fn the_times_run_on_from_the_floor_through_the_break_to_the_projected_end() {
     let table = &tables(&md)[0];
     assert_eq!(
         table[0],
-        ["#", "Speaker", "Representative", "Category", "Language", "Limit", "Takes the floor"]
+        [
+            "#",
+            "Speaker",
+            "Representative",
+            "Category",
+            "Language",
+            "Limit",
+            "Takes the floor"
+        ]
     );
     assert_eq!(table[1][0], "now");
     assert_eq!(table[1][1], "Algeria (point of order)");
@@ -294,9 +302,16 @@ fn the_brief_says_when_the_list_starts_and_when_it_is_over() {
     let early = at(-600);
     let md = markdown(&state, early);
     assert!(md.contains("As of 15:20. Projected end 15:51"), "{md}");
-    assert!(md.contains("Not opened yet: the times count from 15:30.\n"), "{md}");
+    assert!(
+        md.contains("Not opened yet: the times count from 15:30.\n"),
+        "{md}"
+    );
     assert_eq!(tables(&md)[0][1][6], "15:30");
     run(&mut state, 0, Command::Open { at: None });
+    run(&mut state, 0, Command::Next { at: None });
+    run(&mut state, 20, Command::Pause { at: None });
+    let md = markdown(&state, at(50));
+    assert_eq!(tables(&md)[0][1][5], "3m, 2m40s left, paused", "{md}");
     run(&mut state, 60, Command::Adjourn { at: None });
     let md = markdown(&state, at(120));
     assert!(
