@@ -127,6 +127,11 @@ pub enum Format {
     Csv,
     /// The same, for other tools (with a schema version).
     Json,
+    /// The list of speakers for the chair's brief, in Markdown (`--format list md` too).
+    #[value(alias = "list-md")]
+    List,
+    /// The same list as CSV (`--format list csv`).
+    ListCsv,
 }
 
 /// `--log-dir`: where the meeting's folder is looked for.

@@ -73,8 +73,8 @@ impl From<LiveError> for Failure {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let args = export::join_format_words(std::env::args_os().collect());
+    match args.and_then(|args| run(Cli::parse_from(args))) {
         Ok(()) => Code::Done.into(),
         Err(f) => {
             if !f.message.is_empty() {
