@@ -9,6 +9,7 @@ mod file;
 mod import;
 mod read;
 mod screen;
+mod settings;
 mod verify;
 mod write;
 
@@ -105,6 +106,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             wait,
             words,
         } => write::do_command(&meeting, &log_dir, operator, wait, &words),
+        Sub::Keys => {
+            print!("{}", crate::tui::keymap::Keymap::default().as_settings());
+            Ok(())
+        }
+        Sub::Settings { check } => settings::show(check),
         Sub::Import {
             meeting,
             list,

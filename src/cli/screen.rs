@@ -26,6 +26,8 @@ pub(super) fn tui(
     } else {
         Mode::ReadWrite
     };
+    // A settings file with a mistake stops gavel before the screen takes over.
+    let settings = settings()?;
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, log_dir)?;
     let meeting = Arc::new(loaded.meeting);
@@ -33,13 +35,14 @@ pub(super) fn tui(
     let (live, opener) = open_for_screen(meeting, &dir, mode)?;
     say_found(&live);
     let mut theme = Theme::from_env();
-    if settings()?.color == Some(false) {
+    if settings.color == Some(false) {
         theme = Theme::PLAIN;
     }
     let setup = crate::tui::Setup {
         operator,
         read_only,
         theme,
+        keys: settings.keys,
         notice: notice(&live),
         clock,
         kind,

@@ -11,6 +11,7 @@ mod meeting;
 mod roster;
 mod seating;
 mod segments;
+pub(super) mod settings;
 
 use std::path::Path;
 

@@ -213,6 +213,29 @@ impl Keymap {
         clashes
     }
 
+    /// The bindings that differ from the shipped ones, each as a settings
+    /// line under its table: `[keys.speakers] next = ["N", "Enter"]`.
+    pub fn changes(&self) -> Vec<String> {
+        let shipped = Keymap::default();
+        self.bindings
+            .iter()
+            .zip(&shipped.bindings)
+            .filter(|(now, was)| now.keys != was.keys)
+            .filter_map(|(b, _)| {
+                let table = SECTIONS
+                    .iter()
+                    .find(|(_, s)| *s == b.scope)
+                    .map_or("[keys]".to_string(), |(n, _)| format!("[keys.{n}]"));
+                let keys: Vec<String> = b.keys.iter().map(|k| format!("{:?}", k.name())).collect();
+                Some(format!(
+                    "{table} {} = [{}]",
+                    action_name(b.action)?,
+                    keys.join(", ")
+                ))
+            })
+            .collect()
+    }
+
     /// The bindings in force in the settings' form, ready to copy: the keys
     /// of every pane under `[keys]`, then each scope's own table.
     pub fn as_settings(&self) -> String {
@@ -263,7 +286,7 @@ fn labels(keys: &[Key]) -> String {
     keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" ")
 }
 
-fn unknown_section(section: &str) -> String {
+pub fn unknown_section(section: &str) -> String {
     let names: Vec<&str> = SECTIONS.iter().map(|(n, _)| *n).collect();
     format!(
         "there is no [keys.{section}]: the tables are [keys] (the panes) and [keys.{}]",

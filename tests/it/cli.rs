@@ -2109,3 +2109,65 @@ fn the_words_of_a_note_are_never_read_as_an_export_format() {
     let line = g.do_(&["note", "--format", "list", "csv"]);
     assert!(line.contains("--format list csv"), "{line}");
 }
+
+// ---------------------------------------------------------------------------
+// gavel keys, gavel settings
+// ---------------------------------------------------------------------------
+
+/// `gavel keys` prints settings a settings file can hold as they are, and
+/// `gavel settings` reads them back with nothing of one's own; a binding
+/// of one's own is listed, and a mistake is said at its line and column.
+#[test]
+fn keys_and_settings_say_what_is_in_force() {
+    let g = Gavel::seeded();
+    let printed = g.run(&["keys"]);
+    assert_eq!(printed.code, Some(0), "{printed:#?}");
+    assert!(
+        printed.stdout.contains("[keys.speakers]\nnext = \"n\""),
+        "{printed:#?}"
+    );
+    let absent = g.run(&["settings"]);
+    assert!(
+        absent
+            .stdout
+            .contains("(not there: the defaults are in force)"),
+        "{absent:#?}"
+    );
+    let folder = g.path().join("home/.config/gavel");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("settings.toml"), &printed.stdout).unwrap();
+    let same = g.run(&["settings", "--check"]);
+    assert_eq!(same.code, Some(0), "{same:#?}");
+    assert!(
+        same.stdout.contains("ok — 0 key binding(s) of your own"),
+        "{same:#?}"
+    );
+    fs::write(
+        folder.join("settings.toml"),
+        "operator = \"ana\"\n[keys.speakers]\nnext = [\"N\", \">\"]\n",
+    )
+    .unwrap();
+    let own = g.run(&["settings"]);
+    assert!(own.stdout.contains("(read)"), "{own:#?}");
+    assert!(
+        own.stdout
+            .contains("operator = \"ana\"  (from the settings)"),
+        "{own:#?}"
+    );
+    assert!(
+        own.stdout.contains("[keys.speakers] next = [\"N\", \">\"]"),
+        "{own:#?}"
+    );
+    fs::write(folder.join("settings.toml"), "[keys]\nquit = 7\n").unwrap();
+    let bad = g.run(&["settings", "--check"]);
+    assert_eq!(bad.code, Some(2), "{bad:#?}");
+    assert!(
+        bad.stderr
+            .contains("settings.toml:2:8: `quit` must be a key"),
+        "{bad:#?}"
+    );
+    // gavel do stops on it too: the operator's name comes from that file.
+    let refused = g.run(&["do", g.m(), "open"]);
+    assert_eq!(refused.code, Some(2), "{refused:#?}");
+    assert!(!g.journal().exists());
+}

@@ -1,0 +1,176 @@
+//! The officer's `settings.toml`, read as the meeting file is: every mistake
+//! at its line and column, all of them at once, and gavel does not start on
+//! a file it cannot take whole.
+
+use toml::de::{DeTable, DeValue};
+
+use super::super::Diagnostic;
+use super::super::settings::Settings;
+use super::findings::{Findings, Val, kind, string, unknown_fields};
+use crate::text::{Clean, quoted};
+use crate::tui::keymap::{SECTIONS, unknown_section};
+use crate::tui::keys::Key;
+
+const FIELDS: &[&str] = &["operator", "color", "theme", "keys"];
+
+pub(in crate::config) fn check(text: &str, file: &str) -> Result<Settings, Vec<Diagnostic>> {
+    let mut f = Findings::new(text, file);
+    let root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            f.at(&span, format!("invalid TOML: {}", Clean::new(e.message())));
+            return Err(f.finish());
+        }
+    };
+    let root = root.get_ref();
+    unknown_fields(&mut f, root, "in the settings", FIELDS);
+    let mut settings = Settings::default();
+    if let Some(value) = root.get("operator") {
+        settings.operator = string(&mut f, "operator", value).map(str::to_string);
+    }
+    if let Some(value) = root.get("color") {
+        match value.get_ref() {
+            DeValue::Boolean(b) => settings.color = Some(*b),
+            other => f.at(
+                &value.span(),
+                format!("`color` must be true or false, not {}", kind(other)),
+            ),
+        }
+    }
+    if let Some(value) = root.get("theme") {
+        theme(&mut f, value, &mut settings);
+    }
+    if let Some(value) = root.get("keys") {
+        keys(&mut f, value, &mut settings);
+    }
+    if f.is_clean() {
+        Ok(settings)
+    } else {
+        Err(f.finish())
+    }
+}
+
+/// `theme = "high-contrast"`, or a `[theme]` table of named styles with an
+/// optional `name` of the theme they change.
+fn theme(f: &mut Findings, value: &Val, settings: &mut Settings) {
+    match value.get_ref() {
+        DeValue::String(name) => settings.theme = Some(name.to_string()),
+        DeValue::Table(table) => {
+            for (role, style) in table.iter() {
+                let role: &str = role.get_ref();
+                if let Some(spec) = string(f, role, style) {
+                    settings.styles.push((role.to_string(), spec.to_string()));
+                }
+            }
+        }
+        other => f.at(
+            &value.span(),
+            format!(
+                "`theme` must be a theme's name or a [theme] table, not {}",
+                kind(other)
+            ),
+        ),
+    }
+}
+
+/// `[keys]`: an action of the panes → its keys; `[keys.speakers]` and the
+/// other tables: an action of that scope → its keys. Clashes are looked for
+/// once every key is in place, and each is said where it was bound.
+fn keys(f: &mut Findings, value: &Val, settings: &mut Settings) {
+    let DeValue::Table(table) = value.get_ref() else {
+        f.at(
+            &value.span(),
+            format!("`keys` must be a table, not {}", kind(value.get_ref())),
+        );
+        return;
+    };
+    let mut placed: Vec<(std::ops::Range<usize>, Vec<Key>)> = Vec::new();
+    for (key, entry) in table.iter() {
+        let name: &str = key.get_ref();
+        match entry.get_ref() {
+            DeValue::Table(own) if SECTIONS.iter().any(|(s, _)| *s == name) => {
+                for (action, keys) in own.iter() {
+                    rebind(f, settings, Some(name), action, keys, &mut placed);
+                }
+            }
+            DeValue::Table(_) => f.at(&key.span(), unknown_section(name)),
+            _ => rebind(f, settings, None, key, entry, &mut placed),
+        }
+    }
+    for clash in settings.keys.clashes() {
+        // Said at the binding that brought the key in, else at [keys].
+        let at = placed
+            .iter()
+            .rev()
+            .find(|(_, keys)| {
+                keys.iter()
+                    .any(|k| clash.starts_with(&format!("{} ", k.name())))
+            })
+            .map_or(value.span(), |(span, _)| span.clone());
+        f.at(&at, clash);
+    }
+}
+
+fn rebind(
+    f: &mut Findings,
+    settings: &mut Settings,
+    section: Option<&str>,
+    action: &toml::Spanned<toml::de::DeString<'_>>,
+    value: &Val,
+    placed: &mut Vec<(std::ops::Range<usize>, Vec<Key>)>,
+) {
+    let name: &str = action.get_ref();
+    let Some(keys) = key_list(f, name, value) else {
+        return;
+    };
+    match settings.keys.rebind(section, name, &keys) {
+        Ok(()) => placed.push((value.span(), keys)),
+        Err(e) => f.at(&action.span(), e),
+    }
+}
+
+/// `"n"` or `["n", "Space"]`, each key read or said wrong where it stands.
+fn key_list(f: &mut Findings, action: &str, value: &Val) -> Option<Vec<Key>> {
+    let items: Vec<&Val> = match value.get_ref() {
+        DeValue::String(_) => vec![value],
+        DeValue::Array(items) if !items.is_empty() => items.iter().collect(),
+        DeValue::Array(_) => {
+            f.at(&value.span(), format!("`{action}` needs at least one key"));
+            return None;
+        }
+        other => {
+            f.at(
+                &value.span(),
+                format!(
+                    "`{action}` must be a key like \"n\" or a list like [\"n\", \"Space\"], not {}",
+                    kind(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let mut keys = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Some(text) = string(f, action, item) else {
+            ok = false;
+            continue;
+        };
+        match Key::parse(text) {
+            Ok(key) if keys.contains(&key) => {
+                f.at(
+                    &item.span(),
+                    format!("{} is given twice for `{action}`", quoted(text)),
+                );
+                ok = false;
+            }
+            Ok(key) => keys.push(key),
+            Err(e) => {
+                f.at(&item.span(), e);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(keys)
+}
