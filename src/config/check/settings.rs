@@ -2,12 +2,12 @@
 //! at its line and column, all of them at once, and gavel does not start on
 //! a file it cannot take whole.
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::super::Diagnostic;
 use super::super::settings::Settings;
 use super::findings::{Findings, Val, kind, string, unknown_fields};
-use crate::text::{Clean, quoted};
+use crate::text::quoted;
 use crate::tui::keymap::{SECTIONS, unknown_section};
 use crate::tui::keys::Key;
 
@@ -15,13 +15,8 @@ const FIELDS: &[&str] = &["operator", "color", "theme", "keys"];
 
 pub(in crate::config) fn check(text: &str, file: &str) -> Result<Settings, Vec<Diagnostic>> {
     let mut f = Findings::new(text, file);
-    let root = match DeTable::parse(text) {
-        Ok(root) => root,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            f.at(&span, format!("invalid TOML: {}", Clean::new(e.message())));
-            return Err(f.finish());
-        }
+    let Some(root) = super::parse(&mut f, text) else {
+        return Err(f.finish());
     };
     let root = root.get_ref();
     unknown_fields(&mut f, root, "in the settings", FIELDS);
