@@ -256,7 +256,13 @@ fn sanitise_fully(raw: &str) -> String {
         push_joined(&mut out, &mut joiner, &mut doubled);
         out.push(c);
     }
-    out
+    // A joiner dropped between a letter and its mark (`a`, two ZWNJ, an
+    // acute) leaves them side by side, to be composed as a second pass would.
+    if unicode_normalization::is_nfc(&out) {
+        out
+    } else {
+        out.nfc().collect()
+    }
 }
 
 /// The joiner waiting before a visible character, unless it was doubled.
@@ -494,5 +500,30 @@ mod tests {
         assert_eq!(sanitise("Keïta"), "Keïta");
         let zalgo = format!("a{}", "\u{301}".repeat(50));
         assert_eq!(sanitise(&zalgo).chars().count(), 1 + MAX_MARKS_PER_CHAR);
+    }
+}
+/// Every short string of the characters sanitising treats apart, with
+/// the ones it keeps: sanitised twice, it is what it was once.
+#[cfg(test)]
+mod idempotent {
+    #[test]
+    fn every_short_mix_of_joiners_marks_and_hidden_characters_is_stable() {
+        let alphabet = [
+            'a', ' ', '\u{200c}', '\u{200d}', '®', '\u{ad}', '\u{34f}', '\u{301}', '\u{200b}',
+            '\t', '\u{1b}', 'é', '\u{e9}',
+        ];
+        let n = alphabet.len();
+        for len in 1..=5u32 {
+            for mut i in 0..n.pow(len) {
+                let mut raw = String::new();
+                for _ in 0..len {
+                    raw.push(alphabet[i % n]);
+                    i /= n;
+                }
+                let once = super::sanitise(&raw);
+                let twice = super::sanitise(&once);
+                assert_eq!(once, twice, "{raw:?} -> {once:?} -> {twice:?}");
+            }
+        }
     }
 }
