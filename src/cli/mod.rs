@@ -3,10 +3,13 @@
 //! work; each ends in a [`Code`] for the shell.
 
 mod args;
+mod command;
+mod completions;
 mod context;
 mod export;
 mod file;
 mod import;
+mod man;
 mod read;
 mod screen;
 mod verify;
@@ -15,7 +18,7 @@ mod write;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::live::LiveError;
 use args::{Cli, Sub};
@@ -73,7 +76,10 @@ impl From<LiveError> for Failure {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(()) => Code::Done.into(),
         Err(f) => {
@@ -132,5 +138,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output,
             force,
         } => export::export(&meeting, &log_dir, format, output.as_deref(), force),
+        Sub::Completions { shell } => print(&completions::script(shell)),
+        Sub::Man => print(&man::page()),
+    }
+}
+
+/// Text for another program (a shell, `man`), all at once on stdout. A reader
+/// that stopped early (`| head`) has what it wanted: that is no failure.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
+            Code::Failure,
+            format!("cannot write to standard output: {e}"),
+        )),
+        _ => Ok(()),
     }
 }
