@@ -109,7 +109,8 @@ fn closing() -> Roff {
     out
 }
 
-/// The examples as they are typed: unfilled, indented, under a bold heading.
+/// The examples as they are typed: unfilled, under a bold heading (not
+/// indented further, so that the longest fits 80 columns).
 fn examples_roff(sub: &str) -> String {
     let lines = examples(sub);
     if lines.is_empty() {
@@ -117,11 +118,11 @@ fn examples_roff(sub: &str) -> String {
     }
     let mut out = Roff::new();
     out.control("PP", []).text([bold("Examples:")]);
-    out.control("RS", ["4"]).control("nf", []);
+    out.control("nf", []);
     for line in lines {
         out.text([roman(line)]);
     }
-    out.control("fi", []).control("RE", []);
+    out.control("fi", []);
     body(&out)
 }
 
