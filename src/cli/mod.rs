@@ -1,5 +1,5 @@
-//! The command line: `gavel run | board | check | init | do | state | tail |
-//! export | verify`. Each subcommand's body is in the file for its kind of
+//! The command line: `gavel run | board | check | init | do | import | state |
+//! tail | export | verify | completions | man`. Each subcommand's body is in the file for its kind of
 //! work; each ends in a [`Code`] for the shell.
 
 mod args;

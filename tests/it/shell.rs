@@ -307,3 +307,31 @@ fn every_subcommands_help_ends_with_an_example() {
         }
     }
 }
+
+#[test]
+fn the_readme_usage_has_every_subcommand_and_install_says_how() {
+    let readme = include_str!("../../README.md");
+    let usage = readme.split("## Usage\n\n```\n").nth(1).unwrap();
+    let usage = usage.split("```").next().unwrap();
+    for sub in subcommands() {
+        let line = format!("gavel {sub} ");
+        assert!(
+            usage.lines().any(|l| l.starts_with(&line)),
+            "README's Usage lacks {line}"
+        );
+    }
+    let install = readme.split("## Install\n").nth(1).unwrap();
+    let install = install.split("\n## ").next().unwrap();
+    for line in [
+        "cargo install --locked --path .",
+        "gavel completions bash > ~/.local/share/bash-completion/completions/gavel",
+        "gavel completions zsh > ~/.zfunc/_gavel",
+        "gavel completions fish > ~/.config/fish/completions/gavel.fish",
+        "gavel man > ~/.local/share/man/man1/gavel.1",
+    ] {
+        assert!(
+            install.lines().any(|l| l == line),
+            "README's Install lacks {line}"
+        );
+    }
+}
