@@ -125,6 +125,21 @@ pub enum Sub {
         #[command(flatten)]
         log_dir: LogDir,
     },
+    /// Print the shell's completion script (see the README for where it goes).
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellName,
+    },
+    /// Print the manual page (roff), every subcommand in one page.
+    Man,
+}
+
+/// The shells `gavel completions` writes for: the three whose scripts are tested.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum ShellName {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,12 +1,15 @@
-//! The command line: `gavel run | board | check | init | do | state | tail |
-//! export | verify`. Each subcommand's body is in the file for its kind of
+//! The command line: `gavel run | board | check | init | do | import | state |
+//! tail | export | verify | completions | man`. Each subcommand's body is in the file for its kind of
 //! work; each ends in a [`Code`] for the shell.
 
 mod args;
+mod command;
+mod completions;
 mod context;
 mod export;
 mod file;
 mod import;
+mod man;
 mod read;
 mod screen;
 mod settings;
@@ -16,7 +19,7 @@ mod write;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::live::LiveError;
 use args::{Cli, Sub};
@@ -75,7 +78,13 @@ impl From<LiveError> for Failure {
 
 pub fn main() -> ExitCode {
     let args = export::join_format_words(std::env::args_os().collect());
-    match args.and_then(|args| run(Cli::parse_from(args))) {
+    let parsed = args.and_then(|args| {
+        match Cli::from_arg_matches(&command::command().get_matches_from(args)) {
+            Ok(cli) => Ok(cli),
+            Err(e) => e.exit(),
+        }
+    });
+    match parsed.and_then(run) {
         Ok(()) => Code::Done.into(),
         Err(f) => {
             if !f.message.is_empty() {
@@ -138,5 +147,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output,
             force,
         } => export::export(&meeting, &log_dir, format, output.as_deref(), force),
+        Sub::Completions { shell } => print(&completions::script(shell)),
+        Sub::Man => print(&man::page()),
+    }
+}
+
+/// Text for another program (a shell, `man`), all at once on stdout. A reader
+/// that stopped early (`| head`) has what it wanted: that is no failure.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
+            Code::Failure,
+            format!("cannot write to standard output: {e}"),
+        )),
+        _ => Ok(()),
     }
 }

@@ -24,6 +24,7 @@ mod permissions;
 mod replay;
 mod seat_offers;
 mod shared_host;
+mod shell;
 mod tui_loop;
 mod tui_officer;
 mod tui_panes;
