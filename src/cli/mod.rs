@@ -9,6 +9,7 @@ mod file;
 mod import;
 mod read;
 mod screen;
+mod theme;
 mod verify;
 mod write;
 

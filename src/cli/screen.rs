@@ -19,7 +19,6 @@ pub(super) fn tui(
     read_only: bool,
     kind: Kind,
 ) -> Result<(), Failure> {
-    use crate::tui::theme::Theme;
     let clock = clock()?;
     let mode = if read_only {
         Mode::ReadOnly
@@ -32,10 +31,7 @@ pub(super) fn tui(
     let operator = operator(op)?;
     let (live, opener) = open_for_screen(meeting, &dir, mode)?;
     say_found(&live);
-    let mut theme = Theme::from_env();
-    if settings()?.color == Some(false) {
-        theme = Theme::PLAIN;
-    }
+    let theme = theme()?;
     let setup = crate::tui::Setup {
         operator,
         read_only,
@@ -67,6 +63,18 @@ pub(super) fn tui(
             format!("the terminal failed: {e}"),
         )),
     }
+}
+
+/// The theme the settings ask for, or why they cannot give it, naming the
+/// settings file.
+fn theme() -> Result<crate::tui::theme::Theme, Failure> {
+    let settings = settings()?;
+    super::theme::theme_from(&settings, super::theme::no_color_env()).map_err(|e| {
+        let file = crate::config::settings::path()
+            .map(|p| format!("{}: ", p.display()))
+            .unwrap_or_default();
+        Failure::new(Code::Usage, format!("{file}{e}"))
+    })
 }
 
 /// What the status line says at the start: what was found and mended.

@@ -17,6 +17,7 @@
 mod check;
 mod duration;
 pub mod settings;
+mod theme_setting;
 
 use std::fmt;
 use std::io;

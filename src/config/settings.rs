@@ -4,6 +4,7 @@
 //! ```toml
 //! operator = "ana"      # the name the journal records (else --operator, else $USER)
 //! color = false         # plain styles, as NO_COLOR does
+//! theme = "high-contrast"   # or a table: the built-in it starts from and styles by role
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,10 @@ use serde::Deserialize;
 pub struct Settings {
     pub operator: Option<String>,
     pub color: Option<bool>,
+    pub theme: Option<ThemeSetting>,
 }
+
+pub use super::theme_setting::ThemeSetting;
 
 pub fn path() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "gavel", "gavel")
@@ -51,7 +55,8 @@ mod tests {
             load(&file),
             Ok(Settings {
                 operator: Some("ana".into()),
-                color: Some(false)
+                color: Some(false),
+                theme: None,
             })
         );
         std::fs::write(&file, "operatr = \"ana\"\n").unwrap();
