@@ -9,7 +9,7 @@ mod file;
 mod import;
 mod read;
 mod screen;
-mod theme;
+pub mod theme;
 mod verify;
 mod write;
 

@@ -20,6 +20,8 @@ pub(super) fn tui(
     kind: Kind,
 ) -> Result<(), Failure> {
     let clock = clock()?;
+    // Before the journal is opened: a mistake in the settings touches nothing.
+    let theme = theme()?;
     let mode = if read_only {
         Mode::ReadOnly
     } else {
@@ -31,7 +33,6 @@ pub(super) fn tui(
     let operator = operator(op)?;
     let (live, opener) = open_for_screen(meeting, &dir, mode)?;
     say_found(&live);
-    let theme = theme()?;
     let setup = crate::tui::Setup {
         operator,
         read_only,

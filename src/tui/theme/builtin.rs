@@ -84,7 +84,9 @@ const fn plain(role: Role) -> Style {
 /// that read from the back of the room whatever the terminal's own colours.
 const fn high_contrast(role: Role) -> Style {
     match role {
-        Role::Floor | Role::Free => bold_on(Color::Black, Color::Green),
+        Role::Floor => bold_on(Color::Black, Color::Green),
+        // The usual state of most seats: a row of green would drown the others.
+        Role::Free => BOLD,
         Role::Warning => bold_on(Color::Black, Color::Yellow),
         Role::Over | Role::Error => bold_on(Color::White, Color::Red),
         Role::Selection => BOLD.add_modifier(Modifier::REVERSED),

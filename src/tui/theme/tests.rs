@@ -125,9 +125,9 @@ fn the_high_contrast_theme_never_dims_and_backs_every_state() {
         Role::Floor,
         Role::Warning,
         Role::Over,
-        Role::Free,
         Role::Taken,
         Role::Offered,
+        Role::Blocked,
     ];
     for role in states {
         let s = Theme::HIGH_CONTRAST.style(role);
