@@ -2,9 +2,9 @@
 //! folder (`~/.config/gavel/settings.toml` on Linux).
 //!
 //! ```toml
-//! operator = "ana"      # the name the journal records (else --operator, else $USER)
-//! color = false         # plain styles, as NO_COLOR does
-//! theme = "high-contrast"   # or a table: the built-in it starts from and styles by role
+//! operator = "ana"         # the name the journal records (else --operator, else $USER)
+//! theme = "high-contrast"  # or a [theme] table of styles by role; see theme_setting.rs
+//! # color = false          # plain styles, as NO_COLOR does: theme = "plain"
 //! ```
 
 use std::path::{Path, PathBuf};

@@ -1935,3 +1935,38 @@ fn import_reads_a_list_all_or_nothing() {
     let state = g.state_json(&start());
     assert_eq!(state["queue"].as_array().unwrap().len(), 9);
 }
+
+/// A theme the settings cannot give stops `run` and `board` before the
+/// journal is touched, naming the settings file and the mistake.
+#[test]
+fn a_bad_theme_in_the_settings_is_said_before_the_screen_opens() {
+    let g = Gavel::seeded();
+    let settings = g.path().join("home/.config/gavel/settings.toml");
+    fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let cases = [
+        (
+            "theme = \"solarized\"\n",
+            ["\"solarized\"", "high-contrast"],
+        ),
+        ("[theme]\nflor = \"bold\"\n", ["\"flor\"", "floor"]),
+        (
+            "[theme]\nover = \"bold purple\"\n",
+            ["[theme] over", "\"purple\""],
+        ),
+        (
+            "color = false\ntheme = \"high-contrast\"\n",
+            ["color = false", "disagree"],
+        ),
+    ];
+    for (text, says) in cases {
+        fs::write(&settings, text).unwrap();
+        for screen in ["run", "board"] {
+            let out = g.run(&[screen, g.m()]);
+            assert_eq!(out.code, Some(2), "{text}: {out:#?}");
+            for word in ["settings.toml", says[0], says[1]] {
+                assert!(out.stderr.contains(word), "{text}: {word}: {out:#?}");
+            }
+        }
+    }
+    assert!(!g.journal().exists(), "nothing was written");
+}
