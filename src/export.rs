@@ -15,6 +15,8 @@ use crate::domain::{Category, Language, SpeechKind};
 // Suspensions of the meeting (issue 13, item 6).
 mod suspensions;
 pub use suspensions::SuspensionRecord;
+// The list for the chair's brief (issue 13, item 9).
+pub mod brief;
 
 /// Version of the JSON export; fields are only ever added.
 pub const SCHEMA: u32 = 1;
@@ -281,6 +283,15 @@ fn kind_note(kind: SpeechKind) -> &'static str {
         SpeechKind::Statement => "",
         SpeechKind::Reply => " (right of reply)",
         SpeechKind::Order => " (point of order)",
+    }
+}
+
+/// How the CSVs name a kind of intervention.
+fn kind_word(kind: SpeechKind) -> &'static str {
+    match kind {
+        SpeechKind::Statement => "statement",
+        SpeechKind::Reply => "reply",
+        SpeechKind::Order => "order",
     }
 }
 
@@ -756,15 +767,10 @@ pub fn csv(x: &Export) -> String {
         "language",
     ]);
     for i in &x.interventions {
-        let kind = match i.kind {
-            SpeechKind::Statement => "statement",
-            SpeechKind::Reply => "reply",
-            SpeechKind::Order => "order",
-        };
         row([
             &spreadsheet_text(&i.delegation),
             &spreadsheet_text(&i.speaker),
-            kind,
+            kind_word(i.kind),
             &spreadsheet_text(&i.segment),
             &i.start.to_string(),
             &i.end.to_string(),

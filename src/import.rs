@@ -21,6 +21,10 @@ pub const COLUMNS: [&str; 10] = [
     "joint",
 ];
 
+/// More rows than any list of speakers has: a file this long is a mistake,
+/// and judging it would hold the journal's lock for long.
+pub const MAX_ROWS: usize = 1_000;
+
 /// The rows of `bytes`, each with `name:line` for refusals to name, or every
 /// problem found, each as `name:line: message`, so one reading of the file
 /// tells everything that needs correcting.
@@ -52,6 +56,12 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in records {
+        if rows.len() + problems.len() >= MAX_ROWS {
+            return Err(vec![format!(
+                "{}: the list has more than {MAX_ROWS} rows, more than gavel imports at once: split it",
+                place(1)
+            )]);
+        }
         let record = match record {
             Ok(record) => record,
             Err(e) => {
@@ -314,6 +324,13 @@ mod tests {
         assert!(problems(b"delegation,Delegation\nMali,Mali\n")[0].contains("named twice"));
         let latin1 = &problems(b"delegation\nC\xf4te d'Ivoire\n")[0];
         assert!(latin1.starts_with("list.csv:2: not UTF-8 text"), "{latin1}");
+    }
+
+    #[test]
+    fn a_list_longer_than_any_list_of_speakers_is_refused() {
+        let mut text = String::from("delegation\n");
+        text.push_str(&"Peru\n".repeat(MAX_ROWS + 1));
+        assert!(problems(text.as_bytes())[0].contains("more than 1000 rows"));
     }
 
     #[test]

@@ -111,6 +111,14 @@ pub enum Sub {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// The default key bindings, in the settings' `[keys]` form, ready to copy.
+    Keys,
+    /// Where the settings file is, whether it was read, and the values in force.
+    Settings {
+        /// Only check the file, as `gavel check` checks a meeting file (exit 2 on a mistake).
+        #[arg(long)]
+        check: bool,
+    },
     /// Check the journal's integrity without changing it.
     Verify {
         meeting: PathBuf,
@@ -127,6 +135,11 @@ pub enum Format {
     Csv,
     /// The same, for other tools (with a schema version).
     Json,
+    /// The list of speakers for the chair's brief, in Markdown (`--format list md` too).
+    #[value(alias = "list-md")]
+    List,
+    /// The same list as CSV (`--format list csv`).
+    ListCsv,
 }
 
 /// `--log-dir`: where the meeting's folder is looked for.

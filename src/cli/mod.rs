@@ -9,7 +9,7 @@ mod file;
 mod import;
 mod read;
 mod screen;
-pub mod theme;
+mod settings;
 mod verify;
 mod write;
 
@@ -74,8 +74,8 @@ impl From<LiveError> for Failure {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let args = export::join_format_words(std::env::args_os().collect());
+    match args.and_then(|args| run(Cli::parse_from(args))) {
         Ok(()) => Code::Done.into(),
         Err(f) => {
             if !f.message.is_empty() {
@@ -106,6 +106,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             wait,
             words,
         } => write::do_command(&meeting, &log_dir, operator, wait, &words),
+        Sub::Keys => {
+            print!("{}", crate::tui::keymap::Keymap::default().as_settings());
+            Ok(())
+        }
+        Sub::Settings { check } => settings::show(check),
         Sub::Import {
             meeting,
             list,

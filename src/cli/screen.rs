@@ -5,8 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::LogDir;
-use super::context::{clock, found, load, meeting_dir, operator, say_found, settings};
+use super::context::{clock, found, load, meeting_dir, no_color, operator, say_found, settings};
 use super::{Code, Failure, say};
+use crate::config::settings::{Settings, theme_from};
 use crate::journal::Mode;
 use crate::live::Live;
 use crate::tui::run::Exit;
@@ -20,13 +21,14 @@ pub(super) fn tui(
     kind: Kind,
 ) -> Result<(), Failure> {
     let clock = clock()?;
-    // Before the journal is opened: a mistake in the settings touches nothing.
-    let theme = theme()?;
     let mode = if read_only {
         Mode::ReadOnly
     } else {
         Mode::ReadWrite
     };
+    // A settings file with a mistake stops gavel before the screen takes over.
+    let settings = settings()?;
+    let theme = theme(&settings)?;
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, log_dir)?;
     let meeting = Arc::new(loaded.meeting);
@@ -37,6 +39,7 @@ pub(super) fn tui(
         operator,
         read_only,
         theme,
+        keys: settings.keys,
         notice: notice(&live),
         clock,
         kind,
@@ -66,11 +69,10 @@ pub(super) fn tui(
     }
 }
 
-/// The theme the settings ask for, or why they cannot give it, naming the
-/// settings file.
-fn theme() -> Result<crate::tui::theme::Theme, Failure> {
-    let settings = settings()?;
-    super::theme::theme_from(&settings, super::theme::no_color_env()).map_err(|e| {
+/// The theme the settings ask for. Reading the file checked every name and
+/// style at its line; what is left is said naming the file all the same.
+fn theme(settings: &Settings) -> Result<crate::tui::theme::Theme, Failure> {
+    theme_from(settings, no_color()).map_err(|e| {
         let file = crate::config::settings::path()
             .map(|p| format!("{}: ", p.display()))
             .unwrap_or_default();

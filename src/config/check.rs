@@ -11,6 +11,7 @@ mod meeting;
 mod roster;
 mod seating;
 mod segments;
+pub(super) mod settings;
 
 use std::path::Path;
 
@@ -24,17 +25,24 @@ use roster::Roster;
 
 const TOP_FIELDS: &[&str] = &["meeting", "roster", "segment", "seating"];
 
+/// The document, or why it is not TOML, said where the parser stopped.
+fn parse<'i>(f: &mut Findings, text: &'i str) -> Option<toml::Spanned<DeTable<'i>>> {
+    match DeTable::parse(text) {
+        Ok(root) => Some(root),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            f.at(&span, format!("invalid TOML: {}", Clean::new(e.message())));
+            None
+        }
+    }
+}
+
 /// The tables are read in the order of this function, not of the file: what is
 /// found at one place comes out in the order it was found.
 pub(super) fn check(text: &str, file: &str, folder: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let mut f = Findings::new(text, file);
-    let root = match DeTable::parse(text) {
-        Ok(root) => root,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            f.at(&span, format!("invalid TOML: {}", Clean::new(e.message())));
-            return Err(f.finish());
-        }
+    let Some(root) = parse(&mut f, text) else {
+        return Err(f.finish());
     };
     let root_span = root.span();
     let root = root.get_ref();

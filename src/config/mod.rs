@@ -17,7 +17,6 @@
 mod check;
 mod duration;
 pub mod settings;
-mod theme_setting;
 
 use std::fmt;
 use std::io;

@@ -13,7 +13,7 @@ use crate::domain::{
 use crate::text::Clean;
 
 use super::complete;
-use super::keys::{self, Action, Key, Scope};
+use super::keys::{Action, Key, Scope};
 use super::message::Update;
 use super::prompt::{Edit, Prompt, PromptKind, Purpose};
 use super::search::{search, search_for_seat};
@@ -57,6 +57,8 @@ pub struct App {
     pub state: State,
     pub ui: Ui,
     pub theme: Theme,
+    /// The keys in force: the shipped table with the officer's own.
+    pub keys: std::sync::Arc<super::keymap::Keymap>,
     /// Commands sent and not yet answered, oldest first.
     sent: VecDeque<Origin>,
     /// Keys typed while the input line waits for its answer, in order. They are
@@ -76,6 +78,7 @@ impl App {
             state,
             ui,
             theme,
+            keys: std::sync::Arc::default(),
             sent: VecDeque::new(),
             held: VecDeque::new(),
             rung_for: None,
@@ -86,7 +89,7 @@ impl App {
     /// A key, through the key table, to whatever has it: the line waiting
     /// for the journal holds it, an overlay takes it, or the focused pane.
     pub fn key(&mut self, key: Key) -> Vec<Effect> {
-        let action = keys::action(self.scope(), key);
+        let action = self.keys.action(self.scope(), key);
         if action == Some(Action::QuitNow) {
             return vec![Effect::Quit];
         }

@@ -10,10 +10,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::App;
 use super::columns;
-use super::keys::{self, Scope};
+use super::keys::Scope;
 use super::panes;
 use super::theme::Theme;
-use super::view::{Confirm, Health, Overlay, Pane, Tone, View};
+use super::view::{Confirm, Health, Overlay, Tone, View};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -28,6 +28,7 @@ pub fn screen(frame: &mut Frame, app: &App, now: Timestamp) {
         ui: &app.ui,
         now,
         theme: app.theme,
+        keys: &app.keys,
     };
     let [main, status, bottom] = Layout::vertical([
         Constraint::Fill(1),
@@ -60,7 +61,7 @@ pub fn screen(frame: &mut Frame, app: &App, now: Timestamp) {
         Some(Overlay::Summary { text, scroll }) => {
             draw_summary(frame, main, app.theme, text, *scroll)
         }
-        Some(Overlay::Help { scroll }) => draw_help(frame, main, app.theme, app.ui.focus, *scroll),
+        Some(Overlay::Help { scroll }) => draw_help(frame, main, &view, *scroll),
         _ => {}
     }
 }
@@ -72,7 +73,7 @@ pub fn board(frame: &mut Frame, app: &App, now: Timestamp) {
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     panes::board::draw(frame, board, &app.state, now, app.theme);
     let mut line: Vec<Span> = Vec::new();
-    for (key, what) in keys::footer(Scope::Board) {
+    for (key, what) in app.keys.footer(Scope::Board) {
         line.push(Span::styled(key, app.theme.key()));
         line.push(Span::raw(format!(" {what} · ")));
     }
@@ -200,7 +201,9 @@ fn tone(t: Theme, tone: Tone) -> Style {
 /// so they never fall off a narrow screen.
 fn draw_footer(frame: &mut Frame, area: Rect, view: &View) {
     let t = view.theme;
-    let (global, own): (Vec<_>, Vec<_>) = keys::footer(Scope::Pane(view.ui.focus))
+    let (global, own): (Vec<_>, Vec<_>) = view
+        .keys
+        .footer(Scope::Pane(view.ui.focus))
         .into_iter()
         .partition(|(k, _)| k == "?" || k == "q");
     let spans = |items: Vec<(String, &'static str)>| -> Vec<Span<'static>> {
@@ -264,9 +267,10 @@ fn draw_summary(frame: &mut Frame, area: Rect, t: Theme, text: &str, scroll: u16
     );
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, t: Theme, focus: Pane, scroll: u16) {
+fn draw_help(frame: &mut Frame, area: Rect, view: &View, scroll: u16) {
+    let (t, focus) = (view.theme, view.ui.focus);
     let mut lines = Vec::new();
-    for (section, keys) in keys::help(focus) {
+    for (section, keys) in view.keys.help(focus) {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }

@@ -26,7 +26,79 @@ pub enum Key {
     PageDown,
 }
 
+/// Keys by the names the settings give them, beside [`Key::label`]'s.
+const NAMED: [(&str, Key); 15] = [
+    ("Enter", Key::Enter),
+    ("Esc", Key::Esc),
+    ("Tab", Key::Tab),
+    ("Shift-Tab", Key::BackTab),
+    ("Backspace", Key::Backspace),
+    ("Del", Key::Delete),
+    ("Left", Key::Left),
+    ("Right", Key::Right),
+    ("Up", Key::Up),
+    ("Down", Key::Down),
+    ("Home", Key::Home),
+    ("End", Key::End),
+    ("PgUp", Key::PageUp),
+    ("PgDn", Key::PageDown),
+    ("Space", Key::Char(' ')),
+];
+
 impl Key {
+    /// The key as the settings write it: `n`, `Space`, `Ctrl-a`, `Left`.
+    pub fn name(self) -> String {
+        match self {
+            Key::Char(c) if c != ' ' => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{c}"),
+            other => NAMED
+                .iter()
+                .find(|(_, k)| *k == other)
+                .map_or_else(|| other.label(), |(n, _)| (*n).to_string()),
+        }
+    }
+
+    /// A key named as [`Key::name`] writes it, in any case for the named
+    /// keys (`enter`, `PageUp` and `Delete` too), or why not.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            if c.is_control() {
+                return Err("a control character is no key: write Ctrl-a, Enter or Tab".into());
+            }
+            return Ok(Key::Char(c));
+        }
+        let lower = text.to_ascii_lowercase();
+        let aliases = [
+            ("delete", Key::Delete),
+            ("pageup", Key::PageUp),
+            ("pagedown", Key::PageDown),
+            ("escape", Key::Esc),
+            ("backtab", Key::BackTab),
+        ];
+        if let Some((_, key)) = NAMED
+            .iter()
+            .copied()
+            .chain(aliases)
+            .find(|(n, _)| n.to_ascii_lowercase() == lower)
+        {
+            return Ok(key);
+        }
+        if let Some(rest) = lower
+            .strip_prefix("ctrl-")
+            .or_else(|| lower.strip_prefix("ctrl+"))
+            && let [c] = rest.chars().collect::<Vec<_>>()[..]
+            && c.is_ascii_alphabetic()
+        {
+            return Ok(Key::Ctrl(c));
+        }
+        Err(format!(
+            "{} is not a key: write one character (n, N, ?), Ctrl-a, or one of {}",
+            crate::text::quoted(text),
+            NAMED.map(|(n, _)| n).join(", ")
+        ))
+    }
+
     pub fn label(self) -> String {
         match self {
             Key::Char(' ') => "Space".into(),
@@ -281,102 +353,26 @@ pub static REST: &[(Scope, Rest, &str)] = &[
     (Scope::Help, Rest::Closes, "closes the help"),
 ];
 
-/// The action a key has in `scope`: an `Always` binding first, then the
-/// scope's own, then for a pane those of every pane, then what the scope
-/// does with the rest.
-pub fn action(scope: Scope, key: Key) -> Option<Action> {
-    let bound = |scope: Scope| {
-        BINDINGS
-            .iter()
-            .find(|b| b.scope == scope && b.keys.contains(&key))
-            .map(|b| b.action)
-    };
-    let panes = matches!(scope, Scope::Pane(_)).then_some(Scope::Panes);
-    bound(Scope::Always)
-        .or_else(|| bound(scope))
-        .or_else(|| panes.and_then(bound))
-        .or_else(|| rest(scope, key))
-}
-
-/// The first key that does `action` in `scope`, as a hint names it: hints
-/// name the key that works where the officer is.
-pub fn key_for(scope: Scope, action: Action) -> Option<Key> {
-    let panes = matches!(scope, Scope::Pane(_)).then_some(Scope::Panes);
-    [Some(Scope::Always), Some(scope), panes]
-        .into_iter()
-        .flatten()
-        .find_map(|s| {
-            BINDINGS
-                .iter()
-                .find(|b| b.scope == s && b.action == action)
-                .map(|b| b.keys[0])
-        })
-}
-
-fn rest(scope: Scope, key: Key) -> Option<Action> {
-    let (_, rest, _) = REST.iter().find(|(s, _, _)| *s == scope)?;
-    match (rest, key) {
-        (Rest::Typed, Key::Char(c)) => Some(Action::Edit(Edit::Insert(c))),
-        (Rest::Typed, _) => None,
-        (Rest::Closes, _) => Some(Action::Close),
-    }
-}
-
-/// Whether a binding is one of the panes' (the footer and the `?` help show
-/// those; the README shows them all).
-fn in_panes(b: &Binding) -> bool {
-    matches!(b.scope, Scope::Pane(_) | Scope::Panes | Scope::Always)
-}
-
-/// `n next · a add · …` for the footer: a pane's own keys, then those of
-/// every pane; on the board, the board's.
-pub fn footer(scope: Scope) -> Vec<(String, &'static str)> {
-    let own = BINDINGS.iter().filter(|b| b.scope == scope && b.footer);
-    let global = BINDINGS
-        .iter()
-        .filter(|b| matches!(scope, Scope::Pane(_)) && b.scope == Scope::Panes && b.footer);
-    own.chain(global)
-        .map(|b| (b.keys[0].label(), b.short))
-        .collect()
-}
-
-/// The help's sections: the focused pane's keys first, then those that work
-/// everywhere, then the other panes'.
-pub fn help(focus: Pane) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let section = |wanted: &dyn Fn(Scope) -> bool| -> Vec<(String, &'static str)> {
-        BINDINGS
-            .iter()
-            .filter(|b| in_panes(b) && wanted(b.scope))
-            .map(|b| (labels(b.keys, " "), b.help))
-            .collect()
-    };
-    let pane = |p: Pane| move |s: Scope| s == Scope::Pane(p);
-    let mut sections = vec![
-        (focus.title(), section(&pane(focus))),
-        (
-            "Everywhere",
-            section(&|s| matches!(s, Scope::Panes | Scope::Always)),
-        ),
-    ];
-    let others = Pane::ALL
-        .into_iter()
-        .filter(|p| *p != focus)
-        .map(|p| (p.title(), section(&pane(p))));
-    sections.extend(others);
-    sections.retain(|(_, keys)| !keys.is_empty());
-    sections
-}
-
-fn labels(keys: &[Key], between: &str) -> String {
-    keys.iter()
-        .map(|k| k.label())
-        .collect::<Vec<_>>()
-        .join(between)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::keymap::Keymap;
+
+    fn action(scope: Scope, key: Key) -> Option<Action> {
+        Keymap::default().action(scope, key)
+    }
+
+    fn footer(scope: Scope) -> Vec<(String, &'static str)> {
+        Keymap::default().footer(scope)
+    }
+
+    fn help(focus: Pane) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        Keymap::default().help(focus)
+    }
+
+    fn in_panes(b: &Binding) -> bool {
+        crate::tui::keymap::in_panes(b.scope)
+    }
 
     const SCOPES: [Scope; 11] = [
         Scope::Pane(Pane::Speakers),

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod complete;
 pub mod draw;
 pub mod input;
+pub mod keymap;
 pub mod keys;
 pub mod message;
 pub mod panes;
@@ -46,6 +47,8 @@ pub struct Setup {
     pub operator: Clean,
     pub read_only: bool,
     pub theme: Theme,
+    /// The key table in force, the officer's own keys in place.
+    pub keys: keymap::Keymap,
     /// Said on the status line at the start (a torn tail cut on opening).
     pub notice: Option<String>,
     pub clock: WallClock,
@@ -76,6 +79,7 @@ pub fn start<F: JournalFile + Send + 'static>(
         text,
     });
     let mut app = App::new(live.state.clone(), ui, setup.theme);
+    app.keys = std::sync::Arc::new(setup.keys);
     let (sender, updates) = tokio::sync::mpsc::unbounded_channel();
     let worker = match opener {
         None => Worker::start(live, setup.operator, sender),

@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use super::app::{App, Effect};
 use super::draw;
 use super::input::Input;
-use super::keys::{self, Action, Key, Scope};
+use super::keys::{Action, Key, Scope};
 use super::message::{Request, Update};
 use super::terminal::Screen;
 use super::worker::Worker;
@@ -141,8 +141,8 @@ impl<S: Screen> Loop<'_, S> {
             // the note than a wish to quit; only Ctrl-C quits then.
             let typing = scope == Scope::TooSmall && self.app.ui.overlay.is_some();
             if !typing || key == Key::Ctrl('c') {
-                let quits =
-                    keys::action(scope, key) == Some(Action::QuitNow) || key == Key::Ctrl('c');
+                let quits = self.app.keys.action(scope, key) == Some(Action::QuitNow)
+                    || key == Key::Ctrl('c');
                 return quits.then_some(Exit::Quit);
             }
         }

@@ -172,4 +172,5 @@ pub struct View<'a> {
     pub ui: &'a Ui,
     pub now: Timestamp,
     pub theme: Theme,
+    pub keys: &'a super::keymap::Keymap,
 }

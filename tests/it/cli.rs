@@ -1936,37 +1936,300 @@ fn import_reads_a_list_all_or_nothing() {
     assert_eq!(state["queue"].as_array().unwrap().len(), 9);
 }
 
-/// A theme the settings cannot give stops `run` and `board` before the
-/// journal is touched, naming the settings file and the mistake.
+// --- The list for the chair's brief (issue 13, item 9) ---
+
+/// Every table of a Markdown text as a renderer reads it: rows of cells.
+fn markdown_tables(md: &str) -> Vec<Vec<Vec<String>>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Table(_)) => tables.push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                tables.last_mut().unwrap().push(Vec::new());
+            }
+            Event::Start(Tag::TableCell) => {
+                tables
+                    .last_mut()
+                    .unwrap()
+                    .last_mut()
+                    .unwrap()
+                    .push(String::new());
+            }
+            Event::Text(text) => {
+                if let Some(cell) = tables
+                    .last_mut()
+                    .and_then(|t| t.last_mut())
+                    .and_then(|r| r.last_mut())
+                {
+                    cell.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    tables
+}
+
 #[test]
-fn a_bad_theme_in_the_settings_is_said_before_the_screen_opens() {
+fn export_list_gives_the_list_of_speakers_with_their_times_in_markdown_and_csv() {
+    let g = Gavel::seeded();
+    g.do_at(&local_time("15:31:00"), &["open"]);
+    g.do_at(&local_time("15:31:00"), &["next"]);
+    g.do_at(&local_time("15:32:00"), &["add", "France", "reply"]);
+    g.do_at(&local_time("15:33:00"), &["add", "Egypt", "order"]);
+    let journal = g.journal_bytes();
+    let now = local_time("15:34:00");
+
+    let md = g.run_at(&now, &["export", g.m(), "--format", "list"]);
+    assert_eq!(md.code, Some(0), "{md:#?}");
+    assert!(
+        md.stdout.contains(
+            "## List of speakers: Opening session\n\n\
+             As of 15:34. Projected end 15:59, scheduled end 18:00: 2h01m early.\n"
+        ),
+        "{}",
+        md.stdout
+    );
+    let tables = markdown_tables(&md.stdout);
+    assert_eq!(tables.len(), 1, "{}", md.stdout);
+    let rows: Vec<Vec<&str>> = tables[0]
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let mali = "H.E. Mr. Ibrahim Boubacar Keïta, President of the Republic of Mali";
+    let france = "H.E. Mr. Jean-Yves Le Drian, Minister of Foreign Affairs of France";
+    assert_eq!(rows.len(), 1 + 9, "{}", md.stdout);
+    assert_eq!(
+        rows[1],
+        [
+            "now",
+            "Egypt (point of order)",
+            "Member of the Security Council; MINUSMA troop- and police-contributing country",
+            "member",
+            "",
+            "2m, 1m left",
+            "since 15:33"
+        ]
+    );
+    assert_eq!(
+        rows[2],
+        [
+            "resumes",
+            "Mali",
+            mali,
+            "member",
+            "French",
+            "3m, 1m left",
+            "15:35"
+        ]
+    );
+    assert_eq!(rows[3][..2], ["1", "United Nations"]);
+    assert_eq!(rows[3][6], "15:36");
+    assert_eq!(
+        rows[9],
+        [
+            "7",
+            "France (right of reply)",
+            france,
+            "member",
+            "French",
+            "5m",
+            "15:54"
+        ]
+    );
+
+    for spelling in [&["--format", "list", "csv"][..], &["--format", "list-csv"]] {
+        let mut args = vec!["export", g.m()];
+        args.extend_from_slice(spelling);
+        let out = g.run_at(&now, &args);
+        assert_eq!(out.code, Some(0), "{spelling:?}: {out:#?}");
+        let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header[..4], ["segment", "position", "status", "delegation"]);
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 9, "{}", out.stdout);
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let first = &records[0];
+        assert_eq!(&first[column("status")], "speaking");
+        assert_eq!(&first[column("kind")], "order");
+        assert_eq!(&first[column("seconds_left")], "60");
+        assert_eq!(&first[column("takes_floor")], "2017-09-20T19:33:00Z");
+        let last = &records[8];
+        assert_eq!(&last[column("position")], "7");
+        assert_eq!(&last[column("delegation")], "France");
+        assert_eq!(&last[column("kind")], "reply");
+        assert_eq!(&last[column("language")], "fr");
+        assert_eq!(&last[column("takes_floor")], "2017-09-20T19:54:00Z");
+        assert_eq!(&last[column("takes_floor_local")], "15:54");
+    }
+
+    // Before the meeting file, and to a file with -o, as the other formats.
+    let file = g.path().join("brief.md");
+    let out = g.run_at(
+        &now,
+        &[
+            "export",
+            "--format",
+            "list",
+            "md",
+            g.m(),
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), md.stdout);
+
+    for (words, says) in [
+        (
+            &["--format", "md", "csv"][..],
+            "--format md csv: give one format",
+        ),
+        (
+            &["--format", "list", "json"],
+            "exported as md or as csv, not as json",
+        ),
+        (&["--format=csv", "md"], "--format csv md: give one format"),
+    ] {
+        let mut args = vec!["export", g.m()];
+        args.extend_from_slice(words);
+        let out = g.run_at(&now, &args);
+        assert_eq!(out.code, Some(2), "{words:?}: {out:#?}");
+        assert!(out.stderr.contains(says), "{words:?}: {out:#?}");
+        assert!(out.stdout.is_empty(), "{words:?}: {out:#?}");
+    }
+    assert_eq!(g.journal_bytes(), journal, "exporting wrote nothing");
+}
+
+#[test]
+fn the_words_of_a_note_are_never_read_as_an_export_format() {
+    let g = Gavel::seeded();
+    g.do_(&["open"]);
+    let line = g.do_(&["note", "--format", "list", "csv"]);
+    assert!(line.contains("--format list csv"), "{line}");
+}
+
+// ---------------------------------------------------------------------------
+// gavel keys, gavel settings
+// ---------------------------------------------------------------------------
+
+/// `gavel keys` prints settings a settings file can hold as they are, and
+/// `gavel settings` reads them back with nothing of one's own; a binding
+/// of one's own is listed, and a mistake is said at its line and column.
+#[test]
+fn keys_and_settings_say_what_is_in_force() {
+    let g = Gavel::seeded();
+    let printed = g.run(&["keys"]);
+    assert_eq!(printed.code, Some(0), "{printed:#?}");
+    assert!(
+        printed.stdout.contains("[keys.speakers]\nnext = \"n\""),
+        "{printed:#?}"
+    );
+    let absent = g.run(&["settings"]);
+    assert!(
+        absent
+            .stdout
+            .contains("(not there: the defaults are in force)"),
+        "{absent:#?}"
+    );
+    let folder = g.path().join("home/.config/gavel");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("settings.toml"), &printed.stdout).unwrap();
+    let same = g.run(&["settings", "--check"]);
+    assert_eq!(same.code, Some(0), "{same:#?}");
+    assert!(
+        same.stdout.contains("ok — 0 key binding(s) of your own"),
+        "{same:#?}"
+    );
+    fs::write(
+        folder.join("settings.toml"),
+        "operator = \"ana\"\n[keys.speakers]\nnext = [\"N\", \">\"]\n",
+    )
+    .unwrap();
+    let own = g.run(&["settings"]);
+    assert!(own.stdout.contains("(read)"), "{own:#?}");
+    assert!(
+        own.stdout
+            .contains("operator = \"ana\"  (from the settings)"),
+        "{own:#?}"
+    );
+    assert!(
+        own.stdout.contains("[keys.speakers] next = [\"N\", \">\"]"),
+        "{own:#?}"
+    );
+    fs::write(folder.join("settings.toml"), "[keys]\nquit = 7\n").unwrap();
+    let bad = g.run(&["settings", "--check"]);
+    assert_eq!(bad.code, Some(2), "{bad:#?}");
+    assert!(
+        bad.stderr
+            .contains("settings.toml:2:8: `quit` must be a key"),
+        "{bad:#?}"
+    );
+    // gavel do stops on it too: the operator's name comes from that file.
+    let refused = g.run(&["do", g.m(), "open"]);
+    assert_eq!(refused.code, Some(2), "{refused:#?}");
+    assert!(!g.journal().exists());
+}
+
+/// A theme the settings cannot give stops `run`, `board` and `settings
+/// --check` before anything is opened, each mistake at its line and column.
+#[test]
+fn a_bad_theme_in_the_settings_is_said_where_it_stands() {
     let g = Gavel::seeded();
     let settings = g.path().join("home/.config/gavel/settings.toml");
     fs::create_dir_all(settings.parent().unwrap()).unwrap();
     let cases = [
         (
             "theme = \"solarized\"\n",
-            ["\"solarized\"", "high-contrast"],
+            "settings.toml:1:9: \"solarized\" is not a built-in theme; the themes: default, high-contrast, plain",
         ),
-        ("[theme]\nflor = \"bold\"\n", ["\"flor\"", "floor"]),
         (
-            "[theme]\nover = \"bold purple\"\n",
-            ["[theme] over", "\"purple\""],
+            "[theme]\nname = \"hi-contrast\"\n",
+            "settings.toml:2:8: \"hi-contrast\" is not a built-in theme (did you mean high-contrast?)",
+        ),
+        (
+            "[theme]\nflor = \"bold\"\n",
+            "settings.toml:2:1: \"flor\" is not a role of [theme] (did you mean floor?); its roles: floor, warning,",
+        ),
+        (
+            "[theme]\nover = \"bold ligthred\"\n",
+            "settings.toml:2:8: `over`: \"ligthred\" in \"bold ligthred\" is not a style word (did you mean lightred?); allowed: bold,",
         ),
         (
             "color = false\ntheme = \"high-contrast\"\n",
-            ["color = false", "disagree"],
+            "settings.toml:2:9: `color = false` and theme \"high-contrast\" disagree",
         ),
     ];
     for (text, says) in cases {
         fs::write(&settings, text).unwrap();
-        for screen in ["run", "board"] {
-            let out = g.run(&[screen, g.m()]);
+        for args in [
+            &["run", g.m()][..],
+            &["board", g.m()],
+            &["settings", "--check"],
+        ] {
+            let out = g.run(args);
             assert_eq!(out.code, Some(2), "{text}: {out:#?}");
-            for word in ["settings.toml", says[0], says[1]] {
-                assert!(out.stderr.contains(word), "{text}: {word}: {out:#?}");
-            }
+            assert!(out.stderr.contains(says), "{text}: {says}: {out:#?}");
         }
     }
     assert!(!g.journal().exists(), "nothing was written");
+    fs::write(
+        &settings,
+        "[theme]\nname = \"high-contrast\"\nover = \"bold yellow on blue\"\n",
+    )
+    .unwrap();
+    let out = output(g.command(&start()).env_remove("NO_COLOR").arg("settings"));
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    for line in [
+        "theme = \"high-contrast\"",
+        "[theme] over = \"bold yellow on blue\"",
+    ] {
+        assert!(out.stdout.contains(line), "{line}: {out:#?}");
+    }
+    let out = output(g.command(&start()).env("NO_COLOR", "1").arg("settings"));
+    assert!(
+        out.stdout.contains("theme = \"plain\"  (NO_COLOR is set)"),
+        "{out:#?}"
+    );
 }

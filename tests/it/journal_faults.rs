@@ -1487,6 +1487,7 @@ fn tui_on(sim: &SimFile, cues: Vec<Cue>) -> (Vec<String>, App) {
         operator: Clean::new("ana"),
         read_only: false,
         theme: Theme::PLAIN,
+        keys: Default::default(),
         notice: None,
         clock: WallClock::starting_at(scheduled_start()),
         kind: Kind::Run,

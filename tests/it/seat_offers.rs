@@ -94,6 +94,7 @@ fn pane_rows(state: &State, cursor: SeatId) -> Vec<String> {
     ui.seat_cursor = cursor;
     let view = View {
         state,
+        keys: &gavel::tui::keymap::Keymap::default(),
         ui: &ui,
         now: scheduled_start(),
         theme: Theme::PLAIN,

@@ -89,6 +89,7 @@ fn run_on(dir: &Path, inputs: impl Stream<Item = Input> + Unpin, read_only: bool
         operator: Clean::new("ana"),
         read_only,
         theme: Theme::PLAIN,
+        keys: Default::default(),
         notice: None,
         clock: WallClock::starting_at("2017-09-20T19:29:00Z".parse().unwrap()),
         kind: Kind::Run,

@@ -192,6 +192,7 @@ fn draw_pane(
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let view = View {
         state,
+        keys: &gavel::tui::keymap::Keymap::default(),
         ui,
         now: at_secs(now),
         theme,
@@ -772,6 +773,7 @@ impl Emulated {
     fn draw(&mut self, state: &State, ui: &Ui) {
         let view = View {
             state,
+            keys: &gavel::tui::keymap::Keymap::default(),
             ui,
             now: at_secs(700),
             theme: PLAIN,
@@ -936,3 +938,52 @@ fn board_while_suspended() {
 }
 
 // --- end of suspension ---
+
+// --- groups, joint statements, languages and categories (issue 13) ---
+
+/// A General Assembly debate: the list shows each speaker's language and,
+/// since the segment's limits go by category, its category; a statement for
+/// a group and a joint one are named so, on the list and on the floor.
+fn general_assembly() -> State {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("config/general-assembly-debate.toml");
+    let meeting = gavel::config::load(&path).expect("the example").meeting;
+    let mut state = State::new(Arc::new(meeting));
+    run(
+        &mut state,
+        &[
+            (0, "open"),
+            (0, "next"),
+            (10, "add Egypt for \"the Group of Arab States\" in ar"),
+            (20, "add Sweden with Denmark, Finland, Iceland, Norway"),
+            (30, "add Holy See"),
+            (40, "add France in French"),
+            (50, "add Pakistan reply"),
+            (300, "next"),
+        ],
+    );
+    state
+}
+
+#[test]
+fn speakers_name_groups_joint_statements_languages_and_categories() {
+    let state = general_assembly();
+    let ui = ui(Pane::Speakers);
+    for (size, name) in SPEAKERS.iter().zip(["80x24", "160x48"]) {
+        let buffer = draw_pane(panes::speakers::draw, &state, &ui, 400, PLAIN, *size);
+        let shown = text(&buffer);
+        assert!(shown.contains("Egypt, on behalf of the"), "{shown}");
+        assert!(shown.contains("in Arabic"), "{shown}");
+        assert!(shown.contains("Grp"), "{shown}");
+        assert_snapshot!(format!("speakers_groups_and_languages_{name}"), shown);
+    }
+    for (size, name) in BOARD.iter().zip(["80x24", "160x48"]) {
+        let shown = text(&draw_board(&state, 400, PLAIN, *size));
+        assert!(
+            shown.contains("Egypt, on behalf of the Group of Arab States"),
+            "{shown}"
+        );
+        assert!(shown.contains("in Arabic"), "{shown}");
+        assert_snapshot!(format!("board_group_in_arabic_{name}"), shown);
+    }
+}

@@ -528,3 +528,70 @@ fn an_esc_at_the_end_of_a_burst_is_taken_at_once() {
     g.type_keys("qy");
     assert!(g.wait_exit(SECOND).is_some_and(|s| s.success()));
 }
+
+/// Writes the officer's settings where every gavel of these tests looks.
+fn settings(log_dir: &std::path::Path, text: &str) {
+    let folder = log_dir.join("config/gavel");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("settings.toml"), text).unwrap();
+}
+
+/// Keys of one's own: `next` moved to `N` in the settings is `N` in the
+/// footer, in the `?` help and in what the key does; `n` does nothing.
+#[test]
+fn a_key_moved_in_the_settings_moves_in_dispatch_footer_and_help() {
+    let dir = log_dir();
+    settings(dir.path(), "[keys.speakers]\nnext = [\"N\", \">\"]\n");
+    let mut g = run(dir.path(), &["--operator", "ana"], 100, 30);
+    g.wait_for("N next", SECOND);
+    g.type_keys("Oy");
+    g.wait_for("OPEN", SECOND);
+    g.type_keys("n");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        journal_events(dir.path()),
+        ["opened"],
+        "n is no longer next"
+    );
+    g.type_keys("N");
+    g.wait_until("N gives the floor", SECOND, |_| {
+        journal_events(dir.path()).len() == 2
+    });
+    assert_eq!(journal_events(dir.path())[1], "floor_given");
+    g.type_keys("?");
+    g.wait_for("floor to the next listed", SECOND);
+    let row = g
+        .rows()
+        .into_iter()
+        .find(|r| r.contains("floor to the next listed"))
+        .unwrap();
+    assert!(
+        row.contains("N >"),
+        "the help names the keys in force: {row:?}"
+    );
+    g.type_keys("\x03");
+    assert!(g.wait_exit(SECOND).is_some_and(|s| s.success()));
+}
+
+/// A settings file with a mistake stops gavel before the screen, naming
+/// each mistake's line and column, and nothing is written.
+#[test]
+fn a_settings_mistake_stops_gavel_at_its_line_and_column() {
+    let dir = log_dir();
+    settings(
+        dir.path(),
+        "[keys.speakers]\nnext = \"e\"\nadd = \"Ctrl-Shift-a\"\n",
+    );
+    let out = pty::output(dir.path(), &["run", SEED_FILE]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("settings.toml:2:8: e is bound twice in Speakers: to next and to end"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("settings.toml:3:7: \"Ctrl-Shift-a\" is not a key"),
+        "{stderr}"
+    );
+    assert!(!journal_path(dir.path()).exists());
+}

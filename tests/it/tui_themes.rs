@@ -3,8 +3,7 @@
 //! Each row is written as runs of cells of one style, `[fg:red bg:- +BOLD]text`,
 //! and ends with `|`.
 
-use gavel::cli::theme::theme_from;
-use gavel::config::settings::{Settings, ThemeSetting};
+use gavel::config::settings::{Settings, theme_from};
 use gavel::text::Clean;
 use gavel::tui::app::App;
 use gavel::tui::draw;
@@ -121,10 +120,8 @@ fn every_theme_says_the_same_words() {
 #[test]
 fn no_color_gives_exactly_the_plain_themes_screen() {
     let settings = Settings {
-        theme: Some(ThemeSetting {
-            base: Some("high-contrast".into()),
-            styles: [("over".to_string(), "bold yellow on blue".to_string())].into(),
-        }),
+        theme: Some("high-contrast".into()),
+        styles: vec![("over".into(), "bold yellow on blue".into())],
         ..Settings::default()
     };
     let plain = buffer(Theme::PLAIN);

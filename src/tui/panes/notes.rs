@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &View) {
     let Some(newest) = notes.keys().next_back().copied() else {
         let theme = view.theme;
         let here = crate::tui::keys::Scope::Pane(view.ui.focus);
-        let how = match crate::tui::keys::key_for(here, crate::tui::keys::Action::NewNote) {
+        let how = match view.keys.key_for(here, crate::tui::keys::Action::NewNote) {
             Some(key) => key.label(),
             None => ":note".to_string(),
         };

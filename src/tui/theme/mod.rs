@@ -90,20 +90,9 @@ impl Theme {
         styles: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Theme, String> {
         let name = base.unwrap_or("default");
-        let mut theme = Theme::named(name).ok_or_else(|| {
-            format!(
-                "theme {name:?} is not a built-in theme; the themes: {}",
-                Theme::NAMES.join(", ")
-            )
-        })?;
+        let mut theme = Theme::named(name).ok_or_else(|| unknown_theme(name))?;
         for (role_name, spec) in styles {
-            let role = Role::named(role_name).ok_or_else(|| {
-                let roles: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-                format!(
-                    "[theme] {role_name:?} is not a role; the roles: base, {}",
-                    roles.join(", ")
-                )
-            })?;
+            let role = Role::named(role_name).ok_or_else(|| unknown_role(role_name))?;
             let style = parse_style(spec).map_err(|e| format!("[theme] {role_name}: {e}"))?;
             theme = theme.with(role, style);
         }
@@ -184,6 +173,30 @@ impl Theme {
     pub fn offered(&self) -> Style {
         self.style(Role::Offered)
     }
+}
+
+fn guess<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    crate::text::closest(word, known, 2).map_or(String::new(), |g| format!(" (did you mean {g}?)"))
+}
+
+pub fn unknown_theme(name: &str) -> String {
+    format!(
+        "{} is not a built-in theme{}; the themes: {}",
+        crate::text::quoted(name),
+        guess(name, Theme::NAMES.iter().copied()),
+        Theme::NAMES.join(", ")
+    )
+}
+
+/// `name` is the table's other key, the theme the roles change.
+pub fn unknown_role(name: &str) -> String {
+    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+    format!(
+        "{} is not a role of [theme]{}; its roles: {}, and name (the theme they change)",
+        crate::text::quoted(name),
+        guess(name, roles.iter().copied()),
+        roles.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::text::quoted;
+
 const MODIFIERS: &[(&str, Modifier)] = &[
     ("bold", Modifier::BOLD),
     ("dim", Modifier::DIM),
@@ -45,18 +47,17 @@ pub fn parse_style(spec: &str) -> Result<Style, String> {
         ["none"] => return Ok(Style::new()),
         _ => {}
     }
+    let q = quoted(spec);
     let mut style = Style::new();
     let mut words = words.into_iter();
     while let Some(word) = words.next() {
         if word == "on" {
             let Some(next) = words.next() else {
-                return Err(format!(
-                    "`on` with no colour after it in {spec:?}; {ALLOWED}"
-                ));
+                return Err(format!("`on` with no colour after it in {q}; {ALLOWED}"));
             };
             let color = color(next).ok_or_else(|| unknown(next, spec))?;
             if style.bg.is_some() {
-                return Err(format!("two backgrounds in {spec:?}: say `on` once"));
+                return Err(format!("two backgrounds in {q}: say `on` once"));
             }
             style = style.bg(color);
         } else if let Some((_, m)) = MODIFIERS.iter().find(|(name, _)| *name == word) {
@@ -64,8 +65,9 @@ pub fn parse_style(spec: &str) -> Result<Style, String> {
         } else if let Some(color) = color(word) {
             if style.fg.is_some() {
                 return Err(format!(
-                    "two colours for the text in {spec:?} ({word:?} is the second): \
-                     write `on` before the background's"
+                    "two colours for the text in {q} ({} is the second): \
+                     write `on` before the background's",
+                    quoted(word)
                 ));
             }
             style = style.fg(color);
@@ -77,10 +79,21 @@ pub fn parse_style(spec: &str) -> Result<Style, String> {
 }
 
 fn unknown(word: &str, spec: &str) -> String {
+    let q = quoted(spec);
     if word == "none" {
-        return format!("`none` in {spec:?} stands alone, for no style at all");
+        return format!("`none` in {q} stands alone, for no style at all");
     }
-    format!("{word:?} in {spec:?} is not a style word; {ALLOWED}")
+    let known = MODIFIERS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(COLORS.iter().map(|(name, _)| *name))
+        .chain(["on", "none"]);
+    let guess = crate::text::closest(word, known, 2)
+        .map_or(String::new(), |g| format!(" (did you mean {g}?)"));
+    format!(
+        "{} in {q} is not a style word{guess}; {ALLOWED}",
+        quoted(word)
+    )
 }
 
 fn color(word: &str) -> Option<Color> {

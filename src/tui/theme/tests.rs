@@ -64,6 +64,8 @@ fn bad_style_specs_name_the_bad_word_and_what_is_allowed() {
         let error = parse_style(spec).expect_err(spec);
         assert!(error.contains(says), "{spec}: {error}");
     }
+    let error = parse_style("underline").unwrap_err();
+    assert!(error.contains("(did you mean underlined?)"), "{error}");
     let error = parse_style("bold purple").unwrap_err();
     for allowed in ["bold", "underlined", "lightred", "#rrggbb", "`on`"] {
         assert!(error.contains(allowed), "{error}");
