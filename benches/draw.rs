@@ -198,7 +198,7 @@ fn draw_benches(c: &mut Criterion) {
         .as_ref()
         .map_or_else(Timestamp::now, |a| a.at)
         + SignedDuration::from_secs(95);
-    let app = App::new(state, Ui::new(Clean::new("ana"), false), Theme::COLOR);
+    let app = App::new(state, Ui::new(Clean::new("ana"), false), Theme::DEFAULT);
     let mut group = c.benchmark_group(format!("draw {WIDTH}x{HEIGHT}"));
 
     // The common frame: the wall clock and the timer a second on, the rest as it was.
@@ -232,7 +232,7 @@ fn draw_benches(c: &mut Criterion) {
     ui.queue_cursor = SPEAKERS / 2;
     ui.seat_cursor = SeatId { row: 10, seat: 50 };
     ui.note_cursor = Some((NOTES / 2) as u32);
-    let app = App::new(app.state.clone(), ui, Theme::COLOR);
+    let app = App::new(app.state.clone(), ui, Theme::DEFAULT);
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test backend");
     let mut at = now;
     group.bench_function("cursors mid-list, a second later", |b| {
@@ -256,7 +256,7 @@ fn seed_benches(c: &mut Criterion) {
     };
     p.run(Command::Open { at: None });
     p.run(Command::Next { at: None });
-    let app = App::new(p.state, Ui::new(Clean::new("ana"), false), Theme::COLOR);
+    let app = App::new(p.state, Ui::new(Clean::new("ana"), false), Theme::DEFAULT);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test backend");
     let mut at = p.now;
     c.bench_function("draw 120x40 seed/a second later (tick)", |b| {

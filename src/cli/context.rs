@@ -99,6 +99,11 @@ pub(super) fn settings() -> Result<config::settings::Settings, Failure> {
     }
 }
 
+/// `NO_COLOR` with any non-empty value, as no-color.org asks.
+pub(super) fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 /// `--operator`, else the settings file's, else `$USER`.
 pub(super) fn operator(flag: Option<String>) -> Result<Clean, Failure> {
     let from_settings = || settings().map(|s| s.operator);

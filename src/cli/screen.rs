@@ -5,8 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::LogDir;
-use super::context::{clock, found, load, meeting_dir, operator, say_found, settings};
+use super::context::{clock, found, load, meeting_dir, no_color, operator, say_found, settings};
 use super::{Code, Failure, say};
+use crate::config::settings::{Settings, theme_from};
 use crate::journal::Mode;
 use crate::live::Live;
 use crate::tui::run::Exit;
@@ -19,7 +20,6 @@ pub(super) fn tui(
     read_only: bool,
     kind: Kind,
 ) -> Result<(), Failure> {
-    use crate::tui::theme::Theme;
     let clock = clock()?;
     let mode = if read_only {
         Mode::ReadOnly
@@ -28,16 +28,13 @@ pub(super) fn tui(
     };
     // A settings file with a mistake stops gavel before the screen takes over.
     let settings = settings()?;
+    let theme = theme(&settings)?;
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, log_dir)?;
     let meeting = Arc::new(loaded.meeting);
     let operator = operator(op)?;
     let (live, opener) = open_for_screen(meeting, &dir, mode)?;
     say_found(&live);
-    let mut theme = Theme::from_env();
-    if settings.color == Some(false) {
-        theme = Theme::PLAIN;
-    }
     let setup = crate::tui::Setup {
         operator,
         read_only,
@@ -70,6 +67,17 @@ pub(super) fn tui(
             format!("the terminal failed: {e}"),
         )),
     }
+}
+
+/// The theme the settings ask for. Reading the file checked every name and
+/// style at its line; what is left is said naming the file all the same.
+fn theme(settings: &Settings) -> Result<crate::tui::theme::Theme, Failure> {
+    theme_from(settings, no_color()).map_err(|e| {
+        let file = crate::config::settings::path()
+            .map(|p| format!("{}: ", p.display()))
+            .unwrap_or_default();
+        Failure::new(Code::Usage, format!("{file}{e}"))
+    })
 }
 
 /// What the status line says at the start: what was found and mended.

@@ -3,6 +3,7 @@
 
 use super::{Code, Failure};
 use crate::config::settings::{self, Found};
+use crate::tui::theme::Theme;
 
 pub(super) fn show(check_only: bool) -> Result<(), Failure> {
     let Some(path) = settings::path() else {
@@ -32,11 +33,19 @@ pub(super) fn show(check_only: bool) -> Result<(), Failure> {
         Some(name) => println!("operator = {name:?}  (from the settings)"),
         None => println!("operator = {user:?}  (from $USER; --operator overrides it)"),
     }
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = super::context::no_color();
     let color = s.color.unwrap_or(true) && !no_color;
     let why = if no_color { "  (NO_COLOR is set)" } else { "" };
     println!("color = {color}{why}");
-    println!("theme = {:?}", s.theme.as_deref().unwrap_or("default"));
+    let (theme, why) = match (no_color, s.color, s.theme.as_deref()) {
+        (true, ..) => ("plain", "  (NO_COLOR is set)".to_string()),
+        (_, Some(false), _) => ("plain", "  (color = false)".to_string()),
+        (.., name) => (
+            name.unwrap_or("default"),
+            format!("  (the themes: {})", Theme::NAMES.join(", ")),
+        ),
+    };
+    println!("theme = {theme:?}{why}");
     for (role, spec) in &s.styles {
         println!("[theme] {role} = {spec:?}");
     }

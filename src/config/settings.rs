@@ -2,13 +2,15 @@
 //! folder (`~/.config/gavel/settings.toml` on Linux).
 //!
 //! ```toml
-//! operator = "ana"      # the name the journal records (else --operator, else $USER)
-//! color = false         # plain styles, as NO_COLOR does
+//! operator = "ana"         # the name the journal records (else --operator, else $USER)
+//! theme = "high-contrast"  # or a [theme] table of styles by role
+//! # color = false          # plain styles, as NO_COLOR does: theme = "plain"
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use crate::tui::keymap::Keymap;
+use crate::tui::theme::Theme;
 
 /// What the settings file says, already checked; the defaults where it is
 /// silent.
@@ -16,9 +18,9 @@ use crate::tui::keymap::Keymap;
 pub struct Settings {
     pub operator: Option<String>,
     pub color: Option<bool>,
-    /// A built-in theme's name, as written.
+    /// A built-in theme's name, as written: `theme = "…"`, or `name` in `[theme]`.
     pub theme: Option<String>,
-    /// `[theme]`: a style's name → its spec, as written, in order.
+    /// `[theme]`: a role's name → its style spec, as written, in order.
     pub styles: Vec<(String, String)>,
     /// The key table with the file's `[keys]` in place.
     pub keys: Keymap,
@@ -59,6 +61,31 @@ pub fn load_found(path: &Path) -> Result<(Settings, Found), String> {
             let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
             format!("{} has errors:\n{}", path.display(), lines.join("\n"))
         })
+}
+
+/// The screen's theme. `NO_COLOR` wins, as no-color.org asks, and gives
+/// exactly the plain theme; `color = false` is `theme = "plain"`, and saying
+/// it with another theme is a contradiction the officer is told of.
+pub fn theme_from(settings: &Settings, no_color: bool) -> Result<Theme, String> {
+    let base = match (settings.color, settings.theme.as_deref()) {
+        (Some(false), Some(name)) if name != "plain" => return Err(color_against(name)),
+        (Some(false), _) => Some("plain"),
+        (_, base) => base,
+    };
+    let styles = settings
+        .styles
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()));
+    // Built even under NO_COLOR, so a mistake is said today, not on the day
+    // NO_COLOR is unset.
+    let theme = Theme::customised(base, styles)?;
+    Ok(if no_color { Theme::PLAIN } else { theme })
+}
+
+pub(super) fn color_against(theme: &str) -> String {
+    format!(
+        "`color = false` and theme {theme:?} disagree; keep one (color = false is theme \"plain\")"
+    )
 }
 
 #[cfg(test)]
@@ -127,6 +154,90 @@ mod tests {
             "settings.toml:8:7: there is no [keys.talks]",
         ] {
             assert!(e.contains(expected), "{e}\nlacks {expected}");
+        }
+    }
+
+    #[test]
+    fn a_theme_table_reads_role_by_role() {
+        let s = with("[theme]\nname = \"plain\"\nover = \"bold on red\"\n").unwrap();
+        assert_eq!(s.theme.as_deref(), Some("plain"));
+        assert_eq!(s.styles, [("over".to_string(), "bold on red".to_string())]);
+        let s = with("theme = \"high-contrast\"\n").unwrap();
+        assert_eq!(
+            (s.theme.as_deref(), s.styles.len()),
+            (Some("high-contrast"), 0)
+        );
+    }
+
+    /// Every mistake of the theme at once, each where it stands.
+    #[test]
+    fn each_mistake_in_the_theme_is_said_where_it_stands() {
+        let e = with(
+            "[theme]\n\
+             name = \"neon\"\n\
+             flor = \"bold\"\n\
+             over = \"bold red blue\"\n\
+             tag = 3\n",
+        )
+        .unwrap_err();
+        for expected in [
+            "settings.toml:2:8: \"neon\" is not a built-in theme",
+            "settings.toml:3:1: \"flor\" is not a role of [theme] (did you mean floor?)",
+            "settings.toml:4:8: `over`: two colours for the text in \"bold red blue\"",
+            "settings.toml:5:7: `tag` must be a string, not a whole number",
+        ] {
+            assert!(e.contains(expected), "{e}\nlacks {expected}");
+        }
+    }
+
+    mod theme {
+        use super::super::*;
+        use crate::tui::theme::{Role, parse_style};
+
+        fn settings(color: Option<bool>, base: Option<&str>, styles: &[(&str, &str)]) -> Settings {
+            Settings {
+                color,
+                theme: base.map(String::from),
+                styles: styles
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                ..Settings::default()
+            }
+        }
+
+        #[test]
+        fn the_theme_comes_from_the_settings() {
+            assert_eq!(theme_from(&Settings::default(), false), Ok(Theme::DEFAULT));
+            let hc = settings(None, Some("high-contrast"), &[]);
+            assert_eq!(theme_from(&hc, false), Ok(Theme::HIGH_CONTRAST));
+            let own = settings(None, None, &[("tag", "bold #ff8800")]);
+            let want = Theme::DEFAULT.with(Role::Tag, parse_style("bold #ff8800").unwrap());
+            assert_eq!(theme_from(&own, false), Ok(want));
+        }
+
+        #[test]
+        fn no_color_and_color_false_give_plain() {
+            let hc = settings(None, Some("high-contrast"), &[("over", "red")]);
+            assert_eq!(theme_from(&hc, true), Ok(Theme::PLAIN));
+            let off = settings(Some(false), None, &[]);
+            assert_eq!(theme_from(&off, false), Ok(Theme::PLAIN));
+            let plain_own = settings(Some(false), None, &[("over", "underlined")]);
+            let want = Theme::PLAIN.with(Role::Over, parse_style("underlined").unwrap());
+            assert_eq!(theme_from(&plain_own, false), Ok(want));
+        }
+
+        #[test]
+        fn contradictions_and_mistakes_are_said_even_under_no_color() {
+            let both = settings(Some(false), Some("high-contrast"), &[]);
+            let error = theme_from(&both, false).unwrap_err();
+            assert!(
+                error.contains("color = false") && error.contains("high-contrast"),
+                "{error}"
+            );
+            let bad = settings(None, None, &[("over", "blinking")]);
+            let error = theme_from(&bad, true).unwrap_err();
+            assert!(error.contains("\"blinking\""), "{error}");
         }
     }
 }

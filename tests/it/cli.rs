@@ -2171,3 +2171,65 @@ fn keys_and_settings_say_what_is_in_force() {
     assert_eq!(refused.code, Some(2), "{refused:#?}");
     assert!(!g.journal().exists());
 }
+
+/// A theme the settings cannot give stops `run`, `board` and `settings
+/// --check` before anything is opened, each mistake at its line and column.
+#[test]
+fn a_bad_theme_in_the_settings_is_said_where_it_stands() {
+    let g = Gavel::seeded();
+    let settings = g.path().join("home/.config/gavel/settings.toml");
+    fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let cases = [
+        (
+            "theme = \"solarized\"\n",
+            "settings.toml:1:9: \"solarized\" is not a built-in theme; the themes: default, high-contrast, plain",
+        ),
+        (
+            "[theme]\nname = \"hi-contrast\"\n",
+            "settings.toml:2:8: \"hi-contrast\" is not a built-in theme (did you mean high-contrast?)",
+        ),
+        (
+            "[theme]\nflor = \"bold\"\n",
+            "settings.toml:2:1: \"flor\" is not a role of [theme] (did you mean floor?); its roles: floor, warning,",
+        ),
+        (
+            "[theme]\nover = \"bold ligthred\"\n",
+            "settings.toml:2:8: `over`: \"ligthred\" in \"bold ligthred\" is not a style word (did you mean lightred?); allowed: bold,",
+        ),
+        (
+            "color = false\ntheme = \"high-contrast\"\n",
+            "settings.toml:2:9: `color = false` and theme \"high-contrast\" disagree",
+        ),
+    ];
+    for (text, says) in cases {
+        fs::write(&settings, text).unwrap();
+        for args in [
+            &["run", g.m()][..],
+            &["board", g.m()],
+            &["settings", "--check"],
+        ] {
+            let out = g.run(args);
+            assert_eq!(out.code, Some(2), "{text}: {out:#?}");
+            assert!(out.stderr.contains(says), "{text}: {says}: {out:#?}");
+        }
+    }
+    assert!(!g.journal().exists(), "nothing was written");
+    fs::write(
+        &settings,
+        "[theme]\nname = \"high-contrast\"\nover = \"bold yellow on blue\"\n",
+    )
+    .unwrap();
+    let out = output(g.command(&start()).env_remove("NO_COLOR").arg("settings"));
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    for line in [
+        "theme = \"high-contrast\"",
+        "[theme] over = \"bold yellow on blue\"",
+    ] {
+        assert!(out.stdout.contains(line), "{line}: {out:#?}");
+    }
+    let out = output(g.command(&start()).env("NO_COLOR", "1").arg("settings"));
+    assert!(
+        out.stdout.contains("theme = \"plain\"  (NO_COLOR is set)"),
+        "{out:#?}"
+    );
+}

@@ -30,4 +30,5 @@ mod tui_officer;
 mod tui_panes;
 mod tui_pty;
 mod tui_screen;
+mod tui_themes;
 mod walkthrough;

@@ -279,7 +279,7 @@ fn speakers_in_the_warning_zone() {
         &state,
         &ui,
         WARNING,
-        Theme::COLOR,
+        Theme::DEFAULT,
         SPEAKERS[0],
     );
     assert_eq!(cell_at(&color, "WARNING").fg, Color::Yellow);
@@ -309,7 +309,7 @@ fn speakers_over_the_limit() {
         &state,
         &ui,
         OVER,
-        Theme::COLOR,
+        Theme::DEFAULT,
         SPEAKERS[0],
     );
     assert_eq!(cell_at(&color, "OVER +0:12").fg, Color::Red);
@@ -389,7 +389,14 @@ fn seats_full_with_a_waitlist_and_an_offer() {
     let blocked = draw_pane(panes::seats::draw, &state, &ui, 450, PLAIN, SEATS[0]);
     assert!(text(&blocked).contains("D9 blocked"), "{}", text(&blocked));
 
-    let color = draw_pane(panes::seats::draw, &state, &ui, 450, Theme::COLOR, SEATS[1]);
+    let color = draw_pane(
+        panes::seats::draw,
+        &state,
+        &ui,
+        450,
+        Theme::DEFAULT,
+        SEATS[1],
+    );
     assert_eq!(cell_at(&color, "■").fg, Color::Blue);
     assert_eq!(cell_at(&color, "○").fg, Color::Yellow);
     let (x, y) = find(&color, "[×]").expect("the cursor seat, bracketed");
@@ -452,7 +459,7 @@ fn clock_running_over() {
         &state,
         &ui,
         LATE_NOW,
-        Theme::COLOR,
+        Theme::DEFAULT,
         CLOCK[0],
     );
     assert_eq!(
@@ -498,7 +505,14 @@ fn notes_with_tags_amended_and_retracted() {
     let buffer = draw_pane(panes::notes::draw, &state, &at_two, 700, PLAIN, NOTES[0]);
     assert_snapshot!("notes_cursor_on_2_80x24", text(&buffer));
 
-    let color = draw_pane(panes::notes::draw, &state, &ui, 700, Theme::COLOR, NOTES[1]);
+    let color = draw_pane(
+        panes::notes::draw,
+        &state,
+        &ui,
+        700,
+        Theme::DEFAULT,
+        NOTES[1],
+    );
     assert_eq!(cell_at(&color, "#summary").fg, Color::Magenta);
     assert!(
         cell_at(&color, "patrols")
@@ -525,7 +539,7 @@ fn board_over_the_limit() {
         let buffer = draw_board(&state, OVER, PLAIN, *size);
         assert_snapshot!(format!("board_over_{name}"), text(&buffer));
     }
-    let color = draw_board(&state, OVER, Theme::COLOR, BOARD[0]);
+    let color = draw_board(&state, OVER, Theme::DEFAULT, BOARD[0]);
     assert_eq!(cell_at(&color, "OVER").fg, Color::Red);
 }
 

@@ -15,7 +15,7 @@ use crate::support::{at_clock, seed};
 
 /// The seed meeting at 15:41:20: Le Drian interrupted by Egypt's point of
 /// order, seats full with a waitlist, a few notes.
-fn meeting_in_progress() -> State {
+pub(crate) fn meeting_in_progress() -> State {
     let mut state = State::new(seed());
     let script = [
         ("15:10:00", "ben", "seat brazil"),

@@ -5,11 +5,14 @@
 use toml::de::DeValue;
 
 use super::super::Diagnostic;
-use super::super::settings::Settings;
+use std::ops::Range;
+
+use super::super::settings::{Settings, color_against};
 use super::findings::{Findings, Val, kind, string, unknown_fields};
 use crate::text::quoted;
 use crate::tui::keymap::{SECTIONS, unknown_section};
 use crate::tui::keys::Key;
+use crate::tui::theme::{Role, Theme, parse_style, unknown_role, unknown_theme};
 
 const FIELDS: &[&str] = &["operator", "color", "theme", "keys"];
 
@@ -34,7 +37,13 @@ pub(in crate::config) fn check(text: &str, file: &str) -> Result<Settings, Vec<D
         }
     }
     if let Some(value) = root.get("theme") {
-        theme(&mut f, value, &mut settings);
+        let at = theme(&mut f, value, &mut settings);
+        match (settings.color, settings.theme.as_deref(), at) {
+            (Some(false), Some(name), Some(at)) if name != "plain" => {
+                f.at(&at, color_against(name));
+            }
+            _ => {}
+        }
     }
     if let Some(value) = root.get("keys") {
         keys(&mut f, value, &mut settings);
@@ -46,27 +55,57 @@ pub(in crate::config) fn check(text: &str, file: &str) -> Result<Settings, Vec<D
     }
 }
 
-/// `theme = "high-contrast"`, or a `[theme]` table of named styles with an
-/// optional `name` of the theme they change.
-fn theme(f: &mut Findings, value: &Val, settings: &mut Settings) {
+/// `theme = "high-contrast"`, or a `[theme]` table of styles by role with
+/// an optional `name` of the theme they change. Each name and style is
+/// checked where it stands; the span of the theme's name is returned, where a
+/// `color = false` that disagrees with it is said.
+fn theme(f: &mut Findings, value: &Val, settings: &mut Settings) -> Option<Range<usize>> {
     match value.get_ref() {
-        DeValue::String(name) => settings.theme = Some(name.to_string()),
+        DeValue::String(name) => theme_name(f, value, name, settings),
         DeValue::Table(table) => {
-            for (role, style) in table.iter() {
-                let role: &str = role.get_ref();
-                if let Some(spec) = string(f, role, style) {
+            let mut at = None;
+            for (key, style) in table.iter() {
+                let role: &str = key.get_ref();
+                let Some(spec) = string(f, role, style) else {
+                    continue;
+                };
+                if role == "name" {
+                    at = theme_name(f, style, spec, settings);
+                } else if Role::named(role).is_none() {
+                    f.at(&key.span(), unknown_role(role));
+                } else if let Err(e) = parse_style(spec) {
+                    f.at(&style.span(), format!("`{role}`: {e}"));
+                } else {
                     settings.styles.push((role.to_string(), spec.to_string()));
                 }
             }
+            at
         }
-        other => f.at(
-            &value.span(),
-            format!(
-                "`theme` must be a theme's name or a [theme] table, not {}",
-                kind(other)
-            ),
-        ),
+        other => {
+            f.at(
+                &value.span(),
+                format!(
+                    "`theme` must be a theme's name or a [theme] table, not {}",
+                    kind(other)
+                ),
+            );
+            None
+        }
     }
+}
+
+fn theme_name(
+    f: &mut Findings,
+    value: &Val,
+    name: &str,
+    settings: &mut Settings,
+) -> Option<Range<usize>> {
+    if Theme::named(name).is_none() {
+        f.at(&value.span(), unknown_theme(name));
+        return None;
+    }
+    settings.theme = Some(name.to_string());
+    Some(value.span())
 }
 
 /// `[keys]`: an action of the panes → its keys; `[keys.speakers]` and the

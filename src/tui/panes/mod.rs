@@ -202,9 +202,19 @@ impl Timer {
 }
 
 /// For glyphs drawn from solid blocks: reversing them would blank them out, so
-/// the emphasis keeps only colour and weight.
+/// the emphasis keeps only colour and weight; and a state shown on a
+/// background (the high-contrast theme) draws its blocks in that colour, which
+/// the text's colour on it would hide.
 fn ink(style: Style) -> Style {
-    style.remove_modifier(Modifier::REVERSED)
+    let style = style.remove_modifier(Modifier::REVERSED);
+    match style.bg {
+        Some(bg) => Style {
+            fg: Some(bg),
+            bg: None,
+            ..style
+        },
+        None => style,
+    }
 }
 
 #[cfg(test)]
