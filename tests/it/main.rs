@@ -21,6 +21,7 @@ mod journal_session_log;
 mod kill;
 mod perf_smoke;
 mod permissions;
+mod pg_cluster;
 mod replay;
 mod seat_offers;
 mod shared_host;

@@ -4,6 +4,7 @@
 pub mod faults;
 pub mod harness;
 pub mod journal_common;
+pub mod pg;
 pub mod pty;
 
 use std::env;
