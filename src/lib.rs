@@ -14,5 +14,6 @@ pub mod lang;
 pub mod live;
 pub mod now;
 pub mod status;
+pub mod store;
 pub mod text;
 pub mod tui;

@@ -132,6 +132,11 @@ pub enum Sub {
     },
     /// Print the manual page (roff), every subcommand in one page.
     Man,
+    /// A PostgreSQL store: `init` its tables, `copy` a meeting's journal between stores.
+    Store {
+        #[command(subcommand)]
+        action: super::store::StoreAction,
+    },
 }
 
 /// The shells `gavel completions` writes for: the three whose scripts are tested.
@@ -163,6 +168,24 @@ pub struct LogDir {
     /// Where meeting journals live (default: the meeting file's log_dir, else the user's data dir).
     #[arg(long, env = "GAVEL_LOG_DIR")]
     pub log_dir: Option<PathBuf>,
+    /// Where the journal is kept: `files` (the default) or postgres://user@host:port/database
+    /// (default: the meeting file's store).
+    #[arg(long, env = "GAVEL_STORE", value_parser = store_location)]
+    pub store: Option<crate::store::Location>,
+}
+
+pub(super) fn store_location(text: &str) -> Result<crate::store::Location, String> {
+    crate::store::Location::parse(text)
+}
+
+/// A PostgreSQL URL, and nothing else.
+pub(super) fn store_url(text: &str) -> Result<String, String> {
+    match crate::store::Location::parse(text)? {
+        crate::store::Location::Postgres(url) => Ok(url),
+        crate::store::Location::Files => {
+            Err("give a PostgreSQL URL: postgres://user@host:port/database".into())
+        }
+    }
 }
 
 fn wait_duration(text: &str) -> Result<std::time::Duration, String> {

@@ -52,6 +52,13 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         &["completions bash > ~/.local/share/bash-completion/completions/gavel"],
     ),
     ("man", &["man > ~/.local/share/man/man1/gavel.1"]),
+    (
+        "store",
+        &[
+            "store init postgres://gavel@db.example:5432/gavel",
+            "store copy SEED files postgres://gavel@db.example:5432/gavel",
+        ],
+    ),
 ];
 
 /// A subcommand's examples as typed at a shell prompt.

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use super::args::LogDir;
 use super::{Code, Failure, say};
 use crate::config::{self, Loaded};
-use crate::journal::Mode;
+use crate::journal::{LockWait, Mode};
 use crate::live::Live;
 use crate::now::WallClock;
+use crate::store::{Location, Place};
 use crate::text::Clean;
 use std::io::Write;
 
@@ -43,6 +44,57 @@ pub(super) fn meeting_dir(loaded: &Loaded, log_dir: &LogDir) -> Result<PathBuf, 
     Ok(base.join(loaded.meeting.id.as_str()))
 }
 
+/// Where the journal is kept: `--store` or GAVEL_STORE, else the meeting
+/// file's `store`, else files.
+pub(super) fn location(loaded: &Loaded, log_dir: &LogDir) -> Location {
+    log_dir
+        .store
+        .clone()
+        .or_else(|| loaded.store.clone())
+        .unwrap_or_default()
+}
+
+/// How a meeting's journal is opened.
+pub(super) enum How {
+    Open(Mode),
+    /// Read as read-only, written from the first command carried out.
+    WriteLater(LockWait),
+}
+
+/// The meeting's journal opened where it is kept, and replayed.
+pub(super) fn open_live(
+    path: &Path,
+    loaded: Loaded,
+    log_dir: &LogDir,
+    how: How,
+) -> Result<Live, Failure> {
+    let dir = meeting_dir(&loaded, log_dir)?;
+    let at = location(&loaded, log_dir);
+    let meeting = Arc::new(loaded.meeting);
+    let live = match at {
+        Location::Files => match how {
+            How::Open(mode) => Live::open(meeting, &dir, mode),
+            How::WriteLater(wait) => Live::open_write_later(meeting, &dir, wait),
+        },
+        Location::Postgres(url) => {
+            let text = std::fs::read(path).map_err(|e| {
+                Failure::new(Code::Usage, format!("cannot read {}: {e}", path.display()))
+            })?;
+            let place = Place {
+                url,
+                meeting: meeting.id.as_str().to_string(),
+            };
+            let hash = crate::store::postgres::file_hash(&text);
+            let (mode, later) = match how {
+                How::Open(mode) => (mode, false),
+                How::WriteLater(_) => (Mode::ReadWrite, true),
+            };
+            Live::open_postgres(meeting, place, hash, &dir, mode, later)
+        }
+    };
+    Ok(live?)
+}
+
 /// Opens the journal and says what was found at its end.
 pub(super) fn open(path: &Path, log_dir: &LogDir, mode: Mode) -> Result<Live, Failure> {
     let live = open_quietly(path, log_dir, mode)?;
@@ -53,8 +105,7 @@ pub(super) fn open(path: &Path, log_dir: &LogDir, mode: Mode) -> Result<Live, Fa
 /// Opens without saying what was found at the end of the journal.
 pub(super) fn open_quietly(path: &Path, log_dir: &LogDir, mode: Mode) -> Result<Live, Failure> {
     let loaded = load(path)?;
-    let dir = meeting_dir(&loaded, log_dir)?;
-    Ok(Live::open(Arc::new(loaded.meeting), &dir, mode)?)
+    open_live(path, loaded, log_dir, How::Open(mode))
 }
 
 /// What was found and mended on opening: a torn tail cut off, a session
@@ -70,7 +121,12 @@ pub(super) fn say_found(live: &Live) {
 pub(super) fn found(live: &Live) -> Vec<String> {
     let torn = live.recovery.torn.as_ref().map(ToString::to_string);
     let log = live.log_trouble.clone();
-    torn.into_iter().chain(log).chain(restored(live)).collect()
+    let store = live.store_notice.clone();
+    torn.into_iter()
+        .chain(log)
+        .chain(restored(live))
+        .chain(store)
+        .collect()
 }
 
 /// An adjourned meeting's missing exports, in words.

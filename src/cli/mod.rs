@@ -13,6 +13,7 @@ mod man;
 mod read;
 mod screen;
 mod settings;
+mod store;
 mod verify;
 mod write;
 
@@ -148,6 +149,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             force,
         } => export::export(&meeting, &log_dir, format, output.as_deref(), force),
         Sub::Completions { shell } => print(&completions::script(shell)),
+        Sub::Store { action } => store::run(action),
         Sub::Man => print(&man::page()),
     }
 }

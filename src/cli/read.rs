@@ -4,10 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 use super::args::LogDir;
-use super::context::{clock, load, meeting_dir, open};
+use super::context::{clock, load, location, meeting_dir, open};
 use super::{Code, Failure};
 use crate::domain::Entry;
-use crate::journal::{self, Mode};
+use crate::domain::{State, apply_described};
+use crate::journal::{self, Mode, Stopped};
+use crate::store::{Location, PgJournal, Place};
+use std::sync::Arc;
 
 pub(super) fn state(path: &Path, log_dir: &LogDir, json: bool) -> Result<(), Failure> {
     let now = clock()?.now();
@@ -28,6 +31,10 @@ pub(super) fn tail(path: &Path, log_dir: &LogDir, follow: bool, json: bool) -> R
     let dir = meeting_dir(&loaded, log_dir)?;
     let out = std::io::stdout();
     let mut out = out.lock();
+    if let Location::Postgres(url) = location(&loaded, log_dir) {
+        return tail_store(loaded, url, follow, json, &mut out)
+            .map_err(|e| Failure::new(Code::Failure, e));
+    }
     let io = |e: std::io::Error| {
         Failure::new(Code::Failure, format!("cannot read {}: {e}", dir.display()))
     };
@@ -40,6 +47,59 @@ pub(super) fn tail(path: &Path, log_dir: &LogDir, follow: bool, json: bool) -> R
         return journal::session_log::print(&path, &mut out).map_err(io);
     }
     journal::session_log::follow(&path, true, &mut out, &|| false).map_err(io)
+}
+
+/// A meeting's journal in PostgreSQL: each event as the session log says
+/// it, or as JSON; followed, each one as it is appended.
+fn tail_store(
+    loaded: crate::config::Loaded,
+    url: String,
+    follow: bool,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let place = Place {
+        url,
+        meeting: loaded.meeting.id.as_str().to_string(),
+    };
+    let mut lines = Vec::new();
+    let mut journal = PgJournal::open_each(place, String::new(), Mode::ReadOnly, &mut lines)
+        .map_err(|stopped| match stopped {
+            Stopped::Journal(e) => e.to_string(),
+            Stopped::Sink(never) => match never {},
+        })?;
+    let mut state = State::new(Arc::new(loaded.meeting));
+    let mut print = |lines: Vec<Entry>| -> Result<(), String> {
+        for entry in lines {
+            let text = if json {
+                serde_json::to_string(&entry).map_err(|e| e.to_string())?
+            } else {
+                apply_described(&mut state, entry)
+                    .map_err(|e| e.to_string())?
+                    .line
+            };
+            writeln!(out, "{text}").map_err(|e| e.to_string())?;
+        }
+        out.flush().map_err(|e| e.to_string())
+    };
+    print(lines)?;
+    let mut down = false;
+    while follow {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        // A lost connection is said once, and followed again when it is back.
+        match journal.poll() {
+            Ok(lines) => {
+                down = false;
+                print(lines)?;
+            }
+            Err(e) if !down => {
+                down = true;
+                eprintln!("gavel: {e}");
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// The journal's lines as they are, each checked and re-encoded, so nothing but

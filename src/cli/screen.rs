@@ -31,9 +31,20 @@ pub(super) fn tui(
     let theme = theme(&settings)?;
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, log_dir)?;
+    let loaded_store = load(path)?;
     let meeting = Arc::new(loaded.meeting);
     let operator = operator(op)?;
-    let (live, opener) = open_for_screen(meeting, &dir, mode)?;
+    let (live, opener) = match super::context::location(&loaded_store, log_dir) {
+        crate::store::Location::Files => open_for_screen(meeting, &dir, mode)?,
+        // No lock to wait for: every officer writes at once.
+        crate::store::Location::Postgres(_) => {
+            let how = super::context::How::Open(mode);
+            (
+                super::context::open_live(path, loaded_store, log_dir, how)?,
+                None,
+            )
+        }
+    };
     say_found(&live);
     let setup = crate::tui::Setup {
         operator,

@@ -5,15 +5,19 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::LogDir;
-use super::context::{clock, load, meeting_dir};
+use super::context::{How, clock, load, location, meeting_dir, open_live};
 use super::{Code, Failure};
 use crate::domain::Entry;
 use crate::domain::times::{Suspicious, TimeCheck};
 use crate::journal::{self, Mode};
 use crate::live::Live;
+use crate::store::Location;
 
 pub(super) fn verify(path: &Path, log_dir: &LogDir) -> Result<(), Failure> {
     let loaded = load(path)?;
+    if let Location::Postgres(url) = location(&loaded, log_dir) {
+        return verify_store(path, loaded, log_dir, &url);
+    }
     let dir = meeting_dir(&loaded, log_dir)?;
     let file = dir.join(journal::JOURNAL_FILE);
     let sound =
@@ -41,8 +45,45 @@ pub(super) fn verify(path: &Path, log_dir: &LogDir) -> Result<(), Failure> {
     // Lines that read well must also fit the meeting, event after event.
     let live = Live::open(Arc::new(loaded.meeting), &dir, Mode::ReadOnly).map_err(Failure::from)?;
     println!("replay: ok, {} events fit the meeting file", live.state.seq);
-    let found = suspicious_times(&file, clock()?.now())?;
-    for s in &found {
+    report_times(&suspicious_times(&file, clock()?.now())?)
+}
+
+/// A meeting's journal in PostgreSQL: every row read (each the next seq,
+/// each an event this gavel reads), replayed against the meeting file, and
+/// its times checked.
+fn verify_store(
+    path: &Path,
+    loaded: crate::config::Loaded,
+    log_dir: &LogDir,
+    url: &str,
+) -> Result<(), Failure> {
+    let place = crate::store::Place {
+        url: url.to_string(),
+        meeting: loaded.meeting.id.as_str().to_string(),
+    };
+    let end = crate::store::copy::End::Postgres(place);
+    let hash = String::new();
+    let events = crate::store::copy::read_all(&end, &hash)
+        .map_err(|why| Failure::new(Code::Failure, format!("the journal is damaged: {why}")))?;
+    println!(
+        "{}: {} event{}, last seq {}",
+        end.shown(),
+        events.len(),
+        if events.len() == 1 { "" } else { "s" },
+        events.last().map_or(0, |e| e.seq)
+    );
+    let live = open_live(path, loaded, log_dir, How::Open(Mode::ReadOnly))?;
+    println!("replay: ok, {} events fit the meeting file", live.state.seq);
+    if let Some(notice) = &live.store_notice {
+        println!("meeting file: {notice}");
+    }
+    let mut check = TimeCheck::new(clock()?.now());
+    events.iter().for_each(|e| check.take(e));
+    report_times(&check.findings())
+}
+
+fn report_times(found: &[Suspicious]) -> Result<(), Failure> {
+    for s in found {
         println!("suspicious time: line {} (#{}): {}", s.line, s.seq, s.why);
     }
     if found.is_empty() {

@@ -2,13 +2,11 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use super::args::LogDir;
-use super::context::{clock, load, meeting_dir, operator, say_found};
+use super::context::{How, clock, load, open_live, operator, say_found};
 use super::{Code, Failure, say};
 use crate::journal::LockWait;
-use crate::live::Live;
 
 pub(super) fn do_command(
     path: &Path,
@@ -34,11 +32,10 @@ pub(super) fn carry_out(
     let now = clock()?.now();
     let by = operator(op)?;
     let loaded = load(path)?;
-    let dir = meeting_dir(&loaded, log_dir)?;
     // Nothing is written, not even the folder of a meeting not begun, until
     // the command is carried out: a refused command leaves no trace.
     let wait = LockWait::at_most(wait);
-    let mut live = Live::open_write_later(Arc::new(loaded.meeting), &dir, wait)?;
+    let mut live = open_live(path, loaded, log_dir, How::WriteLater(wait))?;
     let executed = live.execute(command, &by, now);
     // A torn tail is said once: left as it is when the command was refused,
     // cut off and kept aside when it was carried out.

@@ -89,8 +89,9 @@ pub(super) fn check(text: &str, file: &str, folder: &Path) -> Result<Loaded, Vec
         return Err(f.finish());
     }
     match (head, seating) {
-        (Some((log_dir, meeting)), Some(seating)) => Ok(Loaded {
-            log_dir: log_dir.map(|dir| folder.join(dir)),
+        (Some((at, meeting)), Some(seating)) => Ok(Loaded {
+            log_dir: at.log_dir.map(|dir| folder.join(dir)),
+            store: at.store,
             meeting: meeting(Parts {
                 segments,
                 roster: roster.participants,

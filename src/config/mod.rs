@@ -53,6 +53,8 @@ pub struct Loaded {
     pub meeting: Meeting,
     /// `log_dir` from the file, joined to the meeting file's folder when relative.
     pub log_dir: Option<PathBuf>,
+    /// `store` from the file: where the journal is kept, when not in files.
+    pub store: Option<crate::store::Location>,
 }
 
 /// Checks `text`, the content of the meeting file `file` (the name used in

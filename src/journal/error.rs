@@ -84,6 +84,9 @@ pub enum JournalError {
         read: u64,
         found: u64,
     },
+    /// A journal kept in a database server: what went wrong, said whole.
+    #[error("{0}")]
+    Store(String),
 }
 
 impl JournalError {
@@ -144,6 +147,14 @@ pub enum AppendError<T, R> {
     Journal(#[from] JournalError),
     #[error("this gavel was started read-only; nothing was recorded")]
     ReadOnly,
+    /// The database server was sent the event but did not confirm it: it is
+    /// not shown as done. If it was recorded all the same, it comes back with
+    /// the next look at the store, as another officer's would.
+    #[error(
+        "the store did not confirm the save ({why}), so the command is not shown as done; if \
+         the store recorded it after all, it appears as soon as the store is reached again"
+    )]
+    Unconfirmed { caught_up: Vec<T>, why: String },
     /// An earlier failure left the file in a state this handle cannot vouch for.
     #[error(
         "an earlier save to the journal failed and could not be undone ({0}); restart gavel so it re-checks the journal"
@@ -158,7 +169,8 @@ impl<T, R> AppendError<T, R> {
         match self {
             AppendError::Refused { caught_up, .. }
             | AppendError::Io { caught_up, .. }
-            | AppendError::Invalid { caught_up, .. } => caught_up,
+            | AppendError::Invalid { caught_up, .. }
+            | AppendError::Unconfirmed { caught_up, .. } => caught_up,
             _ => &[],
         }
     }
@@ -167,7 +179,8 @@ impl<T, R> AppendError<T, R> {
         match self {
             AppendError::Refused { caught_up, .. }
             | AppendError::Io { caught_up, .. }
-            | AppendError::Invalid { caught_up, .. } => caught_up,
+            | AppendError::Invalid { caught_up, .. }
+            | AppendError::Unconfirmed { caught_up, .. } => caught_up,
             _ => Vec::new(),
         }
     }

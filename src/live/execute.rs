@@ -2,6 +2,7 @@
 //! journal's lock, appended and synced, written to the session log while the
 //! lock still keeps every instance's lines in order, and applied.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -56,20 +57,6 @@ impl std::fmt::Display for Stop {
             Stop::Refused(r) => r.fmt(f),
             Stop::Inconsistent(e) => e.fmt(f),
         }
-    }
-}
-
-/// Our entries as decided under the lock, with the state to apply them to
-/// and others' lines caught up before them, for the session log.
-struct Decided<'a> {
-    entries: Vec<Entry>,
-    state: &'a mut State,
-    others: &'a [Described],
-}
-
-impl AsRef<[Entry]> for Decided<'_> {
-    fn as_ref(&self) -> &[Entry] {
-        &self.entries
     }
 }
 
@@ -144,9 +131,14 @@ impl<F: JournalFile> Live<F> {
             dir,
             ..
         } = self;
-        let caught = &mut *others;
+        // `decide` may be asked again (a store without a lock, when another
+        // officer appended first), each time with only what it has not seen;
+        // it and `synced` share the state and what was caught up.
+        let shared = RefCell::new((state, &mut *others));
         let appended = journal.append_then(
-            move |caught_up| {
+            |caught_up| {
+                let mut held = shared.borrow_mut();
+                let (state, caught) = &mut *held;
                 apply_caught_up(state, caught_up, caught).map_err(Stop::Inconsistent)?;
                 // Recorded times follow the journal's order: a command stamped just
                 // before another instance's line took the lock after it.
@@ -154,14 +146,13 @@ impl<F: JournalFile> Live<F> {
                     .last_action
                     .as_ref()
                     .map_or(now, |last| now.max(last.at));
-                let entries = decide_entries(state, command, now, by).map_err(Stop::Refused)?;
-                Ok(Decided {
-                    entries,
-                    state,
-                    others: caught,
-                })
+                decide_entries(state, command.clone(), now, by).map_err(Stop::Refused)
             },
-            |decided| saved(decided, log.as_mut(), recent, dir),
+            |entries| {
+                let mut held = shared.borrow_mut();
+                let (state, caught) = &mut *held;
+                saved(entries, state, caught, log.as_mut(), recent, dir)
+            },
         );
         for described in &others[caught_before..] {
             self.recent.remember(described);
@@ -257,12 +248,14 @@ fn apply_caught_up(
 
 /// Ours applied now that the journal has it, and the session log given every
 /// line it lacks: the recent ones, others' caught up, then ours, in seq order.
-fn saved(decided: Decided, log: Option<&mut SessionLog>, recent: &Recent, dir: &Path) -> Saved {
-    let Decided {
-        entries,
-        state,
-        others,
-    } = decided;
+fn saved(
+    entries: Vec<Entry>,
+    state: &mut State,
+    others: &[Described],
+    log: Option<&mut SessionLog>,
+    recent: &Recent,
+    dir: &Path,
+) -> Saved {
     let mut ours = Vec::with_capacity(entries.len());
     let mut unfit = None;
     for entry in entries {

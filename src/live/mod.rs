@@ -16,6 +16,7 @@ use crate::journal::{
     DiskFile, JOURNAL_FILE, Journal, JournalError, JournalFile, LineFormat, LockWait, Mode, Opened,
     Recovery, SessionLog, Sink, Stopped, session_log,
 };
+use crate::store::{PgJournal, Place, Store};
 
 pub use execute::Executed;
 use replay::{Recent, Replay};
@@ -73,7 +74,7 @@ pub struct Live<F: JournalFile = DiskFile> {
     pub state: State,
     pub recovery: Recovery,
     pub dir: PathBuf,
-    journal: Journal<Entry, F>,
+    journal: Store<F>,
     log: Option<SessionLog>,
     recent: Recent,
     /// Set while an instance opened by [`Live::open_write_later`] has not
@@ -88,6 +89,9 @@ pub struct Live<F: JournalFile = DiskFile> {
     /// An adjourned meeting's exports found missing when it began to write,
     /// written again from the journal, or why they could not be.
     pub restored: Option<Result<Vec<PathBuf>, String>>,
+    /// What the store found worth saying on opening: rows recorded with
+    /// another meeting file than this one.
+    pub store_notice: Option<String>,
 }
 
 impl Live {
@@ -117,7 +121,7 @@ impl Live {
             log.as_ref().ok().and_then(Option::as_ref).map(logged),
         );
         let (journal, recovery) = replay_into(file, path, mode, &mut replay)?;
-        let mut live = Live::finish(replay, journal, recovery, log, dir)?;
+        let mut live = Live::finish(replay, Store::File(journal), recovery, log, dir)?;
         if mode == Mode::ReadWrite {
             live.restored = exports::restore(dir, &live.state);
         }
@@ -143,8 +147,55 @@ impl Live {
         let mut replay = Replay::new(meeting, Some(logged));
         let (journal, recovery) = replay_into(file, path, Mode::ReadOnly, &mut replay)?;
         let unlogged = std::mem::take(&mut replay.described);
-        let mut live = Live::finish(replay, journal, recovery, Ok(None), dir)?;
+        let mut live = Live::finish(replay, Store::File(journal), recovery, Ok(None), dir)?;
         live.unlogged = Some(unlogged);
+        Ok(live)
+    }
+
+    /// Opens a meeting's journal in PostgreSQL and replays it; `hash` is the
+    /// meeting file's, kept with every row written. The session log and the
+    /// exports are kept in `dir` on this host, as for a file journal.
+    /// `write_later` reads as [`Live::open_write_later`] does: nothing is
+    /// created here before the first command carried out.
+    pub fn open_postgres(
+        meeting: Arc<Meeting>,
+        place: Place,
+        hash: String,
+        dir: &Path,
+        mode: Mode,
+        write_later: bool,
+    ) -> Result<Live, LiveError> {
+        let (log, logged) = if write_later {
+            let logged = session_log::last_logged(dir).ok().flatten().unwrap_or(0);
+            (Ok(None), Some(logged))
+        } else {
+            let log = open_log(dir, mode);
+            let logged = log.as_ref().ok().and_then(Option::as_ref).map(logged);
+            (log, logged)
+        };
+        let mut replay = Replay::new(meeting, logged);
+        let opened_mode = if write_later { Mode::ReadOnly } else { mode };
+        let journal =
+            PgJournal::open_each(place, hash, opened_mode, &mut replay).map_err(|stopped| {
+                match stopped {
+                    Stopped::Journal(e) => LiveError::from(e),
+                    Stopped::Sink(e) => LiveError::from(e),
+                }
+            })?;
+        let unlogged = write_later.then(|| std::mem::take(&mut replay.described));
+        let store_notice = journal.other_file.clone();
+        let mut live = Live::finish(
+            replay,
+            Store::Postgres(journal),
+            Recovery::default(),
+            log,
+            dir,
+        )?;
+        live.unlogged = unlogged;
+        live.store_notice = store_notice;
+        if mode == Mode::ReadWrite && !write_later {
+            live.restored = exports::restore(dir, &live.state);
+        }
         Ok(live)
     }
 }
@@ -221,13 +272,19 @@ impl<F: JournalFile> Live<F> {
         for entry in opened.lines {
             replay.take(entry)?;
         }
-        Live::finish(replay, opened.journal, opened.recovery, log, dir)
+        Live::finish(
+            replay,
+            Store::File(opened.journal),
+            opened.recovery,
+            log,
+            dir,
+        )
     }
 
     /// The session log given the lines it lacks, once the journal is replayed.
     fn finish(
         replay: Replay,
-        journal: Journal<Entry, F>,
+        journal: Store<F>,
         recovery: Recovery,
         log: Result<Option<SessionLog>, LiveError>,
         dir: &Path,
@@ -243,6 +300,7 @@ impl<F: JournalFile> Live<F> {
             unlogged: None,
             log_trouble,
             restored: None,
+            store_notice: None,
         })
     }
 
@@ -257,8 +315,22 @@ impl<F: JournalFile> Live<F> {
         Ok(seen)
     }
 
-    pub fn journal_path(&self) -> &Path {
+    /// The journal file's path; `None` for a journal kept in a database.
+    pub fn journal_path(&self) -> Option<&Path> {
         self.journal.path()
+    }
+
+    /// Where the journal is, in words.
+    pub fn store_shown(&self) -> String {
+        self.journal.shown()
+    }
+
+    /// Since when the store has been out of reach, while it is.
+    pub fn store_down_since(&self) -> Option<jiff::Timestamp> {
+        match &self.journal {
+            Store::Postgres(j) => j.down_since(),
+            Store::File(_) => None,
+        }
     }
 
     /// How long appends wait for the journal's lock from now on.

@@ -19,6 +19,7 @@ pub(super) const FIELDS: &[&str] = &[
     "end",
     "timezone",
     "log_dir",
+    "store",
     "warn_before",
     "bell",
     "summary_title",
@@ -39,7 +40,14 @@ pub(super) struct Parts {
     pub(super) seating: Seating,
 }
 
-/// `[meeting]` read whole: `log_dir` as written, and the meeting it heads,
+/// Where the meeting's journal is kept, as `[meeting]` says: `log_dir` as
+/// written, and `store`.
+pub(super) struct Where {
+    pub(super) log_dir: Option<String>,
+    pub(super) store: Option<crate::store::Location>,
+}
+
+/// `[meeting]` read whole: `log_dir` and `store`, and the meeting it heads,
 /// built once the other tables are read. Its mistakes are found first, so
 /// that they come first among those found at one place (a file that starts
 /// with `[meeting]` and lacks a field shares line 1, column 1 with a missing
@@ -48,7 +56,7 @@ pub(super) fn head(
     f: &mut Findings,
     s: &Section,
     warning: Option<Warning>,
-) -> Option<(Option<String>, impl FnOnce(Parts) -> Meeting + use<>)> {
+) -> Option<(Where, impl FnOnce(Parts) -> Meeting + use<>)> {
     let id = s.id(f, "id", "mali-ministerial-2017").map(|(id, _)| id);
     let title = s.text(f, "title");
     let venue = s.text(f, "venue");
@@ -105,6 +113,10 @@ pub(super) fn head(
         Some(value) => log_dir(f, value).map(Some),
         None => Some(None),
     };
+    let store = match s.get("store") {
+        Some(value) => store(f, value).map(Some),
+        None => Some(None),
+    };
     let (id, title, venue, room) = (id?, title?, venue?, room?);
     let (date, start, end, (timezone, tz)) = (date?, start?, end?, zone?);
     let (warn_before, bell) = (warning?.seconds, bell?);
@@ -132,7 +144,11 @@ pub(super) fn head(
         seating: parts.seating,
         breaks,
     };
-    Some((log_dir?, meeting))
+    let at = Where {
+        log_dir: log_dir?,
+        store: store?,
+    };
+    Some((at, meeting))
 }
 
 fn bell(f: &mut Findings, s: &Section) -> Option<bool> {
@@ -409,6 +425,18 @@ fn time_zone(f: &mut Findings, value: &Val) -> Option<(String, TimeZone)> {
                     quoted(name)
                 ),
             );
+            None
+        }
+    }
+}
+
+/// `store = "postgres://…"` (or `"files"`, the default said outright).
+fn store(f: &mut Findings, value: &Val) -> Option<crate::store::Location> {
+    let raw = string(f, "store", value)?;
+    match crate::store::Location::parse(raw) {
+        Ok(location) => Some(location),
+        Err(why) => {
+            f.at(&value.span(), format!("`store`: {why}"));
             None
         }
     }

@@ -1,0 +1,596 @@
+//! A meeting's journal in PostgreSQL: the rows of `gavel_events` with its
+//! id, `seq` 1, 2, 3… with no gaps, as the file journal's lines.
+//!
+//! The file journal's promises, kept another way. An append catches up in a
+//! transaction, lets `decide` choose on that state, and inserts `seq = last
+//! + 1` onward. No lock is held while deciding: the primary key is the lock.
+//! Another officer who appended first makes the insert fail on the key; the
+//! transaction is rolled back, what they appended is read, and `decide` is
+//! asked again on it. The command is done only once `COMMIT` has returned,
+//! which with `synchronous_commit` and `synchronous_standby_names` set means
+//! the standby has it too (see the README's "many rooms").
+//!
+//! Following: each insert notifies `gavel_<16 hex of the meeting id's
+//! sha256>` with its seq (a trigger, so copies notify too). A look at the
+//! table is made when a notice came, and at least every [`FALLBACK`]
+//! without one: a hot standby takes no `LISTEN`, and a notice sent while the
+//! connection was down is lost.
+//!
+//! A lost connection is tried again at most every [`RETRY`]; while it is
+//! down every append and every look fails saying since when, so nothing
+//! is shown as done that the store does not have.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, Config, NoTls, Transaction};
+use sha2::{Digest, Sha256};
+
+use super::{migrate, row};
+use crate::domain::Entry;
+use crate::journal::{AppendError, Appended, JournalError, Mode, Sink, Stopped};
+
+/// The longest wait for new lines without a notice.
+pub const FALLBACK: Duration = Duration::from_secs(1);
+/// The shortest pause between two tries at a lost connection.
+pub const RETRY: Duration = Duration::from_secs(1);
+/// How long a connection may take to be made.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Where a PostgreSQL journal is: the server's URL and the meeting's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub url: String,
+    pub meeting: String,
+}
+
+impl Place {
+    /// The URL without its password, for messages.
+    pub fn shown(&self) -> String {
+        shown(&self.url)
+    }
+}
+
+/// `url` with any password replaced by `***`.
+pub fn shown(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, host) = match rest.rsplit_once('@') {
+        Some((auth, host)) => (Some(auth), host),
+        None => (None, rest),
+    };
+    match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
+        Some(user) if auth.is_some_and(|a| a.contains(':')) => {
+            format!("{scheme}://{user}:***@{host}")
+        }
+        Some(user) => format!("{scheme}://{user}@{host}"),
+        None => format!("{scheme}://{host}"),
+    }
+}
+
+/// A connection to `url`, never waiting longer than [`CONNECT_TIMEOUT`] to
+/// be made, with keepalives so that a silent server is noticed.
+pub fn connect(url: &str) -> Result<Client, String> {
+    let mut config: Config = url
+        .parse()
+        .map_err(|e| format!("{} is not a PostgreSQL URL gavel can read: {e}", shown(url)))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    config
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(5))
+        .application_name("gavel");
+    config.connect(NoTls).map_err(|e| plain(&e))
+}
+
+/// A driver error in one line, with the server's own message when it sent one.
+pub fn plain(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text = format!("{text}: {s}");
+                source = s.source();
+            }
+            text
+        }
+    }
+}
+
+/// The notice channel of a meeting: a name PostgreSQL takes whatever the id.
+pub fn channel(meeting: &str) -> String {
+    let digest = Sha256::digest(meeting.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("gavel_{hex}")
+}
+
+/// The meeting file's hash as each row keeps it.
+pub fn file_hash(text: &[u8]) -> String {
+    Sha256::digest(text)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One handle on a meeting's journal in PostgreSQL.
+pub struct PgJournal {
+    place: Place,
+    /// The meeting file's hash, written with each row.
+    hash: String,
+    mode: Mode,
+    client: Option<Client>,
+    /// The seq of the last row this handle has read or written.
+    last: u64,
+    listening: bool,
+    last_look: Option<Instant>,
+    down_since: Option<Timestamp>,
+    last_try: Option<Instant>,
+    /// Rows recorded with another meeting file than this one, said once.
+    pub other_file: Option<String>,
+}
+
+impl std::fmt::Debug for PgJournal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgJournal")
+            .field("store", &self.place.shown())
+            .field("meeting", &self.place.meeting)
+            .field("last", &self.last)
+            .finish()
+    }
+}
+
+impl PgJournal {
+    /// Connects, checks the schema, and replays the meeting's rows into `sink`.
+    pub fn open_each<S: Sink<Entry>>(
+        place: Place,
+        hash: String,
+        mode: Mode,
+        sink: &mut S,
+    ) -> Result<PgJournal, Stopped<S::Error>> {
+        let mut client = connect(&place.url).map_err(|why| {
+            JournalError::Store(format!("cannot reach the store {}: {why}", place.shown()))
+        })?;
+        let version = migrate::version(&mut client).map_err(|e| fail(&place, "read", &e))?;
+        if let Some(why) = migrate::unusable(version, &place.shown()) {
+            return Err(Stopped::Journal(JournalError::Store(why)));
+        }
+        let mut journal = PgJournal {
+            place,
+            hash,
+            mode,
+            client: None,
+            last: 0,
+            listening: false,
+            last_look: None,
+            down_since: None,
+            last_try: None,
+            other_file: None,
+        };
+        journal.listen(&mut client);
+        let total: i64 = client
+            .query_one(
+                "SELECT coalesce(max(seq), 0) FROM gavel_events WHERE meeting_id = $1",
+                &[&journal.place.meeting],
+            )
+            .map_err(|e| fail(&journal.place, "read", &e))?
+            .get(0);
+        sink.expect(total as u64);
+        let mut other = OtherFile::default();
+        let read = journal.read_into(&mut client, &mut other, sink);
+        journal.other_file = other.said(&journal.hash);
+        read?;
+        journal.client = Some(client);
+        journal.last_look = Some(Instant::now());
+        Ok(journal)
+    }
+
+    /// Notices for this meeting from now on; a server that takes none (a
+    /// hot standby) is looked at every [`FALLBACK`] instead.
+    fn listen(&mut self, client: &mut Client) {
+        let sql = format!("LISTEN {}", channel(&self.place.meeting));
+        self.listening = client.batch_execute(&sql).is_ok();
+    }
+
+    /// The rows after this handle's last, in order, into `sink`: each must be
+    /// the next seq and read as an entry, else the journal is damaged.
+    fn read_into<S: Sink<Entry>>(
+        &mut self,
+        client: &mut Client,
+        other: &mut OtherFile,
+        sink: &mut S,
+    ) -> Result<(), Stopped<S::Error>> {
+        let place = self.place.clone();
+        let rows = client
+            .query(&after_sql(), &[&place.meeting, &(self.last as i64)])
+            .map_err(|e| self.lost(&e, "read"))?;
+        for r in &rows {
+            let (entry, hash) =
+                row::from_row(r).map_err(|why| damaged(&place, self.last + 1, &why))?;
+            if entry.seq != self.last + 1 {
+                let why = format!(
+                    "sequence number {} where {} was expected",
+                    entry.seq,
+                    self.last + 1
+                );
+                return Err(Stopped::Journal(damaged(&place, self.last + 1, &why)));
+            }
+            other.saw(entry.seq, &hash);
+            self.last = entry.seq;
+            sink.take(entry).map_err(Stopped::Sink)?;
+        }
+        Ok(())
+    }
+
+    /// Catches up in a transaction, lets `decide` choose on what it read, and
+    /// inserts the new rows; when another officer's insert came first (the
+    /// key is taken), rolls back, reads theirs and asks `decide` again on
+    /// them. `synced` is given the decision once `COMMIT` has returned.
+    pub fn append_then<D: AsRef<[Entry]>, R, W>(
+        &mut self,
+        mut decide: impl FnMut(&[Entry]) -> Result<D, R>,
+        synced: impl FnOnce(D) -> W,
+    ) -> Result<Appended<Entry, W>, AppendError<Entry, R>> {
+        if self.mode == Mode::ReadOnly {
+            return Err(AppendError::ReadOnly);
+        }
+        let mut caught_up = Vec::new();
+        loop {
+            let mut client = self.connected()?;
+            let attempt = self.attempt(&mut client, &mut caught_up, &mut decide);
+            let done = match attempt {
+                Attempt::Inserted(decided, tx_done) => match tx_done {
+                    Ok(()) => {
+                        self.last += decided.as_ref().len() as u64;
+                        Ok(decided)
+                    }
+                    Err(why) => Err(AppendError::Unconfirmed {
+                        caught_up: Vec::new(),
+                        why,
+                    }),
+                },
+                Attempt::Taken => {
+                    self.client = Some(client);
+                    continue;
+                }
+                Attempt::Failed(e) => Err(e),
+            };
+            if !client.is_closed() {
+                self.client = Some(client);
+            }
+            return match done {
+                Ok(decided) => Ok(Appended {
+                    caught_up,
+                    written: synced(decided),
+                    recovered: None,
+                }),
+                Err(AppendError::Journal(e)) if !caught_up.is_empty() => Err(AppendError::Io {
+                    caught_up,
+                    source: io::Error::other(e.to_string()),
+                    rolled_back: true,
+                }),
+                Err(e) => Err(with_caught_up(e, caught_up)),
+            };
+        }
+    }
+
+    /// One transaction of an append.
+    fn attempt<D: AsRef<[Entry]>, R>(
+        &mut self,
+        client: &mut Client,
+        caught_up: &mut Vec<Entry>,
+        decide: &mut impl FnMut(&[Entry]) -> Result<D, R>,
+    ) -> Attempt<D, R> {
+        let place = self.place.clone();
+        let mut tx = match client.transaction() {
+            Ok(tx) => tx,
+            Err(e) => return Attempt::Failed(self.lost(&e, "write").into()),
+        };
+        let fresh = match self.read_in(&mut tx) {
+            Ok(fresh) => fresh,
+            Err(e) => return Attempt::Failed(e.into()),
+        };
+        caught_up.extend(fresh.iter().cloned());
+        let decided = match decide(&fresh) {
+            Ok(decided) => decided,
+            Err(reason) => {
+                return Attempt::Failed(AppendError::Refused {
+                    caught_up: Vec::new(),
+                    reason,
+                });
+            }
+        };
+        let lines = decided.as_ref();
+        for (i, entry) in lines.iter().enumerate() {
+            let expected = self.last + 1 + i as u64;
+            if entry.seq != expected {
+                return Attempt::Failed(AppendError::Invalid {
+                    caught_up: Vec::new(),
+                    index: i,
+                    problem: crate::journal::Problem::Seq {
+                        expected,
+                        found: entry.seq,
+                    },
+                });
+            }
+            match insert(&mut tx, &place.meeting, &self.hash, entry) {
+                Ok(()) => {}
+                Err(Insert::Taken) => return Attempt::Taken,
+                Err(Insert::Bad(why)) => {
+                    return Attempt::Failed(AppendError::Invalid {
+                        caught_up: Vec::new(),
+                        index: i,
+                        problem: crate::journal::Problem::NotEvent(why),
+                    });
+                }
+                Err(Insert::Db(e)) => return Attempt::Failed(self.lost(&e, "write").into()),
+            }
+        }
+        let committed = tx.commit().map_err(|e| {
+            let why = plain(&e);
+            self.went_down();
+            why
+        });
+        Attempt::Inserted(decided, committed)
+    }
+
+    /// The rows after this handle's last, read in `tx`.
+    fn read_in(&mut self, tx: &mut Transaction) -> Result<Vec<Entry>, JournalError> {
+        let rows = tx
+            .query(&after_sql(), &[&self.place.meeting, &(self.last as i64)])
+            .map_err(|e| self.lost(&e, "read"))?;
+        let mut fresh = Vec::with_capacity(rows.len());
+        let mut at = self.last;
+        for r in &rows {
+            let (entry, _) = row::from_row(r).map_err(|why| damaged(&self.place, at + 1, &why))?;
+            if entry.seq != at + 1 {
+                let why = format!(
+                    "sequence number {} where {} was expected",
+                    entry.seq,
+                    at + 1
+                );
+                return Err(damaged(&self.place, at + 1, &why));
+            }
+            at = entry.seq;
+            fresh.push(entry);
+        }
+        self.last = at;
+        Ok(fresh)
+    }
+
+    /// Rows others appended since this handle last read: looked for when a
+    /// notice came, or [`FALLBACK`] after the last look.
+    pub fn poll(&mut self) -> Result<Vec<Entry>, JournalError> {
+        let mut client = self.connected()?;
+        let noticed = self.listening && {
+            let mut notices = client.notifications();
+            let mut iter = notices.iter();
+            let mut any = false;
+            // An error here is a lost connection, which `is_closed` tells below.
+            while let Ok(Some(_)) = iter.next() {
+                any = true;
+            }
+            any
+        };
+        let due = self.last_look.is_none_or(|t| t.elapsed() >= FALLBACK);
+        if client.is_closed() {
+            self.went_down();
+            return Err(self.unreachable("the connection was closed"));
+        }
+        if !noticed && !due {
+            self.client = Some(client);
+            return Ok(Vec::new());
+        }
+        let mut fresh = Vec::new();
+        let read = self.read_into(&mut client, &mut OtherFile::default(), &mut fresh);
+        if !client.is_closed() {
+            self.client = Some(client);
+            self.last_look = Some(Instant::now());
+        }
+        read.map_err(IntoJournal::into_journal_only)?;
+        Ok(fresh)
+    }
+
+    /// Every row others appended since this handle last read, looked for now.
+    pub fn catch_up(&mut self) -> Result<Vec<Entry>, JournalError> {
+        self.last_look = None;
+        self.poll()
+    }
+
+    /// The connection, made again if it was lost (at most every [`RETRY`]).
+    fn connected(&mut self) -> Result<Client, JournalError> {
+        if let Some(client) = self.client.take() {
+            if !client.is_closed() {
+                return Ok(client);
+            }
+            self.went_down();
+        }
+        if self.last_try.is_some_and(|t| t.elapsed() < RETRY) {
+            return Err(self.unreachable("not tried again yet"));
+        }
+        self.last_try = Some(Instant::now());
+        match connect(&self.place.url) {
+            Ok(mut client) => {
+                self.listen(&mut client);
+                self.down_since = None;
+                // A notice sent while it was down is lost: look now.
+                self.last_look = None;
+                Ok(client)
+            }
+            Err(why) => {
+                self.went_down();
+                Err(self.unreachable(&why))
+            }
+        }
+    }
+
+    fn went_down(&mut self) {
+        self.client = None;
+        self.down_since.get_or_insert_with(Timestamp::now);
+    }
+
+    /// A failed query: when it lost the connection, the store is down.
+    fn lost(&mut self, e: &postgres::Error, action: &str) -> JournalError {
+        if e.is_closed() || e.as_db_error().is_none() {
+            self.went_down();
+            return self.unreachable(&plain(e));
+        }
+        fail(&self.place, action, e)
+    }
+
+    fn unreachable(&self, why: &str) -> JournalError {
+        let since = self
+            .down_since
+            .map(|t| {
+                t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                    .strftime("%H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "now".into());
+        JournalError::Store(format!(
+            "store unreachable since {since} — commands are not saved ({}: {why})",
+            self.place.shown()
+        ))
+    }
+
+    /// Since when the store has been out of reach, while it is.
+    pub fn down_since(&self) -> Option<Timestamp> {
+        self.down_since
+    }
+
+    pub fn last_seq(&self) -> u64 {
+        self.last
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Writing needs nothing made first: the table is there since `store init`.
+    pub fn make_writable(&mut self) {
+        self.mode = Mode::ReadWrite;
+    }
+
+    pub fn place(&self) -> &Place {
+        &self.place
+    }
+}
+
+enum Attempt<D, R> {
+    /// Inserted, and what `COMMIT` answered.
+    Inserted(D, Result<(), String>),
+    /// Another officer's row has the seq: read theirs, decide again.
+    Taken,
+    Failed(AppendError<Entry, R>),
+}
+
+enum Insert {
+    Taken,
+    Bad(String),
+    Db(postgres::Error),
+}
+
+fn insert(tx: &mut Transaction, meeting: &str, hash: &str, entry: &Entry) -> Result<(), Insert> {
+    let e = row::encode(entry).map_err(Insert::Bad)?;
+    let params: [&(dyn postgres::types::ToSql + Sync); 8] = [
+        &meeting,
+        &e.seq,
+        &e.v,
+        &(e.micros as f64),
+        &e.at_ns,
+        &e.by,
+        &e.event,
+        &hash,
+    ];
+    match tx.execute(row::INSERT, &params) {
+        Ok(_) => Ok(()),
+        Err(err) if err.code() == Some(&SqlState::UNIQUE_VIOLATION) => Err(Insert::Taken),
+        Err(err) => Err(Insert::Db(err)),
+    }
+}
+
+fn after_sql() -> String {
+    format!(
+        "SELECT {} FROM gavel_events WHERE meeting_id = $1 AND seq > $2 ORDER BY seq",
+        row::COLUMNS
+    )
+}
+
+fn damaged(place: &Place, seq: u64, why: &str) -> JournalError {
+    JournalError::Store(format!(
+        "row {seq} of meeting {} in {} is damaged ({why}); gavel stops so that nothing is \
+         overwritten",
+        place.meeting,
+        place.shown()
+    ))
+}
+
+fn fail(place: &Place, action: &str, e: &postgres::Error) -> JournalError {
+    JournalError::Store(format!(
+        "cannot {action} the journal of {} in {}: {}",
+        place.meeting,
+        place.shown(),
+        plain(e)
+    ))
+}
+
+trait IntoJournal {
+    fn into_journal_only(self) -> JournalError;
+}
+
+impl<E> IntoJournal for Stopped<E> {
+    /// A read into a `Vec` sink stops only on the journal.
+    fn into_journal_only(self) -> JournalError {
+        match self {
+            Stopped::Journal(e) => e,
+            Stopped::Sink(_) => unreachable!("a Vec takes every line"),
+        }
+    }
+}
+
+/// An error raised before our decision, given the lines caught up before it.
+fn with_caught_up<R>(e: AppendError<Entry, R>, caught_up: Vec<Entry>) -> AppendError<Entry, R> {
+    match e {
+        AppendError::Refused { reason, .. } => AppendError::Refused { caught_up, reason },
+        AppendError::Invalid { index, problem, .. } => AppendError::Invalid {
+            caught_up,
+            index,
+            problem,
+        },
+        AppendError::Unconfirmed { why, .. } => AppendError::Unconfirmed { caught_up, why },
+        other => other,
+    }
+}
+
+/// The rows recorded with another meeting file than the one now in use.
+#[derive(Default)]
+struct OtherFile {
+    seen: Vec<(u64, String)>,
+}
+
+impl OtherFile {
+    fn saw(&mut self, seq: u64, hash: &str) {
+        if self.seen.last().is_none_or(|(_, h)| h != hash) {
+            self.seen.push((seq, hash.to_string()));
+        }
+    }
+
+    /// In words, when some rows were recorded with a different file.
+    fn said(&self, now: &str) -> Option<String> {
+        let first = self.seen.iter().find(|(_, h)| h != now)?;
+        Some(format!(
+            "events from #{} on were recorded with a different meeting file (sha256 {}…, this \
+             one is {}…): if it was edited since, that is expected; otherwise check that this \
+             is the meeting file the other officers use",
+            first.0,
+            &first.1[..first.1.len().min(12)],
+            &now[..now.len().min(12)]
+        ))
+    }
+}
