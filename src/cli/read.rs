@@ -83,8 +83,11 @@ fn tail_store(
         out.flush().map_err(|e| e.to_string())
     };
     print(lines)?;
+    if !follow {
+        return Ok(());
+    }
     let mut down = false;
-    while follow {
+    loop {
         std::thread::sleep(std::time::Duration::from_millis(100));
         // A lost connection is said once, and followed again when it is back.
         match journal.poll() {
@@ -99,7 +102,6 @@ fn tail_store(
             Err(_) => {}
         }
     }
-    Ok(())
 }
 
 /// The journal's lines as they are, each checked and re-encoded, so nothing but

@@ -183,6 +183,9 @@ impl<F: JournalFile> Live<F> {
     /// the lines it lacks.
     fn begin_writing(&mut self, others: &mut Vec<Described>) -> Result<(), LiveError> {
         self.journal.make_writable()?;
+        if self.journal.path().is_none() {
+            super::make_folder(&self.dir);
+        }
         let log = SessionLog::open(&self.dir)
             .map(Some)
             .map_err(|e| log_error(&self.dir, e));

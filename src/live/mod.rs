@@ -169,6 +169,9 @@ impl Live {
             let logged = session_log::last_logged(dir).ok().flatten().unwrap_or(0);
             (Ok(None), Some(logged))
         } else {
+            if mode == Mode::ReadWrite {
+                make_folder(dir);
+            }
             let log = open_log(dir, mode);
             let logged = log.as_ref().ok().and_then(Option::as_ref).map(logged);
             (log, logged)
@@ -186,7 +189,7 @@ impl Live {
         let store_notice = journal.other_file.clone();
         let mut live = Live::finish(
             replay,
-            Store::Postgres(journal),
+            Store::Postgres(Box::new(journal)),
             Recovery::default(),
             log,
             dir,
@@ -197,6 +200,16 @@ impl Live {
             live.restored = exports::restore(dir, &live.state);
         }
         Ok(live)
+    }
+}
+
+/// The meeting's folder, for the session log and the exports of a meeting
+/// whose journal is not in it. Made as a file journal's is; when it cannot
+/// be, opening the session log says why.
+fn make_folder(dir: &Path) {
+    use crate::files::{Access, Folder, check_folder, create_dirs};
+    if let Ok(Folder::Missing) = check_folder(dir, Access::Write) {
+        let _ = create_dirs(dir);
     }
 }
 

@@ -54,7 +54,7 @@ impl Location {
 #[derive(Debug)]
 pub enum Store<F: JournalFile = DiskFile> {
     File(Journal<Entry, F>),
-    Postgres(PgJournal),
+    Postgres(Box<PgJournal>),
 }
 
 impl<F: JournalFile> Store<F> {

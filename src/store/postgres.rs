@@ -2,8 +2,8 @@
 //! id, `seq` 1, 2, 3… with no gaps, as the file journal's lines.
 //!
 //! The file journal's promises, kept another way. An append catches up in a
-//! transaction, lets `decide` choose on that state, and inserts `seq = last
-//! + 1` onward. No lock is held while deciding: the primary key is the lock.
+//! transaction, lets `decide` choose on that state, and inserts from
+//! `seq = last + 1` on. No lock is held while deciding: the primary key is the lock.
 //! Another officer who appended first makes the insert fail on the key; the
 //! transaction is rolled back, what they appended is read, and `decide` is
 //! asked again on it. The command is done only once `COMMIT` has returned,
@@ -241,8 +241,12 @@ impl PgJournal {
             return Err(AppendError::ReadOnly);
         }
         let mut caught_up = Vec::new();
+        let mut retried = false;
         loop {
-            let mut client = self.connected()?;
+            let mut client = match self.connected() {
+                Ok(client) => client,
+                Err(e) => return Err(with_caught_up(AppendError::Journal(e), caught_up)),
+            };
             let attempt = self.attempt(&mut client, &mut caught_up, &mut decide);
             let done = match attempt {
                 Attempt::Inserted(decided, tx_done) => match tx_done {
@@ -259,6 +263,15 @@ impl PgJournal {
                     self.client = Some(client);
                     continue;
                 }
+                // Lost before COMMIT was sent, so nothing of ours is there: a
+                // connection killed under an idle gavel is made again at once,
+                // and the command decided again on what is there then.
+                Attempt::Lost(_) if !retried => {
+                    retried = true;
+                    self.last_try = None;
+                    continue;
+                }
+                Attempt::Lost(e) => Err(AppendError::Journal(e)),
                 Attempt::Failed(e) => Err(e),
             };
             if !client.is_closed() {
@@ -290,10 +303,11 @@ impl PgJournal {
         let place = self.place.clone();
         let mut tx = match client.transaction() {
             Ok(tx) => tx,
-            Err(e) => return Attempt::Failed(self.lost(&e, "write").into()),
+            Err(e) => return self.lost_or_failed(&e, "write"),
         };
         let fresh = match self.read_in(&mut tx) {
             Ok(fresh) => fresh,
+            Err(e) if self.down_since.is_some() => return Attempt::Lost(e),
             Err(e) => return Attempt::Failed(e.into()),
         };
         caught_up.extend(fresh.iter().cloned());
@@ -329,7 +343,7 @@ impl PgJournal {
                         problem: crate::journal::Problem::NotEvent(why),
                     });
                 }
-                Err(Insert::Db(e)) => return Attempt::Failed(self.lost(&e, "write").into()),
+                Err(Insert::Db(e)) => return self.lost_or_failed(&e, "write"),
             }
         }
         let committed = tx.commit().map_err(|e| {
@@ -338,6 +352,14 @@ impl PgJournal {
             why
         });
         Attempt::Inserted(decided, committed)
+    }
+
+    fn lost_or_failed<D, R>(&mut self, e: &postgres::Error, action: &str) -> Attempt<D, R> {
+        let error = self.lost(e, action);
+        match self.down_since {
+            Some(_) => Attempt::Lost(error),
+            None => Attempt::Failed(error.into()),
+        }
     }
 
     /// The rows after this handle's last, read in `tx`.
@@ -437,7 +459,12 @@ impl PgJournal {
 
     /// A failed query: when it lost the connection, the store is down.
     fn lost(&mut self, e: &postgres::Error, action: &str) -> JournalError {
-        if e.is_closed() || e.as_db_error().is_none() {
+        // Class 08 is a connection exception; 57 the server shutting down or
+        // ending this session (pg_terminate_backend, a failover).
+        let ended = e
+            .code()
+            .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57"));
+        if ended || e.is_closed() || e.as_db_error().is_none() {
             self.went_down();
             return self.unreachable(&plain(e));
         }
@@ -487,6 +514,8 @@ enum Attempt<D, R> {
     Inserted(D, Result<(), String>),
     /// Another officer's row has the seq: read theirs, decide again.
     Taken,
+    /// The connection was lost before `COMMIT`.
+    Lost(JournalError),
     Failed(AppendError<Entry, R>),
 }
 
