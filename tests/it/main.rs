@@ -23,6 +23,7 @@ mod perf_smoke;
 mod permissions;
 mod pg_cli;
 mod pg_cluster;
+mod pg_failover;
 mod pg_journal;
 mod replay;
 mod seat_offers;

@@ -138,6 +138,22 @@ impl Cluster {
         Cluster::configured(root, data, bin, settings)
     }
 
+    /// A standby of `primary`, copied by pg_basebackup, not started.
+    pub fn standby_of(primary: &Cluster, settings: &str) -> Cluster {
+        let root = Cluster::folder();
+        let data = root.join("data");
+        let bin = bin_dir();
+        let mut backup = as_owner(&bin.join("pg_basebackup"));
+        backup
+            .args(["-h", "127.0.0.1", "-U", ROLE, "-p"])
+            .arg(primary.port.to_string())
+            .arg("-D")
+            .arg(&data)
+            .args(["-R", "-X", "stream", "--no-sync", "--checkpoint=fast"]);
+        run(backup, "pg_basebackup");
+        Cluster::configured(root, data, bin, settings)
+    }
+
     fn configured(root: PathBuf, data: PathBuf, bin: PathBuf, settings: &str) -> Cluster {
         let port = free_port();
         let conf = format!(
@@ -245,6 +261,26 @@ impl Cluster {
         self.stopped = true;
     }
 
+    /// The server and every process of it killed at once (SIGKILL), as a
+    /// power cut leaves it: no shutdown, no last word to the standby.
+    pub fn kill(&mut self) {
+        let pid = std::fs::read_to_string(self.data.join("postmaster.pid"))
+            .ok()
+            .and_then(|s| s.lines().next()?.trim().parse::<i32>().ok())
+            .expect("the postmaster's pid");
+        let children = children_of(pid);
+        // SAFETY: kill has no memory preconditions.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        for child in children {
+            unsafe { libc::kill(child, libc::SIGKILL) };
+        }
+        self.stopped = true;
+    }
+
+    pub fn promote(&self) {
+        self.pg_ctl(&["-w", "promote"]);
+    }
+
     pub fn pg_ctl(&self, args: &[&str]) {
         let mut c = as_owner(&self.bin.join("pg_ctl"));
         c.arg("-D").arg(&self.data).args(args);
@@ -302,6 +338,29 @@ impl Drop for Cluster {
             let _ = child.wait();
         }
     }
+}
+
+/// The processes whose parent is `pid`.
+fn children_of(pid: i32) -> Vec<i32> {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter_map(|e| {
+            let child: i32 = e.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            // `pid (name) state ppid …`: the name may hold spaces, so after the last ')'.
+            let ppid: i32 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            (ppid == pid).then_some(child)
+        })
+        .collect()
 }
 
 /// The cluster every test of this process shares, started on first use.
