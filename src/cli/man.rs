@@ -85,6 +85,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "Where meeting journals live, as --log-dir.",
     ),
     (
+        "GAVEL_STORE",
+        "Where the journal is kept, as --store: files, or a PostgreSQL URL.",
+    ),
+    (
         "GAVEL_NOW",
         "The instant (RFC 3339) at which the process's clock starts; it then runs at real speed.",
     ),

@@ -176,15 +176,17 @@ impl Live {
             let logged = log.as_ref().ok().and_then(Option::as_ref).map(logged);
             (log, logged)
         };
+        let time_zone = meeting.tz.clone();
         let mut replay = Replay::new(meeting, logged);
         let opened_mode = if write_later { Mode::ReadOnly } else { mode };
-        let journal =
+        let mut journal =
             PgJournal::open_each(place, hash, opened_mode, &mut replay).map_err(|stopped| {
                 match stopped {
                     Stopped::Journal(e) => LiveError::from(e),
                     Stopped::Sink(e) => LiveError::from(e),
                 }
             })?;
+        journal.time_zone = time_zone;
         let unlogged = write_later.then(|| std::mem::take(&mut replay.described));
         let store_notice = journal.other_file.clone();
         let mut live = Live::finish(

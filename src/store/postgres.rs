@@ -132,6 +132,10 @@ pub struct PgJournal {
     last_look: Option<Instant>,
     down_since: Option<Timestamp>,
     last_try: Option<Instant>,
+    /// Why the last try at the connection failed.
+    last_why: String,
+    /// Where "since when" is told in: the venue's, as on the screen's clock.
+    pub time_zone: jiff::tz::TimeZone,
     /// Rows recorded with another meeting file than this one, said once.
     pub other_file: Option<String>,
 }
@@ -171,6 +175,8 @@ impl PgJournal {
             last_look: None,
             down_since: None,
             last_try: None,
+            last_why: String::new(),
+            time_zone: jiff::tz::TimeZone::system(),
             other_file: None,
         };
         journal.listen(&mut client);
@@ -403,7 +409,8 @@ impl PgJournal {
         let due = self.last_look.is_none_or(|t| t.elapsed() >= FALLBACK);
         if client.is_closed() {
             self.went_down();
-            return Err(self.unreachable("the connection was closed"));
+            self.last_why = "the connection was closed".into();
+            return Err(self.unreachable(&self.last_why));
         }
         if !noticed && !due {
             self.client = Some(client);
@@ -434,7 +441,8 @@ impl PgJournal {
             self.went_down();
         }
         if self.last_try.is_some_and(|t| t.elapsed() < RETRY) {
-            return Err(self.unreachable("not tried again yet"));
+            let why = format!("{}; tried again every second", self.last_why);
+            return Err(self.unreachable(&why));
         }
         self.last_try = Some(Instant::now());
         match connect(&self.place.url) {
@@ -447,7 +455,8 @@ impl PgJournal {
             }
             Err(why) => {
                 self.went_down();
-                Err(self.unreachable(&why))
+                self.last_why = why;
+                Err(self.unreachable(&self.last_why))
             }
         }
     }
@@ -466,7 +475,8 @@ impl PgJournal {
             .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57"));
         if ended || e.is_closed() || e.as_db_error().is_none() {
             self.went_down();
-            return self.unreachable(&plain(e));
+            self.last_why = plain(e);
+            return self.unreachable(&self.last_why);
         }
         fail(&self.place, action, e)
     }
@@ -475,7 +485,7 @@ impl PgJournal {
         let since = self
             .down_since
             .map(|t| {
-                t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                t.to_zoned_datetime(self.time_zone.clone())
                     .strftime("%H:%M:%S")
                     .to_string()
             })

@@ -20,6 +20,10 @@ use super::search::{search, search_for_seat};
 use super::theme::Theme;
 use super::view::{Confirm, Health, Intent, Notice, Overlay, Pane, Tone, Ui};
 
+/// How a failure to follow the journal is said, so that it can be taken
+/// back once following works again.
+const FOLLOW_FAILED: &str = "cannot follow the journal: ";
+
 /// What the loop must do after a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -216,8 +220,13 @@ impl App {
             }
             Update::Warning(why) => self.say(Tone::Error, why),
             Update::Preview(text) => self.preview(text),
-            Update::FollowFailed(why) => {
-                self.say(Tone::Error, format!("cannot follow the journal: {why}"))
+            Update::FollowFailed(why) => self.say(Tone::Error, format!("{FOLLOW_FAILED}{why}")),
+            Update::FollowResumed => {
+                let following =
+                    |m: &Notice| m.tone == Tone::Error && m.text.starts_with(FOLLOW_FAILED);
+                if self.ui.notice.as_ref().is_some_and(following) {
+                    self.ui.notice = None;
+                }
             }
             Update::Waiting { secs, holder } => {
                 self.ui.lock_wait = Some(secs);

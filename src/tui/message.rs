@@ -36,6 +36,8 @@ pub enum Update {
     Warning(String),
     /// Following the journal failed; the screen may be behind.
     FollowFailed(String),
+    /// Following works again after it failed: the screen has caught up.
+    FollowResumed,
     /// Another process holds the journal's lock: how long this one has
     /// waited, and who holds it where that is known. Sent each second.
     Waiting { secs: u64, holder: Option<String> },

@@ -181,9 +181,18 @@ fn serve<F: JournalFile>(
             }
             Ok(Request::Preview) => Update::Preview(crate::export::summary(&live.state)),
             Err(RecvTimeoutError::Timeout) => match live.poll() {
+                // A look that works, with nothing new, is following again.
+                Ok(seen) if seen.is_empty() && follow_failed => {
+                    follow_failed = false;
+                    Update::FollowResumed
+                }
                 Ok(seen) if seen.is_empty() => continue,
                 Ok(seen) => {
-                    follow_failed = false;
+                    if std::mem::take(&mut follow_failed)
+                        && updates.send(Update::FollowResumed).is_err()
+                    {
+                        return;
+                    }
                     Update::Others(seen)
                 }
                 // Said once, not five times a second; it clears when following works again.

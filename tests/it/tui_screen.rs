@@ -326,3 +326,24 @@ fn tab_completes_what_each_command_takes() {
     assert_eq!(completed("block ").0, "block ");
     assert_eq!(completed("retract ").0, "retract ");
 }
+
+/// A store out of reach is said on screen while it lasts, whole, and taken
+/// back by itself once following works again; another error is left alone.
+#[test]
+fn a_store_out_of_reach_is_said_until_following_works_again() {
+    use gavel::tui::message::Update;
+    let mut app = app(meeting_in_progress());
+    let down = "store unreachable since 15:41:10 — commands are not saved (db: refused)";
+    app.update(Update::FollowFailed(down.into()));
+    let text = screen(&app, 80, 24, at_clock("15:41:20"));
+    assert!(text.contains("store unreachable since 15:41:10"), "{text}");
+    assert!(text.contains("commands are not"), "{text}");
+    app.update(Update::FollowResumed);
+    let text = screen(&app, 80, 24, at_clock("15:41:22"));
+    assert!(!text.contains("unreachable"), "{text}");
+
+    app.update(Update::Failed("not saved: the disk is full".into()));
+    app.update(Update::FollowResumed);
+    let text = screen(&app, 80, 24, at_clock("15:41:24"));
+    assert!(text.contains("the disk is full"), "{text}");
+}
