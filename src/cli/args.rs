@@ -132,6 +132,19 @@ pub enum Sub {
     },
     /// Print the manual page (roff), every subcommand in one page.
     Man,
+    /// Every meeting in a store or log folder, sorted by what needs attention (for meeting services).
+    Rooms {
+        /// PostgreSQL URLs or log folders (default: --store / GAVEL_STORE, else the log folder).
+        places: Vec<String>,
+        /// A meeting file, so that its meeting is shown in full (repeat for each meeting).
+        #[arg(long = "meeting")]
+        meetings: Vec<PathBuf>,
+        #[command(flatten)]
+        log_dir: LogDir,
+        /// One JSON array, a meeting an element.
+        #[arg(long)]
+        json: bool,
+    },
     /// A PostgreSQL store: `init` its tables, `copy` a meeting's journal between stores.
     Store {
         #[command(subcommand)]

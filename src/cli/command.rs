@@ -24,6 +24,7 @@ pub const FILE_ARGS: &[(&str, Offer)] = &[
     ("list", Offer::Suffix("csv")),
     ("path", Offer::AnyFile),
     ("output", Offer::AnyFile),
+    ("meetings", Offer::Suffix("toml")),
     ("log_dir", Offer::Folder),
 ];
 
@@ -52,6 +53,13 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         &["completions bash > ~/.local/share/bash-completion/completions/gavel"],
     ),
     ("man", &["man > ~/.local/share/man/man1/gavel.1"]),
+    (
+        "rooms",
+        &[
+            "rooms logs --meeting SEED",
+            "rooms postgres://gavel@db.example:5432/gavel logs --json",
+        ],
+    ),
     (
         "store",
         &[

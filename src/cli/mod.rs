@@ -11,6 +11,7 @@ mod file;
 mod import;
 mod man;
 mod read;
+mod rooms;
 mod screen;
 mod settings;
 mod store;
@@ -150,6 +151,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => export::export(&meeting, &log_dir, format, output.as_deref(), force),
         Sub::Completions { shell } => print(&completions::script(shell)),
         Sub::Store { action } => store::run(action),
+        Sub::Rooms {
+            places,
+            meetings,
+            log_dir,
+            json,
+        } => rooms::rooms(&places, &meetings, &log_dir, json),
         Sub::Man => print(&man::page()),
     }
 }

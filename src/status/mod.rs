@@ -3,6 +3,7 @@
 //! `text`, the same facts for a person. Fields are only ever added; a change
 //! of meaning gets a new schema number.
 
+pub mod room;
 mod text;
 
 pub use text::text;

@@ -14,10 +14,14 @@ struct Out {
 }
 
 fn gavel(home: &Path, logs: &Path, store: Option<&str>, args: &[&str]) -> Out {
+    gavel_at("15:41:20", home, logs, store, args)
+}
+
+fn gavel_at(hms: &str, home: &Path, logs: &Path, store: Option<&str>, args: &[&str]) -> Out {
     let mut c = Command::new(GAVEL);
     c.args(args)
         .env("GAVEL_LOG_DIR", logs)
-        .env("GAVEL_NOW", support::local_time("15:41:20"))
+        .env("GAVEL_NOW", support::local_time(hms))
         .env("USER", "ana")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -143,4 +147,63 @@ fn a_store_in_the_meeting_file_is_checked_where_it_is_written() {
         out.stdout,
         out.stderr
     );
+}
+
+#[test]
+fn rooms_shows_a_postgresql_meeting_beside_a_file_meeting_by_what_needs_attention() {
+    let url = pg::database();
+    let base = tempfile::tempdir().unwrap();
+    let (home, logs) = (base.path().join("home"), base.path().join("logs"));
+    let seed = support::SEED_FILE;
+    ok(gavel(&home, &logs, None, &["store", "init", &url]));
+    // On files: Mali has had the floor since 15:41:20, with a limit of 3m.
+    ok(gavel(&home, &logs, None, &["do", seed, "open"]));
+    ok(gavel(&home, &logs, None, &["do", seed, "next"]));
+    // In the store: the same meeting, only opened.
+    ok(gavel(&home, &logs, Some(&url), &["do", seed, "open"]));
+    let logs_arg = logs.to_str().unwrap();
+    let args = ["rooms", logs_arg, &url, "--meeting", seed, "--json"];
+    let rooms: serde_json::Value =
+        serde_json::from_str(&ok(gavel_at("15:46:20", &home, &logs, None, &args))).unwrap();
+    let rooms = rooms.as_array().unwrap();
+    assert_eq!(rooms.len(), 2, "{rooms:#?}");
+    let first = &rooms[0];
+    assert!(
+        first["store"].as_str().unwrap().ends_with("journal.jsonl"),
+        "{first:#}"
+    );
+    assert_eq!(first["floor"]["elapsed"], 300);
+    assert_eq!(first["phase"], "open");
+    assert_eq!(
+        first["attention"][0], "Mali is 2m over the limit",
+        "{first:#}"
+    );
+    assert_eq!(first["last_action"]["by"], "ana");
+    let second = &rooms[1];
+    assert!(
+        second["store"].as_str().unwrap().contains("postgres://"),
+        "{second:#}"
+    );
+    assert_eq!(second["floor"], serde_json::Value::Null);
+    assert_eq!(second["listed"], 7);
+    assert_eq!(second["events"], 1);
+
+    // Without the meeting file, only what the journal says, and last.
+    let bare = ["rooms", logs_arg, &url, "--json"];
+    let bare: serde_json::Value =
+        serde_json::from_str(&ok(gavel_at("15:46:20", &home, &logs, None, &bare))).unwrap();
+    assert_eq!(bare[0]["phase"], serde_json::Value::Null);
+    assert_eq!(bare[0]["last_action"]["event"], "floor_given");
+    let text = ok(gavel_at(
+        "15:46:20",
+        &home,
+        &logs,
+        None,
+        &["rooms", logs_arg, &url, "--meeting", seed],
+    ));
+    assert!(
+        text.starts_with("mali-ministerial-2017 [open] Opening session · Mali 5:00/3:00"),
+        "{text}"
+    );
+    assert!(text.contains("  ! Mali is 2m over the limit"), "{text}");
 }
