@@ -57,14 +57,14 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         "rooms",
         &[
             "rooms logs --meeting SEED",
-            "rooms postgres://gavel@db.example:5432/gavel logs --json",
+            "rooms postgres://gavel@db.example/gavel logs --json",
         ],
     ),
     (
         "store",
         &[
-            "store init postgres://gavel@db.example:5432/gavel",
-            "store copy SEED files postgres://gavel@db.example:5432/gavel",
+            "store init postgres://gavel@db.example/gavel",
+            "store copy my-meeting.toml files postgres://gavel@db.example/gavel",
         ],
     ),
 ];

@@ -179,7 +179,7 @@ fn the_zsh_script_parses_and_gives_the_meeting_a_toml_pattern() {
         .lines()
         .filter(|l| l.starts_with("':meeting"))
         .collect();
-    assert_eq!(meetings.len(), 9, "{text}");
+    assert_eq!(meetings.len(), 10, "{text}");
     for spec in meetings {
         assert!(spec.ends_with(":_files -g \"*.toml\"' \\"), "{spec}");
     }
