@@ -25,6 +25,7 @@ mod pg_cli;
 mod pg_cluster;
 mod pg_failover;
 mod pg_journal;
+mod pg_kill;
 mod replay;
 mod seat_offers;
 mod shared_host;
