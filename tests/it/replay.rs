@@ -206,6 +206,56 @@ proptest! {
     }
 }
 
+/// One database for every case of the PostgreSQL property, a meeting key of
+/// its own for each case.
+fn pg_place() -> gavel::store::Place {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static URL: OnceLock<String> = OnceLock::new();
+    static CASE: AtomicU32 = AtomicU32::new(0);
+    let url = URL.get_or_init(|| {
+        let url = crate::support::pg::database();
+        let mut client = gavel::store::postgres::connect(&url).unwrap();
+        gavel::store::migrate::init(&mut client).unwrap();
+        url
+    });
+    gavel::store::Place {
+        url: url.clone(),
+        meeting: format!("case-{}", CASE.fetch_add(1, Ordering::Relaxed)),
+    }
+}
+
+proptest! {
+    // Fewer cases than the file's: each command is a committed transaction.
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The same property on a journal in PostgreSQL: every event of the
+    /// mix goes through `jsonb` and back, and replays to the live state.
+    #[test]
+    fn replay_equals_live_on_postgresql(steps in prop::collection::vec((command(), 0u8..3, 0i64..200), 1..60)) {
+        let meeting = seed_with_five_seats();
+        let dir = tempfile::tempdir().unwrap();
+        let place = pg_place();
+        let open = |mode| Live::open_postgres(meeting.clone(), place.clone(), "h".into(), dir.path(), mode, false).unwrap();
+        let mut live = open(Mode::ReadWrite);
+        let mut now: Timestamp = "2017-09-20T19:25:00Z".parse().unwrap();
+        let operators = [Clean::new("ana"), Clean::new("ben"), Clean::new("chloe")];
+        let mut done = 0;
+        for (command, who, wait) in steps {
+            now += SignedDuration::from_secs(wait);
+            match live.execute(command, &operators[usize::from(who)], now).ours {
+                Ok(ours) => done += ours.len(),
+                Err(LiveError::Refused(_)) => {}
+                Err(other) => panic!("{other}"),
+            }
+        }
+        prop_assert_eq!(live.state.seq as usize, done);
+        let first = open(Mode::ReadOnly).state;
+        prop_assert_eq!(&first, &live.state);
+        prop_assert_eq!(&open(Mode::ReadOnly).state, &first);
+    }
+}
+
 /// Rewrites the journal with every object's keys in alphabetical order, as a
 /// hand edit might leave it: `v` is no longer first, nor an event's `type`,
 /// so each line is read the slow way, and must read the same.
