@@ -23,6 +23,7 @@ mod perf_smoke;
 mod permissions;
 mod replay;
 mod seat_offers;
+mod serve;
 mod shared_host;
 mod tui_loop;
 mod tui_officer;
