@@ -24,6 +24,7 @@ mod permissions;
 mod replay;
 mod seat_offers;
 mod serve;
+mod serve_browser;
 mod shared_host;
 mod tui_loop;
 mod tui_officer;

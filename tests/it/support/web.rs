@@ -20,10 +20,21 @@ impl Serving {
     /// Serves `meetings` on 127.0.0.1 at a port the system picks, with
     /// `args` after them, and waits for the address it announces.
     pub fn start(log_dir: &Path, now: &str, meetings: &[&str], args: &[&str]) -> Serving {
+        Serving::start_at("127.0.0.1:0", log_dir, now, meetings, args)
+    }
+
+    /// As [`Serving::start`], listening on `listen`.
+    pub fn start_at(
+        listen: &str,
+        log_dir: &Path,
+        now: &str,
+        meetings: &[&str],
+        args: &[&str],
+    ) -> Serving {
         let mut cmd = gavel(log_dir, now);
         cmd.arg("serve")
             .args(meetings)
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .args(args)
             .env_remove("GAVEL_TOKEN")
             .stdout(Stdio::piped())
