@@ -32,6 +32,7 @@ pub(super) fn serve(
     }
     let clock = clock()?;
     let lives = opened(meetings, log_dir)?;
+    raise_open_files();
     let ids: Vec<String> = lives
         .iter()
         .map(|l| l.state.meeting.id.to_string())
@@ -111,6 +112,23 @@ fn announce(bound: SocketAddr, ids: &[String]) {
         );
     }
     let _ = out.flush();
+}
+
+/// Each page holds a connection: the soft limit on open files (often 1,024)
+/// is raised to the hard one, so a thousand screens fit.
+fn raise_open_files() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
 }
 
 async fn stop_signal() -> &'static str {
