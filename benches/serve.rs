@@ -110,13 +110,12 @@ async fn page(addr: SocketAddr, seen: mpsc::UnboundedSender<(u64, Instant)>) {
         // Whole lines only; a message's id line comes first in its frame.
         let end = carry.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         for line in carry[..end].split(|&b| b == b'\n') {
-            if let Some(id) = line.strip_prefix(b"id: ") {
-                if let Some(seq) = std::str::from_utf8(id)
-                    .ok()
-                    .and_then(|s| s.trim().parse().ok())
-                {
-                    let _ = seen.send((seq, at));
-                }
+            let seq = line
+                .strip_prefix(b"id: ")
+                .and_then(|id| std::str::from_utf8(id).ok())
+                .and_then(|s| s.trim().parse().ok());
+            if let Some(seq) = seq {
+                let _ = seen.send((seq, at));
             }
         }
         carry.drain(..end);

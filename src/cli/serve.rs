@@ -85,10 +85,10 @@ fn show(path: &Path) -> String {
 
 /// `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:8080`, or `localhost:8080`.
 fn address(listen: &str) -> Result<SocketAddr, Failure> {
-    if let Some(port) = listen.strip_prefix("localhost:") {
-        if let Ok(port) = port.parse::<u16>() {
-            return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
-        }
+    if let Some(port) = listen.strip_prefix("localhost:")
+        && let Ok(port) = port.parse::<u16>()
+    {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
     }
     listen.parse().map_err(|_| {
         Failure::new(

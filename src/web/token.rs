@@ -12,6 +12,13 @@ pub struct Token {
     digest: [u8; 32],
 }
 
+/// Never shows the digest, in a log or an error.
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
 impl Token {
     /// A token of at least [`SHORTEST`] visible ASCII characters, else why not.
     pub fn new(text: &str) -> Result<Token, String> {
