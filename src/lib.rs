@@ -16,3 +16,4 @@ pub mod now;
 pub mod status;
 pub mod text;
 pub mod tui;
+pub mod web;

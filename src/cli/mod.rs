@@ -12,6 +12,7 @@ mod import;
 mod man;
 mod read;
 mod screen;
+mod serve;
 mod settings;
 mod verify;
 mod write;
@@ -140,6 +141,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             json,
         } => read::tail(&meeting, &log_dir, follow, json),
         Sub::Verify { meeting, log_dir } => verify::verify(&meeting, &log_dir),
+        Sub::Serve {
+            meetings,
+            log_dir,
+            listen,
+            token,
+        } => serve::serve(&meetings, &log_dir, &listen, token.as_deref()),
         Sub::Export {
             meeting,
             log_dir,

@@ -23,6 +23,8 @@ mod perf_smoke;
 mod permissions;
 mod replay;
 mod seat_offers;
+mod serve;
+mod serve_browser;
 mod shared_host;
 mod shell;
 mod tui_loop;

@@ -5,6 +5,7 @@ pub mod faults;
 pub mod harness;
 pub mod journal_common;
 pub mod pty;
+pub mod web;
 
 use std::env;
 use std::path::Path;
