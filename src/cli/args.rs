@@ -119,6 +119,21 @@ pub enum Sub {
         #[arg(long)]
         check: bool,
     },
+    /// The board as a read-only web page for the room's screens, live over
+    /// Server-Sent Events: an index at /, each board at /m/<meeting id>.
+    Serve {
+        #[arg(required = true)]
+        meetings: Vec<PathBuf>,
+        #[command(flatten)]
+        log_dir: LogDir,
+        /// The address to listen on; one other than loopback needs --token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// What every page and event stream then needs (`?token=` or
+        /// `Authorization: Bearer`); GAVEL_TOKEN keeps it out of `ps`.
+        #[arg(long, env = "GAVEL_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
     /// Check the journal's integrity without changing it.
     Verify {
         meeting: PathBuf,

@@ -21,6 +21,7 @@ pub enum Offer {
 /// The file arguments by their id in `args.rs`, wherever they appear.
 pub const FILE_ARGS: &[(&str, Offer)] = &[
     ("meeting", Offer::Suffix("toml")),
+    ("meetings", Offer::Suffix("toml")),
     ("list", Offer::Suffix("csv")),
     ("path", Offer::AnyFile),
     ("output", Offer::AnyFile),
@@ -47,6 +48,10 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("verify", &["verify SEED"]),
     ("keys", &["keys > my-keys.toml"]),
+    (
+        "serve",
+        &["serve SEED", "serve SEED --listen 127.0.0.1:9000"],
+    ),
     ("settings", &["settings", "settings --check"]),
     (
         "completions",

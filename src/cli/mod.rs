@@ -13,6 +13,7 @@ mod man;
 mod read;
 mod rooms;
 mod screen;
+mod serve;
 mod settings;
 mod store;
 mod verify;
@@ -142,6 +143,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             json,
         } => read::tail(&meeting, &log_dir, follow, json),
         Sub::Verify { meeting, log_dir } => verify::verify(&meeting, &log_dir),
+        Sub::Serve {
+            meetings,
+            log_dir,
+            listen,
+            token,
+        } => serve::serve(&meetings, &log_dir, &listen, token.as_deref()),
         Sub::Export {
             meeting,
             log_dir,

@@ -108,6 +108,13 @@ pub(super) fn present(
     not_adjourned(state)?;
     let (mut delegate, singled) = delegate(state, who)?;
     let by = by.unwrap_or_default();
+    let chars = by.as_str().chars().count();
+    if chars > super::decide::MAX_NAME_CHARS {
+        return refuse(format!(
+            "the representative is {chars} characters long; a name is at most {}",
+            super::decide::MAX_NAME_CHARS
+        ));
+    }
     let last = of(state, delegate.delegation.as_str());
     if let Some(a) = last.filter(|a| a.present) {
         // `present mali` again names the delegation, not another of its people.

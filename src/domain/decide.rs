@@ -186,7 +186,33 @@ fn segment(state: &State, target: SegmentTarget) -> Decided {
     }])
 }
 
+/// Names longer than this are refused: no delegation, group, person or
+/// function is named at such length, and every line that shows one would
+/// be lost to it.
+pub const MAX_NAME_CHARS: usize = 300;
+
+/// The texts an inscription gives beside whom it names, each within
+/// [`MAX_NAME_CHARS`].
+fn names_fit(ins: &Inscription) -> Result<(), Refusal> {
+    let named = [
+        ("the representative", &ins.representative),
+        ("the title", &ins.title),
+        ("the group", &ins.on_behalf_of),
+    ];
+    let joint = ins.joint.iter().map(|n| ("a delegation after with", n));
+    for (what, text) in named.into_iter().chain(joint) {
+        let chars = text.as_str().chars().count();
+        if chars > MAX_NAME_CHARS {
+            return refuse(format!(
+                "{what} is {chars} characters long; a name is at most {MAX_NAME_CHARS}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn new_speech(state: &State, ins: &Inscription) -> Result<Speech, Refusal> {
+    names_fit(ins)?;
     let who = candidate(state, ins).map_err(|e| Refusal(with_quoting_hint(e, ins)))?;
     let mut delegate = who.delegate();
     if !ins.representative.is_empty() {

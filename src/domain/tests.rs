@@ -528,6 +528,18 @@ fn groups_and_joint_statements_refused() {
         "Narnia",
     )
     .refuses(
+        inscribe("Egypt", |i| {
+            i.on_behalf_of = "G".repeat(301).as_str().into()
+        }),
+        "the group is 301 characters long; a name is at most 300",
+    )
+    .refuses(
+        inscribe("Peru", |i| {
+            i.representative = "x".repeat(300_000).as_str().into()
+        }),
+        "the representative is 300000 characters long",
+    )
+    .refuses(
         inscribe("Organization", |i| {
             i.on_behalf_of = "Security and Co-operation in Europe".into();
         }),

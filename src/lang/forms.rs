@@ -181,7 +181,7 @@ fn twice(keyword: &str) -> ParseError {
 }
 
 fn add_clause(ins: &mut Inscription, keyword: &str, said: &[Word]) -> Result<(), ParseError> {
-    if said.is_empty() {
+    if Clean::new(&join(said)).is_empty() {
         let what = match keyword {
             "limit" => "a duration after limit",
             "for" => "a group after for, like \"the African Group\"",

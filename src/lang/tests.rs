@@ -209,6 +209,7 @@ fn add_clauses_said_wrong() {
     refused("add Mali in", &["needs a language after in"]);
     refused("add in fr", &["add needs a name"]);
     refused("add Egypt for", &["needs a group after for"]);
+    refused("add Egypt for \"\"", &["needs a group after for"]);
     refused(
         "add Sweden with",
         &["needs the other delegations after with"],

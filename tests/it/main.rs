@@ -28,6 +28,8 @@ mod pg_journal;
 mod pg_kill;
 mod replay;
 mod seat_offers;
+mod serve;
+mod serve_browser;
 mod shared_host;
 mod shell;
 mod tui_loop;

@@ -166,6 +166,16 @@ fn since_and_left(view: &View, p: &Projection, w: usize) -> Line<'static> {
     }
     let to_start = secs_between(view.now, p.schedule.start);
     let (long, short) = match p.since_open {
+        // The meeting's time leaves suspensions out, so it is no longer the
+        // time since the opening: "opened 1m ago" would be wrong.
+        Some(secs) if p.suspended_secs > 0 => (
+            format!(
+                "Open {}, {} suspended",
+                duration(secs),
+                duration(p.suspended_secs)
+            ),
+            format!("Open {}", duration(secs)),
+        ),
         Some(secs) => (
             format!("Opened {} ago", duration(secs)),
             format!("Open {}", duration(secs)),

@@ -6,6 +6,7 @@ pub mod harness;
 pub mod journal_common;
 pub mod pg;
 pub mod pty;
+pub mod web;
 
 use std::env;
 use std::path::Path;
