@@ -569,7 +569,8 @@ impl App {
             | Action::Yes
             | Action::PageUp
             | Action::PageDown
-            | Action::Top => Vec::new(),
+            | Action::Top
+            | Action::View => Vec::new(),
         }
     }
 

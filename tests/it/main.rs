@@ -36,6 +36,7 @@ mod tui_loop;
 mod tui_officer;
 mod tui_panes;
 mod tui_pty;
+mod tui_rooms;
 mod tui_screen;
 mod tui_themes;
 mod walkthrough;
