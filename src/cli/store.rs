@@ -85,7 +85,8 @@ fn copy_meeting(
     }
     let failed = |why: String| Failure::new(Code::Failure, why);
     let events = copy::read_all(&from, &hash).map_err(failed)?;
-    let copied = copy::copy(&events, &to, &hash).map_err(failed)?;
+    let file = std::str::from_utf8(&text).ok();
+    let copied = copy::copy(&events, &to, &hash, file).map_err(failed)?;
     out!(
         "copied {copied} event{} from {} to {}; each read back equal",
         if copied == 1 { "" } else { "s" },

@@ -35,13 +35,6 @@ impl Where {
         }
     }
 
-    fn shown(&self) -> String {
-        match self {
-            Where::Store(url) => postgres::shown(url),
-            Where::Folder(dir) => dir.display().to_string(),
-        }
-    }
-
     fn end(&self, meeting: &str) -> End {
         match self {
             Where::Store(url) => End::Postgres(Place {
@@ -107,6 +100,8 @@ pub struct Watch {
     store_seqs: BTreeMap<usize, Vec<(String, u64)>>,
     /// One connection per store for finding its meetings, kept between looks.
     clients: BTreeMap<usize, ::postgres::Client>,
+    /// Meeting files found in the stores, for meetings not given one.
+    found: BTreeMap<RoomKey, MeetingFile>,
 }
 
 /// The rooms at one instant, most in need of attention first, with what
@@ -127,6 +122,7 @@ impl Watch {
             troubles: BTreeMap::new(),
             store_seqs: BTreeMap::new(),
             clients: BTreeMap::new(),
+            found: BTreeMap::new(),
         }
     }
 
@@ -153,13 +149,31 @@ impl Watch {
     /// A fresh read-only view of one meeting, for its own screen; `None`
     /// for a meeting shown without its meeting file.
     pub fn open(&self, key: &RoomKey) -> Option<Result<Live, String>> {
-        let file = self.file_for(&key.meeting)?;
+        let file = self.file_for(key)?;
         let end = self.wheres.get(key.at)?.end(&key.meeting);
         Some(replayed(file, &end))
     }
 
-    fn file_for(&self, meeting: &str) -> Option<&MeetingFile> {
-        self.files.iter().find(|f| f.meeting.id.as_str() == meeting)
+    /// The meeting file given for the meeting, else the one its store keeps.
+    fn file_for(&self, key: &RoomKey) -> Option<&MeetingFile> {
+        self.files
+            .iter()
+            .find(|f| f.meeting.id.as_str() == key.meeting)
+            .or_else(|| self.found.get(key))
+    }
+
+    /// The meeting file a store keeps for the meeting's last event, read as
+    /// a meeting file is; `None` when it keeps none, or none that reads.
+    fn find_file(&mut self, key: &RoomKey) -> Option<MeetingFile> {
+        let client = self.clients.get_mut(&key.at)?;
+        let row = client
+            .query_opt(postgres::LAST_FILE, &[&key.meeting])
+            .ok()??;
+        let text: String = row.get(0);
+        let name = format!("the meeting file of {} kept in the store", key.meeting);
+        let loaded = crate::config::parse(&text, &name, Path::new(".")).ok()?;
+        (loaded.meeting.id.as_str() == key.meeting)
+            .then(|| MeetingFile::new(loaded.meeting, text.as_bytes()))
     }
 
     fn look(&mut self, at: usize) -> Result<(), String> {
@@ -193,7 +207,12 @@ impl Watch {
             }
             Some(Followed::Journal { mark, .. }) if mark_now.is_some() && *mark == mark_now => {}
             _ => {
-                let followed = match self.file_for(&key.meeting) {
+                if self.file_for(&key).is_none()
+                    && let Some(file) = self.find_file(&key)
+                {
+                    self.found.insert(key.clone(), file);
+                }
+                let followed = match self.file_for(&key) {
                     Some(file) => Followed::Replayed(Box::new(replayed(file, &end)?)),
                     None => {
                         let entries = copy::read_all(&end, "")?;
@@ -265,13 +284,12 @@ impl Watch {
         rooms.sort_by(|(_, a), (_, b)| room::order(a, b));
         let troubles = self
             .troubles
-            .iter()
-            .map(|(at, t)| {
+            .values()
+            .map(|t| {
                 format!(
-                    "{} unreachable since {} (shown as last seen): {}",
-                    self.wheres[*at].shown(),
-                    since(t.since, now),
-                    t.why
+                    "{} (since {}; its meetings as last seen)",
+                    t.why,
+                    since(t.since, now)
                 )
             })
             .collect();

@@ -169,7 +169,10 @@ pub fn of_journal(meeting: &str, store: String, events: u64, last: Option<&Entry
         last_action: last.map(RoomAction::of),
         kind: "",
         time_zone: None,
-        attention: vec!["no meeting file given (--meeting FILE): only its journal is shown".into()],
+        attention: vec![
+            "no meeting file given (--meeting FILE) nor kept in its store: only its journal is shown"
+                .into(),
+        ],
         rank: (4, 0),
     }
 }

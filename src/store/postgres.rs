@@ -119,6 +119,15 @@ pub fn file_hash(text: &[u8]) -> String {
         .collect()
 }
 
+/// Keeps a meeting file (hash, meeting, text) once; a file already kept stays.
+pub const KEEP_FILE: &str = "INSERT INTO gavel_meeting_files (hash, meeting_id, file) \
+     VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING";
+
+/// The meeting file the last event of a meeting was recorded with, if the store keeps it.
+pub const LAST_FILE: &str = "SELECT f.file FROM gavel_meeting_files f \
+     JOIN (SELECT meeting_hash FROM gavel_events WHERE meeting_id = $1 \
+           ORDER BY seq DESC LIMIT 1) e ON f.hash = e.meeting_hash";
+
 /// One handle on a meeting's journal in PostgreSQL.
 pub struct PgJournal {
     place: Place,
@@ -138,6 +147,9 @@ pub struct PgJournal {
     pub time_zone: jiff::tz::TimeZone,
     /// Rows recorded with another meeting file than this one, said once.
     pub other_file: Option<String>,
+    /// The meeting file's text, kept in the store with the first append of
+    /// this handle, so that `gavel rooms` can show the meeting anywhere.
+    file: Option<String>,
 }
 
 impl std::fmt::Debug for PgJournal {
@@ -178,6 +190,7 @@ impl PgJournal {
             last_why: String::new(),
             time_zone: jiff::tz::TimeZone::system(),
             other_file: None,
+            file: None,
         };
         journal.listen(&mut client);
         let total: i64 = client
@@ -195,6 +208,13 @@ impl PgJournal {
         journal.client = Some(client);
         journal.last_look = Some(Instant::now());
         Ok(journal)
+    }
+
+    /// Keeps `text`, the meeting file whose hash this handle writes, in the
+    /// store with this handle's first append (once per file: a file already
+    /// there is left as it is).
+    pub fn keep_file(&mut self, text: String) {
+        self.file = Some(text);
     }
 
     /// Notices for this meeting from now on; a server that takes none (a
@@ -352,11 +372,19 @@ impl PgJournal {
                 Err(Insert::Db(e)) => return self.lost_or_failed(&e, "write"),
             }
         }
+        if let Some(file) = &self.file
+            && let Err(e) = tx.execute(KEEP_FILE, &[&self.hash, &place.meeting, file])
+        {
+            return self.lost_or_failed(&e, "write");
+        }
         let committed = tx.commit().map_err(|e| {
             let why = plain(&e);
             self.went_down();
             why
         });
+        if committed.is_ok() {
+            self.file = None;
+        }
         Attempt::Inserted(decided, committed)
     }
 

@@ -89,6 +89,10 @@ fn the_seed_meeting_runs_on_postgresql_and_copies_to_files_and_back_byte_for_byt
         "{}",
         again.stderr
     );
+    // The copy keeps the meeting file too: meeting services see it in full.
+    let rooms = ok(gavel(&home, &a, None, &["rooms", &url, "--json"]));
+    let rooms: serde_json::Value = serde_json::from_str(&rooms).unwrap();
+    assert_eq!(rooms[0]["phase"], "open", "{rooms:#}");
 
     // Carried on in the store, as an officer on another host would.
     ok(gavel(&home, &b, Some(&url), &["do", seed, "next"]));
@@ -188,12 +192,21 @@ fn rooms_shows_a_postgresql_meeting_beside_a_file_meeting_by_what_needs_attentio
     assert_eq!(second["listed"], 7);
     assert_eq!(second["events"], 1);
 
-    // Without the meeting file, only what the journal says, and last.
+    // Without the meeting file: the store keeps the file each meeting's
+    // events were recorded with, so its meeting is shown in full; the log
+    // folder keeps none, so there only what the journal says, and last.
     let bare = ["rooms", logs_arg, &url, "--json"];
     let bare: serde_json::Value =
         serde_json::from_str(&ok(gavel_at("15:46:20", &home, &logs, None, &bare))).unwrap();
-    assert_eq!(bare[0]["phase"], serde_json::Value::Null);
-    assert_eq!(bare[0]["last_action"]["event"], "floor_given");
+    let (in_store, on_files) = (&bare[0], &bare[1]);
+    assert!(
+        in_store["store"].as_str().unwrap().contains("postgres://"),
+        "{bare:#}"
+    );
+    assert_eq!(in_store["phase"], "open", "{bare:#}");
+    assert_eq!(in_store["listed"], 7);
+    assert_eq!(on_files["phase"], serde_json::Value::Null, "{bare:#}");
+    assert_eq!(on_files["last_action"]["event"], "floor_given");
     let text = ok(gavel_at(
         "15:46:20",
         &home,
