@@ -1,9 +1,9 @@
 //! One page's event stream: the board as it stands (unless `Last-Event-ID`
 //! says the page has it) and the word on its journal, then each message as
 //! the journal moves or can no longer be followed, and a heartbeat every
-//! 15 s that carries the server's time and the projected end. A page that falls [`BEHIND_AT_MOST`](super::feed::BEHIND_AT_MOST)
-//! messages behind is dropped; its browser reconnects and is sent the board
-//! afresh.
+//! 15 s that carries the server's time and the projected end. A page that
+//! falls [`BEHIND_AT_MOST`](super::feed::BEHIND_AT_MOST) messages behind is
+//! dropped; its browser reconnects and is sent the board afresh.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;

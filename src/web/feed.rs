@@ -143,25 +143,28 @@ impl Feed {
                         let _ = self.sender.send(msg);
                     }
                 }
-                Err(e) => {
-                    let f = failing.get_or_insert_with(|| Failing {
-                        since: self.clock.now(),
-                        looks: 0,
-                    });
-                    f.looks += 1;
-                    // Said once, not ten times a second; the pages keep the
-                    // board as it last stood, and say since when.
-                    if f.looks == FAILED_LOOKS {
-                        let unreachable = live.store_down_since().is_some();
-                        let words = facts::journal_trouble(&live.state, f.since, unreachable);
-                        self.journal_lost(&words, &e.to_string());
-                    }
-                }
+                Err(e) => self.failed_look(&mut failing, &live, &e.to_string()),
             }
             if figured.elapsed() >= CLOCK_EVERY {
                 figured = Instant::now();
                 *write(&self.timing) = facts::clock(&live.state, self.clock.now());
             }
+        }
+    }
+
+    /// Said once, not ten times a second, and only once a second look has
+    /// failed too; the pages keep the board as it last stood, and say
+    /// since when.
+    fn failed_look(&self, failing: &mut Option<Failing>, live: &Live, why: &str) {
+        let f = failing.get_or_insert_with(|| Failing {
+            since: self.clock.now(),
+            looks: 0,
+        });
+        f.looks += 1;
+        if f.looks == FAILED_LOOKS {
+            let unreachable = live.store_down_since().is_some();
+            let words = facts::journal_trouble(&live.state, f.since, unreachable);
+            self.journal_lost(&words, why);
         }
     }
 
