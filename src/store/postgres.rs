@@ -432,12 +432,11 @@ impl PgJournal {
         let mut client = self.connected()?;
         let noticed = self.listening && {
             let mut notices = client.notifications();
-            let mut iter = notices.timeout_iter(NOTICE_WAIT);
-            let mut any = false;
             // An error here is a lost connection, which `is_closed` tells below.
-            while let Ok(Some(_)) = iter.next() {
-                any = true;
-            }
+            let any = matches!(notices.timeout_iter(NOTICE_WAIT).next(), Ok(Some(_)));
+            // The runtime has read what there was: the rest, without waiting.
+            let mut rest = notices.iter();
+            while let Ok(Some(_)) = rest.next() {}
             any
         };
         let due = self.last_look.is_none_or(|t| t.elapsed() >= FALLBACK);
