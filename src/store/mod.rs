@@ -8,6 +8,7 @@ pub mod copy;
 pub mod migrate;
 pub mod postgres;
 mod row;
+pub mod tls;
 
 use std::path::Path;
 
@@ -35,12 +36,7 @@ impl Location {
             return Ok(Location::Files);
         }
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            text.parse::<::postgres::Config>().map_err(|e| {
-                format!(
-                    "{} is not a PostgreSQL URL gavel can read: {e}",
-                    postgres::shown(text)
-                )
-            })?;
+            postgres::config(text)?;
             return Ok(Location::Postgres(text.to_string()));
         }
         Err(format!(

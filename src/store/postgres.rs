@@ -29,7 +29,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::{migrate, row};
+use super::{migrate, row, tls};
 use crate::domain::Entry;
 use crate::journal::{AppendError, Appended, JournalError, Mode, Sink, Stopped};
 
@@ -54,14 +54,19 @@ impl Place {
     }
 }
 
-/// `url` with any password replaced by `***`.
+/// `url` with any password replaced by `***`: the one in its user part and
+/// a `password=` or `sslpassword=` option.
 pub fn shown(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+        return hide_options(url, ' ');
     };
     let (auth, host) = match rest.rsplit_once('@') {
         Some((auth, host)) => (Some(auth), host),
         None => (None, rest),
+    };
+    let host = match host.split_once('?') {
+        Some((host, query)) => format!("{host}?{}", hide_options(query, '&')),
+        None => host.to_string(),
     };
     match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
         Some(user) if auth.is_some_and(|a| a.contains(':')) => {
@@ -72,12 +77,39 @@ pub fn shown(url: &str) -> String {
     }
 }
 
-/// A connection to `url`, never waiting longer than [`CONNECT_TIMEOUT`] to
-/// be made, with keepalives so that a silent server is noticed.
-pub fn connect(url: &str) -> Result<Client, String> {
-    let mut config: Config = url
+/// The values of the password options among `options`, split by `by`, as `***`.
+fn hide_options(options: &str, by: char) -> String {
+    let secret = |key: &str| {
+        let key = tls::decode(key.trim()).to_ascii_lowercase();
+        key == "password" || key == "sslpassword"
+    };
+    options
+        .split(by)
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if secret(key) => format!("{key}=***"),
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(&by.to_string())
+}
+
+/// The driver's configuration for `url` and the TLS it asks for, or why
+/// gavel cannot read it.
+pub fn config(url: &str) -> Result<(Config, tls::Tls), String> {
+    let unreadable =
+        |e: String| format!("{} is not a PostgreSQL URL gavel can read: {e}", shown(url));
+    let (driver_url, tls) = tls::split(url).map_err(unreadable)?;
+    let config = driver_url
         .parse()
-        .map_err(|e| format!("{} is not a PostgreSQL URL gavel can read: {e}", shown(url)))?;
+        .map_err(|e: postgres::Error| unreadable(e.to_string()))?;
+    Ok((config, tls))
+}
+
+/// A connection to `url`, never waiting longer than [`CONNECT_TIMEOUT`] to
+/// be made, with keepalives so that a silent server is noticed, and TLS as
+/// its `sslmode` says.
+pub fn connect(url: &str) -> Result<Client, String> {
+    let (mut config, tls) = config(url)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
@@ -85,7 +117,11 @@ pub fn connect(url: &str) -> Result<Client, String> {
         .keepalives(true)
         .keepalives_idle(Duration::from_secs(5))
         .application_name("gavel");
-    config.connect(NoTls).map_err(|e| plain(&e))
+    let connected = match tls.connector()? {
+        Some(connector) => config.connect(connector),
+        None => config.connect(NoTls),
+    };
+    connected.map_err(|e| tls.explain(&e).unwrap_or_else(|| plain(&e)))
 }
 
 /// A driver error in one line, with the server's own message when it sent one.
@@ -631,5 +667,33 @@ impl OtherFile {
             &first.1[..first.1.len().min(12)],
             &now[..now.len().min(12)]
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn a_password_is_never_shown_wherever_it_is_written() {
+        let cases = [
+            ("postgres://g:s3cret@h/db", "postgres://g:***@h/db"),
+            (
+                "postgres://g@h/db?sslmode=verify-full&password=s3cret",
+                "postgres://g@h/db?sslmode=verify-full&password=***",
+            ),
+            (
+                "postgresql://g:a@b@h/db?%70assword=s3cret&sslpassword=s3cret",
+                "postgresql://g:***@h/db?%70assword=***&sslpassword=***",
+            ),
+            (
+                "host=h password=s3cret dbname=db",
+                "host=h password=*** dbname=db",
+            ),
+        ];
+        for (url, seen) in cases {
+            assert_eq!(shown(url), seen);
+            assert!(!shown(url).contains("s3cret"));
+        }
     }
 }

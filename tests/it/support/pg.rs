@@ -287,6 +287,24 @@ impl Cluster {
         run(c, "pg_ctl");
     }
 
+    /// The folder the cluster is in, removed with it: room for a test's own
+    /// files beside it (a CA's certificate).
+    pub fn folder_path(&self) -> &Path {
+        &self.root
+    }
+
+    /// `contents` as `name` in the data folder, the owner's alone (0600),
+    /// as the server asks of its TLS key.
+    pub fn write_private(&self, name: &str, contents: &[u8]) {
+        let path = self.data.join(name);
+        let owner_writes = format!("umask 077; cat > {}", path.display());
+        let mut write = as_owner(Path::new("sh"));
+        write.args(["-c", &owner_writes]);
+        let mut child = write.stdin(Stdio::piped()).spawn().expect("sh");
+        child.stdin.take().unwrap().write_all(contents).unwrap();
+        assert!(child.wait().unwrap().success(), "{name} not written");
+    }
+
     /// The URL of database `db` on this cluster.
     pub fn url(&self, db: &str) -> String {
         format!("postgres://{ROLE}@127.0.0.1:{}/{db}", self.port)
