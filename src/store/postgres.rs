@@ -29,6 +29,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls, Transaction};
 use sha2::{Digest, Sha256};
 
+use super::progress::Progress;
 use super::{migrate, row, tls};
 use crate::domain::Entry;
 use crate::journal::{AppendError, Appended, JournalError, Mode, Sink, Stopped};
@@ -41,10 +42,20 @@ pub const RETRY: Duration = Duration::from_secs(1);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Where a PostgreSQL journal is: the server's URL and the meeting's id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Place {
     pub url: String,
     pub meeting: String,
+}
+
+/// Debug output ends up in messages too: the password stays hidden there.
+impl std::fmt::Debug for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Place")
+            .field("url", &self.shown())
+            .field("meeting", &self.meeting)
+            .finish()
+    }
 }
 
 impl Place {
@@ -174,6 +185,14 @@ pub struct PgJournal {
     pub time_zone: jiff::tz::TimeZone,
     /// Rows recorded with another meeting file than this one, said once.
     pub other_file: Option<String>,
+    /// Where the append under way stands, for other threads to tell.
+    progress: Progress,
+}
+
+impl Drop for PgJournal {
+    fn drop(&mut self) {
+        self.progress.close();
+    }
 }
 
 impl std::fmt::Debug for PgJournal {
@@ -214,6 +233,7 @@ impl PgJournal {
             last_why: String::new(),
             time_zone: jiff::tz::TimeZone::system(),
             other_file: None,
+            progress: Progress::default(),
         };
         journal.listen(&mut client);
         let total: i64 = client
@@ -282,6 +302,23 @@ impl PgJournal {
         if self.mode == Mode::ReadOnly {
             return Err(AppendError::ReadOnly);
         }
+        let progress = self.progress.clone();
+        progress.begin();
+        let appended = self.append_now(&mut decide);
+        progress.end(appended.is_ok());
+        appended.map(|(caught_up, decided)| Appended {
+            caught_up,
+            written: synced(decided),
+            recovered: None,
+        })
+    }
+
+    /// [`PgJournal::append_then`] up to `COMMIT`'s answer: what was caught
+    /// up and the decision, once committed.
+    fn append_now<D: AsRef<[Entry]>, R>(
+        &mut self,
+        decide: &mut impl FnMut(&[Entry]) -> Result<D, R>,
+    ) -> Result<(Vec<Entry>, D), AppendError<Entry, R>> {
         let mut caught_up = Vec::new();
         let mut retried = false;
         loop {
@@ -289,7 +326,7 @@ impl PgJournal {
                 Ok(client) => client,
                 Err(e) => return Err(with_caught_up(AppendError::Journal(e), caught_up)),
             };
-            let attempt = self.attempt(&mut client, &mut caught_up, &mut decide);
+            let attempt = self.attempt(&mut client, &mut caught_up, decide);
             let done = match attempt {
                 Attempt::Inserted(decided, tx_done) => match tx_done {
                     Ok(()) => {
@@ -320,11 +357,7 @@ impl PgJournal {
                 self.client = Some(client);
             }
             return match done {
-                Ok(decided) => Ok(Appended {
-                    caught_up,
-                    written: synced(decided),
-                    recovered: None,
-                }),
+                Ok(decided) => Ok((caught_up, decided)),
                 Err(AppendError::Journal(e)) if !caught_up.is_empty() => Err(AppendError::Io {
                     caught_up,
                     source: io::Error::other(e.to_string()),
@@ -388,6 +421,7 @@ impl PgJournal {
                 Err(Insert::Db(e)) => return self.lost_or_failed(&e, "write"),
             }
         }
+        self.progress.committing();
         let committed = tx.commit().map_err(|e| {
             let why = plain(&e);
             self.went_down();
@@ -552,6 +586,11 @@ impl PgJournal {
 
     pub fn place(&self) -> &Place {
         &self.place
+    }
+
+    /// Where its appends stand, for another thread to watch or act on.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 }
 

@@ -26,6 +26,7 @@ mod pg_cluster;
 mod pg_failover;
 mod pg_journal;
 mod pg_kill;
+mod pg_standby;
 mod pg_tls;
 mod replay;
 mod seat_offers;

@@ -381,6 +381,46 @@ fn children_of(pid: i32) -> Vec<i32> {
         .collect()
 }
 
+/// A primary with `synchronous_commit = on` and a hot standby of it,
+/// streaming and synchronous (`synchronous_standby_names = '*'`), with a
+/// database `gavel` that has gavel's tables; and that database's URL.
+pub fn synchronous_pair() -> (Cluster, Cluster, String) {
+    let primary = Cluster::start("synchronous_commit = on\n");
+    primary.sql("postgres", "CREATE DATABASE gavel");
+    let url = primary.url("gavel");
+    gavel::store::migrate::init(&mut gavel::store::postgres::connect(&url).unwrap()).unwrap();
+    let mut standby = Cluster::standby_of(&primary, "hot_standby = on\n");
+    standby.pg_ctl_start();
+    // Only once the standby is there: with no standby, a synchronous
+    // primary waits for one at every commit.
+    primary.sql(
+        "postgres",
+        "ALTER SYSTEM SET synchronous_standby_names = '*'",
+    );
+    primary.sql("postgres", "SELECT pg_reload_conf()");
+    wait_for_sync(&primary);
+    (primary, standby, url)
+}
+
+/// Waits until the primary has its standby streaming, and synchronous.
+pub fn wait_for_sync(primary: &Cluster) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let state = primary.sql(
+            "postgres",
+            "SELECT string_agg(sync_state, ',') FROM pg_stat_replication",
+        );
+        if state == "sync" {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the standby never became synchronous ({state:?})"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// The cluster every test of this process shares, started on first use.
 pub fn shared() -> &'static Cluster {
     static SHARED: OnceLock<Cluster> = OnceLock::new();
