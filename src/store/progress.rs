@@ -40,8 +40,8 @@ impl fmt::Display for Slow {
             ),
             Step::Writing => write!(
                 f,
-                "the store has not answered for {secs} s (a command before this one may be \
-                 waiting for it to confirm); the command is not yet saved"
+                "the store has not answered for {secs} s (it may be out of reach, or a command \
+                 before this one may be waiting for it to confirm); the command is not yet saved"
             ),
         }
     }

@@ -3,7 +3,8 @@
 //! the standby is back. A primary and a synchronous standby on loopback
 //! (the failover test's pair), the standby stopped: `gavel do` and `gavel
 //! run` say within a few seconds that the store has not confirmed, never
-//! that the command is done or that it is not saved; the standby started
+//! that the command is done or that it is not saved (another officer's
+//! command, waiting behind it, says so too); the standby started
 //! again, the command completes by itself and the event is on both. Ctrl-C
 //! on a waiting `gavel do`, or quitting a waiting `gavel run`, says the
 //! command may yet be saved, and it is, once the standby is back.
@@ -182,14 +183,25 @@ fn gavel_do_says_it_waits_for_a_standby_that_is_down_and_completes_once_it_is_ba
         "{}",
         board.body
     );
+    // Another officer's command waits behind it, and says so.
+    let behind = Doing::start(
+        home.path(),
+        &url,
+        &["--operator", "bo", "note", "behind it"],
+    );
+    behind.wait_for("the store has not answered for", SAID_WITHIN);
 
     standby.pg_ctl_start();
     let (code, stdout, said) = doing.ended(BACK_WITHIN);
     assert_eq!(code, Some(0), "{said}");
     assert!(stdout.contains("while the standby is down"), "{stdout}");
     assert!(said.contains("the store confirmed after"), "{said}");
-    assert_eq!(events(&primary), 2);
-    standby_has(&standby, 2);
+    let (code, stdout, said) = behind.ended(BACK_WITHIN);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(stdout.contains("behind it"), "{stdout}");
+    assert!(!said.contains("not saved"), "{said}");
+    assert_eq!(events(&primary), 3);
+    standby_has(&standby, 3);
     let start = Instant::now();
     while !serving
         .get(STATE_JSON)
@@ -227,19 +239,19 @@ fn gavel_do_says_it_waits_for_a_standby_that_is_down_and_completes_once_it_is_ba
     );
     assert!(said.contains("`gavel state`"), "{said}");
     assert!(!said.contains("not saved"), "{said}");
-    assert_eq!(events(&primary), 2);
+    assert_eq!(events(&primary), 3);
 
     standby.pg_ctl_start();
     pg::wait_for_sync(&primary);
     let start = Instant::now();
-    while events(&primary) != 3 {
+    while events(&primary) != 4 {
         assert!(
             start.elapsed() < BACK_WITHIN,
             "the interrupted command never showed"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    standby_has(&standby, 3);
+    standby_has(&standby, 4);
     let state = run_ok(home.path(), &url, &["state", SEED_FILE]);
     assert!(state.contains("interrupted while waiting"), "{state}");
 }
