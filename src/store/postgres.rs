@@ -54,22 +54,39 @@ impl Place {
     }
 }
 
-/// `url` with any password replaced by `***`.
+/// `url` with any password replaced by `***`, in the user part or as a
+/// `password=` option.
 pub fn shown(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
+    };
+    let (rest, options) = match rest.split_once('?') {
+        Some((rest, options)) => (rest, Some(masked_options(options))),
+        None => (rest, None),
     };
     let (auth, host) = match rest.rsplit_once('@') {
         Some((auth, host)) => (Some(auth), host),
         None => (None, rest),
     };
+    let options = options.map(|o| format!("?{o}")).unwrap_or_default();
     match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
         Some(user) if auth.is_some_and(|a| a.contains(':')) => {
-            format!("{scheme}://{user}:***@{host}")
+            format!("{scheme}://{user}:***@{host}{options}")
         }
-        Some(user) => format!("{scheme}://{user}@{host}"),
-        None => format!("{scheme}://{host}"),
+        Some(user) => format!("{scheme}://{user}@{host}{options}"),
+        None => format!("{scheme}://{host}{options}"),
     }
+}
+
+fn masked_options(options: &str) -> String {
+    options
+        .split('&')
+        .map(|o| match o.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => o.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// A connection to `url`, never waiting longer than [`CONNECT_TIMEOUT`] to
@@ -127,6 +144,38 @@ pub const KEEP_FILE: &str = "INSERT INTO gavel_meeting_files (hash, meeting_id, 
 pub const LAST_FILE: &str = "SELECT f.file FROM gavel_meeting_files f \
      JOIN (SELECT meeting_hash FROM gavel_events WHERE meeting_id = $1 \
            ORDER BY seq DESC LIMIT 1) e ON f.hash = e.meeting_hash";
+
+/// A meeting's events after `after`, in order, read on `client`: for a
+/// reader that follows many meetings on one connection (`gavel rooms`).
+/// Each must be the next seq and read as an entry.
+pub fn events_after(client: &mut Client, meeting: &str, after: u64) -> Result<Vec<Entry>, String> {
+    let rows = client
+        .query(&after_sql(), &[&meeting, &(after as i64)])
+        .map_err(|e| plain(&e))?;
+    let mut events = Vec::with_capacity(rows.len());
+    for (r, seq) in rows.iter().zip(after + 1..) {
+        let (entry, _) = row::from_row(r).map_err(|why| format!("event #{seq}: {why}"))?;
+        if entry.seq != seq {
+            return Err(format!(
+                "sequence number {} where {seq} was expected",
+                entry.seq
+            ));
+        }
+        events.push(entry);
+    }
+    Ok(events)
+}
+
+/// A meeting's last event, read on `client`.
+pub fn last_event(client: &mut Client, meeting: &str) -> Result<Option<Entry>, String> {
+    let sql = format!(
+        "SELECT {} FROM gavel_events WHERE meeting_id = $1 ORDER BY seq DESC LIMIT 1",
+        row::COLUMNS
+    );
+    let row = client.query_opt(&sql, &[&meeting]).map_err(|e| plain(&e))?;
+    row.map(|r| row::from_row(&r).map(|(entry, _)| entry))
+        .transpose()
+}
 
 /// One handle on a meeting's journal in PostgreSQL.
 pub struct PgJournal {
@@ -659,5 +708,26 @@ impl OtherFile {
             &first.1[..first.1.len().min(12)],
             &now[..now.len().min(12)]
         ))
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    #[test]
+    fn a_password_is_never_shown() {
+        assert_eq!(
+            shown("postgres://ana:sekret@db/gavel"),
+            "postgres://ana:***@db/gavel"
+        );
+        assert_eq!(
+            shown("postgres://ana@db/gavel?sslmode=require&password=sekret"),
+            "postgres://ana@db/gavel?sslmode=require&password=***"
+        );
+        assert_eq!(
+            shown("postgres://db/gavel?PASSWORD=x"),
+            "postgres://db/gavel?PASSWORD=***"
+        );
     }
 }
