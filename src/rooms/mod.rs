@@ -219,11 +219,16 @@ impl Watch {
     fn follow(&mut self, at: usize, meeting: String) {
         let end = self.wheres[at].end(&meeting);
         let key = RoomKey { at, meeting };
-        let mark = self.mark(&key, &end);
+        let mut mark = self.mark(&key, &end);
         let outcome = match self.followed.get_mut(&key) {
             Some(Followed::Replayed(live)) => match live.poll() {
                 Ok(_) => return,
-                Err(e) => Err(format!("{}: {e}", end.shown())),
+                // Read again from its start at the next look: a journal
+                // replaced whole (restored, copied back) reads then.
+                Err(e) => {
+                    mark = None;
+                    Err(format!("{}: {e}", end.shown()))
+                }
             },
             Some(Followed::Fed(state)) => {
                 let state = &mut **state;
@@ -232,7 +237,10 @@ impl Watch {
                 };
                 match feed(client, state) {
                     Ok(()) => return,
-                    Err(why) => Err(format!("{}: {why}", end.shown())),
+                    Err(why) => {
+                        mark = None;
+                        Err(format!("{}: {why}", end.shown()))
+                    }
                 }
             }
             Some(Followed::Journal { mark: seen, .. } | Followed::Failed { mark: seen, .. })

@@ -260,3 +260,32 @@ fn a_speaker_over_the_limit_comes_before_a_late_meeting_before_a_suspended_one()
         rooms.seen.rooms
     );
 }
+
+#[test]
+fn a_journal_replaced_whole_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path();
+    run(logs, "15:30:00", SEED_FILE, &["open"]);
+    let now = at_clock("15:36:00");
+    let mut watch = Watch::new(
+        vec![Where::Folder(logs.to_path_buf())],
+        vec![file(SEED_FILE)],
+    );
+    assert_eq!(watch.refresh(now).rooms[0].1.events, 1);
+    // Restored from a copy: another file under the same name, and the next
+    // event written there only.
+    let journal = logs.join(crate::support::SEED_ID).join("journal.jsonl");
+    let copy = logs.join("copy.jsonl");
+    std::fs::copy(&journal, &copy).unwrap();
+    std::fs::rename(&copy, &journal).unwrap();
+    run(logs, "15:31:00", SEED_FILE, &["next"]);
+    let once = watch.refresh(now);
+    let again = watch.refresh(now);
+    let (_, room) = &again.rooms[0];
+    assert_eq!(
+        room.events, 2,
+        "first look: {:?}; then: {room:?}",
+        once.rooms[0].1.attention
+    );
+    assert!(room.attention[0].contains("over the limit"), "{room:?}");
+}
