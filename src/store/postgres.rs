@@ -39,6 +39,12 @@ pub const FALLBACK: Duration = Duration::from_secs(1);
 pub const RETRY: Duration = Duration::from_secs(1);
 /// How long a connection may take to be made.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a look waits for a notice already on its way. The driver's
+/// nonblocking `iter` reads the socket only if its runtime has already seen
+/// it readable, which an idle connection's runtime has not (it runs only
+/// inside a call): a notice would then wait for the next query, the look a
+/// second later. A wait, however short, lets the runtime look at the socket.
+const NOTICE_WAIT: Duration = Duration::from_millis(1);
 
 /// Where a PostgreSQL journal is: the server's URL and the meeting's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -475,7 +481,7 @@ impl PgJournal {
         let mut client = self.connected()?;
         let noticed = self.listening && {
             let mut notices = client.notifications();
-            let mut iter = notices.iter();
+            let mut iter = notices.timeout_iter(NOTICE_WAIT);
             let mut any = false;
             // An error here is a lost connection, which `is_closed` tells below.
             while let Ok(Some(_)) = iter.next() {

@@ -26,6 +26,8 @@ mod pg_cluster;
 mod pg_failover;
 mod pg_journal;
 mod pg_kill;
+mod pg_serve;
+mod pg_walkthrough;
 mod replay;
 mod seat_offers;
 mod serve;
