@@ -173,13 +173,19 @@ fn main() {
     );
     let entries = common::journal(&seed(), REPLAY);
     let replay_files = tmp.path().join("replay-files");
-    copy::copy(&entries, &copy::End::Folder(replay_files.clone()), &hash()).unwrap();
+    copy::copy(
+        &entries,
+        &copy::End::Folder(replay_files.clone()),
+        &hash(),
+        None,
+    )
+    .unwrap();
     let replay_url = database(&local, "replay");
     let place = Place {
         url: replay_url.clone(),
         meeting: "mali-ministerial-2017".into(),
     };
-    copy::copy(&entries, &copy::End::Postgres(place), &hash()).unwrap();
+    copy::copy(&entries, &copy::End::Postgres(place), &hash(), None).unwrap();
     let f = replay(&At::Files(replay_files), tmp.path());
     let p = replay(&At::Pg(replay_url), &tmp.path().join("rp"));
     row(

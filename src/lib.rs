@@ -13,6 +13,7 @@ pub mod journal;
 pub mod lang;
 pub mod live;
 pub mod now;
+pub mod rooms;
 pub mod status;
 pub mod store;
 pub mod text;

@@ -151,14 +151,17 @@ pub enum Sub {
     Rooms {
         /// PostgreSQL URLs or log folders (default: --store / GAVEL_STORE, else the log folder).
         places: Vec<String>,
-        /// A meeting file, so that its meeting is shown in full (repeat for each meeting).
+        /// A meeting file, or a folder of them, so that its meetings are shown in full (repeatable).
         #[arg(long = "meeting")]
         meetings: Vec<PathBuf>,
         #[command(flatten)]
         log_dir: LogDir,
-        /// One JSON array, a meeting an element.
+        /// One JSON array, a meeting an element (printed once).
         #[arg(long)]
         json: bool,
+        /// Print the table once instead of the live screen (as when not on a terminal).
+        #[arg(long)]
+        once: bool,
     },
     /// A PostgreSQL store: `init` its tables, `copy` a meeting's journal between stores.
     Store {

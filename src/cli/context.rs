@@ -89,7 +89,12 @@ pub(super) fn open_live(
                 How::Open(mode) => (mode, false),
                 How::WriteLater(_) => (Mode::ReadWrite, true),
             };
-            Live::open_postgres(meeting, place, hash, &dir, mode, later)
+            Live::open_postgres(meeting, place, hash, &dir, mode, later).map(|mut live| {
+                if let Ok(text) = String::from_utf8(text) {
+                    live.keep_meeting_file(text);
+                }
+                live
+            })
         }
     };
     Ok(live?)

@@ -2,7 +2,6 @@
 //! rendered from the state the journal gives.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::Path;
 
 use super::args::{Format, LogDir};
@@ -22,9 +21,7 @@ pub(super) fn export(
     let text = render(&live.state, format, now);
     match output {
         Some(file) => write_output(file, text.as_bytes(), force),
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|e| Failure::new(Code::Failure, e.to_string())),
+        None => super::print(&text),
     }
 }
 

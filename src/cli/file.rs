@@ -3,14 +3,14 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{Code, Failure, say};
+use super::{Code, Failure, out, say};
 use crate::config;
 
 pub(super) fn check(path: &Path) -> Result<(), Failure> {
     match config::load(path) {
         Ok(loaded) => {
             let m = &loaded.meeting;
-            println!(
+            out!(
                 "{}: ok — {}; {} segment{}, {} on the roster, {} observer seats",
                 path.display(),
                 m.title,
@@ -57,7 +57,7 @@ pub(super) fn init(path: &Path) -> Result<(), Failure> {
             ));
         }
     }
-    println!(
+    out!(
         "wrote {}; check it with: gavel check {}",
         path.display(),
         path.display()

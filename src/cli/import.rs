@@ -6,7 +6,7 @@ use std::path::Path;
 use super::args::LogDir;
 use super::context::{clock, open, operator};
 use super::write::carry_out;
-use super::{Code, Failure};
+use super::{Code, Failure, out};
 use crate::domain::{Command, apply_described, decide_entries};
 use crate::journal::Mode;
 
@@ -59,14 +59,14 @@ fn rehearse(
     let mut state = live.state.clone();
     let entries =
         decide_entries(&state, command, now, &by).map_err(|r| Failure::new(Code::Refused, r.0))?;
-    println!(
+    out!(
         "would inscribe {} (nothing is written with --dry-run):",
         entries.len()
     );
     for entry in entries {
         let done = apply_described(&mut state, entry)
             .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
-        println!("{}", done.line);
+        out!("{}", done.line);
     }
     Ok(())
 }

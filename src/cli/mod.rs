@@ -37,6 +37,15 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// A line on stdout for whoever reads it. A reader that stopped early
+/// (`| head`) has what it wanted: the rest is dropped without a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::print(&format!("{}\n", format_args!($($arg)*)))?
+    };
+}
+pub(crate) use out;
+
 /// What gavel tells the shell when it ends, as the README lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
@@ -119,10 +128,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             wait,
             words,
         } => write::do_command(&meeting, &log_dir, operator, wait, &words),
-        Sub::Keys => {
-            print!("{}", crate::tui::keymap::Keymap::default().as_settings());
-            Ok(())
-        }
+        Sub::Keys => print(&crate::tui::keymap::Keymap::default().as_settings()),
         Sub::Settings { check } => settings::show(check),
         Sub::Import {
             meeting,
@@ -164,14 +170,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             meetings,
             log_dir,
             json,
-        } => rooms::rooms(&places, &meetings, &log_dir, json),
+            once,
+        } => rooms::rooms(&places, &meetings, &log_dir, json, once),
         Sub::Man => print(&man::page()),
     }
 }
 
 /// Text for another program (a shell, `man`), all at once on stdout. A reader
 /// that stopped early (`| head`) has what it wanted: that is no failure.
-fn print(text: &str) -> Result<(), Failure> {
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(

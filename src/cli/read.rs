@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::args::LogDir;
 use super::context::{clock, load, location, meeting_dir, open};
-use super::{Code, Failure};
+use super::{Code, Failure, out};
 use crate::domain::Entry;
 use crate::domain::{State, apply_described};
 use crate::journal::{self, Mode, Stopped};
@@ -19,34 +19,76 @@ pub(super) fn state(path: &Path, log_dir: &LogDir, json: bool) -> Result<(), Fai
     if json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
-        println!("{text}");
+        out!("{text}");
     } else {
-        print!("{}", crate::status::text(&live.state, now));
+        super::print(&crate::status::text(&live.state, now))?;
     }
     Ok(())
 }
 
 pub(super) fn tail(path: &Path, log_dir: &LogDir, follow: bool, json: bool) -> Result<(), Failure> {
+    let mut out = Reader {
+        out: std::io::stdout().lock(),
+        gone: false,
+    };
+    let done = tail_to(path, log_dir, follow, json, &mut out);
+    // `| head` had its lines: stopping there is no failure.
+    if out.gone { Ok(()) } else { done }
+}
+
+fn tail_to(
+    path: &Path,
+    log_dir: &LogDir,
+    follow: bool,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
     let loaded = load(path)?;
     let dir = meeting_dir(&loaded, log_dir)?;
-    let out = std::io::stdout();
-    let mut out = out.lock();
     if let Location::Postgres(url) = location(&loaded, log_dir) {
-        return tail_store(loaded, url, follow, json, &mut out)
+        return tail_store(loaded, url, follow, json, out)
             .map_err(|e| Failure::new(Code::Failure, e));
     }
     let io = |e: std::io::Error| {
         Failure::new(Code::Failure, format!("cannot read {}: {e}", dir.display()))
     };
     if json {
-        return tail_journal(&dir, follow, &mut out).map_err(|e| Failure::new(Code::Failure, e));
+        return tail_journal(&dir, follow, out).map_err(|e| Failure::new(Code::Failure, e));
     }
     crate::files::check_folder(&dir, crate::files::Access::Read).map_err(io)?;
     let path = dir.join(journal::session_log::SESSION_LOG_FILE);
     if !follow {
-        return journal::session_log::print(&path, &mut out).map_err(io);
+        return journal::session_log::print(&path, out).map_err(io);
     }
-    journal::session_log::follow(&path, true, &mut out, &|| false).map_err(io)
+    journal::session_log::follow(&path, true, out, &|| false).map_err(io)
+}
+
+/// Standard output, noting when its reader went away (a broken pipe), so
+/// that the error that stops the printing is not taken for a failure.
+struct Reader<W: Write> {
+    out: W,
+    gone: bool,
+}
+
+impl<W: Write> Write for Reader<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(buf);
+        self.note(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.out.flush();
+        self.note(flushed)
+    }
+}
+
+impl<W: Write> Reader<W> {
+    fn note<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result {
+            self.gone |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        result
+    }
 }
 
 /// A meeting's journal in PostgreSQL: each event as the session log says

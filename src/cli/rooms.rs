@@ -1,76 +1,184 @@
-//! `gavel rooms`: every meeting in a store or a log folder on one screen,
-//! for meeting services, sorted by what needs attention.
+//! `gavel rooms`: every meeting in some stores and log folders, for meeting
+//! services, sorted by what needs attention: live on a screen of its own
+//! on a terminal, printed once otherwise (`--once`, `--json`, a pipe).
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::args::LogDir;
-use super::context::{clock, load, meeting_dir};
-use super::{Code, Failure};
+use super::context::{clock, load, meeting_dir, settings};
+use super::{Code, Failure, say};
 use crate::config::Loaded;
-use crate::journal::{JOURNAL_FILE, Mode};
-use crate::live::Live;
-use crate::status::room::{self, Room};
-use crate::store::copy::{self, End};
-use crate::store::{Location, Place, postgres};
-
-/// Where meetings are looked for: a PostgreSQL URL or a log folder.
-#[derive(Debug, Clone)]
-enum Where {
-    Store(String),
-    Folder(PathBuf),
-}
+use crate::rooms::{MeetingFile, Seen, Watch, Where};
+use crate::store::Location;
+use crate::tui::rooms::Rooms;
+use crate::tui::rooms::run::Exit;
 
 pub(super) fn rooms(
     places: &[String],
     meetings: &[PathBuf],
     log_dir: &LogDir,
     json: bool,
+    once: bool,
 ) -> Result<(), Failure> {
-    let now = clock()?.now();
-    let files: Vec<(PathBuf, Loaded)> = meetings
-        .iter()
-        .map(|p| load(p).map(|l| (p.clone(), l)))
-        .collect::<Result<_, _>>()?;
-    let wheres = wheres(places, log_dir, &files)?;
-    let mut rooms = Vec::new();
-    for at in &wheres {
-        rooms.extend(in_place(at, &files, now)?);
+    let (loaded, passed_over) = meeting_files(meetings)?;
+    let wheres = wheres(places, log_dir, loaded.first().map(|(l, _)| l))?;
+    let watch = Watch::new(wheres, loaded.into_iter().map(|(_, f)| f).collect());
+    if json || once || !std::io::stdout().is_terminal() {
+        for why in &passed_over {
+            say!("gavel: {why}");
+        }
+        return print_once(watch, json);
     }
-    room::sort(&mut rooms);
+    live(watch, passed_over.first().cloned())
+}
+
+/// How long one look may take when printed once, before gavel gives up
+/// naming the place that does not answer.
+const ONCE_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+fn print_once(mut watch: Watch, json: bool) -> Result<(), Failure> {
+    let now = clock()?.now();
+    let looking_at = watch.looking_at();
+    let (sender, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(watch.refresh(now)));
+    let seen = answer.recv_timeout(ONCE_LIMIT).map_err(|_| {
+        let place = looking_at.lock().map(|p| p.clone()).ok().flatten();
+        Failure::new(
+            Code::Failure,
+            format!(
+                "{} did not answer within {} s",
+                place.unwrap_or_else(|| "a place".into()),
+                ONCE_LIMIT.as_secs()
+            ),
+        )
+    })?;
     if json {
+        let rooms: Vec<_> = seen.rooms.iter().map(|(_, r)| r).collect();
         let text = serde_json::to_string_pretty(&rooms)
             .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
-        println!("{text}");
+        super::print(&format!("{text}\n"))?;
     } else {
-        print!("{}", table(&rooms));
+        super::print(&crate::rooms::table::text(&seen))?;
     }
-    Ok(())
+    unreadable(&seen)
+}
+
+/// A place that could not be read fails the command, after what could be.
+fn unreadable(seen: &Seen) -> Result<(), Failure> {
+    match seen.troubles.as_slice() {
+        [] => Ok(()),
+        troubles => Err(Failure::new(Code::Failure, troubles.join("\n"))),
+    }
+}
+
+/// The rooms screen until the officer quits it; Enter shows a meeting's own
+/// screen, and quitting that comes back here.
+fn live(mut watch: Watch, notice: Option<String>) -> Result<(), Failure> {
+    let settings = settings()?;
+    let theme = super::screen::theme(&settings)?;
+    let clock = clock()?;
+    let mut rooms = Rooms {
+        notice,
+        ..Rooms::default()
+    };
+    loop {
+        let ended = crate::tui::rooms::on_terminal(&mut rooms, watch, &settings.keys, theme, clock)
+            .map_err(|e| Failure::new(Code::Failure, format!("the terminal failed: {e}")))?;
+        let (exit, back) = ended;
+        match exit {
+            Exit::Quit => return Ok(()),
+            Exit::Signal(signal) => {
+                say!("gavel: {signal}: stopped");
+                return Ok(());
+            }
+            Exit::InputEnded(_) => {
+                say!("gavel: the terminal went away");
+                return Ok(());
+            }
+            Exit::View(key) => match back.as_ref().and_then(|w| w.open(&key)) {
+                None => {
+                    rooms.notice = Some(format!(
+                        "{} has no meeting file here: give it with --meeting FILE to open it",
+                        key.meeting
+                    ));
+                }
+                Some(Err(why)) => rooms.notice = Some(why),
+                Some(Ok(live)) => {
+                    if !super::screen::read_only(live, &settings)? {
+                        return Ok(());
+                    }
+                }
+            },
+        }
+        // Only Enter comes back here, and it comes with the watch.
+        watch = back.expect("the screen gives the watch back with Enter");
+    }
+}
+
+/// A meeting file given, as loaded and as the watch takes it.
+type Given = (Loaded, MeetingFile);
+
+/// Each `--meeting`: a meeting file, or a folder whose meeting files are
+/// all taken; the files there that are no meeting file are passed over,
+/// each said with its first mistake.
+fn meeting_files(paths: &[PathBuf]) -> Result<(Vec<Given>, Vec<String>), Failure> {
+    let mut files = Vec::new();
+    let mut passed_over = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            for file in toml_files(path)? {
+                match crate::config::load(&file) {
+                    Ok(loaded) => files.push(meeting_file(&file, loaded)?),
+                    Err(mistakes) => passed_over.push(format!(
+                        "passed over, not a meeting file: {}",
+                        mistakes
+                            .first()
+                            .map_or_else(|| file.display().to_string(), ToString::to_string)
+                    )),
+                }
+            }
+        } else {
+            files.push(meeting_file(path, load(path)?)?);
+        }
+    }
+    Ok((files, passed_over))
+}
+
+fn meeting_file(path: &Path, loaded: Loaded) -> Result<(Loaded, MeetingFile), Failure> {
+    let text = std::fs::read(path)
+        .map_err(|e| Failure::new(Code::Usage, format!("cannot read {}: {e}", path.display())))?;
+    let file = MeetingFile::new(loaded.meeting.clone(), &text);
+    Ok((loaded, file))
+}
+
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::new(Code::Usage, format!("cannot read {}: {e}", dir.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// The places given; none given, the store or log folder in force.
 fn wheres(
     places: &[String],
     log_dir: &LogDir,
-    files: &[(PathBuf, Loaded)],
+    first: Option<&Loaded>,
 ) -> Result<Vec<Where>, Failure> {
     if !places.is_empty() {
-        return Ok(places
-            .iter()
-            .map(|p| match Location::parse(p) {
-                Ok(Location::Postgres(url)) => Where::Store(url),
-                _ => Where::Folder(PathBuf::from(p)),
-            })
-            .collect());
+        return Ok(places.iter().map(|p| Where::parse(p)).collect());
     }
     if let Some(Location::Postgres(url)) = &log_dir.store {
         return Ok(vec![Where::Store(url.clone())]);
     }
-    let folder = match (&log_dir.log_dir, files.first()) {
+    let folder = match (&log_dir.log_dir, first) {
         (Some(dir), _) => dir.clone(),
-        (None, Some((_, loaded))) => {
-            crate::files::parent(&meeting_dir(loaded, log_dir)?).to_path_buf()
-        }
+        (None, Some(loaded)) => crate::files::parent(&meeting_dir(loaded, log_dir)?).to_path_buf(),
         (None, None) => {
             return Err(Failure::new(
                 Code::Usage,
@@ -79,137 +187,4 @@ fn wheres(
         }
     };
     Ok(vec![Where::Folder(folder)])
-}
-
-fn in_place(
-    at: &Where,
-    files: &[(PathBuf, Loaded)],
-    now: jiff::Timestamp,
-) -> Result<Vec<Room>, Failure> {
-    let failed = |why: String| Failure::new(Code::Failure, why);
-    let ids = match at {
-        Where::Store(url) => store_meetings(url).map_err(failed)?,
-        Where::Folder(dir) => folder_meetings(dir).map_err(failed)?,
-    };
-    let mut rooms = Vec::new();
-    for id in ids {
-        let end = match at {
-            Where::Store(url) => End::Postgres(Place {
-                url: url.clone(),
-                meeting: id.clone(),
-            }),
-            Where::Folder(dir) => End::Folder(dir.join(&id)),
-        };
-        let file = files.iter().find(|(_, l)| l.meeting.id.as_str() == id);
-        rooms.push(one(&id, &end, file, now).map_err(failed)?);
-    }
-    Ok(rooms)
-}
-
-fn one(
-    id: &str,
-    end: &End,
-    file: Option<&(PathBuf, Loaded)>,
-    now: jiff::Timestamp,
-) -> Result<Room, String> {
-    let entries = copy::read_all(end, "")?;
-    let last = entries.last();
-    let Some((path, loaded)) = file else {
-        return Ok(room::of_journal(
-            id,
-            end.shown(),
-            entries.len() as u64,
-            last,
-        ));
-    };
-    let meeting = Arc::new(loaded.meeting.clone());
-    let live = match end {
-        End::Folder(dir) => Live::open(meeting, dir, Mode::ReadOnly),
-        End::Postgres(place) => {
-            let text =
-                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let hash = postgres::file_hash(&text);
-            Live::open_postgres(
-                meeting,
-                place.clone(),
-                hash,
-                Path::new(""),
-                Mode::ReadOnly,
-                false,
-            )
-        }
-    }
-    .map_err(|e| format!("{}: {e}", end.shown()))?;
-    Ok(room::of_state(&live.state, end.shown(), last, now))
-}
-
-/// Every meeting with events in the store.
-fn store_meetings(url: &str) -> Result<Vec<String>, String> {
-    let mut client = postgres::connect(url)?;
-    let shown = postgres::shown(url);
-    let version = crate::store::migrate::version(&mut client).map_err(|e| postgres::plain(&e))?;
-    if let Some(why) = crate::store::migrate::unusable(version, &shown) {
-        return Err(why);
-    }
-    let rows = client
-        .query(
-            "SELECT DISTINCT meeting_id FROM gavel_events ORDER BY 1",
-            &[],
-        )
-        .map_err(|e| format!("{shown}: {}", postgres::plain(&e)))?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
-}
-
-/// Every folder of `dir` that holds a journal.
-fn folder_meetings(dir: &Path) -> Result<Vec<String>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut ids: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.path().join(JOURNAL_FILE).is_file())
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .collect();
-    ids.sort();
-    Ok(ids)
-}
-
-/// The rooms for a person: one line each, what needs attention under it.
-fn table(rooms: &[Room]) -> String {
-    use crate::domain::format::{clock as timer, duration};
-    let mut out = String::new();
-    for r in rooms {
-        let phase = r.phase.unwrap_or("?");
-        let floor = r
-            .floor
-            .as_ref()
-            .map_or("nobody has the floor".to_string(), |f| {
-                format!(
-                    "{} {}/{}",
-                    f.delegation,
-                    timer(f.elapsed),
-                    timer(i64::from(f.limit))
-                )
-            });
-        let listed = r.listed.map_or(String::new(), |n| format!(" · {n} listed"));
-        let schedule = r.over_by.map_or(String::new(), |s| match s {
-            s if s > 0 => format!(" · {} over", duration(s)),
-            s => format!(" · {} under", duration(-s)),
-        });
-        let last = r.last_action.as_ref().map_or(String::new(), |a| {
-            format!(" · last #{} {} by {}", a.seq, a.event, a.by)
-        });
-        let segment = r.segment.as_deref().unwrap_or("");
-        out.push_str(&format!(
-            "{} [{phase}] {segment} · {floor}{listed}{schedule}{last}\n",
-            r.meeting
-        ));
-        for why in &r.attention {
-            out.push_str(&format!("  ! {why}\n"));
-        }
-        out.push_str(&format!("  {}\n", r.store));
-    }
-    if rooms.is_empty() {
-        out.push_str("no meetings there\n");
-    }
-    out
 }

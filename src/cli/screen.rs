@@ -55,6 +55,30 @@ pub(super) fn tui(
         clock,
         kind,
     };
+    on_screen(live, opener, setup).map(|_| ())
+}
+
+/// A meeting already opened, on its own read-only screen: `gavel rooms`'s
+/// Enter. True when the officer quit it, false when a signal or the
+/// terminal's loss ended it.
+pub(super) fn read_only(live: Live, settings: &Settings) -> Result<bool, Failure> {
+    let setup = crate::tui::Setup {
+        operator: operator(None)?,
+        read_only: true,
+        theme: theme(settings)?,
+        keys: settings.keys.clone(),
+        notice: notice(&live),
+        clock: clock()?,
+        kind: Kind::Run,
+    };
+    on_screen(live, None, setup).map(|exit| exit == Exit::Quit)
+}
+
+fn on_screen(
+    live: Live,
+    opener: Option<crate::tui::worker::Opener>,
+    setup: crate::tui::Setup,
+) -> Result<Exit, Failure> {
     let mut session = crate::tui::start(live, opener, setup);
     let exit = session.on_terminal();
     // Waits for an append under way: what was sent is on disk or not begun.
@@ -72,15 +96,17 @@ pub(super) fn tui(
         return Err(failure);
     }
     match exit {
-        Ok(Exit::Quit) => Ok(()),
+        Ok(Exit::Quit) => Ok(Exit::Quit),
         Ok(Exit::Signal(signal)) => {
             say!("gavel: {signal}: stopped; everything shown as saved is in the journal");
-            Ok(())
+            Ok(Exit::Signal(signal))
         }
         Ok(Exit::InputEnded(why)) => {
-            let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
-            say!("gavel: the terminal went away{why}; everything shown as saved is in the journal");
-            Ok(())
+            let shown = why.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
+            say!(
+                "gavel: the terminal went away{shown}; everything shown as saved is in the journal"
+            );
+            Ok(Exit::InputEnded(why))
         }
         Err(e) => Err(Failure::new(
             Code::Failure,
@@ -91,7 +117,7 @@ pub(super) fn tui(
 
 /// The theme the settings ask for. Reading the file checked every name and
 /// style at its line; what is left is said naming the file all the same.
-fn theme(settings: &Settings) -> Result<crate::tui::theme::Theme, Failure> {
+pub(super) fn theme(settings: &Settings) -> Result<crate::tui::theme::Theme, Failure> {
     theme_from(settings, no_color()).map_err(|e| {
         let file = crate::config::settings::path()
             .map(|p| format!("{}: ", p.display()))

@@ -1,7 +1,7 @@
 //! `gavel settings`: where the officer's settings are, whether they were
 //! read, and what is in force; with `--check`, only whether they read.
 
-use super::{Code, Failure};
+use super::{Code, Failure, out};
 use crate::config::settings::{self, Found};
 use crate::tui::theme::Theme;
 
@@ -16,27 +16,27 @@ pub(super) fn show(check_only: bool) -> Result<(), Failure> {
     let shown = path.display();
     if check_only {
         match found {
-            Found::Read => println!(
+            Found::Read => out!(
                 "{shown}: ok — {} key binding(s) of your own",
                 s.keys.changes().len()
             ),
-            Found::Absent => println!("{shown}: no such file; the defaults are in force"),
+            Found::Absent => out!("{shown}: no such file; the defaults are in force"),
         }
         return Ok(());
     }
     match found {
-        Found::Read => println!("settings file: {shown} (read)"),
-        Found::Absent => println!("settings file: {shown} (not there: the defaults are in force)"),
+        Found::Read => out!("settings file: {shown} (read)"),
+        Found::Absent => out!("settings file: {shown} (not there: the defaults are in force)"),
     }
     let user = std::env::var("USER").unwrap_or_default();
     match &s.operator {
-        Some(name) => println!("operator = {name:?}  (from the settings)"),
-        None => println!("operator = {user:?}  (from $USER; --operator overrides it)"),
+        Some(name) => out!("operator = {name:?}  (from the settings)"),
+        None => out!("operator = {user:?}  (from $USER; --operator overrides it)"),
     }
     let no_color = super::context::no_color();
     let color = s.color.unwrap_or(true) && !no_color;
     let why = if no_color { "  (NO_COLOR is set)" } else { "" };
-    println!("color = {color}{why}");
+    out!("color = {color}{why}");
     let (theme, why) = match (no_color, s.color, s.theme.as_deref()) {
         (true, ..) => ("plain", "  (NO_COLOR is set)".to_string()),
         (_, Some(false), _) => ("plain", "  (color = false)".to_string()),
@@ -45,20 +45,20 @@ pub(super) fn show(check_only: bool) -> Result<(), Failure> {
             format!("  (the themes: {})", Theme::NAMES.join(", ")),
         ),
     };
-    println!("theme = {theme:?}{why}");
+    out!("theme = {theme:?}{why}");
     for (role, spec) in &s.styles {
-        println!("[theme] {role} = {spec:?}");
+        out!("[theme] {role} = {spec:?}");
     }
     let changes = s.keys.changes();
     if changes.is_empty() {
-        println!("keys: the defaults (gavel keys prints them)");
+        out!("keys: the defaults (gavel keys prints them)");
     } else {
-        println!(
+        out!(
             "keys: {} binding(s) of your own; the rest as gavel keys prints them",
             changes.len()
         );
         for change in changes {
-            println!("  {change}");
+            out!("  {change}");
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::args::LogDir;
 use super::context::{load, meeting_dir};
-use super::{Code, Failure};
+use super::{Code, Failure, out};
 use crate::store::copy::{self, End};
 use crate::store::{Location, Place, migrate, postgres};
 
@@ -52,10 +52,10 @@ fn init(url: &str) -> Result<(), Failure> {
     let mut client = postgres::connect(url).map_err(failed)?;
     let applied = migrate::init(&mut client).map_err(|e| failed(postgres::plain(&e)))?;
     if applied.is_empty() {
-        println!("{shown}: up to date (schema version {})", migrate::LATEST);
+        out!("{shown}: up to date (schema version {})", migrate::LATEST);
     }
     for (version, name) in applied {
-        println!("{shown}: applied migration {version}: {name}");
+        out!("{shown}: applied migration {version}: {name}");
     }
     Ok(())
 }
@@ -85,8 +85,9 @@ fn copy_meeting(
     }
     let failed = |why: String| Failure::new(Code::Failure, why);
     let events = copy::read_all(&from, &hash).map_err(failed)?;
-    let copied = copy::copy(&events, &to, &hash).map_err(failed)?;
-    println!(
+    let file = std::str::from_utf8(&text).ok();
+    let copied = copy::copy(&events, &to, &hash, file).map_err(failed)?;
+    out!(
         "copied {copied} event{} from {} to {}; each read back equal",
         if copied == 1 { "" } else { "s" },
         from.shown(),

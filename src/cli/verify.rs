@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::args::LogDir;
 use super::context::{How, clock, load, location, meeting_dir, open_live};
-use super::{Code, Failure};
+use super::{Code, Failure, out};
 use crate::domain::Entry;
 use crate::domain::times::{Suspicious, TimeCheck};
 use crate::journal::{self, Mode};
@@ -22,7 +22,7 @@ pub(super) fn verify(path: &Path, log_dir: &LogDir) -> Result<(), Failure> {
     let file = dir.join(journal::JOURNAL_FILE);
     let sound =
         journal::verify::<Entry>(&file).map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
-    println!(
+    out!(
         "{}: {} line{}, last seq {}, {} bytes",
         file.display(),
         sound.lines,
@@ -31,10 +31,10 @@ pub(super) fn verify(path: &Path, log_dir: &LogDir) -> Result<(), Failure> {
         sound.bytes
     );
     if let Some(torn) = &sound.torn {
-        println!("torn tail: {torn}");
+        out!("torn tail: {torn}");
     }
     if let Some(bad) = &sound.bad {
-        println!("bad line: {bad}");
+        out!("bad line: {bad}");
     }
     if !sound.is_sound() {
         return Err(Failure::new(
@@ -44,7 +44,7 @@ pub(super) fn verify(path: &Path, log_dir: &LogDir) -> Result<(), Failure> {
     }
     // Lines that read well must also fit the meeting, event after event.
     let live = Live::open(Arc::new(loaded.meeting), &dir, Mode::ReadOnly).map_err(Failure::from)?;
-    println!("replay: ok, {} events fit the meeting file", live.state.seq);
+    out!("replay: ok, {} events fit the meeting file", live.state.seq);
     report_times(&suspicious_times(&file, clock()?.now())?)
 }
 
@@ -65,7 +65,7 @@ fn verify_store(
     let hash = String::new();
     let events = crate::store::copy::read_all(&end, &hash)
         .map_err(|why| Failure::new(Code::Failure, format!("the journal is damaged: {why}")))?;
-    println!(
+    out!(
         "{}: {} event{}, last seq {}",
         end.shown(),
         events.len(),
@@ -73,9 +73,9 @@ fn verify_store(
         events.last().map_or(0, |e| e.seq)
     );
     let live = open_live(path, loaded, log_dir, How::Open(Mode::ReadOnly))?;
-    println!("replay: ok, {} events fit the meeting file", live.state.seq);
+    out!("replay: ok, {} events fit the meeting file", live.state.seq);
     if let Some(notice) = &live.store_notice {
-        println!("meeting file: {notice}");
+        out!("meeting file: {notice}");
     }
     let mut check = TimeCheck::new(clock()?.now());
     events.iter().for_each(|e| check.take(e));
@@ -84,7 +84,7 @@ fn verify_store(
 
 fn report_times(found: &[Suspicious]) -> Result<(), Failure> {
     for s in found {
-        println!("suspicious time: line {} (#{}): {}", s.line, s.seq, s.why);
+        out!("suspicious time: line {} (#{}): {}", s.line, s.seq, s.why);
     }
     if found.is_empty() {
         Ok(())

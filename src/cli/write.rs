@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::args::LogDir;
 use super::context::{How, clock, load, open_live, operator, say_found};
-use super::{Code, Failure, say};
+use super::{Code, Failure, out, say};
 use crate::journal::LockWait;
 
 pub(super) fn do_command(
@@ -60,7 +60,7 @@ pub(super) fn carry_out(
         None => {}
     }
     for described in &executed.into_ours()? {
-        println!("{}", described.line);
+        out!("{}", described.line);
     }
     Ok(())
 }

@@ -36,6 +36,13 @@ pub fn schedule(meeting: &Meeting, now: Timestamp) -> Schedule {
     }
 }
 
+/// The schedule a meeting runs to: that of the day it opened, else of
+/// today. A meeting looked at after its day (its record read the next
+/// morning) keeps its own day's schedule, and is no rehearsal for it.
+pub fn schedule_of(state: &State, now: Timestamp) -> Schedule {
+    schedule(&state.meeting, state.opened_at.unwrap_or(now))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Projection {
     pub schedule: Schedule,
@@ -60,7 +67,7 @@ pub struct Projection {
 }
 
 pub fn project(state: &State, now: Timestamp) -> Projection {
-    let schedule = schedule(&state.meeting, now);
+    let schedule = schedule_of(state, now);
     let until = state.adjourned_at.unwrap_or(now);
     let suspended_secs = state.suspended_secs(until);
     // The meeting's time stops while it is suspended.
@@ -137,7 +144,7 @@ impl Turn<'_> {
 /// Every speaker still to be heard, in this segment and the later ones, with
 /// the time each takes the floor: the projected end is where the last ends.
 pub fn turns(state: &State, now: Timestamp) -> Vec<Turn<'_>> {
-    Runway::new(state, &schedule(&state.meeting, now), now).turns(state, now)
+    Runway::new(state, &schedule_of(state, now), now).turns(state, now)
 }
 
 /// Where the list's time starts to run, and the breaks it steps over.

@@ -945,6 +945,16 @@ fn rehearsal_applies_the_schedule_to_today() {
 }
 
 #[test]
+fn a_meeting_read_after_its_day_keeps_its_own_days_schedule() {
+    let mut sim = Sim::new();
+    sim.ok(OPEN);
+    let days_later: Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+    let p = clock::project(&sim.state, days_later);
+    assert!(!p.schedule.rehearsal);
+    assert_eq!(p.schedule.day, sim.state.meeting.date);
+}
+
+#[test]
 fn undoing_a_change_of_segment_never_erases_what_others_did_there() {
     let mut sim = Sim::new();
     sim.ok(OPEN).ok(Command::Segment(SegmentTarget::Next));

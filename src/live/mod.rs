@@ -344,6 +344,14 @@ impl<F: JournalFile> Live<F> {
         self.journal.shown()
     }
 
+    /// The meeting file's text, for a store that keeps it beside the events
+    /// (PostgreSQL, with the next append); the file journal keeps none.
+    pub fn keep_meeting_file(&mut self, text: String) {
+        if let Store::Postgres(j) = &mut self.journal {
+            j.keep_file(text);
+        }
+    }
+
     /// Since when the store has been out of reach, while it is.
     pub fn store_down_since(&self) -> Option<jiff::Timestamp> {
         match &self.journal {

@@ -17,6 +17,8 @@ pub struct Room {
     pub title: Option<String>,
     pub room: Option<String>,
     pub phase: Option<&'static str>,
+    /// Suspended now (the phase stays `open`).
+    pub suspended: bool,
     pub segment: Option<String>,
     pub floor: Option<RoomFloor>,
     /// Speakers waiting on the list.
@@ -27,11 +29,17 @@ pub struct Room {
     pub over_by: Option<i64>,
     pub events: u64,
     pub last_action: Option<RoomAction>,
+    /// `files` or `pg`: what tells two rooms of one meeting id apart on a narrow screen.
+    #[serde(skip)]
+    pub kind: &'static str,
+    /// The venue's, for times of day; none known without the meeting file.
+    #[serde(skip)]
+    pub time_zone: Option<jiff::tz::TimeZone>,
     /// Why it needs attention, first first; empty when it needs none.
     pub attention: Vec<String>,
     /// Its place in the sort: lower needs attention sooner.
     #[serde(skip)]
-    pub rank: (u8, i64),
+    pub rank: (u8, u8, i64),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,8 +71,17 @@ impl RoomAction {
     }
 }
 
+impl Room {
+    /// It cannot be read, or its store cannot be reached: what is shown is
+    /// as last seen, which needs attention before anything else.
+    pub fn unreadable(&mut self, why: String) {
+        self.attention.insert(0, why);
+        self.rank = (0, 0, 0);
+    }
+}
+
 /// A meeting replayed with its meeting file, at `now`.
-pub fn of_state(state: &State, store: String, last: Option<&Entry>, now: Timestamp) -> Room {
+pub fn of_state(state: &State, store: String, now: Timestamp) -> Room {
     let status = super::of(state, now);
     let floor = status.floor.as_ref().map(|f| RoomFloor {
         delegation: f.who.delegation.to_string(),
@@ -85,7 +102,12 @@ pub fn of_state(state: &State, store: String, last: Option<&Entry>, now: Timesta
             crate::domain::format::duration(f.elapsed - i64::from(f.limit))
         ));
     }
-    let over_by = status.clock.over_by;
+    // Adjourned, what counts is when it ended, not a projection from now.
+    let scheduled_end = status.clock.scheduled_end;
+    let (projected_end, over_by) = match status.adjourned_at {
+        Some(at) => (at, at.duration_since(scheduled_end).as_secs()),
+        None => (status.clock.projected_end, status.clock.over_by),
+    };
     if live && over_by > 0 {
         attention.push(format!(
             "projected to end {} late",
@@ -95,11 +117,17 @@ pub fn of_state(state: &State, store: String, last: Option<&Entry>, now: Timesta
     if let Some(s) = &status.suspended {
         attention.push(format!("suspended ({})", s.reason));
     }
-    let rank = match (live, attention.is_empty()) {
-        (true, false) => (0, -over_by.max(0)),
-        (true, true) => (1, -over_by),
-        (false, _) if status.adjourned_at.is_none() => (2, 0),
-        _ => (3, 0),
+    // Who is over the limit first, then how late, then a suspension.
+    let over_limit = floor
+        .as_ref()
+        .is_some_and(|f| live && f.elapsed > i64::from(f.limit));
+    let rank = match live {
+        true if over_limit => (0, 1, -over_by.max(0)),
+        true if over_by > 0 => (0, 2, -over_by),
+        true if status.suspended.is_some() => (0, 3, 0),
+        true => (1, 0, -over_by),
+        false if status.adjourned_at.is_none() => (2, 0, 0),
+        false => (3, 0, 0),
     };
     Room {
         meeting: status.meeting.id.to_string(),
@@ -107,14 +135,22 @@ pub fn of_state(state: &State, store: String, last: Option<&Entry>, now: Timesta
         title: Some(status.meeting.title.to_string()),
         room: Some(status.meeting.room.to_string()),
         phase: Some(status.phase),
+        suspended: status.suspended.is_some(),
         segment: Some(status.segment.title.to_string()),
         floor,
         listed: Some(status.clock.listed),
-        scheduled_end: Some(status.clock.scheduled_end),
-        projected_end: Some(status.clock.projected_end),
+        scheduled_end: Some(scheduled_end),
+        projected_end: Some(projected_end),
         over_by: Some(over_by),
         events: state.seq,
-        last_action: last.map(RoomAction::of),
+        last_action: state.last_action.as_ref().map(|a| RoomAction {
+            seq: a.seq,
+            at: a.at,
+            by: a.by.as_str().to_string(),
+            event: a.event,
+        }),
+        kind: "",
+        time_zone: Some(state.meeting.tz.clone()),
         attention,
         rank,
     }
@@ -128,6 +164,7 @@ pub fn of_journal(meeting: &str, store: String, events: u64, last: Option<&Entry
         title: None,
         room: None,
         phase: None,
+        suspended: false,
         segment: None,
         floor: None,
         listed: None,
@@ -136,12 +173,21 @@ pub fn of_journal(meeting: &str, store: String, events: u64, last: Option<&Entry
         over_by: None,
         events,
         last_action: last.map(RoomAction::of),
-        attention: vec!["no meeting file given (--meeting FILE): only its journal is shown".into()],
-        rank: (4, 0),
+        kind: "",
+        time_zone: None,
+        attention: vec![
+            "no meeting file given (--meeting FILE) nor kept in its store: only its journal is shown"
+                .into(),
+        ],
+        rank: (4, 0, 0),
     }
 }
 
-/// Most in need of attention first; then by meeting id, so the order is stable.
-pub fn sort(rooms: &mut [Room]) {
-    rooms.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.meeting.cmp(&b.meeting)));
+/// Most in need of attention first; then by meeting id and store, so the
+/// order is stable.
+pub fn order(a: &Room, b: &Room) -> std::cmp::Ordering {
+    a.rank
+        .cmp(&b.rank)
+        .then_with(|| a.meeting.cmp(&b.meeting))
+        .then_with(|| a.store.cmp(&b.store))
 }

@@ -52,7 +52,9 @@ pub fn read_all(from: &End, hash: &str) -> Result<Vec<Entry>, String> {
 
 /// Copies `events` into `to`, which must hold none of this meeting's yet,
 /// and reads them back: the number copied once each read back equal.
-pub fn copy(events: &[Entry], to: &End, hash: &str) -> Result<usize, String> {
+/// A PostgreSQL target keeps `file`, the meeting file whose hash is `hash`,
+/// beside the events (for `gavel rooms`).
+pub fn copy(events: &[Entry], to: &End, hash: &str, file: Option<&str>) -> Result<usize, String> {
     if !read_all(to, hash).or_else(|e| absent(to, e))?.is_empty() {
         return Err(format!(
             "{} already holds events of this meeting: nothing was copied, so nothing there \
@@ -62,7 +64,7 @@ pub fn copy(events: &[Entry], to: &End, hash: &str) -> Result<usize, String> {
     }
     match to {
         End::Folder(dir) => write_folder(dir, events)?,
-        End::Postgres(place) => write_postgres(place, hash, events)?,
+        End::Postgres(place) => write_postgres(place, hash, file, events)?,
     }
     let back = read_all(to, hash)?;
     compare(events, &back).map_err(|why| {
@@ -129,7 +131,12 @@ fn write_folder(dir: &Path, events: &[Entry]) -> Result<(), String> {
 }
 
 /// Inserted in one transaction: all of them, or none.
-fn write_postgres(place: &Place, hash: &str, events: &[Entry]) -> Result<(), String> {
+fn write_postgres(
+    place: &Place,
+    hash: &str,
+    file: Option<&str>,
+    events: &[Entry],
+) -> Result<(), String> {
     let mut client = postgres::connect(&place.url)?;
     let failed = |e: ::postgres::Error| {
         JournalError::Store(format!(
@@ -157,6 +164,10 @@ fn write_postgres(place: &Place, hash: &str, events: &[Entry]) -> Result<(), Str
             ],
         )
         .map_err(failed)?;
+    }
+    if let Some(file) = file {
+        tx.execute(postgres::KEEP_FILE, &[&hash, &place.meeting, &file])
+            .map_err(failed)?;
     }
     tx.commit().map_err(failed)
 }

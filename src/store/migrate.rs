@@ -6,9 +6,10 @@ use postgres::Client;
 
 /// Every migration, in order; the version is its place, from 1. A new one
 /// is added at the end, never changed once released.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "one table of every meeting's events, and a notice on each insert",
-    "CREATE TABLE gavel_events (
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "one table of every meeting's events, and a notice on each insert",
+        "CREATE TABLE gavel_events (
          meeting_id   text        NOT NULL,
          seq          bigint      NOT NULL CHECK (seq > 0),
          v            smallint    NOT NULL,
@@ -29,7 +30,17 @@ const MIGRATIONS: &[(&str, &str)] = &[(
      END $$;
      CREATE TRIGGER gavel_events_notify AFTER INSERT ON gavel_events
          FOR EACH ROW EXECUTE FUNCTION gavel_notify();",
-)];
+    ),
+    (
+        "the meeting files the events were recorded with, by hash, for gavel rooms",
+        "CREATE TABLE gavel_meeting_files (
+             hash       text        PRIMARY KEY,
+             meeting_id text        NOT NULL,
+             file       text        NOT NULL,
+             stored_at  timestamptz NOT NULL DEFAULT now()
+         );",
+    ),
+];
 
 /// The schema version this gavel reads and writes.
 pub const LATEST: i32 = MIGRATIONS.len() as i32;

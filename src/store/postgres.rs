@@ -40,6 +40,12 @@ pub const FALLBACK: Duration = Duration::from_secs(1);
 pub const RETRY: Duration = Duration::from_secs(1);
 /// How long a connection may take to be made.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a look waits for a notice already on its way. The driver's
+/// nonblocking `iter` reads the socket only if its runtime has already seen
+/// it readable, which an idle connection's runtime has not (it runs only
+/// inside a call): a notice would then wait for the next query, the look a
+/// second later. A wait, however short, lets the runtime look at the socket.
+const NOTICE_WAIT: Duration = Duration::from_millis(1);
 
 /// Where a PostgreSQL journal is: the server's URL and the meeting's id.
 #[derive(Clone, PartialEq, Eq)]
@@ -66,25 +72,23 @@ impl Place {
 }
 
 /// `url` with any password replaced by `***`: the one in its user part and
-/// a `password=` or `sslpassword=` option.
+/// a `password=` or `sslpassword=` option. The user part is taken up to the
+/// last `@`, the options from the first `?` after it, so that a `?` or an `@`
+/// written unencoded in either never lets a password through.
 pub fn shown(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return hide_options(url, ' ');
     };
-    let (auth, host) = match rest.rsplit_once('@') {
-        Some((auth, host)) => (Some(auth), host),
-        None => (None, rest),
+    let rest = match rest.rsplit_once('@') {
+        Some((auth, host)) => match auth.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{auth}@{host}"),
+        },
+        None => rest.to_string(),
     };
-    let host = match host.split_once('?') {
-        Some((host, query)) => format!("{host}?{}", hide_options(query, '&')),
-        None => host.to_string(),
-    };
-    match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
-        Some(user) if auth.is_some_and(|a| a.contains(':')) => {
-            format!("{scheme}://{user}:***@{host}")
-        }
-        Some(user) => format!("{scheme}://{user}@{host}"),
-        None => format!("{scheme}://{host}"),
+    match rest.split_once('?') {
+        Some((before, options)) => format!("{scheme}://{before}?{}", hide_options(options, '&')),
+        None => format!("{scheme}://{rest}"),
     }
 }
 
@@ -166,6 +170,47 @@ pub fn file_hash(text: &[u8]) -> String {
         .collect()
 }
 
+/// Keeps a meeting file (hash, meeting, text) once; a file already kept stays.
+pub const KEEP_FILE: &str = "INSERT INTO gavel_meeting_files (hash, meeting_id, file) \
+     VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING";
+
+/// The meeting file the last event of a meeting was recorded with, if the store keeps it.
+pub const LAST_FILE: &str = "SELECT f.file FROM gavel_meeting_files f \
+     JOIN (SELECT meeting_hash FROM gavel_events WHERE meeting_id = $1 \
+           ORDER BY seq DESC LIMIT 1) e ON f.hash = e.meeting_hash";
+
+/// A meeting's events after `after`, in order, read on `client`: for a
+/// reader that follows many meetings on one connection (`gavel rooms`).
+/// Each must be the next seq and read as an entry.
+pub fn events_after(client: &mut Client, meeting: &str, after: u64) -> Result<Vec<Entry>, String> {
+    let rows = client
+        .query(&after_sql(), &[&meeting, &(after as i64)])
+        .map_err(|e| plain(&e))?;
+    let mut events = Vec::with_capacity(rows.len());
+    for (r, seq) in rows.iter().zip(after + 1..) {
+        let (entry, _) = row::from_row(r).map_err(|why| format!("event #{seq}: {why}"))?;
+        if entry.seq != seq {
+            return Err(format!(
+                "sequence number {} where {seq} was expected",
+                entry.seq
+            ));
+        }
+        events.push(entry);
+    }
+    Ok(events)
+}
+
+/// A meeting's last event, read on `client`.
+pub fn last_event(client: &mut Client, meeting: &str) -> Result<Option<Entry>, String> {
+    let sql = format!(
+        "SELECT {} FROM gavel_events WHERE meeting_id = $1 ORDER BY seq DESC LIMIT 1",
+        row::COLUMNS
+    );
+    let row = client.query_opt(&sql, &[&meeting]).map_err(|e| plain(&e))?;
+    row.map(|r| row::from_row(&r).map(|(entry, _)| entry))
+        .transpose()
+}
+
 /// One handle on a meeting's journal in PostgreSQL.
 pub struct PgJournal {
     place: Place,
@@ -185,6 +230,9 @@ pub struct PgJournal {
     pub time_zone: jiff::tz::TimeZone,
     /// Rows recorded with another meeting file than this one, said once.
     pub other_file: Option<String>,
+    /// The meeting file's text, kept in the store with the first append of
+    /// this handle, so that `gavel rooms` can show the meeting anywhere.
+    file: Option<String>,
     /// Where the append under way stands, for other threads to tell.
     progress: Progress,
 }
@@ -233,6 +281,7 @@ impl PgJournal {
             last_why: String::new(),
             time_zone: jiff::tz::TimeZone::system(),
             other_file: None,
+            file: None,
             progress: Progress::default(),
         };
         journal.listen(&mut client);
@@ -251,6 +300,13 @@ impl PgJournal {
         journal.client = Some(client);
         journal.last_look = Some(Instant::now());
         Ok(journal)
+    }
+
+    /// Keeps `text`, the meeting file whose hash this handle writes, in the
+    /// store with this handle's first append (once per file: a file already
+    /// there is left as it is).
+    pub fn keep_file(&mut self, text: String) {
+        self.file = Some(text);
     }
 
     /// Notices for this meeting from now on; a server that takes none (a
@@ -421,12 +477,20 @@ impl PgJournal {
                 Err(Insert::Db(e)) => return self.lost_or_failed(&e, "write"),
             }
         }
+        if let Some(file) = &self.file
+            && let Err(e) = tx.execute(KEEP_FILE, &[&self.hash, &place.meeting, file])
+        {
+            return self.lost_or_failed(&e, "write");
+        }
         self.progress.committing();
         let committed = tx.commit().map_err(|e| {
             let why = plain(&e);
             self.went_down();
             why
         });
+        if committed.is_ok() {
+            self.file = None;
+        }
         Attempt::Inserted(decided, committed)
     }
 
@@ -468,7 +532,7 @@ impl PgJournal {
         let mut client = self.connected()?;
         let noticed = self.listening && {
             let mut notices = client.notifications();
-            let mut iter = notices.iter();
+            let mut iter = notices.timeout_iter(NOTICE_WAIT);
             let mut any = false;
             // An error here is a lost connection, which `is_closed` tells below.
             while let Ok(Some(_)) = iter.next() {
@@ -728,6 +792,15 @@ mod tests {
             (
                 "host=h password=s3cret dbname=db",
                 "host=h password=*** dbname=db",
+            ),
+            (
+                "postgres://db/gavel?PASSWORD=s3cret",
+                "postgres://db/gavel?PASSWORD=***",
+            ),
+            ("postgres://g:pa?s3cret@h/db", "postgres://g:***@h/db"),
+            (
+                "postgres://h/db?password=s3cret&application_name=a@b",
+                "postgres://h/db?password=***&application_name=a@b",
             ),
         ];
         for (url, seen) in cases {

@@ -445,6 +445,10 @@ impl App {
     /// refusal is said at once, and there is nothing to ask. The journal
     /// judges it again when it is sent, on whatever others did meanwhile.
     fn ask_to_run(&mut self, question: impl Into<String>, command: Command) -> Vec<Effect> {
+        // Read-only, there is nothing to ask: the answer would be refused.
+        if self.ui.read_only {
+            return self.send(command, Origin::Key);
+        }
         if let Some(now) = self.now {
             let by = self.ui.operator.as_str();
             if let Err(refusal) = crate::domain::decide(&self.state, command.clone(), now, by) {
@@ -595,7 +599,8 @@ impl App {
             | Action::Yes
             | Action::PageUp
             | Action::PageDown
-            | Action::Top => Vec::new(),
+            | Action::Top
+            | Action::View => Vec::new(),
         }
     }
 

@@ -46,7 +46,7 @@ impl Default for Keymap {
 
 /// Where a settings table rebinds: `[keys]` is wherever the action is bound
 /// among the panes; `[keys.speakers]` and the others one scope alone.
-pub const SECTIONS: [(&str, Scope); 9] = [
+pub const SECTIONS: [(&str, Scope); 10] = [
     ("speakers", Scope::Pane(Pane::Speakers)),
     ("seats", Scope::Pane(Pane::Seats)),
     ("notes", Scope::Pane(Pane::Notes)),
@@ -56,6 +56,7 @@ pub const SECTIONS: [(&str, Scope); 9] = [
     ("help", Scope::Help),
     ("board", Scope::Board),
     ("small", Scope::TooSmall),
+    ("rooms", Scope::Rooms),
 ];
 
 impl Keymap {
@@ -384,6 +385,7 @@ pub fn action_name(action: Action) -> Option<&'static str> {
         A::PageUp => "page-up",
         A::PageDown => "page-down",
         A::Top => "top",
+        A::View => "view",
     })
 }
 

@@ -182,6 +182,8 @@ pub enum Action {
     PageUp,
     PageDown,
     Top,
+    /// `gavel rooms`: the selected meeting on its own screen, read-only.
+    View,
 }
 
 /// Where a binding holds.
@@ -203,6 +205,8 @@ pub enum Scope {
     Board,
     /// A terminal too small to show anything.
     TooSmall,
+    /// `gavel rooms`, the meetings of a conference.
+    Rooms,
 }
 
 /// What the keys that a scope does not bind do there, where they do anything.
@@ -266,6 +270,7 @@ const SUMMARY: Scope = Scope::Summary;
 const HELP: Scope = Scope::Help;
 const BOARD: Scope = Scope::Board;
 const TOO_SMALL: Scope = Scope::TooSmall;
+const ROOMS: Scope = Scope::Rooms;
 
 #[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
@@ -343,6 +348,13 @@ pub static BINDINGS: &[Binding] = &[
     bind(HELP, &[Key::Home], Action::Top, "", "back to the top", false),
     bind(BOARD, &[C('q'), Key::Esc], Action::QuitNow, "quit", "quit the board", true),
     bind(TOO_SMALL, &[C('q')], Action::QuitNow, "", "quit, unless a line is open (the screen is too small to ask)", false),
+    bind(ROOMS, &[Key::Up, C('k')], Action::Up, "", "the meeting above", false),
+    bind(ROOMS, &[Key::Down, C('j')], Action::Down, "", "the meeting below", false),
+    bind(ROOMS, &[Key::PageUp], Action::PageUp, "", "a page up", false),
+    bind(ROOMS, &[Key::PageDown], Action::PageDown, "", "a page down", false),
+    bind(ROOMS, &[Key::Home], Action::Top, "", "the first: most in need of attention", false),
+    bind(ROOMS, &[Key::Enter], Action::View, "open", "its own screen, read-only (q there comes back)", true),
+    bind(ROOMS, &[C('q'), Key::Esc], Action::QuitNow, "quit", "quit the rooms", true),
 ];
 
 /// What the other keys do where they do anything, and the README's words for it.
@@ -374,7 +386,7 @@ mod tests {
         crate::tui::keymap::in_panes(b.scope)
     }
 
-    const SCOPES: [Scope; 11] = [
+    const SCOPES: [Scope; 12] = [
         Scope::Pane(Pane::Speakers),
         Scope::Pane(Pane::Seats),
         Scope::Pane(Pane::Clock),
@@ -386,6 +398,7 @@ mod tests {
         Scope::Summary,
         Scope::Help,
         Scope::Board,
+        Scope::Rooms,
     ];
 
     #[test]

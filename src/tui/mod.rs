@@ -15,6 +15,7 @@ pub mod keys;
 pub mod message;
 pub mod panes;
 pub mod prompt;
+pub mod rooms;
 pub mod run;
 pub mod search;
 pub mod terminal;
@@ -203,7 +204,7 @@ pub struct Finished {
     pub unconfirmed: Option<String>,
 }
 
-fn runtime() -> io::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

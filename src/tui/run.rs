@@ -196,7 +196,7 @@ impl<S: Screen> Loop<'_, S> {
 
 /// Ticks land just after each wall-clock second, so timers turn over together
 /// on every screen.
-fn until_next_second(clock: &WallClock) -> Duration {
+pub(crate) fn until_next_second(clock: &WallClock) -> Duration {
     let now = clock.now();
     let into = now.subsec_nanosecond().rem_euclid(1_000_000_000) as u64;
     Duration::from_nanos(1_000_000_000 - into) + Duration::from_millis(2)

@@ -1,7 +1,7 @@
 //! One page's event stream: the board as it stands (unless `Last-Event-ID`
-//! says the page has it), then each message as the journal moves, and a
-//! heartbeat every 15 s that carries the server's time and the projected
-//! end. A page that falls [`BEHIND_AT_MOST`](super::feed::BEHIND_AT_MOST)
+//! says the page has it) and the word on its journal, then each message as
+//! the journal moves or can no longer be followed, and a heartbeat every
+//! 15 s that carries the server's time and the projected end. A page that falls [`BEHIND_AT_MOST`](super::feed::BEHIND_AT_MOST)
 //! messages behind is dropped; its browser reconnects and is sent the board
 //! afresh.
 
@@ -36,14 +36,17 @@ pub fn stream(
     feed: Arc<Feed>,
     last: Option<u64>,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
-    let (current, receiver) = feed.subscribe();
+    let (current, journal, receiver) = feed.subscribe();
     let mut queued = VecDeque::from([Bytes::from(format!("retry: {RETRY_MS}\n\n")), beat(&feed)]);
-    let sent = if last == Some(current.seq) {
+    let sent = if last.is_some() && last == current.seq {
         last
     } else {
         queued.push_back(current.frame.clone());
-        Some(current.seq)
+        current.seq
     };
+    // Always: a page back from a lost connection may still say the journal
+    // was out of reach.
+    queued.push_back(journal.frame);
     let mut beat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
     beat.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let client = Client {
@@ -68,9 +71,11 @@ impl Client {
         loop {
             tokio::select! {
                 got = self.receiver.recv() => match got {
-                    Ok(msg) if self.sent.is_some_and(|s| msg.seq <= s) => continue,
+                    Ok(Message { seq: Some(seq), .. }) if self.sent.is_some_and(|s| seq <= s) => {
+                        continue;
+                    }
                     Ok(msg) => {
-                        self.sent = Some(msg.seq);
+                        self.sent = msg.seq.or(self.sent);
                         return Some(msg.frame);
                     }
                     Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => return None,

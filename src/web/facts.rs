@@ -205,6 +205,22 @@ fn suspended(state: &State) -> Option<String> {
     })
 }
 
+/// Why the board may be behind, as the page says it where it otherwise
+/// says `live`: since when, in the venue's time as the page's clock shows
+/// it (the TUI says `store unreachable since 12:03:10` too). Where the
+/// store is stays on the server's output: a room's screen is no place for it.
+pub fn journal_trouble(state: &State, since: Timestamp, unreachable: bool) -> String {
+    let at = since
+        .to_zoned_datetime(state.meeting.tz.clone())
+        .strftime("%H:%M:%S")
+        .to_string();
+    if unreachable {
+        format!("store unreachable since {at} — the board may be behind")
+    } else {
+        format!("cannot follow the journal since {at} — the board may be behind")
+    }
+}
+
 fn local(meeting: &Meeting, at: Timestamp) -> String {
     at.to_zoned_datetime(meeting.tz.clone())
         .strftime("%H:%M")

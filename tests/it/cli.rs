@@ -2233,3 +2233,37 @@ fn a_bad_theme_in_the_settings_is_said_where_it_stands() {
         "{out:#?}"
     );
 }
+
+/// `gavel state --json | head`: a reader that stops early ends gavel
+/// quietly, without a panic or an error, for every command that prints.
+#[test]
+fn a_reader_that_stops_early_ends_gavel_quietly() {
+    let g = Gavel::seeded();
+    g.do_(&["open"]);
+    g.do_(&["add", "brazil"]);
+    let m = g.m();
+    let runs: [&[&str]; 7] = [
+        &["state", m, "--json"],
+        &["state", m],
+        &["tail", m],
+        &["tail", m, "--json"],
+        &["export", m, "--format", "csv"],
+        &["check", m],
+        &["keys"],
+    ];
+    for args in runs {
+        let mut child = g
+            .command(&start())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before gavel writes a byte.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}

@@ -3,8 +3,9 @@
 //! installs when missing; without them this test fails, it never skips).
 //! The page shows the speaker, the next one within 1.5 s of `gavel do next`,
 //! hostile names as text, and a dropped server as "connection lost", from
-//! which it recovers by itself. Screenshots at 1920×1080 and 1280×720 are
-//! kept in `target/test-artifacts/`.
+//! which it recovers by itself; a PostgreSQL meeting's store out of reach
+//! as "store unreachable since …", and live again once it is back.
+//! Screenshots at 1920×1080 and 1280×720 are kept in `target/test-artifacts/`.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::serve::hostile_meeting;
 use crate::support::web::Serving;
-use crate::support::{SEED_FILE, gavel, local_time};
+use crate::support::{SEED_FILE, gavel, local_time, pg};
 
 const WITHIN: Duration = Duration::from_millis(1500);
 
@@ -27,12 +28,17 @@ fn at(hms: &str) -> String {
 }
 
 fn run(log: &Path, now: &str, words: &[&str]) {
-    let out = gavel(log, now)
-        .arg("do")
-        .arg(SEED_FILE)
-        .args(words)
-        .output()
-        .unwrap();
+    run_in(None, log, now, &[&["do", SEED_FILE][..], words].concat());
+}
+
+/// `gavel ARGS`, the journal in `store` when one is given.
+fn run_in(store: Option<&str>, log: &Path, now: &str, args: &[&str]) {
+    let mut c = gavel(log, now);
+    match store {
+        Some(store) => c.env("GAVEL_STORE", store),
+        None => c.env_remove("GAVEL_STORE"),
+    };
+    let out = c.args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -300,5 +306,73 @@ fn the_board_follows_the_meeting_in_a_real_browser() {
         .unwrap();
         screenshot(&small, "board-1280x720.png").await;
         small.close().await.unwrap();
+    });
+}
+
+#[test]
+fn the_board_says_when_its_store_is_unreachable_in_a_real_browser() {
+    let mut cluster = pg::Cluster::start("");
+    cluster.sql("postgres", "CREATE DATABASE gavel");
+    let url = cluster.url("gavel");
+    let log = tempfile::tempdir().unwrap();
+    let store = Some(url.as_str());
+    run_in(store, log.path(), &at("15:35:00"), &["store", "init", &url]);
+    for words in ["open", "next"] {
+        run_in(
+            store,
+            log.path(),
+            &at("15:35:00"),
+            &["do", SEED_FILE, words],
+        );
+    }
+    let listen = format!("127.0.0.1:{}", free_port());
+    let now = at("15:37:40");
+    let _server = Serving::start_in(store, &listen, log.path(), &now, &[SEED_FILE], &[]);
+    let (_driver, port) = driver();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = browser(port, 1280, 720).await;
+        client
+            .goto(&format!("http://{listen}/m/mali-ministerial-2017"))
+            .await
+            .unwrap();
+        wait_text(&client, "heading", Duration::from_secs(10), |t| t == "Mali")
+            .await
+            .expect("Mali holds the floor");
+        wait_text(&client, "link", Duration::from_secs(5), |t| t == "live")
+            .await
+            .expect("live");
+
+        cluster.stop();
+        let said = wait_text(&client, "link", Duration::from_secs(5), |t| {
+            t.starts_with("store unreachable since 15:3")
+                && t.ends_with(" — the board may be behind")
+        })
+        .await
+        .unwrap_or_else(|t| panic!("with the store stopped the page says {t:?}"));
+        eprintln!("store unreachable shown {said:?} after the stop");
+        let link: Value = client
+            .execute(
+                "return document.getElementById('board').dataset.link;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(link, json!("behind"), "shown as a warning");
+        assert_eq!(text_of(&client, "heading").await, "Mali", "as last seen");
+        screenshot(&client, "board-store-unreachable-1280x720.png").await;
+
+        cluster.pg_ctl_start();
+        wait_text(&client, "link", Duration::from_secs(10), |t| t == "live")
+            .await
+            .expect("live again once the store is back");
+        run_in(store, log.path(), &now, &["do", SEED_FILE, "next"]);
+        wait_text(&client, "heading", WITHIN, |t| t == "United Nations")
+            .await
+            .unwrap_or_else(|t| panic!("after `gavel do next` the page still says {t:?}"));
+        client.close().await.unwrap();
     });
 }

@@ -3,6 +3,9 @@
 # tests/walkthrough/mali.txt, each at its own time (GAVEL_NOW), then prints the
 # state. A command written `!command` must be refused (exit 3).
 # Usage: tests/walkthrough/run.sh [GAVEL BINARY] [LOG DIR]
+# With GAVEL_STORE=postgres://… the journal is kept in that PostgreSQL store
+# (made with gavel store init), which must not hold the meeting yet; the
+# session log and the exports are written in the log folder all the same.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -14,6 +17,15 @@ journal=$GAVEL_LOG_DIR/mali-ministerial-2017
 if [ -e "$journal" ]; then
   echo "$journal exists: a walk-through runs on a fresh log folder; move it aside first" >&2
   exit 1
+fi
+store=${GAVEL_STORE:-files}
+if [ "$store" != files ]; then
+  # A store is not made afresh with the log folder: it must not hold the meeting yet.
+  held=$("$gavel" tail --json "$meeting" | wc -l)
+  if [ "$held" -ne 0 ]; then
+    echo "the store (GAVEL_STORE) already holds $held events of mali-ministerial-2017: a walk-through runs on a meeting not begun; use another database (gavel store init it first)" >&2
+    exit 1
+  fi
 fi
 while read -r time operator command; do
   case "$time" in ''|'#'*) continue ;; esac
@@ -31,4 +43,8 @@ while read -r time operator command; do
 done < "$here/mali.txt"
 GAVEL_NOW="2017-09-20T16:40:00-04:00" "$gavel" state "$meeting"
 echo
-echo "journal and session log: $journal"
+if [ "$store" = files ]; then
+  echo "journal and session log: $journal"
+else
+  echo "journal: in the store (GAVEL_STORE); session log and exports: $journal"
+fi

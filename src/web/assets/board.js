@@ -21,6 +21,7 @@
   var lastUpdateMs = null;   // server time of the last message
   var heardAt = Date.now();  // this browser's time of the last message
   var live = false;
+  var trouble = null;        // why the server cannot follow the journal, in words
   var source = null;
 
   function $(name) { return document.getElementById(name); }
@@ -164,9 +165,13 @@
     renderNext();
   }
 
+  // Live, or live but behind (the server cannot reach the journal), or lost.
   function renderLink() {
     var el = $('board');
-    if (live) {
+    if (live && trouble) {
+      el.dataset.link = 'behind';
+      text($('link'), trouble);
+    } else if (live) {
       el.dataset.link = 'live';
       text($('link'), 'live');
     } else {
@@ -214,6 +219,11 @@
       clockAt = d.now_ms;
       heard();
       tick();
+    });
+    source.addEventListener('journal', function (e) {
+      trouble = JSON.parse(e.data).trouble;
+      heard();
+      renderLink();
     });
     source.addEventListener('board', function (e) {
       board = JSON.parse(e.data);

@@ -31,7 +31,24 @@ impl Serving {
         meetings: &[&str],
         args: &[&str],
     ) -> Serving {
+        Serving::start_in(None, listen, log_dir, now, meetings, args)
+    }
+
+    /// As [`Serving::start_at`], the journals kept in `store` (`GAVEL_STORE`)
+    /// when one is given.
+    pub fn start_in(
+        store: Option<&str>,
+        listen: &str,
+        log_dir: &Path,
+        now: &str,
+        meetings: &[&str],
+        args: &[&str],
+    ) -> Serving {
         let mut cmd = gavel(log_dir, now);
+        match store {
+            Some(store) => cmd.env("GAVEL_STORE", store),
+            None => cmd.env_remove("GAVEL_STORE"),
+        };
         cmd.arg("serve")
             .args(meetings)
             .args(["--listen", listen])
@@ -71,6 +88,17 @@ impl Serving {
 
     pub fn events(&self, path: &str, headers: &str) -> Events {
         Events::open(self.addr, path, headers)
+    }
+
+    /// Stops the server and gives what it said on its standard error.
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut said = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            let _ = stderr.read_to_string(&mut said);
+        }
+        said
     }
 }
 
@@ -213,11 +241,16 @@ impl Events {
 
     /// The next `board` message, skipping heartbeats.
     pub fn next_board(&mut self, within: Duration) -> Option<Sse> {
+        self.next_of("board", within)
+    }
+
+    /// The next message of `event`, skipping the others.
+    pub fn next_of(&mut self, event: &str, within: Duration) -> Option<Sse> {
         let until = Instant::now() + within;
         loop {
             let left = until.checked_duration_since(Instant::now())?;
             let msg = self.next(left)?;
-            if msg.event.as_deref() == Some("board") {
+            if msg.event.as_deref() == Some(event) {
                 return Some(msg);
             }
         }
