@@ -201,8 +201,38 @@ pub struct LogDir {
     pub log_dir: Option<PathBuf>,
     /// Where the journal is kept: `files` (the default) or postgres://user@host:port/database
     /// (default: the meeting file's store).
-    #[arg(long, env = "GAVEL_STORE", value_parser = store_location)]
+    #[arg(long, env = "GAVEL_STORE", value_parser = Secret(store_location))]
     pub store: Option<crate::store::Location>,
+}
+
+/// A value that may hold a password (a store's URL): read by the function
+/// it holds, and when refused, said without the value, which clap would
+/// otherwise print whole. The reason names the URL with its password hidden.
+#[derive(Clone)]
+pub(super) struct Secret<T>(pub fn(&str) -> Result<T, String>);
+
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Secret<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let arg = arg.map(|a| format!(" for '{a}'")).unwrap_or_default();
+        let refused = |why: String| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value{arg}: {why}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refused("it is not UTF-8".into()))?;
+        (self.0)(text).map_err(refused)
+    }
 }
 
 pub(super) fn store_location(text: &str) -> Result<crate::store::Location, String> {

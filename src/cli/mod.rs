@@ -17,6 +17,7 @@ mod serve;
 mod settings;
 mod store;
 mod verify;
+mod waiting;
 mod write;
 
 use std::io::Write;

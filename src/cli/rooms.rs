@@ -21,17 +21,38 @@ pub(super) fn rooms(
     json: bool,
     once: bool,
 ) -> Result<(), Failure> {
-    let loaded = meeting_files(meetings)?;
+    let (loaded, passed_over) = meeting_files(meetings)?;
     let wheres = wheres(places, log_dir, loaded.first().map(|(l, _)| l))?;
     let watch = Watch::new(wheres, loaded.into_iter().map(|(_, f)| f).collect());
     if json || once || !std::io::stdout().is_terminal() {
+        for why in &passed_over {
+            say!("gavel: {why}");
+        }
         return print_once(watch, json);
     }
-    live(watch)
+    live(watch, passed_over.first().cloned())
 }
 
+/// How long one look may take when printed once, before gavel gives up
+/// naming the place that does not answer.
+const ONCE_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 fn print_once(mut watch: Watch, json: bool) -> Result<(), Failure> {
-    let seen = watch.refresh(clock()?.now());
+    let now = clock()?.now();
+    let looking_at = watch.looking_at();
+    let (sender, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(watch.refresh(now)));
+    let seen = answer.recv_timeout(ONCE_LIMIT).map_err(|_| {
+        let place = looking_at.lock().map(|p| p.clone()).ok().flatten();
+        Failure::new(
+            Code::Failure,
+            format!(
+                "{} did not answer within {} s",
+                place.unwrap_or_else(|| "a place".into()),
+                ONCE_LIMIT.as_secs()
+            ),
+        )
+    })?;
     if json {
         let rooms: Vec<_> = seen.rooms.iter().map(|(_, r)| r).collect();
         let text = serde_json::to_string_pretty(&rooms)
@@ -53,16 +74,18 @@ fn unreadable(seen: &Seen) -> Result<(), Failure> {
 
 /// The rooms screen until the officer quits it; Enter shows a meeting's own
 /// screen, and quitting that comes back here.
-fn live(mut watch: Watch) -> Result<(), Failure> {
+fn live(mut watch: Watch, notice: Option<String>) -> Result<(), Failure> {
     let settings = settings()?;
     let theme = super::screen::theme(&settings)?;
     let clock = clock()?;
-    let mut rooms = Rooms::default();
+    let mut rooms = Rooms {
+        notice,
+        ..Rooms::default()
+    };
     loop {
         let ended = crate::tui::rooms::on_terminal(&mut rooms, watch, &settings.keys, theme, clock)
             .map_err(|e| Failure::new(Code::Failure, format!("the terminal failed: {e}")))?;
-        let exit;
-        (exit, watch) = ended;
+        let (exit, back) = ended;
         match exit {
             Exit::Quit => return Ok(()),
             Exit::Signal(signal) => {
@@ -73,7 +96,7 @@ fn live(mut watch: Watch) -> Result<(), Failure> {
                 say!("gavel: the terminal went away");
                 return Ok(());
             }
-            Exit::View(key) => match watch.open(&key) {
+            Exit::View(key) => match back.as_ref().and_then(|w| w.open(&key)) {
                 None => {
                     rooms.notice = Some(format!(
                         "{} has no meeting file here: give it with --meeting FILE to open it",
@@ -88,25 +111,38 @@ fn live(mut watch: Watch) -> Result<(), Failure> {
                 }
             },
         }
+        // Only Enter comes back here, and it comes with the watch.
+        watch = back.expect("the screen gives the watch back with Enter");
     }
 }
 
+/// A meeting file given, as loaded and as the watch takes it.
+type Given = (Loaded, MeetingFile);
+
 /// Each `--meeting`: a meeting file, or a folder whose meeting files are
-/// all taken (files there that are no meeting file are passed over).
-fn meeting_files(paths: &[PathBuf]) -> Result<Vec<(Loaded, MeetingFile)>, Failure> {
+/// all taken; the files there that are no meeting file are passed over,
+/// each said with its first mistake.
+fn meeting_files(paths: &[PathBuf]) -> Result<(Vec<Given>, Vec<String>), Failure> {
     let mut files = Vec::new();
+    let mut passed_over = Vec::new();
     for path in paths {
         if path.is_dir() {
             for file in toml_files(path)? {
-                if let Ok(loaded) = crate::config::load(&file) {
-                    files.push(meeting_file(&file, loaded)?);
+                match crate::config::load(&file) {
+                    Ok(loaded) => files.push(meeting_file(&file, loaded)?),
+                    Err(mistakes) => passed_over.push(format!(
+                        "passed over, not a meeting file: {}",
+                        mistakes
+                            .first()
+                            .map_or_else(|| file.display().to_string(), ToString::to_string)
+                    )),
                 }
             }
         } else {
             files.push(meeting_file(path, load(path)?)?);
         }
     }
-    Ok(files)
+    Ok((files, passed_over))
 }
 
 fn meeting_file(path: &Path, loaded: Loaded) -> Result<(Loaded, MeetingFile), Failure> {

@@ -83,6 +83,15 @@ fn on_screen(
     let exit = session.on_terminal();
     // Waits for an append under way: what was sent is on disk or not begun.
     let finished = session.finish();
+    if let Some(why) = &finished.unconfirmed {
+        if let Some(failure) = unsaved(&finished.unsaved) {
+            say!("gavel: {}", failure.message);
+        }
+        return Err(Failure::new(
+            Code::Failure,
+            format!("1 command sent before quitting was not confirmed: {why}"),
+        ));
+    }
     if let Some(failure) = unsaved(&finished.unsaved) {
         return Err(failure);
     }

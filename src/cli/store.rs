@@ -16,7 +16,7 @@ pub enum StoreAction {
     /// Create or bring up to date gavel's tables in a PostgreSQL database (versioned migrations).
     Init {
         /// postgres://user@host:port/database
-        #[arg(value_parser = super::args::store_url)]
+        #[arg(value_parser = super::args::Secret(super::args::store_url))]
         store: String,
     },
     /// Copy a meeting's journal from one store to another (`files` or a PostgreSQL URL), then
@@ -24,10 +24,10 @@ pub enum StoreAction {
     Copy {
         meeting: PathBuf,
         /// Where the journal is now: `files` or postgres://…
-        #[arg(value_parser = super::args::store_location)]
+        #[arg(value_parser = super::args::Secret(super::args::store_location))]
         from: Location,
         /// Where it is copied to, which must hold none of this meeting's events yet.
-        #[arg(value_parser = super::args::store_location)]
+        #[arg(value_parser = super::args::Secret(super::args::store_location))]
         to: Location,
         #[command(flatten)]
         log_dir: LogDir,

@@ -36,7 +36,16 @@ pub(super) fn carry_out(
     // the command is carried out: a refused command leaves no trace.
     let wait = LockWait::at_most(wait);
     let mut live = open_live(path, loaded, log_dir, How::WriteLater(wait))?;
+    let told = live.save_progress().map(|p| super::waiting::tell(&p));
+    let began = std::time::Instant::now();
     let executed = live.execute(command, &by, now);
+    if told.is_some_and(|t| t.load(std::sync::atomic::Ordering::Relaxed)) {
+        let secs = began.elapsed().as_secs();
+        match &executed.ours {
+            Ok(_) => say!("gavel: the store confirmed after {secs} s: saved"),
+            Err(_) => say!("gavel: the store answered after {secs} s"),
+        }
+    }
     // A torn tail is said once: left as it is when the command was refused,
     // cut off and kept aside when it was carried out.
     say_found(&live);

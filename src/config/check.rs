@@ -7,6 +7,7 @@
 // Scheduled breaks, for the suspension of the meeting (issue 13, item 6).
 mod breaks;
 mod findings;
+pub(crate) use findings::is_id;
 mod meeting;
 mod roster;
 mod seating;

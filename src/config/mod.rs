@@ -15,6 +15,7 @@
 //! ```
 
 mod check;
+pub(crate) use check::is_id;
 mod duration;
 pub mod settings;
 

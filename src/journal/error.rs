@@ -151,8 +151,9 @@ pub enum AppendError<T, R> {
     /// not shown as done. If it was recorded all the same, it comes back with
     /// the next look at the store, as another officer's would.
     #[error(
-        "the store did not confirm the save ({why}), so the command is not shown as done; if \
-         the store recorded it after all, it appears as soon as the store is reached again"
+        "the store did not confirm the save ({why}), so the command is not shown as done; it \
+         may yet be saved, and if the store recorded it, it appears as soon as the store is \
+         reached again: look before typing it again"
     )]
     Unconfirmed { caught_up: Vec<T>, why: String },
     /// An earlier failure left the file in a state this handle cannot vouch for.

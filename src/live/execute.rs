@@ -231,6 +231,7 @@ impl<F: JournalFile> Live<F> {
                 ..
             } => LiveError::Inconsistent(e),
             AppendError::ReadOnly => LiveError::ReadOnly,
+            e @ AppendError::Unconfirmed { .. } => LiveError::Unconfirmed(e.to_string()),
             other => LiveError::NotSaved(other.to_string().trim_end_matches('.').to_string()),
         }
     }

@@ -46,6 +46,10 @@ pub enum LiveError {
     Refused(Refusal),
     #[error("not saved: {0}. The command was not carried out")]
     NotSaved(String),
+    /// Sent to the store, which may have saved it and did not say: never
+    /// "not saved", since it may be there.
+    #[error("not confirmed: {0}")]
+    Unconfirmed(String),
     #[error("this instance is read-only: it never writes")]
     ReadOnly,
 }
@@ -354,6 +358,13 @@ impl<F: JournalFile> Live<F> {
             Store::Postgres(j) => j.down_since(),
             Store::File(_) => None,
         }
+    }
+
+    /// Where the store's appends stand, for another thread to watch (the
+    /// TUI's status line, `gavel do`'s Ctrl-C); `None` for the file journal,
+    /// whose waits are for its lock.
+    pub fn save_progress(&self) -> Option<crate::store::progress::Progress> {
+        self.journal.progress().cloned()
     }
 
     /// How long appends wait for the journal's lock from now on.

@@ -1,16 +1,21 @@
 //! The meetings of a conference as meeting services watch them: every
 //! meeting in some PostgreSQL stores and log folders, each followed as it
 //! changes, for `gavel rooms` (printed once, or live on its own screen).
+//!
+//! A store is read on one connection of the watch's own, however many
+//! meetings it holds: a screen watching rooms must never take the
+//! connections officers need to write. A meeting that cannot be read is
+//! said on its own line; the others of its place go on.
 
 pub mod table;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::domain::{Entry, Meeting};
+use crate::domain::{Entry, Meeting, State, apply_described};
 use crate::journal::{JOURNAL_FILE, Mode};
 use crate::live::Live;
 use crate::status::room::{self, Room};
@@ -32,6 +37,13 @@ impl Where {
         match Location::parse(text) {
             Ok(Location::Postgres(url)) => Where::Store(url),
             _ => Where::Folder(PathBuf::from(text)),
+        }
+    }
+
+    fn shown(&self) -> String {
+        match self {
+            Where::Store(url) => postgres::shown(url),
+            Where::Folder(dir) => dir.display().to_string(),
         }
     }
 
@@ -72,15 +84,19 @@ pub struct RoomKey {
 
 /// How a meeting is followed.
 enum Followed {
-    /// Replayed with its meeting file, and kept up to date by polling.
+    /// A folder's meeting with its file: replayed once, then polled.
     Replayed(Box<Live>),
+    /// A store's meeting with its file: its state, fed what the store's one
+    /// connection reads after its last seq.
+    Fed(Box<State>),
     /// Without a meeting file: only the journal's count and last event.
     Journal {
-        /// What says the journal changed: its length in bytes, or its last seq.
         mark: Option<u64>,
         events: u64,
         last: Option<Box<Entry>>,
     },
+    /// It could not be read; tried again once its journal changes.
+    Failed { mark: Option<u64>, why: String },
 }
 
 /// What went wrong with a place, and since when.
@@ -97,11 +113,14 @@ pub struct Watch {
     followed: BTreeMap<RoomKey, Followed>,
     troubles: BTreeMap<usize, Trouble>,
     /// Each store's meetings and last seq, as last asked.
-    store_seqs: BTreeMap<usize, Vec<(String, u64)>>,
-    /// One connection per store for finding its meetings, kept between looks.
+    store_seqs: BTreeMap<usize, BTreeMap<String, u64>>,
+    /// The watch's one connection to each store, kept between looks.
     clients: BTreeMap<usize, ::postgres::Client>,
     /// Meeting files found in the stores, for meetings not given one.
     found: BTreeMap<RoomKey, MeetingFile>,
+    /// The place being looked at, while a look is under way: what the
+    /// screen names when a look takes long.
+    looking_at: Arc<Mutex<Option<String>>>,
 }
 
 /// The rooms at one instant, most in need of attention first, with what
@@ -123,7 +142,13 @@ impl Watch {
             store_seqs: BTreeMap::new(),
             clients: BTreeMap::new(),
             found: BTreeMap::new(),
+            looking_at: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Where a look under way is, for another thread to read.
+    pub fn looking_at(&self) -> Arc<Mutex<Option<String>>> {
+        self.looking_at.clone()
     }
 
     /// Looks again: new meetings found, known ones brought up to date, and
@@ -131,6 +156,7 @@ impl Watch {
     /// what was last seen of it, and says so.
     pub fn refresh(&mut self, now: Timestamp) -> Seen {
         for at in 0..self.wheres.len() {
+            self.say_looking(Some(self.wheres[at].shown()));
             match self.look(at) {
                 Ok(()) => {
                     self.troubles.remove(&at);
@@ -143,7 +169,12 @@ impl Watch {
                 }
             }
         }
+        self.say_looking(None);
         self.seen(now)
+    }
+
+    fn say_looking(&self, place: Option<String>) {
+        *self.looking_at.lock().unwrap_or_else(|e| e.into_inner()) = place;
     }
 
     /// A fresh read-only view of one meeting, for its own screen; `None`
@@ -162,6 +193,109 @@ impl Watch {
             .or_else(|| self.found.get(key))
     }
 
+    /// Finds the place's meetings and brings each up to date; an error is
+    /// the place's own (it cannot be listed), never one meeting's.
+    fn look(&mut self, at: usize) -> Result<(), String> {
+        let ids: Vec<String> = match &self.wheres[at] {
+            Where::Store(url) => {
+                let url = url.clone();
+                let seqs = self.store_meetings(at, &url)?;
+                let ids = seqs.keys().cloned().collect();
+                self.store_seqs.insert(at, seqs);
+                ids
+            }
+            Where::Folder(dir) => folder_meetings(dir)?,
+        };
+        self.followed
+            .retain(|key, _| key.at != at || ids.contains(&key.meeting));
+        for id in ids {
+            self.follow(at, id);
+        }
+        Ok(())
+    }
+
+    /// Brings one meeting up to date, opening it when it is new or when
+    /// what failed to read has changed since.
+    fn follow(&mut self, at: usize, meeting: String) {
+        let end = self.wheres[at].end(&meeting);
+        let key = RoomKey { at, meeting };
+        let mut mark = self.mark(&key, &end);
+        let outcome = match self.followed.get_mut(&key) {
+            Some(Followed::Replayed(live)) => match live.poll() {
+                Ok(_) => return,
+                // Read again from its start at the next look: a journal
+                // replaced whole (restored, copied back) reads then.
+                Err(e) => {
+                    mark = None;
+                    Err(format!("{}: {e}", end.shown()))
+                }
+            },
+            Some(Followed::Fed(state)) => {
+                let state = &mut **state;
+                let Some(client) = self.clients.get_mut(&at) else {
+                    return;
+                };
+                match feed(client, state) {
+                    Ok(()) => return,
+                    Err(why) => {
+                        mark = None;
+                        Err(format!("{}: {why}", end.shown()))
+                    }
+                }
+            }
+            Some(Followed::Journal { mark: seen, .. } | Followed::Failed { mark: seen, .. })
+                if mark.is_some() && *seen == mark =>
+            {
+                return;
+            }
+            _ => self.start(&key, &end, mark),
+        };
+        let followed = outcome.unwrap_or_else(|why| Followed::Failed { mark, why });
+        self.followed.insert(key, followed);
+    }
+
+    /// A meeting read from its start.
+    fn start(&mut self, key: &RoomKey, end: &End, mark: Option<u64>) -> Result<Followed, String> {
+        if self.file_for(key).is_none()
+            && let Some(file) = self.find_file(key)
+        {
+            self.found.insert(key.clone(), file);
+        }
+        match (self.file_for(key).cloned(), end) {
+            (Some(file), End::Folder(_)) => Ok(Followed::Replayed(Box::new(replayed(&file, end)?))),
+            (Some(file), End::Postgres(_)) => {
+                let mut state = State::new(file.meeting.clone());
+                let client = self
+                    .clients
+                    .get_mut(&key.at)
+                    .ok_or("the store is not connected")?;
+                feed(client, &mut state).map_err(|why| format!("{}: {why}", end.shown()))?;
+                Ok(Followed::Fed(Box::new(state)))
+            }
+            (None, End::Folder(_)) => {
+                let entries = copy::read_all(end, "")?;
+                Ok(Followed::Journal {
+                    mark,
+                    events: entries.len() as u64,
+                    last: entries.last().cloned().map(Box::new),
+                })
+            }
+            (None, End::Postgres(_)) => {
+                let client = self
+                    .clients
+                    .get_mut(&key.at)
+                    .ok_or("the store is not connected")?;
+                let last = postgres::last_event(client, &key.meeting)
+                    .map_err(|why| format!("{}: {why}", end.shown()))?;
+                Ok(Followed::Journal {
+                    mark,
+                    events: last.as_ref().map_or(0, |e| e.seq),
+                    last: last.map(Box::new),
+                })
+            }
+        }
+    }
+
     /// The meeting file a store keeps for the meeting's last event, read as
     /// a meeting file is; `None` when it keeps none, or none that reads.
     fn find_file(&mut self, key: &RoomKey) -> Option<MeetingFile> {
@@ -176,102 +310,37 @@ impl Watch {
             .then(|| MeetingFile::new(loaded.meeting, text.as_bytes()))
     }
 
-    fn look(&mut self, at: usize) -> Result<(), String> {
-        let ids = match &self.wheres[at] {
-            Where::Store(url) => {
-                let url = url.clone();
-                let seqs = self.store_meetings(at, &url)?;
-                let ids = seqs.iter().map(|(id, _)| id.clone()).collect();
-                self.store_seqs.insert(at, seqs);
-                ids
-            }
-            Where::Folder(dir) => folder_meetings(dir)?,
-        };
-        let mut first_error = None;
-        for id in ids {
-            if let Err(why) = self.follow(at, id) {
-                first_error.get_or_insert(why);
-            }
-        }
-        first_error.map_or(Ok(()), Err)
-    }
-
-    /// Brings one meeting up to date, opening it when it is new.
-    fn follow(&mut self, at: usize, meeting: String) -> Result<(), String> {
-        let end = self.wheres[at].end(&meeting);
-        let key = RoomKey { at, meeting };
-        let mark_now = self.mark(&key, &end);
-        match self.followed.get_mut(&key) {
-            Some(Followed::Replayed(live)) => {
-                live.poll().map_err(|e| format!("{}: {e}", end.shown()))?;
-            }
-            Some(Followed::Journal { mark, .. }) if mark_now.is_some() && *mark == mark_now => {}
-            _ => {
-                if self.file_for(&key).is_none()
-                    && let Some(file) = self.find_file(&key)
-                {
-                    self.found.insert(key.clone(), file);
-                }
-                let followed = match self.file_for(&key) {
-                    Some(file) => Followed::Replayed(Box::new(replayed(file, &end)?)),
-                    None => {
-                        let entries = copy::read_all(&end, "")?;
-                        Followed::Journal {
-                            mark: mark_now,
-                            events: entries.len() as u64,
-                            last: entries.last().cloned().map(Box::new),
-                        }
-                    }
-                };
-                self.followed.insert(key, followed);
-            }
-        }
-        Ok(())
-    }
-
-    /// A journal read without its meeting file is read again only when this changes.
+    /// What says a journal changed: for a file its length, inode and time
+    /// of change (a journal replaced whole is read again); in a store, its
+    /// last seq.
     fn mark(&self, key: &RoomKey, end: &End) -> Option<u64> {
         match end {
-            End::Folder(dir) => std::fs::metadata(dir.join(JOURNAL_FILE))
+            End::Folder(dir) => std::fs::symlink_metadata(dir.join(JOURNAL_FILE))
                 .ok()
-                .map(|m| m.len()),
-            End::Postgres(_) => self.store_seq(key),
+                .map(|m| file_mark(&m)),
+            End::Postgres(_) => self.store_seqs.get(&key.at)?.get(&key.meeting).copied(),
         }
-    }
-
-    fn store_seq(&self, key: &RoomKey) -> Option<u64> {
-        let seqs = self.store_seqs.get(&key.at)?;
-        seqs.iter()
-            .find(|(id, _)| *id == key.meeting)
-            .map(|(_, seq)| *seq)
     }
 
     /// Every meeting with events in the store, with its last seq.
-    fn store_meetings(&mut self, at: usize, url: &str) -> Result<Vec<(String, u64)>, String> {
+    fn store_meetings(&mut self, at: usize, url: &str) -> Result<BTreeMap<String, u64>, String> {
         let shown = postgres::shown(url);
-        let client = match self.clients.remove(&at) {
+        let mut client = match self.clients.remove(&at) {
             Some(client) if !client.is_closed() => client,
-            _ => {
-                let mut client = postgres::connect(url).map_err(|e| format!("{shown}: {e}"))?;
-                let version = crate::store::migrate::version(&mut client)
-                    .map_err(|e| format!("{shown}: {}", postgres::plain(&e)))?;
-                if let Some(why) = crate::store::migrate::unusable(version, &shown) {
-                    return Err(why);
-                }
-                client
-            }
+            _ => connect(url, &shown)?,
         };
-        let mut client = client;
         let rows = client
             .query(
-                "SELECT meeting_id, max(seq) FROM gavel_events GROUP BY meeting_id ORDER BY 1",
+                "SELECT meeting_id, max(seq) FROM gavel_events GROUP BY meeting_id",
                 &[],
             )
             .map_err(|e| format!("{shown}: {}", postgres::plain(&e)))?;
         self.clients.insert(at, client);
+        // Only gavel writes meeting ids; a row that is no meeting id is none of its.
         Ok(rows
             .iter()
-            .map(|r| (r.get(0), r.get::<_, i64>(1).max(0) as u64))
+            .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1).max(0) as u64))
+            .filter(|(id, _)| crate::config::is_id(id))
             .collect())
     }
 
@@ -300,34 +369,69 @@ impl Watch {
         let shown = self.wheres[key.at].end(&key.meeting).shown();
         let mut room = match followed {
             Followed::Replayed(live) => room::of_state(&live.state, shown, now),
+            Followed::Fed(state) => room::of_state(state, shown, now),
             Followed::Journal { events, last, .. } => {
                 room::of_journal(&key.meeting, shown, *events, last.as_deref())
+            }
+            Followed::Failed { why, .. } => {
+                let mut room = room::of_journal(&key.meeting, shown, 0, None);
+                room.attention.clear();
+                room.unreadable(format!("cannot be read: {why}"));
+                room
             }
         };
         room.kind = match self.wheres[key.at] {
             Where::Store(_) => "pg",
             Where::Folder(_) => "files",
         };
-        let down = match followed {
-            Followed::Replayed(live) => live.store_down_since(),
-            Followed::Journal { .. } => None,
-        };
-        let place_down = self.troubles.get(&key.at).map(|t| t.since);
-        if let Some(since_when) = down.or(place_down) {
-            room.unreachable(format!(
+        if let Some(t) = self.troubles.get(&key.at) {
+            room.unreadable(format!(
                 "store unreachable since {}: shown as last seen",
-                since(since_when, now)
+                since(t.since, now)
             ));
         }
         room
     }
 }
 
+/// The watch's connection to a store, its schema checked, its statements
+/// cut off by the server after a few seconds (a table locked by another
+/// session must not hold every look).
+fn connect(url: &str, shown: &str) -> Result<::postgres::Client, String> {
+    let mut client = postgres::connect(url).map_err(|e| format!("{shown}: {e}"))?;
+    let version = crate::store::migrate::version(&mut client)
+        .map_err(|e| format!("{shown}: {}", postgres::plain(&e)))?;
+    if let Some(why) = crate::store::migrate::unusable(version, shown) {
+        return Err(why);
+    }
+    client
+        .batch_execute("SET statement_timeout = '5s'")
+        .map_err(|e| format!("{shown}: {}", postgres::plain(&e)))?;
+    Ok(client)
+}
+
+/// Applies to `state` what the store holds after its last seq.
+fn feed(client: &mut ::postgres::Client, state: &mut State) -> Result<(), String> {
+    let id = state.meeting.id.as_str().to_string();
+    for entry in postgres::events_after(client, &id, state.seq)? {
+        apply_described(state, entry).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn file_mark(m: &std::fs::Metadata) -> u64 {
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::MetadataExt;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (m.len(), m.ino(), m.ctime(), m.ctime_nsec()).hash(&mut h);
+    h.finish()
+}
+
 /// `12:03:10 (2m ago)`, in UTC: the places may be in several time zones.
 fn since(at: Timestamp, now: Timestamp) -> String {
     let ago = now.duration_since(at).max(SignedDuration::ZERO).as_secs();
     format!(
-        "{} UTC ({} ago)",
+        "{} UTC, {} ago",
         at.strftime("%H:%M:%S"),
         crate::domain::format::duration(ago)
     )
@@ -351,14 +455,16 @@ fn replayed(file: &MeetingFile, end: &End) -> Result<Live, String> {
     .map_err(|e| format!("{}: {e}", end.shown()))
 }
 
-/// Every folder of `dir` that holds a journal.
+/// Every folder of `dir` named as a meeting (gavel names them by the
+/// meeting's id) that holds a journal.
 fn folder_meetings(dir: &Path) -> Result<Vec<String>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut ids: Vec<String> = entries
         .flatten()
-        .filter(|e| e.path().join(JOURNAL_FILE).is_file())
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| crate::config::is_id(name))
+        .filter(|name| std::fs::symlink_metadata(dir.join(name).join(JOURNAL_FILE)).is_ok())
         .collect();
     ids.sort();
     Ok(ids)

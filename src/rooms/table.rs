@@ -5,27 +5,41 @@ use super::Seen;
 use crate::domain::format::{clock as timer, duration};
 use crate::status::room::Room;
 
+/// Names and reasons come from folders and stores anyone may have written:
+/// each line is made printable, as the session log's are.
 pub fn text(seen: &Seen) -> String {
     let mut out = String::new();
+    let mut push = |line: String| {
+        out.push_str(&crate::text::printable_line(&line));
+        out.push('\n');
+    };
     for trouble in &seen.troubles {
-        out.push_str(&format!("! {trouble}\n"));
+        push(format!("! {trouble}"));
     }
     for (_, r) in &seen.rooms {
-        out.push_str(&line(r));
+        push(line(r));
         for why in &r.attention {
-            out.push_str(&format!("  ! {why}\n"));
+            push(format!("  ! {why}"));
         }
-        out.push_str(&format!("  {}\n", r.store));
+        push(format!("  {}", r.store));
     }
     if seen.rooms.is_empty() {
-        out.push_str("no meetings there\n");
+        push("no meetings there".to_string());
     }
     out
 }
 
 fn line(r: &Room) -> String {
-    let phase = r.phase.unwrap_or("?");
-    let floor = floor(r).unwrap_or_else(|| "nobody has the floor".to_string());
+    let phase = match r.phase {
+        _ if r.suspended => "suspended",
+        Some(phase) => phase,
+        None => "?",
+    };
+    let floor = match (floor(r), r.phase) {
+        (Some(floor), _) => floor,
+        (None, Some(_)) => "nobody has the floor".to_string(),
+        (None, None) => "floor not known".to_string(),
+    };
     let listed = r.listed.map_or(String::new(), |n| format!(" · {n} listed"));
     let schedule = r
         .over_by
@@ -34,8 +48,13 @@ fn line(r: &Room) -> String {
         format!(" · last #{} {} by {}", a.seq, a.event, a.by)
     });
     let segment = r.segment.as_deref().unwrap_or("");
+    let segment = if segment.is_empty() {
+        String::new()
+    } else {
+        format!(" {segment}")
+    };
     format!(
-        "{} [{phase}] {segment} · {floor}{listed}{schedule}{last}\n",
+        "{} [{phase}]{segment} · {floor}{listed}{schedule}{last}",
         r.meeting
     )
 }

@@ -39,7 +39,7 @@ pub struct Room {
     pub attention: Vec<String>,
     /// Its place in the sort: lower needs attention sooner.
     #[serde(skip)]
-    pub rank: (u8, i64),
+    pub rank: (u8, u8, i64),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,11 +72,11 @@ impl RoomAction {
 }
 
 impl Room {
-    /// Its store cannot be reached: what is shown is as last seen, which
-    /// needs attention before anything else.
-    pub fn unreachable(&mut self, why: String) {
+    /// It cannot be read, or its store cannot be reached: what is shown is
+    /// as last seen, which needs attention before anything else.
+    pub fn unreadable(&mut self, why: String) {
         self.attention.insert(0, why);
-        self.rank = (0, i64::MIN);
+        self.rank = (0, 0, 0);
     }
 }
 
@@ -117,11 +117,17 @@ pub fn of_state(state: &State, store: String, now: Timestamp) -> Room {
     if let Some(s) = &status.suspended {
         attention.push(format!("suspended ({})", s.reason));
     }
-    let rank = match (live, attention.is_empty()) {
-        (true, false) => (0, -over_by.max(0)),
-        (true, true) => (1, -over_by),
-        (false, _) if status.adjourned_at.is_none() => (2, 0),
-        _ => (3, 0),
+    // Who is over the limit first, then how late, then a suspension.
+    let over_limit = floor
+        .as_ref()
+        .is_some_and(|f| live && f.elapsed > i64::from(f.limit));
+    let rank = match live {
+        true if over_limit => (0, 1, -over_by.max(0)),
+        true if over_by > 0 => (0, 2, -over_by),
+        true if status.suspended.is_some() => (0, 3, 0),
+        true => (1, 0, -over_by),
+        false if status.adjourned_at.is_none() => (2, 0, 0),
+        false => (3, 0, 0),
     };
     Room {
         meeting: status.meeting.id.to_string(),
@@ -173,7 +179,7 @@ pub fn of_journal(meeting: &str, store: String, events: u64, last: Option<&Entry
             "no meeting file given (--meeting FILE) nor kept in its store: only its journal is shown"
                 .into(),
         ],
-        rank: (4, 0),
+        rank: (4, 0, 0),
     }
 }
 

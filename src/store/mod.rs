@@ -7,7 +7,9 @@
 pub mod copy;
 pub mod migrate;
 pub mod postgres;
+pub mod progress;
 mod row;
+pub mod tls;
 
 use std::path::Path;
 
@@ -18,13 +20,23 @@ use crate::journal::{
 pub use postgres::{PgJournal, Place};
 
 /// Where the journal is, as the meeting file, `--store` or `GAVEL_STORE` say.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub enum Location {
     /// `<log dir>/<meeting id>/journal.jsonl`.
     #[default]
     Files,
     /// A PostgreSQL server's URL.
     Postgres(String),
+}
+
+/// Debug output ends up in messages too: the password stays hidden there.
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Files => f.write_str("Files"),
+            Location::Postgres(url) => write!(f, "Postgres({:?})", postgres::shown(url)),
+        }
+    }
 }
 
 impl Location {
@@ -35,12 +47,7 @@ impl Location {
             return Ok(Location::Files);
         }
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            text.parse::<::postgres::Config>().map_err(|e| {
-                format!(
-                    "{} is not a PostgreSQL URL gavel can read: {e}",
-                    postgres::shown(text)
-                )
-            })?;
+            postgres::config(text)?;
             return Ok(Location::Postgres(text.to_string()));
         }
         Err(format!(
@@ -123,6 +130,15 @@ impl<F: JournalFile> Store<F> {
         match self {
             Store::File(j) => Some(j.path()),
             Store::Postgres(_) => None,
+        }
+    }
+
+    /// Where the appends stand, for another thread to tell: a store whose
+    /// `COMMIT` may wait on a standby has one.
+    pub fn progress(&self) -> Option<&progress::Progress> {
+        match self {
+            Store::File(_) => None,
+            Store::Postgres(j) => Some(j.progress()),
         }
     }
 

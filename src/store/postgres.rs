@@ -29,7 +29,8 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::{migrate, row};
+use super::progress::Progress;
+use super::{migrate, row, tls};
 use crate::domain::Entry;
 use crate::journal::{AppendError, Appended, JournalError, Mode, Sink, Stopped};
 
@@ -47,10 +48,20 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const NOTICE_WAIT: Duration = Duration::from_millis(1);
 
 /// Where a PostgreSQL journal is: the server's URL and the meeting's id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Place {
     pub url: String,
     pub meeting: String,
+}
+
+/// Debug output ends up in messages too: the password stays hidden there.
+impl std::fmt::Debug for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Place")
+            .field("url", &self.shown())
+            .field("meeting", &self.meeting)
+            .finish()
+    }
 }
 
 impl Place {
@@ -60,30 +71,60 @@ impl Place {
     }
 }
 
-/// `url` with any password replaced by `***`.
+/// `url` with any password replaced by `***`: the one in its user part and
+/// a `password=` or `sslpassword=` option. The user part is taken up to the
+/// last `@`, the options from the first `?` after it, so that a `?` or an `@`
+/// written unencoded in either never lets a password through.
 pub fn shown(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+        return hide_options(url, ' ');
     };
-    let (auth, host) = match rest.rsplit_once('@') {
-        Some((auth, host)) => (Some(auth), host),
-        None => (None, rest),
+    let rest = match rest.rsplit_once('@') {
+        Some((auth, host)) => match auth.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{auth}@{host}"),
+        },
+        None => rest.to_string(),
     };
-    match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
-        Some(user) if auth.is_some_and(|a| a.contains(':')) => {
-            format!("{scheme}://{user}:***@{host}")
-        }
-        Some(user) => format!("{scheme}://{user}@{host}"),
-        None => format!("{scheme}://{host}"),
+    match rest.split_once('?') {
+        Some((before, options)) => format!("{scheme}://{before}?{}", hide_options(options, '&')),
+        None => format!("{scheme}://{rest}"),
     }
 }
 
-/// A connection to `url`, never waiting longer than [`CONNECT_TIMEOUT`] to
-/// be made, with keepalives so that a silent server is noticed.
-pub fn connect(url: &str) -> Result<Client, String> {
-    let mut config: Config = url
+/// The values of the password options among `options`, split by `by`, as `***`.
+fn hide_options(options: &str, by: char) -> String {
+    let secret = |key: &str| {
+        let key = tls::decode(key.trim()).to_ascii_lowercase();
+        key == "password" || key == "sslpassword"
+    };
+    options
+        .split(by)
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if secret(key) => format!("{key}=***"),
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(&by.to_string())
+}
+
+/// The driver's configuration for `url` and the TLS it asks for, or why
+/// gavel cannot read it.
+pub fn config(url: &str) -> Result<(Config, tls::Tls), String> {
+    let unreadable =
+        |e: String| format!("{} is not a PostgreSQL URL gavel can read: {e}", shown(url));
+    let (driver_url, tls) = tls::split(url).map_err(unreadable)?;
+    let config = driver_url
         .parse()
-        .map_err(|e| format!("{} is not a PostgreSQL URL gavel can read: {e}", shown(url)))?;
+        .map_err(|e: postgres::Error| unreadable(e.to_string()))?;
+    Ok((config, tls))
+}
+
+/// A connection to `url`, never waiting longer than [`CONNECT_TIMEOUT`] to
+/// be made, with keepalives so that a silent server is noticed, and TLS as
+/// its `sslmode` says.
+pub fn connect(url: &str) -> Result<Client, String> {
+    let (mut config, tls) = config(url)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
@@ -91,7 +132,11 @@ pub fn connect(url: &str) -> Result<Client, String> {
         .keepalives(true)
         .keepalives_idle(Duration::from_secs(5))
         .application_name("gavel");
-    config.connect(NoTls).map_err(|e| plain(&e))
+    let connected = match tls.connector()? {
+        Some(connector) => config.connect(connector),
+        None => config.connect(NoTls),
+    };
+    connected.map_err(|e| tls.explain(&e).unwrap_or_else(|| plain(&e)))
 }
 
 /// A driver error in one line, with the server's own message when it sent one.
@@ -134,6 +179,38 @@ pub const LAST_FILE: &str = "SELECT f.file FROM gavel_meeting_files f \
      JOIN (SELECT meeting_hash FROM gavel_events WHERE meeting_id = $1 \
            ORDER BY seq DESC LIMIT 1) e ON f.hash = e.meeting_hash";
 
+/// A meeting's events after `after`, in order, read on `client`: for a
+/// reader that follows many meetings on one connection (`gavel rooms`).
+/// Each must be the next seq and read as an entry.
+pub fn events_after(client: &mut Client, meeting: &str, after: u64) -> Result<Vec<Entry>, String> {
+    let rows = client
+        .query(&after_sql(), &[&meeting, &(after as i64)])
+        .map_err(|e| plain(&e))?;
+    let mut events = Vec::with_capacity(rows.len());
+    for (r, seq) in rows.iter().zip(after + 1..) {
+        let (entry, _) = row::from_row(r).map_err(|why| format!("event #{seq}: {why}"))?;
+        if entry.seq != seq {
+            return Err(format!(
+                "sequence number {} where {seq} was expected",
+                entry.seq
+            ));
+        }
+        events.push(entry);
+    }
+    Ok(events)
+}
+
+/// A meeting's last event, read on `client`.
+pub fn last_event(client: &mut Client, meeting: &str) -> Result<Option<Entry>, String> {
+    let sql = format!(
+        "SELECT {} FROM gavel_events WHERE meeting_id = $1 ORDER BY seq DESC LIMIT 1",
+        row::COLUMNS
+    );
+    let row = client.query_opt(&sql, &[&meeting]).map_err(|e| plain(&e))?;
+    row.map(|r| row::from_row(&r).map(|(entry, _)| entry))
+        .transpose()
+}
+
 /// One handle on a meeting's journal in PostgreSQL.
 pub struct PgJournal {
     place: Place,
@@ -156,6 +233,14 @@ pub struct PgJournal {
     /// The meeting file's text, kept in the store with the first append of
     /// this handle, so that `gavel rooms` can show the meeting anywhere.
     file: Option<String>,
+    /// Where the append under way stands, for other threads to tell.
+    progress: Progress,
+}
+
+impl Drop for PgJournal {
+    fn drop(&mut self) {
+        self.progress.close();
+    }
 }
 
 impl std::fmt::Debug for PgJournal {
@@ -197,6 +282,7 @@ impl PgJournal {
             time_zone: jiff::tz::TimeZone::system(),
             other_file: None,
             file: None,
+            progress: Progress::default(),
         };
         journal.listen(&mut client);
         let total: i64 = client
@@ -272,6 +358,23 @@ impl PgJournal {
         if self.mode == Mode::ReadOnly {
             return Err(AppendError::ReadOnly);
         }
+        let progress = self.progress.clone();
+        progress.begin();
+        let appended = self.append_now(&mut decide);
+        progress.end(appended.is_ok());
+        appended.map(|(caught_up, decided)| Appended {
+            caught_up,
+            written: synced(decided),
+            recovered: None,
+        })
+    }
+
+    /// [`PgJournal::append_then`] up to `COMMIT`'s answer: what was caught
+    /// up and the decision, once committed.
+    fn append_now<D: AsRef<[Entry]>, R>(
+        &mut self,
+        decide: &mut impl FnMut(&[Entry]) -> Result<D, R>,
+    ) -> Result<(Vec<Entry>, D), AppendError<Entry, R>> {
         let mut caught_up = Vec::new();
         let mut retried = false;
         loop {
@@ -279,7 +382,7 @@ impl PgJournal {
                 Ok(client) => client,
                 Err(e) => return Err(with_caught_up(AppendError::Journal(e), caught_up)),
             };
-            let attempt = self.attempt(&mut client, &mut caught_up, &mut decide);
+            let attempt = self.attempt(&mut client, &mut caught_up, decide);
             let done = match attempt {
                 Attempt::Inserted(decided, tx_done) => match tx_done {
                     Ok(()) => {
@@ -310,11 +413,7 @@ impl PgJournal {
                 self.client = Some(client);
             }
             return match done {
-                Ok(decided) => Ok(Appended {
-                    caught_up,
-                    written: synced(decided),
-                    recovered: None,
-                }),
+                Ok(decided) => Ok((caught_up, decided)),
                 Err(AppendError::Journal(e)) if !caught_up.is_empty() => Err(AppendError::Io {
                     caught_up,
                     source: io::Error::other(e.to_string()),
@@ -383,6 +482,7 @@ impl PgJournal {
         {
             return self.lost_or_failed(&e, "write");
         }
+        self.progress.committing();
         let committed = tx.commit().map_err(|e| {
             let why = plain(&e);
             self.went_down();
@@ -550,6 +650,11 @@ impl PgJournal {
     pub fn place(&self) -> &Place {
         &self.place
     }
+
+    /// Where its appends stand, for another thread to watch or act on.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
 }
 
 enum Attempt<D, R> {
@@ -664,5 +769,42 @@ impl OtherFile {
             &first.1[..first.1.len().min(12)],
             &now[..now.len().min(12)]
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn a_password_is_never_shown_wherever_it_is_written() {
+        let cases = [
+            ("postgres://g:s3cret@h/db", "postgres://g:***@h/db"),
+            (
+                "postgres://g@h/db?sslmode=verify-full&password=s3cret",
+                "postgres://g@h/db?sslmode=verify-full&password=***",
+            ),
+            (
+                "postgresql://g:a@b@h/db?%70assword=s3cret&sslpassword=s3cret",
+                "postgresql://g:***@h/db?%70assword=***&sslpassword=***",
+            ),
+            (
+                "host=h password=s3cret dbname=db",
+                "host=h password=*** dbname=db",
+            ),
+            (
+                "postgres://db/gavel?PASSWORD=s3cret",
+                "postgres://db/gavel?PASSWORD=***",
+            ),
+            ("postgres://g:pa?s3cret@h/db", "postgres://g:***@h/db"),
+            (
+                "postgres://h/db?password=s3cret&application_name=a@b",
+                "postgres://h/db?password=***&application_name=a@b",
+            ),
+        ];
+        for (url, seen) in cases {
+            assert_eq!(shown(url), seen);
+            assert!(!shown(url).contains("s3cret"));
+        }
     }
 }

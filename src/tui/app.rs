@@ -175,6 +175,9 @@ impl App {
         if !matches!(update, Update::Waiting { .. }) {
             self.ui.lock_wait = None;
         }
+        if !matches!(update, Update::Slow(_)) {
+            self.ui.store_wait = None;
+        }
         match update {
             Update::Others(seen) => {
                 // Another officer's action is the latest news: it replaces our own
@@ -213,6 +216,12 @@ impl App {
                 self.ui.health = Health::Failed(why.clone());
                 effects = self.not_done(origin, Tone::Error, why);
             }
+            Update::Unconfirmed(why) => {
+                let origin = self.answered(false);
+                self.ui.health = Health::Unconfirmed(why.clone());
+                effects = self.not_done(origin, Tone::Error, why);
+            }
+            Update::Slow(slow) => self.ui.store_wait = Some(slow),
             Update::CannotWrite(why) => {
                 self.ui.read_only = true;
                 self.ui.health = Health::Failed(why.clone());
@@ -294,6 +303,18 @@ impl App {
     /// quit lets an append under way finish, but gives up waiting for the
     /// lock, and those behind it are not saved.
     fn quit_question(&self) -> String {
+        if let Some(slow) = self.ui.store_wait {
+            let behind = match self.sent.len().saturating_sub(1) {
+                0 => String::new(),
+                1 => "; 1 command behind it would not be saved".into(),
+                n => format!("; {n} commands behind it would not be saved"),
+            };
+            return format!(
+                "Quit gavel? The store has not confirmed the command under way for {} s: it may \
+                 yet be saved after gavel quits (`gavel state` tells){behind}",
+                slow.waited.as_secs()
+            );
+        }
         match self.sent.len() {
             0 => "Quit gavel? The meeting goes on in the journal".into(),
             1 => "Quit gavel? 1 command still waits for the journal and may not be saved".into(),
@@ -301,6 +322,11 @@ impl App {
                 format!("Quit gavel? {n} commands still wait for the journal and may not be saved")
             }
         }
+    }
+
+    /// Commands sent to the journal and not yet answered.
+    pub fn unanswered(&self) -> usize {
+        self.sent.len()
     }
 
     /// Whether the input line is waiting for the journal's answer.
@@ -382,7 +408,7 @@ impl App {
     /// when it was a success: a save that works again clears an earlier NOT SAVED.
     fn answered(&mut self, saved: bool) -> Origin {
         let origin = self.sent.pop_front().unwrap_or(Origin::Key);
-        let failed = matches!(self.ui.health, Health::Failed(_));
+        let failed = matches!(self.ui.health, Health::Failed(_) | Health::Unconfirmed(_));
         if saved || !failed {
             self.ui.health = match self.sent.len() {
                 0 => Health::Saved,
@@ -409,7 +435,7 @@ impl App {
             return Vec::new();
         }
         self.sent.push_back(origin);
-        if !matches!(self.ui.health, Health::Failed(_)) {
+        if !matches!(self.ui.health, Health::Failed(_) | Health::Unconfirmed(_)) {
             self.ui.health = Health::Saving(self.sent.len());
         }
         vec![Effect::Execute(command)]
@@ -419,6 +445,10 @@ impl App {
     /// refusal is said at once, and there is nothing to ask. The journal
     /// judges it again when it is sent, on whatever others did meanwhile.
     fn ask_to_run(&mut self, question: impl Into<String>, command: Command) -> Vec<Effect> {
+        // Read-only, there is nothing to ask: the answer would be refused.
+        if self.ui.read_only {
+            return self.send(command, Origin::Key);
+        }
         if let Some(now) = self.now {
             let by = self.ui.operator.as_str();
             if let Err(refusal) = crate::domain::decide(&self.state, command.clone(), now, by) {

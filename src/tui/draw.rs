@@ -99,7 +99,9 @@ fn draw_status(frame: &mut Frame, area: Rect, view: &View) {
     let t = view.theme;
     let state = view.state;
     let (health, health_style) = match (&view.ui.health, view.ui.lock_wait) {
+        _ if let Some(slow) = view.ui.store_wait => (format!("saving… {slow}"), t.warn()),
         (Health::Failed(_), _) => ("NOT SAVED".to_string(), t.error()),
+        (Health::Unconfirmed(_), _) => ("NOT CONFIRMED".to_string(), t.error()),
         (_, Some(secs)) => (
             format!("waiting for the journal's lock ({secs} s)"),
             t.warn(),

@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 
 use crate::domain::{Command, Described, State};
+use crate::store::progress::Slow;
 
 /// From the controller to the journal's thread.
 pub enum Request {
@@ -27,6 +28,12 @@ pub enum Update {
     Refused(String),
     /// Ours, not written: the journal could not be written.
     Failed(String),
+    /// Ours, sent to the store, which did not say whether it saved it: not
+    /// shown as done, and never said to be not saved.
+    Unconfirmed(String),
+    /// Ours is under way and the store is slow to answer (its synchronous
+    /// standby may be down). Sent each second while it waits.
+    Slow(Slow),
     /// The journal could not be opened for writing after waiting for its
     /// lock: the screen stays a read-only view. Answers no command.
     CannotWrite(String),

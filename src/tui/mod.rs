@@ -32,6 +32,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::journal::JournalFile;
 use crate::live::Live;
 use crate::now::WallClock;
+use crate::store::progress::{Slow, Step};
 use crate::text::Clean;
 
 use app::App;
@@ -147,8 +148,9 @@ impl Session {
     /// sent but the journal did not save after the loop stopped listening:
     /// the officer never saw those answers, so they are said now.
     pub fn finish(mut self) -> Finished {
-        drop(self.worker);
+        let stuck = self.worker.stop();
         let mut unsaved = Vec::new();
+        let mut unconfirmed = None;
         while let Ok(update) = self.updates.try_recv() {
             match update {
                 Update::Done(ours) => self.app.update(Update::Done(ours)),
@@ -156,21 +158,50 @@ impl Session {
                     unsaved.push(why);
                     Vec::new()
                 }
+                Update::Unconfirmed(why) => {
+                    let why = why.strip_prefix("not confirmed: ").unwrap_or(&why);
+                    unconfirmed = Some(why.to_string());
+                    Vec::new()
+                }
                 _ => Vec::new(),
             };
+        }
+        if let Some(slow) = stuck {
+            // The first command not answered is the one the store holds up;
+            // those behind it never reached the store.
+            let answered = unsaved.len() + usize::from(unconfirmed.is_some());
+            let behind = self.app.unanswered().saturating_sub(answered + 1);
+            match slow.step {
+                Step::Committing => unconfirmed = Some(left_to_the_store(&slow)),
+                Step::Writing => unsaved.push(format!("gavel quit while {slow}")),
+            }
+            unsaved.extend((0..behind).map(|_| "gavel quit before it reached the store".into()));
         }
         Finished {
             app: self.app,
             unsaved,
+            unconfirmed,
         }
     }
 }
 
-/// A screen's end: its controller, and why each command it sent last was
-/// not saved, oldest first.
+/// What is said of a command whose `COMMIT` gavel quit without an answer to.
+fn left_to_the_store(slow: &Slow) -> String {
+    format!(
+        "the store had not confirmed it after {} s (its synchronous standby may be down) when \
+         gavel quit: it may yet be saved, since the primary keeps what it has written and counts \
+         it once the standby confirms (unless the primary is lost first); before typing it \
+         again, look with `gavel state` once the store answers",
+        slow.waited.as_secs()
+    )
+}
+
+/// A screen's end: its controller, why each command it sent last was not
+/// saved, oldest first, and what is known of one the store did not confirm.
 pub struct Finished {
     pub app: App,
     pub unsaved: Vec<String>,
+    pub unconfirmed: Option<String>,
 }
 
 pub(crate) fn runtime() -> io::Result<tokio::runtime::Runtime> {

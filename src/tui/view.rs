@@ -52,6 +52,8 @@ pub enum Health {
     Saving(usize),
     /// The last append failed: nothing after it was recorded.
     Failed(String),
+    /// The store did not say whether it saved the last append.
+    Unconfirmed(String),
     ReadOnly,
 }
 
@@ -122,6 +124,8 @@ pub struct Ui {
     pub health: Health,
     /// Seconds this instance has waited for the journal's lock, while it waits.
     pub lock_wait: Option<u64>,
+    /// The append under way that the store is slow to answer, while it is.
+    pub store_wait: Option<crate::store::progress::Slow>,
     /// The session-log line of the latest event, whoever did it.
     pub last_line: Option<String>,
     /// The speakers pane shows who is present instead of the lists.
@@ -146,6 +150,7 @@ impl Ui {
             },
             last_line: None,
             lock_wait: None,
+            store_wait: None,
             attendance_view: false,
         }
     }

@@ -13,6 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::journal::{JournalFile, LockWait, Waiting};
 use crate::live::{Live, LiveError};
+use crate::store::progress::{Progress, Slow};
 use crate::text::Clean;
 
 use super::message::{Request, Update};
@@ -28,6 +29,8 @@ pub struct Worker {
     requests: Option<mpsc::Sender<Request>>,
     thread: Option<JoinHandle<()>>,
     quit: Arc<AtomicBool>,
+    /// Where the store's append under way stands, for a store that has it.
+    progress: Option<Progress>,
 }
 
 /// Opens the journal for writing, waiting for its lock as it is told.
@@ -41,7 +44,16 @@ impl Worker {
     ) -> Worker {
         let quit = Arc::new(AtomicBool::new(false));
         live.wait_for_lock(lock_wait(&updates, &quit));
-        Worker::spawn(quit, move |inbox| serve(live, &operator, inbox, &updates))
+        let progress = live.save_progress();
+        if let Some(progress) = &progress {
+            let updates = updates.clone();
+            progress.watch(Arc::new(move |slow| {
+                let _ = updates.send(Update::Slow(*slow));
+            }));
+        }
+        let mut worker = Worker::spawn(quit, move |inbox| serve(live, &operator, inbox, &updates));
+        worker.progress = progress;
+        worker
     }
 
     /// Starts on `viewer`, a read-only journal shown while `open` waits for
@@ -95,6 +107,7 @@ impl Worker {
             requests: Some(requests),
             thread: Some(thread),
             quit,
+            progress: None,
         }
     }
 
@@ -106,16 +119,34 @@ impl Worker {
     }
 }
 
-impl Drop for Worker {
-    /// Lets an append under way finish: what was sent is either on disk or not
-    /// begun, never half done.
-    fn drop(&mut self) {
+impl Worker {
+    /// Lets an append under way finish: what was sent is either on disk or
+    /// not begun, never half done. An append the store has been slow to
+    /// answer for [`SLOW_AFTER`](crate::store::progress::SLOW_AFTER) (its
+    /// synchronous standby down) may not finish for hours: it is left to the
+    /// store, and how it stood is returned.
+    pub fn stop(&mut self) -> Option<Slow> {
         // A wait for the lock gives up; an append under way is not stopped.
         self.quit.store(true, Ordering::Relaxed);
         drop(self.requests.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        let thread = self.thread.take()?;
+        loop {
+            if thread.is_finished() {
+                let _ = thread.join();
+                return None;
+            }
+            if let Some(slow) = self.progress.as_ref().and_then(|p| p.stage().slow()) {
+                // The thread is left blocked in the driver; the process ends.
+                return Some(slow);
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
@@ -176,6 +207,7 @@ fn serve<F: JournalFile>(
                         }
                     }
                     Err(LiveError::Refused(why)) => Update::Refused(why.to_string()),
+                    Err(e @ LiveError::Unconfirmed(_)) => Update::Unconfirmed(e.to_string()),
                     Err(other) => Update::Failed(other.to_string()),
                 }
             }

@@ -27,6 +27,8 @@ mod pg_failover;
 mod pg_journal;
 mod pg_kill;
 mod pg_serve;
+mod pg_standby;
+mod pg_tls;
 mod pg_walkthrough;
 mod replay;
 mod seat_offers;

@@ -220,3 +220,58 @@ fn rooms_shows_a_postgresql_meeting_beside_a_file_meeting_by_what_needs_attentio
     );
     assert!(text.contains("  ! Mali is 2m over the limit"), "{text}");
 }
+
+/// Meeting services must never take the connections officers write with:
+/// `gavel rooms` reads a store of many meetings on one connection. And a
+/// table another session holds locked does not hold it: the server ends its
+/// statement within seconds, and the place is said not to answer.
+#[test]
+fn rooms_reads_a_store_on_one_connection_and_a_locked_table_does_not_hold_it() {
+    use gavel::rooms::{Watch, Where};
+    let url = pg::database();
+    let base = tempfile::tempdir().unwrap();
+    let (home, logs) = (base.path().join("home"), base.path().join("logs"));
+    ok(gavel(&home, &logs, None, &["store", "init", &url]));
+    let mut files = Vec::new();
+    for id in ["room-1", "room-2", "room-3", "room-4", "room-5"] {
+        let path = base.path().join(format!("{id}.toml"));
+        let text =
+            support::SEED_TEXT.replace("id = \"mali-ministerial-2017\"", &format!("id = \"{id}\""));
+        std::fs::write(&path, text).unwrap();
+        ok(gavel(
+            &home,
+            &logs,
+            Some(&url),
+            &["do", path.to_str().unwrap(), "open"],
+        ));
+        files.push(path);
+    }
+    let mut watch = Watch::new(vec![Where::Store(url.clone())], Vec::new());
+    let seen = watch.refresh(jiff::Timestamp::now());
+    assert_eq!(seen.rooms.len(), 5);
+    assert!(
+        seen.rooms.iter().all(|(_, r)| r.phase == Some("open")),
+        "{seen:#?}"
+    );
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let others: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(others, 1, "five meetings followed on one connection");
+    drop(watch);
+
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE gavel_events IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let out = gavel(&home, &logs, None, &["rooms", &url, "--once"]);
+    assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    assert!(out.stderr.contains("statement timeout"), "{}", out.stderr);
+    tx.rollback().unwrap();
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use gavel::domain::Entry;
 use gavel::journal::Mode;
 use gavel::live::{Live, LiveError};
-use gavel::store::{Place, copy, migrate, postgres};
+use gavel::store::{Place, copy, postgres};
 use gavel::text::Clean;
 
 use crate::support::{self, pg};
@@ -35,41 +35,9 @@ fn open(url: &str, dir: &std::path::Path) -> Live {
     .unwrap()
 }
 
-/// Waits until the primary has its standby streaming, and synchronous.
-fn wait_for_sync(primary: &pg::Cluster) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let state = primary.sql(
-            "postgres",
-            "SELECT string_agg(sync_state, ',') FROM pg_stat_replication",
-        );
-        if state == "sync" {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the standby never became synchronous ({state:?})"
-        );
-        thread::sleep(Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn a_failover_to_the_synchronous_standby_keeps_every_acknowledged_event() {
-    let mut primary = pg::Cluster::start("synchronous_commit = on\n");
-    primary.sql("postgres", "CREATE DATABASE gavel");
-    let url = primary.url("gavel");
-    migrate::init(&mut postgres::connect(&url).unwrap()).unwrap();
-    let mut standby = pg::Cluster::standby_of(&primary, "hot_standby = on\n");
-    standby.pg_ctl_start();
-    // Only once the standby is there: with no standby, a synchronous
-    // primary waits for one at every commit.
-    primary.sql(
-        "postgres",
-        "ALTER SYSTEM SET synchronous_standby_names = '*'",
-    );
-    primary.sql("postgres", "SELECT pg_reload_conf()");
-    wait_for_sync(&primary);
+    let (mut primary, standby, url) = pg::synchronous_pair();
 
     let started = Instant::now();
     let phase = |what: &str| eprintln!("failover: {what} at {:?}", started.elapsed());

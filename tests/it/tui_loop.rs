@@ -268,6 +268,20 @@ fn read_only_never_writes() {
     assert!(r.screen.contains("read-only"), "{}", r.screen);
 }
 
+/// A key that asks first (`O` open, `A` adjourn) asks nothing read-only:
+/// the answer could only be refused.
+#[test]
+fn read_only_asks_nothing_it_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), vec![Key::Char('O')], true);
+    assert!(!r.screen.contains("(y/n)"), "{}", r.screen);
+    assert!(
+        r.screen.contains("read-only: this screen never writes"),
+        "{}",
+        r.screen
+    );
+}
+
 #[test]
 fn notes_are_written_from_the_notes_pane() {
     let dir = tempfile::tempdir().unwrap();

@@ -143,12 +143,149 @@ fn live_rooms_follow_gavel_do_and_enter_opens_a_meeting_read_only() {
         g.type_keys("j");
     }
     g.type_keys("\r");
-    g.wait_for("Speakers", 3 * SECOND);
-    assert!(g.contents().contains("read-only"), "{}", g.contents());
+    g.wait_until("the meeting's own screen, read-only", 3 * SECOND, |g| {
+        let c = g.contents();
+        c.contains("Speakers") && c.contains("read-only")
+    });
     g.type_keys("q");
     g.type_keys("y");
     g.wait_for("ROOMS", 3 * SECOND);
     g.type_keys("q");
     assert!(g.wait_exit(3 * SECOND).is_some_and(|s| s.success()));
     assert_eq!(journal_events(logs), ["opened", "floor_given"]);
+}
+
+/// The seed meeting file under another id, for a log folder of many rooms.
+fn seed_as(dir: &Path, id: &str) -> String {
+    let text = crate::support::SEED_TEXT
+        .replace("id = \"mali-ministerial-2017\"", &format!("id = \"{id}\""));
+    assert_ne!(text, crate::support::SEED_TEXT, "the seed's id line moved");
+    let path = dir.join(format!("{id}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn one_damaged_journal_is_said_on_its_own_line_and_the_others_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (logs, files) = (dir.path().join("logs"), dir.path().join("files"));
+    std::fs::create_dir_all(&files).unwrap();
+    let mut given = Vec::new();
+    for id in ["room-a", "room-b", "room-c"] {
+        let file = seed_as(&files, id);
+        run(&logs, "15:30:00", &file, &["open"]);
+        given.push(self::file(&file));
+    }
+    // Room b's speaker is over the limit: it needs attention first.
+    run(&logs, "15:31:00", &seed_as(&files, "room-b"), &["next"]);
+    let journal = logs.join("room-c/journal.jsonl");
+    let mut bytes = std::fs::read(&journal).unwrap();
+    bytes.extend_from_slice(b"{not json}\n");
+    std::fs::write(&journal, bytes).unwrap();
+    // A folder named to move the cursor and retitle the terminal is no meeting's.
+    let hostile = logs.join("zz\u{1b}[3A\u{1b}]0;PWNED\u{7}");
+    std::fs::create_dir_all(&hostile).unwrap();
+    std::fs::write(hostile.join("journal.jsonl"), b"").unwrap();
+
+    let (rooms, _) = watched(&logs, given);
+    assert!(rooms.seen.troubles.is_empty(), "{:?}", rooms.seen.troubles);
+    let order: Vec<&str> = rooms
+        .seen
+        .rooms
+        .iter()
+        .map(|(k, _)| k.meeting.as_str())
+        .collect();
+    assert_eq!(order, ["room-c", "room-b", "room-a"]);
+    let (_, c) = &rooms.seen.rooms[0];
+    assert!(c.attention[0].starts_with("cannot be read: "), "{c:?}");
+    assert!(c.attention[0].contains("damaged"), "{c:?}");
+    let (_, b) = &rooms.seen.rooms[1];
+    assert_eq!(b.attention, ["Mali is 2m over the limit"]);
+    let (_, a) = &rooms.seen.rooms[2];
+    assert!(a.attention.is_empty(), "{a:?}");
+
+    let out = gavel(&logs, &local_time("15:36:00"))
+        .args(["rooms", logs.to_str().unwrap(), "--meeting"])
+        .arg(&files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "one bad meeting is no failure of the place: {out:?}"
+    );
+    assert!(
+        !text.contains('\u{1b}') && !text.contains("PWNED"),
+        "{text}"
+    );
+    assert!(text.starts_with("room-c [?] · floor not known"), "{text}");
+}
+
+#[test]
+fn a_speaker_over_the_limit_comes_before_a_late_meeting_before_a_suspended_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (logs, files) = (dir.path().join("logs"), dir.path().join("files"));
+    std::fs::create_dir_all(&files).unwrap();
+    let ids = ["a-suspended", "b-late", "c-over"];
+    let mut given = Vec::new();
+    for id in ids {
+        let file = seed_as(&files, id);
+        run(&logs, "15:30:00", &file, &["open"]);
+        given.push(self::file(&file));
+    }
+    run(
+        &logs,
+        "15:31:00",
+        &seed_as(&files, "a-suspended"),
+        &["suspend", "consultations"],
+    );
+    run(&logs, "15:31:00", &seed_as(&files, "c-over"), &["next"]);
+    // Three more speakers given an hour each cannot end by 18:00.
+    let late = seed_as(&files, "b-late");
+    for who in ["Egypt", "Kenya", "Ghana"] {
+        run(&logs, "15:31:00", &late, &["add", who, "limit", "1h"]);
+    }
+    let (rooms, _) = watched(&logs, given);
+    let order: Vec<&str> = rooms
+        .seen
+        .rooms
+        .iter()
+        .map(|(k, _)| k.meeting.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["c-over", "b-late", "a-suspended"],
+        "{:#?}",
+        rooms.seen.rooms
+    );
+}
+
+#[test]
+fn a_journal_replaced_whole_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path();
+    run(logs, "15:30:00", SEED_FILE, &["open"]);
+    let now = at_clock("15:36:00");
+    let mut watch = Watch::new(
+        vec![Where::Folder(logs.to_path_buf())],
+        vec![file(SEED_FILE)],
+    );
+    assert_eq!(watch.refresh(now).rooms[0].1.events, 1);
+    // Restored from a copy: another file under the same name, and the next
+    // event written there only.
+    let journal = logs.join(crate::support::SEED_ID).join("journal.jsonl");
+    let copy = logs.join("copy.jsonl");
+    std::fs::copy(&journal, &copy).unwrap();
+    std::fs::rename(&copy, &journal).unwrap();
+    run(logs, "15:31:00", SEED_FILE, &["next"]);
+    let once = watch.refresh(now);
+    let again = watch.refresh(now);
+    let (_, room) = &again.rooms[0];
+    assert_eq!(
+        room.events, 2,
+        "first look: {:?}; then: {room:?}",
+        once.rooms[0].1.attention
+    );
+    assert!(room.attention[0].contains("over the limit"), "{room:?}");
 }

@@ -412,7 +412,7 @@ pub(super) fn emptied(raw: &str) -> Option<String> {
     })
 }
 
-fn is_id(raw: &str) -> bool {
+pub(crate) fn is_id(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= MAX_ID_LEN
         && raw

@@ -18,8 +18,9 @@ use crate::tui::keymap::Keymap;
 use crate::tui::keys::Scope;
 use crate::tui::theme::Theme;
 
-/// From this width on, the table has a column for the segment and one for the last action.
-const WIDE: u16 = 120;
+/// From this width on, the table has a column for the segment and one for
+/// the last action, and the floor still has some 30 columns.
+const WIDE: u16 = 150;
 /// Lines of the selected meeting's details, borders included.
 const DETAILS: u16 = 8;
 
@@ -53,7 +54,7 @@ pub fn screen(frame: &mut Frame, rooms: &Rooms, now: Timestamp, theme: Theme, ke
     draw_table(frame, table, rooms, theme);
     let selected = rooms.index().map(|i| &rooms.seen.rooms[i].1);
     draw_details(frame, details, selected, now, theme);
-    if let Some(notice) = &rooms.notice {
+    if let Some(notice) = rooms.notice.as_ref().or(rooms.slow.as_ref()) {
         frame.render_widget(
             Paragraph::new(Line::styled(format!(" {notice}"), theme.warn())),
             status,
@@ -114,7 +115,7 @@ fn draw_table(frame: &mut Frame, area: Rect, rooms: &Rooms, theme: Theme) {
     ];
     if wide {
         header.push("Segment");
-        widths.push(Constraint::Length(24));
+        widths.push(Constraint::Length(20));
     }
     header.extend(["Floor", "List", "Ends", "Schedule"]);
     widths.extend([
@@ -125,7 +126,7 @@ fn draw_table(frame: &mut Frame, area: Rect, rooms: &Rooms, theme: Theme) {
     ]);
     if wide {
         header.push("Last action");
-        widths.push(Constraint::Length(30));
+        widths.push(Constraint::Fill(1));
     }
     let twice = |r: &Room| {
         rooms
@@ -140,12 +141,9 @@ fn draw_table(frame: &mut Frame, area: Rect, rooms: &Rooms, theme: Theme) {
         let name = if twice(r) {
             let kind = format!(" ({})", r.kind);
             let room = meeting_width.saturating_sub(kind.len());
-            format!(
-                "{}{kind}",
-                crate::tui::columns::first_columns(&r.meeting, room)
-            )
+            format!("{}{kind}", cut(&r.meeting, room))
         } else {
-            r.meeting.clone()
+            cut(&r.meeting, meeting_width)
         };
         row(r, name, wide, theme)
     });
@@ -166,6 +164,15 @@ fn draw_table(frame: &mut Frame, area: Rect, rooms: &Rooms, theme: Theme) {
             below,
         );
     }
+}
+
+/// `text` in `max` columns, its cut said by an ellipsis.
+fn cut(text: &str, max: usize) -> String {
+    if crate::tui::columns::width(text) <= max {
+        return text.to_string();
+    }
+    let kept = crate::tui::columns::first_columns(text, max.saturating_sub(1));
+    format!("{kept}…")
 }
 
 /// One meeting's line, named `name` (with its place when another place

@@ -30,6 +30,8 @@ pub struct Rooms {
     pub looked: Option<Timestamp>,
     /// A line for the officer: why Enter did nothing, say.
     pub notice: Option<String>,
+    /// A look under way that takes long, and where.
+    pub slow: Option<String>,
 }
 
 /// What a key asks of the screen.
@@ -96,15 +98,17 @@ impl Rooms {
 }
 
 /// Runs the rooms screen on the real terminal until the officer quits it
-/// or opens a meeting; the watch comes back with the exit.
+/// or opens a meeting; the watch comes back with the exit when it can. A
+/// look still under way is left to end by itself in the background.
 pub fn on_terminal(
     rooms: &mut Rooms,
     watch: Watch,
     keys: &Keymap,
     theme: Theme,
     clock: WallClock,
-) -> io::Result<(Exit, Watch)> {
-    super::runtime()?.block_on(async {
+) -> io::Result<(Exit, Option<Watch>)> {
+    let runtime = super::runtime()?;
+    let ended = runtime.block_on(async {
         let signals = super::run::signals()?;
         let mut screen = super::terminal::Real::enter()?;
         let inputs = super::input::terminal()?;
@@ -117,7 +121,9 @@ pub fn on_terminal(
         }
         .run(watch, inputs, signals)
         .await
-    })
+    });
+    runtime.shutdown_background();
+    ended
 }
 
 #[cfg(test)]

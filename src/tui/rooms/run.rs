@@ -5,6 +5,8 @@
 
 use std::future::Future;
 use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use futures_util::{Stream, StreamExt};
 
@@ -38,45 +40,89 @@ pub struct RoomsLoop<'a, S: Screen> {
 
 type Look = tokio::task::JoinHandle<(Watch, Seen)>;
 
+/// A look that takes longer is said on the screen, naming the place.
+const SLOW: Duration = Duration::from_secs(3);
+/// How long Enter waits for a look under way to give the watch back.
+const VIEW_WAIT: Duration = Duration::from_secs(2);
+
 impl<S: Screen> RoomsLoop<'_, S> {
-    /// Runs until the officer quits or opens a meeting; gives the watch back
-    /// either way, so the meetings it follows need not be read again.
+    /// Runs until the officer quits or opens a meeting. Opening one gives
+    /// the watch back, so the meetings it follows need not be read again;
+    /// quitting does not wait for a look under way (a store that does not
+    /// answer must not keep the officer in), so the watch may be gone.
     pub async fn run(
         mut self,
         watch: Watch,
         mut inputs: impl Stream<Item = Input> + Unpin,
         shutdown: impl Future<Output = &'static str>,
-    ) -> io::Result<(Exit, Watch)> {
+    ) -> io::Result<(Exit, Option<Watch>)> {
         tokio::pin!(shutdown);
-        let mut look: Option<Look> = Some(self.look(watch));
+        let looking_at = watch.looking_at();
+        let mut look: Option<(Look, Instant)> = Some((self.look(watch), Instant::now()));
         let mut idle: Option<Watch> = None;
         loop {
             self.draw()?;
             if self.screen.gone() {
                 let ended = Exit::InputEnded(Some("the terminal cannot be written to".into()));
-                return Ok((ended, back(look, idle).await));
+                return Ok((ended, idle));
             }
             let tick = tokio::time::sleep(until_next_second(&self.clock));
             tokio::select! {
-                input = inputs.next() => {
-                    if let Some(exit) = self.input(input)? {
-                        return Ok((exit, back(look, idle).await));
+                input = inputs.next() => match self.input(input)? {
+                    Some(Exit::View(key)) => {
+                        if let Some(watch) = self.watch_back(&mut look, &mut idle).await? {
+                            return Ok((Exit::View(key), Some(watch)));
+                        }
                     }
-                }
-                done = async { look.as_mut().expect("guarded").await }, if look.is_some() => {
+                    Some(exit) => return Ok((exit, idle)),
+                    None => {}
+                },
+                // (A disabled branch's future is still made, never polled: the block is lazy.)
+                done = async { (&mut look.as_mut().expect("guarded").0).await }, if look.is_some() => {
                     look = None;
                     let (watch, seen) = done.map_err(io::Error::other)?;
                     self.rooms.seen(seen, self.clock.now());
+                    self.rooms.slow = None;
                     idle = Some(watch);
                 }
                 () = tick => {
                     if let Some(watch) = idle.take() {
-                        look = Some(self.look(watch));
+                        look = Some((self.look(watch), Instant::now()));
+                    } else if let Some((_, started)) = &look {
+                        self.rooms.slow = slow(started.elapsed(), &looking_at);
                     }
                 }
-                signal = &mut shutdown => {
-                    return Ok((Exit::Signal(signal), back(look, idle).await));
-                }
+                signal = &mut shutdown => return Ok((Exit::Signal(signal), idle)),
+            }
+        }
+    }
+
+    /// The watch, waiting a little for a look under way; `None`, with a
+    /// notice, when the look does not end in time.
+    async fn watch_back(
+        &mut self,
+        look: &mut Option<(Look, Instant)>,
+        idle: &mut Option<Watch>,
+    ) -> io::Result<Option<Watch>> {
+        if let Some(watch) = idle.take() {
+            return Ok(Some(watch));
+        }
+        let Some((handle, _)) = look.as_mut() else {
+            return Ok(None);
+        };
+        match tokio::time::timeout(VIEW_WAIT, handle).await {
+            Ok(done) => {
+                *look = None;
+                let (watch, seen) = done.map_err(io::Error::other)?;
+                self.rooms.seen(seen, self.clock.now());
+                Ok(Some(watch))
+            }
+            Err(_) => {
+                self.rooms.notice = Some(
+                    "a place is not answering: the meeting opens once the rooms are up to date"
+                        .into(),
+                );
+                Ok(None)
             }
         }
     }
@@ -119,14 +165,18 @@ impl<S: Screen> RoomsLoop<'_, S> {
     }
 }
 
-/// The watch, from the look under way or from where it waits.
-async fn back(look: Option<Look>, idle: Option<Watch>) -> Watch {
-    match (look, idle) {
-        (_, Some(watch)) => watch,
-        (Some(look), None) => match look.await {
-            Ok((watch, _)) => watch,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        },
-        (None, None) => unreachable!("the watch is always either looking or idle"),
+/// What the screen says of a look that takes long.
+fn slow(took: Duration, looking_at: &Arc<Mutex<Option<String>>>) -> Option<String> {
+    if took < SLOW {
+        return None;
     }
+    let place = looking_at
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_else(|| "a place".into());
+    Some(format!(
+        "{place} has not answered for {} s: what is shown is as of the time above",
+        took.as_secs()
+    ))
 }

@@ -287,6 +287,24 @@ impl Cluster {
         run(c, "pg_ctl");
     }
 
+    /// The folder the cluster is in, removed with it: room for a test's own
+    /// files beside it (a CA's certificate).
+    pub fn folder_path(&self) -> &Path {
+        &self.root
+    }
+
+    /// `contents` as `name` in the data folder, the owner's alone (0600),
+    /// as the server asks of its TLS key.
+    pub fn write_private(&self, name: &str, contents: &[u8]) {
+        let path = self.data.join(name);
+        let owner_writes = format!("umask 077; cat > {}", path.display());
+        let mut write = as_owner(Path::new("sh"));
+        write.args(["-c", &owner_writes]);
+        let mut child = write.stdin(Stdio::piped()).spawn().expect("sh");
+        child.stdin.take().unwrap().write_all(contents).unwrap();
+        assert!(child.wait().unwrap().success(), "{name} not written");
+    }
+
     /// The URL of database `db` on this cluster.
     pub fn url(&self, db: &str) -> String {
         format!("postgres://{ROLE}@127.0.0.1:{}/{db}", self.port)
@@ -361,6 +379,46 @@ fn children_of(pid: i32) -> Vec<i32> {
             (ppid == pid).then_some(child)
         })
         .collect()
+}
+
+/// A primary with `synchronous_commit = on` and a hot standby of it,
+/// streaming and synchronous (`synchronous_standby_names = '*'`), with a
+/// database `gavel` that has gavel's tables; and that database's URL.
+pub fn synchronous_pair() -> (Cluster, Cluster, String) {
+    let primary = Cluster::start("synchronous_commit = on\n");
+    primary.sql("postgres", "CREATE DATABASE gavel");
+    let url = primary.url("gavel");
+    gavel::store::migrate::init(&mut gavel::store::postgres::connect(&url).unwrap()).unwrap();
+    let mut standby = Cluster::standby_of(&primary, "hot_standby = on\n");
+    standby.pg_ctl_start();
+    // Only once the standby is there: with no standby, a synchronous
+    // primary waits for one at every commit.
+    primary.sql(
+        "postgres",
+        "ALTER SYSTEM SET synchronous_standby_names = '*'",
+    );
+    primary.sql("postgres", "SELECT pg_reload_conf()");
+    wait_for_sync(&primary);
+    (primary, standby, url)
+}
+
+/// Waits until the primary has its standby streaming, and synchronous.
+pub fn wait_for_sync(primary: &Cluster) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let state = primary.sql(
+            "postgres",
+            "SELECT string_agg(sync_state, ',') FROM pg_stat_replication",
+        );
+        if state == "sync" {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the standby never became synchronous ({state:?})"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// The cluster every test of this process shares, started on first use.
