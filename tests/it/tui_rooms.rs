@@ -155,6 +155,16 @@ fn live_rooms_follow_gavel_do_and_enter_opens_a_meeting_read_only() {
     assert_eq!(journal_events(logs), ["opened", "floor_given"]);
 }
 
+/// The meetings' ids in the order shown.
+fn order(rooms: &Rooms) -> Vec<&str> {
+    rooms
+        .seen
+        .rooms
+        .iter()
+        .map(|(k, _)| k.meeting.as_str())
+        .collect()
+}
+
 /// The seed meeting file under another id, for a log folder of many rooms.
 fn seed_as(dir: &Path, id: &str) -> String {
     let text = crate::support::SEED_TEXT
@@ -189,12 +199,7 @@ fn one_damaged_journal_is_said_on_its_own_line_and_the_others_go_on() {
 
     let (rooms, _) = watched(&logs, given);
     assert!(rooms.seen.troubles.is_empty(), "{:?}", rooms.seen.troubles);
-    let order: Vec<&str> = rooms
-        .seen
-        .rooms
-        .iter()
-        .map(|(k, _)| k.meeting.as_str())
-        .collect();
+    let order = order(&rooms);
     assert_eq!(order, ["room-c", "room-b", "room-a"]);
     let (_, c) = &rooms.seen.rooms[0];
     assert!(c.attention[0].starts_with("cannot be read: "), "{c:?}");
@@ -247,12 +252,7 @@ fn a_speaker_over_the_limit_comes_before_a_late_meeting_before_a_suspended_one()
         run(&logs, "15:31:00", &late, &["add", who, "limit", "1h"]);
     }
     let (rooms, _) = watched(&logs, given);
-    let order: Vec<&str> = rooms
-        .seen
-        .rooms
-        .iter()
-        .map(|(k, _)| k.meeting.as_str())
-        .collect();
+    let order = order(&rooms);
     assert_eq!(
         order,
         ["c-over", "b-late", "a-suspended"],
