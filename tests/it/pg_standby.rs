@@ -317,6 +317,8 @@ fn gavel_run_says_the_store_has_not_confirmed_and_carries_on_once_the_standby_is
         .wait_exit(Duration::from_secs(5))
         .expect("gavel run hung on quitting");
     assert!(!status.success());
+    // What it printed last may still be on its way from the terminal.
+    g.wait_output_closed(Duration::from_secs(2));
     let said = g.flat();
     eprintln!("standby: gavel run, quit while waiting: {}", said.trim());
     assert!(said.contains("was not confirmed"), "{said}");
