@@ -254,14 +254,7 @@ fn rooms_reads_a_store_on_one_connection_and_a_locked_table_does_not_hold_it() {
         "{seen:#?}"
     );
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    let others: i64 = client
-        .query_one(
-            "SELECT count(*) FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let others = pg::other_backends(&mut client);
     assert_eq!(others, 1, "five meetings followed on one connection");
     drop(watch);
 

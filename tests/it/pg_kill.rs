@@ -159,14 +159,7 @@ fn backends_gone(url: &str) {
     let mut client = postgres::connect(url).unwrap();
     let until = Instant::now() + Duration::from_secs(10);
     loop {
-        let others: i64 = client
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
-                &[],
-            )
-            .unwrap()
-            .get(0);
+        let others = pg::other_backends(&mut client);
         if others == 0 {
             return;
         }

@@ -431,3 +431,15 @@ pub fn shared() -> &'static Cluster {
 pub fn database() -> String {
     shared().database()
 }
+
+/// How many server processes serve the client's database besides its own.
+pub fn other_backends(client: &mut postgres::Client) -> i64 {
+    client
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
